@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_NET_FRAME_H
+#define PTPSW_NET_FRAME_H
+
+/*
+ * Frame classifier: finds PTP in Ethernet frames (0..2 VLAN tags) carried
+ * over IPv4 (with options) or IPv6 UDP 319/320, or raw Ethernet 0x88F7,
+ * and the in-place correctionField rewrite with an RFC 1624 incremental
+ * UDP checksum update. Plain byte buffers: no EAL.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ptp/ptp_time.h"
+
+#define ETH_P_PTP_RAW	0x88F7
+#define PTP_UDP_EVENT	319
+#define PTP_UDP_GENERAL	320
+
+enum frame_l3 {
+	FRAME_L3_OTHER = 0,
+	FRAME_L3_IPV4,
+	FRAME_L3_IPV6,
+	FRAME_L3_RAW_PTP,	/* EtherType 0x88F7 directly */
+};
+
+/* Classification result: what the frame is and where things sit. */
+enum frame_class {
+	FRAME_NON_PTP = 0,	/* forward unchanged */
+	FRAME_PTP,		/* well-formed PTP (header checked) */
+	FRAME_MALFORMED,	/* looked like PTP / IP / UDP but is broken: drop */
+};
+
+/* Reasons for FRAME_MALFORMED; also used as drop-counter indices. */
+enum frame_err {
+	FRAME_E_NONE = 0,
+	FRAME_E_TRUNC_L2,	/* shorter than Ethernet/VLAN headers */
+	FRAME_E_TRUNC_L3,	/* IP header truncated or IHL/payload length bad */
+	FRAME_E_IP_FRAGMENT,	/* PTP UDP port in a fragment: not corrected */
+	FRAME_E_TRUNC_UDP,	/* UDP header truncated or UDP length bad */
+	FRAME_E_PTP_INVALID,	/* PTP header failed ptp_hdr_check() */
+	FRAME_E_PORT_MISMATCH,	/* event type on 320 or general type on 319 */
+	FRAME_E__COUNT
+};
+
+#define FRAME_F_L2_MCAST	(1u << 0)	/* destination MAC group bit */
+#define FRAME_F_L3_MCAST	(1u << 1)	/* IPv4 224/4 or IPv6 ff00::/8 */
+#define FRAME_F_EVENT		(1u << 2)	/* PTP event message */
+#define FRAME_F_TWO_STEP	(1u << 3)	/* twoStepFlag set */
+#define FRAME_F_UDP_CSUM	(1u << 4)	/* UDP checksum is non-zero */
+#define FRAME_F_L2_BCAST	(1u << 5)
+
+struct frame_info {
+	enum frame_class cls;
+	enum frame_err err;
+	enum frame_l3 l3;
+	uint8_t n_vlans;
+	uint16_t flags;		/* FRAME_F_* */
+	uint16_t l3_off;	/* start of IP header (or PTP for raw) */
+	uint16_t l4_off;	/* start of UDP header, 0 if none */
+	uint16_t ptp_off;	/* start of PTP header, 0 if not PTP */
+	uint16_t ptp_len;	/* messageLength (validated) */
+	uint8_t ptp_type;
+	uint8_t domain;
+	uint16_t seq_id;
+};
+
+/*
+ * Classify a frame of len bytes. Never reads beyond buf[len-1].
+ * Returns info->cls.
+ */
+enum frame_class frame_classify(const uint8_t *buf, size_t len,
+				struct frame_info *info);
+
+/* Name of an error for counters and logs (static, never NULL). */
+const char *frame_strerror(enum frame_err err);
+
+/*
+ * Add delta to the correctionField of a classified PTP frame in place
+ * (saturating) and update the UDP checksum incrementally (RFC 1624):
+ * IPv4 checksum 0 stays 0, IPv6 always updated, result 0 becomes 0xFFFF.
+ * Returns 0, or -1 if info does not describe a PTP frame of this buffer.
+ */
+int frame_add_correction(uint8_t *buf, size_t len,
+			 const struct frame_info *info, ptp_cf_t delta);
+
+/* RFC 1624 incremental update of a 16-bit one's complement checksum
+ * (network order values) when 16-bit word old becomes new. */
+uint16_t csum_update16(uint16_t csum, uint16_t old_word, uint16_t new_word);
+
+/* Full UDP checksum computation over IPv4/IPv6 pseudo header (tests, building
+ * frames). Returns the checksum in host order (never 0: 0 -> 0xFFFF). */
+uint16_t frame_udp_csum(const uint8_t *buf, size_t len,
+			const struct frame_info *info);
+
+#endif /* PTPSW_NET_FRAME_H */
