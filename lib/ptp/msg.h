@@ -150,7 +150,10 @@ struct ptp_msg {
 uint16_t ptp_msg_min_len(uint8_t type);
 /* True for Sync, Delay_Req, Pdelay_Req, Pdelay_Resp. */
 static inline int ptp_msg_is_event(uint8_t type) { return type <= 0x3; }
+/* Name of a messageType ("Sync", ...), or "reserved" (static, never NULL). */
 const char *ptp_msg_type_name(uint8_t type);
+/* Legacy controlField value (1588-2008 Table 23) for a type: 0..4, else 5. */
+uint8_t ptp_msg_control_field(uint8_t type);
 
 /*
  * Parse and validate a message of len bytes at buf.
@@ -171,6 +174,11 @@ int ptp_hdr_check(const uint8_t *buf, size_t len);
  * is computed, messageType taken from hdr), body from the union, then
  * msg->tlvs. Returns the number of bytes written, or a negative enum ptp_err.
  * Supported types: Sync, Delay_Req, Follow_Up, Delay_Resp, Announce, Signaling.
+ * versionPTP is always written as 2; reserved octets as 0; controlField is
+ * copied from hdr (see ptp_msg_control_field()).
+ * PTP_E_INVAL: unsupported type, timestamp nsec >= 1e9 or sec >= 2^48,
+ * n_tlvs > PTP_MAX_TLVS, odd TLV length, NULL value with length > 0, or
+ * total length > 65535. PTP_E_NOSPACE: cap too small (nothing written).
  */
 int ptp_msg_build(const struct ptp_msg *msg, uint8_t *buf, size_t cap);
 
