@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The lab demo in one command (root, Debian 12): install, build, then run
+# ptpsw with config/lab.cfg between a ptp4l grandmaster and two ptp4l time
+# receivers in network namespaces, showing each receiver's offset live.
+#   DURATION=N scripts/demo.sh   stop after N seconds (default: until Ctrl-C)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+if [ ! -f build/build.ninja ]; then
+	meson setup build >/dev/null
+fi
+ninja -C build >/dev/null
+exec scripts/lab.sh run
