@@ -7,6 +7,12 @@
  * after fdb_create(). Written and read by several worker lcores without
  * locks: each bucket is one 64-bit word updated atomically (relaxed), so a
  * reader sees an old or a new entry, never a torn one.
+ *
+ * A MAC lives within FDB_PROBE buckets of its home bucket (linear probing,
+ * bounded); lookups scan that window, so removal just clears a bucket and
+ * no tombstones are needed. A learn that finds no free bucket in the window
+ * fails and is counted as full. Two lcores learning the same new MAC at
+ * the same instant may each insert it once; the duplicate ages out.
  */
 
 #include <stdint.h>
@@ -14,32 +20,39 @@
 struct fdb;
 
 #define FDB_NO_PORT (-1)
+#define FDB_MAX_PORT 255	/* ports are stored in 8 bits */
+#define FDB_PROBE 16		/* buckets scanned from a MAC's home bucket */
 
-/* entries: rounded up to a power of two. aging in the caller's time unit.
+/* entries: rounded up to a power of two (at least 1, at most 2^24).
+ * aging in the caller's time unit (> 0); an entry not refreshed for more
+ * than aging units is gone.
  * Returns NULL on bad arguments or no memory. */
 struct fdb *fdb_create(uint32_t entries, uint64_t aging);
 void fdb_free(struct fdb *f);
 
-/* Learn (or refresh) mac on port at time now. Group MACs are ignored.
- * Returns 0, or -1 if the table is full (counted). */
+/* Learn (or refresh) mac on port at time now. Group MACs and the all-zero
+ * MAC are ignored (return 0, nothing stored).
+ * Returns 0, or -1 if the table is full (counted) or port > FDB_MAX_PORT
+ * (not counted). */
 int fdb_learn(struct fdb *f, const uint8_t mac[6], uint16_t port, uint64_t now);
 
 /* Port of mac, or FDB_NO_PORT if unknown or aged out. */
 int fdb_lookup(const struct fdb *f, const uint8_t mac[6], uint64_t now);
 
-/* Forget every entry of port (link down). */
-void fdb_flush_port(struct fdb *f, uint16_t port);
+/* Forget every entry of port (link down). Returns how many were removed. */
+unsigned int fdb_flush_port(struct fdb *f, uint16_t port);
 
 /* Remove aged entries (control lcore timer). Returns how many. */
 unsigned int fdb_age(struct fdb *f, uint64_t now);
 
 struct fdb_stats {
-	uint32_t entries;	/* in use */
+	uint32_t entries;	/* in use (a scan of the table) */
 	uint32_t capacity;
 	uint64_t learned;
 	uint64_t moved;		/* MAC seen on another port */
 	uint64_t full;		/* learn failed: table full */
 };
+/* Fill *st. Not atomic as a whole: counters are read one by one. */
 void fdb_get_stats(const struct fdb *f, struct fdb_stats *st);
 
 #endif /* PTPSW_SW_FDB_H */

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * MAC learning table. A bucket is one 64-bit word:
+ *   bits  0..47  MAC (first octet in the high bits)
+ *   bits 48..55  port
+ *   bit  63      valid
+ * A zero word is a free bucket. The last-seen time of bucket i is seen[i];
+ * it is written before the word that publishes a new entry (release) and
+ * read after the word (acquire), so a reader never pairs a new MAC with
+ * the previous occupant's time on weakly ordered CPUs either.
+ */
+
+#include <stdlib.h>
+
+#include "sw/fdb.h"
+
+#define FDB_VALID	(1ull << 63)
+#define FDB_PORT_SHIFT	48
+#define FDB_MAC_MASK	((1ull << 48) - 1)
+#define FDB_MAX_SIZE	(1u << 24)
+
+struct fdb {
+	uint64_t *word;
+	uint64_t *seen;
+	uint32_t mask;
+	uint32_t probe;		/* min(FDB_PROBE, size) */
+	uint64_t aging;
+	uint64_t learned;
+	uint64_t moved;
+	uint64_t full;
+};
+
+static uint64_t fdb_mac_key(const uint8_t mac[6])
+{
+	return ((uint64_t)mac[0] << 40) | ((uint64_t)mac[1] << 32) |
+	       ((uint64_t)mac[2] << 24) | ((uint64_t)mac[3] << 16) |
+	       ((uint64_t)mac[4] << 8) | mac[5];
+}
+
+static uint32_t fdb_home(const struct fdb *f, uint64_t key)
+{
+	/* Fibonacci hashing: the high bits of the product are well mixed. */
+	return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & f->mask;
+}
+
+static uint64_t fdb_load(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static int fdb_word_port(uint64_t w)
+{
+	return (int)((w >> FDB_PORT_SHIFT) & 0xff);
+}
+
+static void fdb_count(uint64_t *ctr)
+{
+	__atomic_fetch_add(ctr, 1, __ATOMIC_RELAXED);
+}
+
+/* True if an entry last seen at seen is older than the aging time. */
+static int fdb_is_old(const struct fdb *f, uint64_t seen, uint64_t now)
+{
+	return (int64_t)(now - seen) > (int64_t)f->aging;
+}
+
+struct fdb *fdb_create(uint32_t entries, uint64_t aging)
+{
+	struct fdb *f;
+	uint32_t size = 1;
+
+	if (entries == 0 || entries > FDB_MAX_SIZE || aging == 0 ||
+	    aging > INT64_MAX)
+		return NULL;
+	while (size < entries)
+		size <<= 1;
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		goto err;
+	f->word = calloc(size, sizeof(*f->word));
+	if (f->word == NULL)
+		goto err_struct;
+	f->seen = calloc(size, sizeof(*f->seen));
+	if (f->seen == NULL)
+		goto err_word;
+	f->mask = size - 1;
+	f->probe = size < FDB_PROBE ? size : FDB_PROBE;
+	f->aging = aging;
+	return f;
+
+err_word:
+	free(f->word);
+err_struct:
+	free(f);
+err:
+	return NULL;
+}
+
+void fdb_free(struct fdb *f)
+{
+	if (f == NULL)
+		return;
+	free(f->seen);
+	free(f->word);
+	free(f);
+}
+
+/* Update a bucket that already holds key: refresh time, maybe move. */
+static void fdb_refresh(struct fdb *f, uint32_t i, uint64_t w, uint64_t nw,
+			uint64_t now)
+{
+	if (__atomic_load_n(&f->seen[i], __ATOMIC_RELAXED) != now)
+		__atomic_store_n(&f->seen[i], now, __ATOMIC_RELAXED);
+	if (w != nw) {
+		/* Lost race with a concurrent writer is fine: either wins. */
+		__atomic_store_n(&f->word[i], nw, __ATOMIC_RELEASE);
+		fdb_count(&f->moved);
+	}
+}
+
+/* Claim a free bucket for nw. Returns 0, or -1 if it was taken meanwhile. */
+static int fdb_claim(struct fdb *f, uint32_t i, uint64_t nw, uint64_t now)
+{
+	uint64_t expect = 0;
+
+	__atomic_store_n(&f->seen[i], now, __ATOMIC_RELAXED);
+	if (!__atomic_compare_exchange_n(&f->word[i], &expect, nw, 0,
+					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return -1;
+	fdb_count(&f->learned);
+	return 0;
+}
+
+int fdb_learn(struct fdb *f, const uint8_t mac[6], uint16_t port, uint64_t now)
+{
+	uint64_t key, nw, w;
+	uint32_t home, i, k, free_i;
+	int tries;
+
+	if ((mac[0] & 1) != 0)
+		return 0;
+	key = fdb_mac_key(mac);
+	if (key == 0)
+		return 0;
+	if (port > FDB_MAX_PORT)
+		return -1;
+	nw = FDB_VALID | ((uint64_t)port << FDB_PORT_SHIFT) | key;
+	home = fdb_home(f, key);
+	for (tries = 0; tries < 2; tries++) {
+		free_i = UINT32_MAX;
+		for (k = 0; k < f->probe; k++) {
+			i = (home + k) & f->mask;
+			w = fdb_load(&f->word[i]);
+			if (w == 0) {
+				if (free_i == UINT32_MAX)
+					free_i = i;
+			} else if ((w & FDB_MAC_MASK) == key) {
+				fdb_refresh(f, i, w, nw, now);
+				return 0;
+			}
+		}
+		if (free_i == UINT32_MAX)
+			break;
+		if (fdb_claim(f, free_i, nw, now) == 0)
+			return 0;
+	}
+	fdb_count(&f->full);
+	return -1;
+}
+
+int fdb_lookup(const struct fdb *f, const uint8_t mac[6], uint64_t now)
+{
+	uint64_t key, w, seen;
+	uint32_t home, i, k;
+
+	if ((mac[0] & 1) != 0)
+		return FDB_NO_PORT;
+	key = fdb_mac_key(mac);
+	home = fdb_home(f, key);
+	for (k = 0; k < f->probe; k++) {
+		i = (home + k) & f->mask;
+		w = fdb_load(&f->word[i]);
+		if (w == 0 || (w & FDB_MAC_MASK) != key)
+			continue;
+		seen = __atomic_load_n(&f->seen[i], __ATOMIC_RELAXED);
+		if (fdb_is_old(f, seen, now))
+			return FDB_NO_PORT;
+		return fdb_word_port(w);
+	}
+	return FDB_NO_PORT;
+}
+
+/* Clear bucket i if it still holds w. Returns 1 if cleared. */
+static unsigned int fdb_clear(struct fdb *f, uint32_t i, uint64_t w)
+{
+	return __atomic_compare_exchange_n(&f->word[i], &w, 0, 0,
+					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+unsigned int fdb_flush_port(struct fdb *f, uint16_t port)
+{
+	unsigned int n = 0;
+	uint32_t i;
+	uint64_t w;
+
+	for (i = 0; i <= f->mask; i++) {
+		w = fdb_load(&f->word[i]);
+		if (w != 0 && fdb_word_port(w) == port)
+			n += fdb_clear(f, i, w);
+	}
+	return n;
+}
+
+unsigned int fdb_age(struct fdb *f, uint64_t now)
+{
+	unsigned int n = 0;
+	uint32_t i;
+	uint64_t w, seen;
+
+	for (i = 0; i <= f->mask; i++) {
+		w = fdb_load(&f->word[i]);
+		if (w == 0)
+			continue;
+		seen = __atomic_load_n(&f->seen[i], __ATOMIC_RELAXED);
+		if (fdb_is_old(f, seen, now))
+			n += fdb_clear(f, i, w);
+	}
+	return n;
+}
+
+void fdb_get_stats(const struct fdb *f, struct fdb_stats *st)
+{
+	uint32_t i, used = 0;
+
+	for (i = 0; i <= f->mask; i++)
+		if (fdb_load(&f->word[i]) != 0)
+			used++;
+	st->entries = used;
+	st->capacity = f->mask + 1;
+	st->learned = __atomic_load_n(&f->learned, __ATOMIC_RELAXED);
+	st->moved = __atomic_load_n(&f->moved, __ATOMIC_RELAXED);
+	st->full = __atomic_load_n(&f->full, __ATOMIC_RELAXED);
+}
