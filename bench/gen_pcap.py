@@ -1,0 +1,55 @@
+#!/usr/bin/python3
+"""Write the forwarding benchmark's traffic mixes as pcap files.
+
+usage: gen_pcap.py OUTDIR
+
+mix-0.pcap    no PTP: 64-byte UDP frames (flows over 100 source MACs)
+mix-1.pcap    1 % PTP event messages (one-step Sync over UDPv4 319)
+mix-100.pcap  100 % PTP event messages (Sync and Delay_Req, UDPv4 and UDPv6)
+"""
+import os
+import sys
+
+from scapy.all import Ether, IP, IPv6, UDP, Raw, wrpcap  # noqa: E402
+
+
+def ptp_event(msg_type, seq, domain=0):
+    """A minimal PTPv2 event message (44 bytes), originTimestamp zero."""
+    hdr = bytes([msg_type & 0x0F, 0x12]) + (44).to_bytes(2, "big")
+    hdr += bytes([domain, 0]) + (0).to_bytes(2, "big")      # flags: one-step
+    hdr += (0).to_bytes(8, "big") + (0).to_bytes(4, "big")  # correction, mts
+    hdr += bytes.fromhex("0200a0fffe000001") + (1).to_bytes(2, "big")
+    hdr += seq.to_bytes(2, "big") + bytes([0, 0])
+    return hdr + bytes(10)
+
+
+def plain(i):
+    src = "02:00:00:00:%02x:%02x" % (i // 256 % 256, i % 100)
+    return (Ether(src=src, dst="02:00:00:ff:00:01") /
+            IP(src="10.1.0.%d" % (i % 250 + 1), dst="10.2.0.1") /
+            UDP(sport=1024 + i % 1000, dport=9) / Raw(bytes(18)))
+
+
+def ptp(i):
+    src = "02:00:00:00:%02x:%02x" % (i // 256 % 256, i % 100)
+    if i % 2 == 0:
+        return (Ether(src=src, dst="01:00:5e:00:01:81") /
+                IP(src="10.1.0.%d" % (i % 250 + 1), dst="224.0.1.129", ttl=1) /
+                UDP(sport=319, dport=319) / Raw(ptp_event(0, i % 65536)))
+    return (Ether(src=src, dst="33:33:00:00:01:81") /
+            IPv6(src="fd00::%x" % (i % 250 + 1), dst="ff0e::181") /
+            UDP(sport=319, dport=319) / Raw(ptp_event(1, i % 65536)))
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    n = 1000
+    wrpcap(os.path.join(out, "mix-0.pcap"), [plain(i) for i in range(n)])
+    wrpcap(os.path.join(out, "mix-1.pcap"),
+           [ptp(i) if i % 100 == 50 else plain(i) for i in range(n)])
+    wrpcap(os.path.join(out, "mix-100.pcap"), [ptp(i) for i in range(n)])
+
+
+if __name__ == "__main__":
+    main()
