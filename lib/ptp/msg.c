@@ -112,7 +112,9 @@ static inline void put_be(uint8_t *p, uint64_t v, unsigned int n)
 
 const char *ptp_strerror(int err)
 {
-	if (err > 0 || -err >= (int)(sizeof(err_names) / sizeof(err_names[0])))
+	const int n = (int)(sizeof(err_names) / sizeof(err_names[0]));
+
+	if (err > 0 || err <= -n)
 		return "unknown error";
 	return err_names[-err];
 }
