@@ -1,0 +1,272 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# netns.sh: the lab's building blocks, sourced by scripts/lab.sh,
+# tests/integration/lib.sh and bench/accuracy.
+#
+#   network namespaces joined to the root namespace by veth pairs, started
+#   processes (ptp4l, ptpsw, iperf3, tshark), and the parser for the
+#   "master offset" lines of ptp4l time receivers.
+#
+# Everything created is appended to a state file ($NS_STATE) so that
+# ns_cleanup (or `scripts/lab.sh clean` from another shell) removes exactly
+# what this run created: namespaces and links by name, processes by PID
+# (checked against the recorded command name, never by pattern).
+#
+# Callers must be root. Functions return non-zero on failure and print
+# the reason on stderr.
+
+NS_STATE=${NS_STATE:-}
+NS_SRCDIR=${NS_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+NS_PTP4L_CFG=${NS_PTP4L_CFG:-$NS_SRCDIR/config/ptp4l}
+NS_LAST_PID=
+
+ns_die() { echo "error: $*" >&2; exit 1; }
+ns_log() { echo "[$(date +%T)] $*" >&2; }
+
+# Append one created object ("ns NAME", "link NAME", "pid PID COMM") to
+# the state file. Returns 0.
+ns_record()
+{
+	[ -n "$NS_STATE" ] || return 0
+	echo "$*" >> "$NS_STATE"
+}
+
+# Is the program available? Returns 0 if found on PATH.
+ns_have() { command -v "$1" > /dev/null 2>&1; }
+
+# ns_add NAME: create network namespace NAME with lo up. Fails if it exists.
+ns_add()
+{
+	if ip netns list | awk '{print $1}' | grep -qx -- "$1"; then
+		echo "namespace $1 already exists" >&2
+		return 1
+	fi
+	ip netns add "$1" || return 1
+	ns_record ns "$1"
+	ip -n "$1" link set lo up
+}
+
+# ns_link_exists NAME: is there a link NAME in the root namespace?
+ns_link_exists() { ip link show dev "$1" > /dev/null 2>&1; }
+
+# ns_veth NS INNER OUTER ADDR4/LEN ADDR6/LEN: veth pair with OUTER in the
+# root namespace (switch-facing: up, no address, IPv6 disabled) and INNER
+# in NS (up, addresses given, TX checksum offload off: the veth checksum
+# trap of lab-notes.md). ADDR4/ADDR6 may be "-" to skip.
+ns_veth()
+{
+	local ns=$1 inner=$2 outer=$3 a4=$4 a6=$5
+
+	if ns_link_exists "$outer"; then
+		echo "link $outer already exists" >&2
+		return 1
+	fi
+	ip link add "$outer" type veth peer name "$inner" netns "$ns" || return 1
+	ns_record link "$outer"
+	sysctl -qw "net.ipv6.conf.$outer.disable_ipv6=1" || return 1
+	ip link set "$outer" up || return 1
+	ip netns exec "$ns" ethtool -K "$inner" tx off > /dev/null 2>&1 || {
+		echo "ethtool -K $inner tx off failed" >&2
+		return 1
+	}
+	[ "$a4" = - ] || [ -z "$a4" ] || ip -n "$ns" addr add "$a4" dev "$inner" || return 1
+	[ "$a6" = - ] || [ -z "$a6" ] || ip -n "$ns" addr add "$a6" dev "$inner" nodad || return 1
+	ip -n "$ns" link set "$inner" up
+}
+
+# ns_bridge BR PORT...: a Linux bridge over the given root-namespace links
+# (the PTP-unaware reference path). IPv6 disabled on the bridge.
+ns_bridge()
+{
+	local br=$1 p
+	shift
+	ip link add "$br" type bridge || return 1
+	ns_record link "$br"
+	sysctl -qw "net.ipv6.conf.$br.disable_ipv6=1"
+	ip link set "$br" type bridge stp_state 0 forward_delay 0 2> /dev/null
+	for p in "$@"; do
+		ip link set "$p" master "$br" || return 1
+	done
+	ip link set "$br" up
+}
+
+# ns_spawn NS LOG CMD...: start CMD in namespace NS ("-" = root namespace)
+# in the background, stdout+stderr to LOG. Sets NS_LAST_PID (the PID of
+# CMD itself: `ip netns exec` execs it) and records it. Returns 0.
+ns_spawn()
+{
+	local ns=$1 log=$2
+	shift 2
+	if [ "$ns" = - ]; then
+		"$@" > "$log" 2>&1 < /dev/null &
+	else
+		ip netns exec "$ns" "$@" > "$log" 2>&1 < /dev/null &
+	fi
+	NS_LAST_PID=$!
+	ns_record pid "$NS_LAST_PID" "$(basename "$1")"
+	return 0
+}
+
+# ns_pid_is PID COMM: is PID alive and running a program named COMM?
+# (guards against a PID reused since the state file was written)
+ns_pid_is()
+{
+	local c
+	[ -r "/proc/$1/comm" ] || return 1
+	c=$(cat "/proc/$1/comm" 2> /dev/null) || return 1
+	[ -z "$2" ] && return 0
+	# `ip netns exec` has become COMM by now, or is still "ip".
+	[ "$c" = "${2:0:15}" ] || [ "$c" = ip ]
+}
+
+# ns_stop PID [COMM] [SIG] [TIMEOUT_S]: send SIG (TERM) to PID, wait up to
+# TIMEOUT_S (5) for it to exit, then SIGKILL. Returns the exit status if
+# PID is our child, else 0.
+ns_stop()
+{
+	local pid=$1 comm=${2:-} sig=${3:-TERM} tmo=${4:-5} i rc=0
+	ns_pid_is "$pid" "$comm" || { wait "$pid" 2> /dev/null; return $?; }
+	kill "-$sig" "$pid" 2> /dev/null
+	for ((i = 0; i < tmo * 10; i++)); do
+		ns_pid_is "$pid" "" || break
+		# zombie child: reaped by wait below
+		grep -q '^State:.*Z' "/proc/$pid/status" 2> /dev/null && break
+		sleep 0.1
+	done
+	if ns_pid_is "$pid" "" && ! grep -q '^State:.*Z' "/proc/$pid/status" 2> /dev/null; then
+		echo "PID $pid did not stop on SIG$sig, killing" >&2
+		kill -KILL "$pid" 2> /dev/null
+	fi
+	wait "$pid" 2> /dev/null
+	rc=$?
+	return $rc
+}
+
+# ns_cleanup [STATE]: undo everything recorded in STATE ($NS_STATE), newest
+# first: stop processes by PID, delete links and namespaces. Removes the
+# state file. Returns 0.
+ns_cleanup()
+{
+	local st=${1:-$NS_STATE} kind a b
+	[ -n "$st" ] && [ -f "$st" ] || return 0
+	# processes first, then links, then namespaces
+	tac "$st" | while read -r kind a b; do
+		[ "$kind" = pid ] && ns_pid_is "$a" "$b" && ns_stop "$a" "$b" TERM 3
+	done
+	tac "$st" | while read -r kind a b; do
+		[ "$kind" = link ] && ip link del "$a" 2> /dev/null
+	done
+	tac "$st" | while read -r kind a b; do
+		if [ "$kind" = ns ]; then
+			# anything still running in it (started by us) dies with it
+			ip netns pids "$a" 2> /dev/null | xargs -r kill -KILL 2> /dev/null
+			ip netns del "$a" 2> /dev/null
+		fi
+	done
+	rm -f "$st"
+	return 0
+}
+
+# ns_ptp4l NS IFACE CFG LOG [ptp4l options...]: start ptp4l in NS on IFACE
+# with config CFG (a file, or a name in config/ptp4l without .cfg). Extra
+# options are ptp4l long options such as --network_transport=UDPv6 or
+# --domainNumber=4. Sets NS_LAST_PID.
+ns_ptp4l()
+{
+	local ns=$1 ifc=$2 cfg=$3 log=$4
+	shift 4
+	[ -f "$cfg" ] || cfg=$NS_PTP4L_CFG/$cfg.cfg
+	ns_spawn "$ns" "$log" ptp4l -i "$ifc" -m -q -f "$cfg" "$@"
+}
+
+# ns_offsets LOG [SKIP_S]: statistics of the "master offset" samples in a
+# ptp4l log, ignoring the first SKIP_S seconds (ptp4l's monotonic stamp)
+# after the first sample. Prints one line:
+#   n=N rms=NS max=NS mean=NS delay=NS last=NS
+# (all in ns; delay = mean path delay; zeros when there is no sample).
+ns_offsets()
+{
+	awk -v skip="${2:-0}" '
+	/master offset/ {
+		if (!match($0, /\[[0-9.]+\]/))
+			next
+		t = substr($0, RSTART + 1, RLENGTH - 2) + 0
+		if (!match($0, /master offset +-?[0-9]+/))
+			next
+		split(substr($0, RSTART, RLENGTH), f, " ")
+		o = f[3] + 0
+		d = 0
+		if (match($0, /path delay +-?[0-9]+/)) {
+			split(substr($0, RSTART, RLENGTH), g, " ")
+			d = g[3] + 0
+		}
+		if (!seen) { t0 = t; seen = 1 }
+		if (t - t0 < skip)
+			next
+		n++; s2 += o * o; s += o; sd += d; last = o
+		a = o < 0 ? -o : o
+		if (a > mx) mx = a
+	}
+	END {
+		if (n)
+			printf "n=%d rms=%.0f max=%d mean=%.0f delay=%.0f last=%d\n",
+			       n, sqrt(s2 / n), mx, s / n, sd / n, last
+		else
+			print "n=0 rms=0 max=0 mean=0 delay=0 last=0"
+	}' "$1"
+}
+
+# ns_field LINE KEY: the value of KEY=VALUE in an ns_offsets line.
+ns_field()
+{
+	local kv
+	for kv in $1; do
+		[ "${kv%%=*}" = "$2" ] && { echo "${kv#*=}"; return 0; }
+	done
+	return 1
+}
+
+# ns_us NS: nanoseconds as microseconds with one decimal.
+ns_us() { awk -v v="$1" 'BEGIN { printf "%.1f", v / 1000 }'; }
+
+# ns_rand_hex4: four random hex digits (unique names per run).
+ns_rand_hex4() { printf '%04x' $(( (RANDOM ^ ($$ << 3)) & 0xffff )); }
+
+# --- the lab topology ------------------------------------------------------
+#
+#   namespace PFX-gm  (ptp0 10.66.0.1 fd66::1) --veth-- SW0 \
+#   namespace PFX-tr1 (ptp0 10.66.0.2 fd66::2) --veth-- SW1  } switch
+#   namespace PFX-tr2 (ptp0 10.66.0.3 fd66::3) --veth-- SW2 /
+#
+# SWn live in the root namespace without addresses; the switch (ptpsw, a
+# Linux bridge, or ptp4l as a TC) joins them.
+
+NS_IF=ptp0			# interface name inside every namespace
+NS_NET4=10.66.0		# /24
+NS_NET6=fd66:		# fd66::N/64
+
+# ns_node NSNAME SW N: namespace NSNAME joined to switch port SW, host
+# address .N / ::N.
+ns_node()
+{
+	ns_add "$1" || return 1
+	ns_veth "$1" "$NS_IF" "$2" "$NS_NET4.$3/24" "$NS_NET6:$3/64"
+}
+
+# ns_lab_create PFX SW0 SW1 SW2: the three-node lab (gm, tr1, tr2).
+ns_lab_create()
+{
+	ns_node "$1-gm" "$2" 1 && ns_node "$1-tr1" "$3" 2 && ns_node "$1-tr2" "$4" 3
+}
+
+# ns_wait_log LOG REGEX TIMEOUT_S: wait until LOG matches. Returns 0/1.
+ns_wait_log()
+{
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -qE -- "$2" "$1" 2> /dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
