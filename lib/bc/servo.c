@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* PI servo: frequency estimate from the first two samples, then PI. */
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "bc/servo.h"
+
+#define SERVO_KP_NORM_MAX 0.7
+#define SERVO_KI_NORM_MAX 0.3
+
+static double clampd(double v, double lim)
+{
+	if (v > lim)
+		return lim;
+	if (v < -lim)
+		return -lim;
+	return v;
+}
+
+int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb)
+{
+	if (p->kp < 0.0 || p->ki < 0.0 || p->max_ppb <= 0.0 ||
+	    p->interval_s <= 0.0 || p->step_threshold_ns < 0)
+		return -1;
+	s->p = *p;
+	s->kp = fmin(p->kp, SERVO_KP_NORM_MAX / p->interval_s);
+	s->ki = fmin(p->ki, SERVO_KI_NORM_MAX / p->interval_s);
+	s->drift = clampd(drift_ppb, p->max_ppb);
+	s->count = 0;
+	s->offset0 = 0;
+	s->local0 = 0;
+	s->state = SERVO_UNLOCKED;
+	s->n_steps = 0;
+	s->n_resets = 0;
+	return 0;
+}
+
+void servo_reset(struct servo *s)
+{
+	s->count = 0;
+	s->state = SERVO_UNLOCKED;
+	s->n_resets++;
+}
+
+static bool over_threshold(const struct servo *s, int64_t off)
+{
+	return s->p.step_threshold_ns > 0 && llabs(off) > s->p.step_threshold_ns;
+}
+
+/* Second sample: the slope of the offset is the remaining frequency error. */
+static double servo_estimate(struct servo *s, int64_t off, int64_t local)
+{
+	if (local <= s->local0) {
+		s->offset0 = off;
+		s->local0 = local;
+		return -s->drift;
+	}
+	s->drift += (double)(off - s->offset0) * 1e9 / (double)(local - s->local0);
+	s->drift = clampd(s->drift, s->p.max_ppb);
+	s->count = 2;
+	if (over_threshold(s, off)) {
+		s->state = SERVO_JUMP;
+		s->n_steps++;
+	} else {
+		s->state = SERVO_LOCKED;
+	}
+	return -s->drift;
+}
+
+static double servo_pi(struct servo *s, int64_t off)
+{
+	double ki_term, ppb;
+
+	if (over_threshold(s, off)) {
+		servo_reset(s);
+		s->offset0 = off;
+		return -s->drift;
+	}
+	ki_term = s->ki * (double)off;
+	ppb = s->kp * (double)off + s->drift + ki_term;
+	if (fabs(ppb) < s->p.max_ppb)
+		s->drift += ki_term;	/* anti-windup: no integration when saturated */
+	s->state = SERVO_LOCKED;
+	return -clampd(ppb, s->p.max_ppb);
+}
+
+double servo_sample(struct servo *s, tmv_t offset, tmv_t local,
+		    enum servo_state *state)
+{
+	int64_t off = tmv_to_ns(offset), loc = tmv_to_ns(local);
+	double adj;
+
+	switch (s->count) {
+	case 0:
+		s->offset0 = off;
+		s->local0 = loc;
+		s->state = SERVO_UNLOCKED;
+		s->count = 1;
+		adj = -s->drift;
+		break;
+	case 1:
+		adj = servo_estimate(s, off, loc);
+		break;
+	default:
+		adj = servo_pi(s, off);
+		break;
+	}
+	if (s->count == 0) {
+		/* reset by servo_pi: this sample starts the next estimate */
+		s->local0 = loc;
+		s->count = 1;
+	}
+	*state = s->state;
+	return adj;
+}
+
+enum servo_state servo_get_state(const struct servo *s)
+{
+	return s->state;
+}
+
+const char *servo_state_name(enum servo_state st)
+{
+	switch (st) {
+	case SERVO_UNLOCKED: return "UNLOCKED";
+	case SERVO_JUMP: return "JUMP";
+	case SERVO_LOCKED: return "LOCKED";
+	}
+	return "invalid";
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_BC_SERVO_H
+#define PTPSW_BC_SERVO_H
+
+/*
+ * PI clock servo. Input: offsetFromMaster (local - master, ns) and the local
+ * time of the measurement; output: the frequency adjustment to apply to the
+ * clock, in ppb (positive = make the clock faster). The first two samples
+ * estimate the frequency error; afterwards a proportional-integral loop
+ * runs. Offsets beyond the step threshold ask the caller to step.
+ * One servo per domain (EP-22). No allocation, no I/O.
+ */
+
+#include <stdint.h>
+
+#include "ptp/ptp_time.h"
+
+enum servo_state {
+	SERVO_UNLOCKED = 0,	/* collecting the first samples */
+	SERVO_JUMP,		/* caller must step the clock by -offset */
+	SERVO_LOCKED,		/* PI loop running */
+};
+
+struct servo_params {
+	double kp;		/* proportional gain (per sample) */
+	double ki;		/* integral gain (per sample) */
+	int64_t step_threshold_ns; /* 0: never step */
+	double max_ppb;		/* output clamp, > 0 */
+	double interval_s;	/* sync interval; kp <= 0.7/T, ki <= 0.3/T */
+};
+
+struct servo {
+	struct servo_params p;
+	double kp, ki;		/* effective gains */
+	double drift;		/* frequency error estimate, ppb (+ = fast) */
+	int count;
+	int64_t offset0, local0;
+	enum servo_state state;
+	uint64_t n_steps, n_resets;
+};
+
+/* Initialise s; drift_ppb is the clock's current frequency error estimate
+ * (usually 0). Returns 0, or -1 for invalid parameters. */
+int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb);
+
+/*
+ * Feed one sample: offset = local - master (ns), local = local time of the
+ * sample. Returns the frequency adjustment in ppb to apply now; *state
+ * tells whether a step by -offset is required (SERVO_JUMP).
+ */
+double servo_sample(struct servo *s, tmv_t offset, tmv_t local,
+		    enum servo_state *state);
+
+/* Forget the samples (not the drift): next sample starts UNLOCKED. */
+void servo_reset(struct servo *s);
+
+/* Current state. */
+enum servo_state servo_get_state(const struct servo *s);
+
+/* Name of a state, static string. */
+const char *servo_state_name(enum servo_state st);
+
+#endif /* PTPSW_BC_SERVO_H */
