@@ -77,7 +77,7 @@ struct conf_bc {
 	uint16_t offset_scaled_log_variance;
 	int8_t log_sync_interval;
 	int8_t log_min_delay_req_interval;
-	int8_t log_announce_interval;		/* fixed at 1 (EP-09) */
+	int8_t log_announce_interval;		/* fixed: 0 = 1 s (EP-09) */
 	bool two_step;
 	enum conf_delay_req delay_req;
 	int16_t current_utc_offset;
@@ -97,8 +97,9 @@ struct conf_bc {
 };
 
 struct conf_monitor {
-	uint8_t domain_a, domain_b;
+	uint8_t domain_a, domain_b;		/* both boundary-clock domains */
 	int64_t threshold_ns;
+	int line;
 };
 
 struct conf {
