@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * PI servo in a closed loop with a simulated clock: the free-running base
+ * runs with a frequency error against true time, a dclock (steered by the
+ * servo) maps base to domain time, measurements carry seeded Gaussian
+ * noise. Everything is deterministic.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cunit_main.h"
+#include "bc/dclock.h"
+#include "bc/servo.h"
+
+#define SEC 1000000000LL
+
+struct prng { uint64_t s; };
+
+static double prng_uniform(struct prng *p)
+{
+	p->s ^= p->s << 13;
+	p->s ^= p->s >> 7;
+	p->s ^= p->s << 17;
+	return ((double)(p->s >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double prng_gauss(struct prng *p)
+{
+	double u1 = prng_uniform(p), u2 = prng_uniform(p);
+
+	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+struct sim {
+	struct servo s;
+	struct dclock c;
+	struct prng rng;
+	int64_t t;		/* true time, ns */
+	double base;		/* base time, ns (double: sub-ns rate errors) */
+	double ferr_ppm;	/* base frequency error vs true time */
+	double noise_ns;	/* sigma of the measurement noise */
+	unsigned int steps;
+};
+
+static void sim_init(struct sim *m, double ferr_ppm, double noise,
+		     int64_t initial_offset, int64_t step_threshold)
+{
+	struct servo_params p = {
+		.kp = 0.7, .ki = 0.3, .step_threshold_ns = step_threshold,
+		.max_ppb = 900000.0, .interval_s = 1.0,
+	};
+
+	CU_ASSERT_EQUAL_FATAL(servo_init(&m->s, &p, 0.0), 0);
+	m->t = 1000 * SEC;
+	m->base = 5.0 * SEC;
+	dclock_init(&m->c, tmv_from_ns((int64_t)m->base),
+		    tmv_from_ns(m->t + initial_offset));
+	m->rng.s = 0x9E3779B97F4A7C15ULL;
+	m->ferr_ppm = ferr_ppm;
+	m->noise_ns = noise;
+	m->steps = 0;
+}
+
+/* One sync interval: advance time, measure, run the servo. Returns the true
+ * offset (clock - true time) at the measurement, before correction. */
+static int64_t sim_step(struct sim *m)
+{
+	tmv_t base, local, meas;
+	enum servo_state st;
+	int64_t true_off;
+	double adj;
+
+	m->t += SEC;
+	m->base += SEC * (1.0 + m->ferr_ppm * 1e-6);
+	base = tmv_from_ns((int64_t)llround(m->base));
+	local = dclock_now(&m->c, base);
+	true_off = tmv_to_ns(local) - m->t;
+	meas = tmv_from_ns(true_off + (int64_t)llround(m->noise_ns *
+						       prng_gauss(&m->rng)));
+	adj = servo_sample(&m->s, meas, local, &st);
+	if (st == SERVO_JUMP) {
+		dclock_step(&m->c, base, tmv_from_ns(-tmv_to_ns(meas)));
+		m->steps++;
+	}
+	dclock_adjust_freq(&m->c, base, adj);
+	return true_off;
+}
+
+struct stats { double rms; int64_t max; };
+
+static struct stats sim_run(struct sim *m, int n)
+{
+	struct stats st = { 0.0, 0 };
+	double sum2 = 0.0;
+
+	for (int i = 0; i < n; i++) {
+		int64_t o = sim_step(m);
+
+		sum2 += (double)o * (double)o;
+		if (llabs(o) > st.max)
+			st.max = llabs(o);
+	}
+	st.rms = sqrt(sum2 / n);
+	return st;
+}
+
+/* +50 ppm base error, 50 ns noise: locks, then offset rms/max stay small
+ * and the clock frequency settles near -50 ppm / (1 + 50 ppm). */
+static void test_converge_50ppm(void)
+{
+	struct sim m;
+	struct stats st;
+	double want = -50e3 / (1.0 + 50e-6);
+
+	sim_init(&m, 50.0, 50.0, 20000, 0);
+	sim_run(&m, 60);			/* settle */
+	CU_ASSERT_EQUAL(servo_get_state(&m.s), SERVO_LOCKED);
+	st = sim_run(&m, 600);
+	printf("\n    +50 ppm, 50 ns noise: rms %.1f ns, max %lld ns, freq %.1f ppb",
+	       st.rms, (long long)st.max, dclock_get_freq(&m.c));
+	CU_ASSERT(st.rms < 100.0);
+	CU_ASSERT(st.max < 300);
+	CU_ASSERT(fabs(dclock_get_freq(&m.c) - want) < 200.0);
+	CU_ASSERT_EQUAL(m.steps, 0);
+}
+
+/* No noise: the loop converges to (nearly) zero. */
+static void test_converge_noiseless(void)
+{
+	struct sim m;
+	struct stats st;
+
+	sim_init(&m, -80.0, 0.0, -3000, 0);
+	sim_run(&m, 80);
+	st = sim_run(&m, 100);
+	CU_ASSERT(st.max <= 2);
+	CU_ASSERT(fabs(dclock_get_freq(&m.c) - 80e3 / (1.0 - 80e-6)) < 1.0);
+}
+
+/* Frequency step of +5 ppm after lock: bounded transient, re-converges. */
+static void test_frequency_step(void)
+{
+	struct sim m;
+	struct stats tr, st;
+
+	sim_init(&m, 50.0, 20.0, 0, 0);
+	sim_run(&m, 120);
+	m.ferr_ppm = 55.0;
+	tr = sim_run(&m, 30);
+	st = sim_run(&m, 300);
+	printf("\n    +5 ppm step: transient max %lld ns, after rms %.1f ns max %lld ns",
+	       (long long)tr.max, st.rms, (long long)st.max);
+	/* 5 ppm = 5000 ns/s; the first sample sees at most about that */
+	CU_ASSERT(tr.max > 2000);		/* the step really happened */
+	CU_ASSERT(tr.max < 12000);
+	CU_ASSERT(st.rms < 40.0);
+	CU_ASSERT(st.max < 120);
+	CU_ASSERT(fabs(dclock_get_freq(&m.c) + 55e3 / (1.0 + 55e-6)) < 100.0);
+}
+
+/* A 1 ms initial offset above a 100 us threshold is stepped once; below
+ * the threshold the servo slews. */
+static void test_step_threshold(void)
+{
+	struct sim m;
+	struct stats st;
+
+	sim_init(&m, 10.0, 10.0, 1000000, 100000);
+	sim_run(&m, 30);
+	CU_ASSERT_EQUAL(m.steps, 1);
+	CU_ASSERT_EQUAL(m.s.n_steps, 1);
+	st = sim_run(&m, 100);
+	CU_ASSERT(st.max < 100);
+
+	sim_init(&m, 10.0, 10.0, 50000, 100000);
+	sim_run(&m, 60);
+	CU_ASSERT_EQUAL(m.steps, 0);
+	st = sim_run(&m, 100);
+	CU_ASSERT(st.max < 100);
+	/* a later jump beyond the threshold resets and steps again */
+	dclock_step(&m.c, tmv_from_ns((int64_t)m.base), tmv_from_ns(500000));
+	sim_run(&m, 5);
+	CU_ASSERT_EQUAL(m.steps, 1);
+	CU_ASSERT_EQUAL(m.s.n_resets, 1);
+	st = sim_run(&m, 100);
+	CU_ASSERT(st.max < 100);
+}
+
+static void test_states_and_params(void)
+{
+	struct servo s;
+	struct servo_params p = { .kp = 5.0, .ki = 2.0, .max_ppb = 1e5,
+				  .interval_s = 0.5 };
+	enum servo_state st;
+	double adj;
+
+	CU_ASSERT_EQUAL(servo_init(&s, &p, 0.0), 0);
+	CU_ASSERT_DOUBLE_EQUAL(s.kp, 1.4, 1e-12);	/* 0.7 / 0.5 */
+	CU_ASSERT_DOUBLE_EQUAL(s.ki, 0.6, 1e-12);
+	/* first sample: unlocked, no correction yet */
+	adj = servo_sample(&s, tmv_from_ns(100), tmv_from_ns(SEC), &st);
+	CU_ASSERT_EQUAL(st, SERVO_UNLOCKED);
+	CU_ASSERT_DOUBLE_EQUAL(adj, 0.0, 1e-12);
+	/* second: offset grew 1000 ns in 1 s = clock 1000 ppb fast */
+	adj = servo_sample(&s, tmv_from_ns(1100), tmv_from_ns(2 * SEC), &st);
+	CU_ASSERT_EQUAL(st, SERVO_LOCKED);
+	CU_ASSERT_DOUBLE_EQUAL(adj, -1000.0, 1e-9);
+	/* PI: -(kp*o + drift + ki*o) */
+	adj = servo_sample(&s, tmv_from_ns(100), tmv_from_ns(3 * SEC), &st);
+	CU_ASSERT_DOUBLE_EQUAL(adj, -(1.4 * 100 + 1000 + 0.6 * 100), 1e-9);
+	/* output clamp */
+	adj = servo_sample(&s, tmv_from_ns(10000000), tmv_from_ns(4 * SEC), &st);
+	CU_ASSERT_DOUBLE_EQUAL(adj, -1e5, 1e-9);
+	CU_ASSERT_STRING_EQUAL(servo_state_name(SERVO_JUMP), "JUMP");
+	p.kp = -1.0;
+	CU_ASSERT_EQUAL(servo_init(&s, &p, 0.0), -1);
+	p.kp = 0.1; p.max_ppb = 0.0;
+	CU_ASSERT_EQUAL(servo_init(&s, &p, 0.0), -1);
+	p.max_ppb = 1.0; p.interval_s = 0.0;
+	CU_ASSERT_EQUAL(servo_init(&s, &p, 0.0), -1);
+}
+
+int test_register(void)
+{
+	static const struct test_case cases[] = {
+		{ "converge +50 ppm with noise", test_converge_50ppm },
+		{ "converge without noise", test_converge_noiseless },
+		{ "follow a +5 ppm frequency step", test_frequency_step },
+		{ "step threshold", test_step_threshold },
+		{ "states, gains, clamps", test_states_and_params },
+		{ NULL, NULL },
+	};
+
+	return test_add_suite("servo", cases);
+}
