@@ -128,6 +128,17 @@ static void same_tlvs(const struct ptp_msg *a, const struct ptp_msg *b)
 	}
 }
 
+static void check_clock_id(const struct ptp_clock_identity *id)
+{
+	struct ptp_clock_identity back;
+	char s[24];
+
+	ptp_clock_id_str(id, s, sizeof(s));
+	CHECK(strlen(s) == 18);
+	CHECK(ptp_clock_id_parse(s, &back) == 0);
+	CHECK(memcmp(back.id, id->id, 8) == 0);
+}
+
 /* What a successful parse may claim about the buffer it read. */
 static void check_parsed(const uint8_t *data, size_t size,
 			 const struct ptp_msg *m)
@@ -151,6 +162,7 @@ static void check_parsed(const uint8_t *data, size_t size,
 	CHECK(next == data + mlen);
 	CHECK(ptp_hdr_get_correction(data).scaled ==
 	      m->hdr.correction.scaled);
+	check_clock_id(&m->hdr.sourcePortIdentity.clock);
 }
 
 static void check_time(const struct ptp_msg *m)
