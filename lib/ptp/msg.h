@@ -158,7 +158,13 @@ uint8_t ptp_msg_control_field(uint8_t type);
 /*
  * Parse and validate a message of len bytes at buf.
  * Returns PTP_OK or a negative enum ptp_err. On error *msg is undefined.
- * Reads only buf[0 .. min(len, messageLength)).
+ * Reads only buf[0 .. min(len, messageLength)); bytes beyond messageLength
+ * (e.g. Ethernet/UDP padding) are ignored. Header errors are those of
+ * ptp_hdr_check(); then PTP_E_BAD_TIMESTAMP for a body timestamp with
+ * nanoseconds >= 1e9, and PTP_E_TLV_OVERRUN / _ODD / _TOO_MANY_TLVS from the
+ * TLV walk, which starts right after the type's fixed body (for Management
+ * the management TLV is one of msg->tlvs) and must end exactly at
+ * messageLength. msg->tlvs[].value points into buf.
  */
 int ptp_msg_parse(const uint8_t *buf, size_t len, struct ptp_msg *msg);
 
