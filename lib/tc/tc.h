@@ -21,14 +21,35 @@
 #include "ptp/ptp_time.h"
 
 #define TC_MAX_PORTS 16
+#define TC_PENDING_MAX (1u << 20)	/* largest pending_entries accepted */
+
+/*
+ * Rate-ratio estimator (syntonize): per domain, one tracked time
+ * transmitter (the sourcePortIdentity of the first Sync seen; another one
+ * is adopted after TC_RATE_MASTER_TIMEOUT_NS of silence). The ratio is
+ * (origin_n - origin_ref) / (ingress_n - ingress_ref) over a baseline of
+ * at least TC_RATE_MIN_BASE_NS, kept between TC_RATE_WINDOW_NS and twice
+ * that once running, smoothed over TC_RATE_SMOOTH samples. A sample further
+ * than TC_RATE_MAX_DEV from 1.0 is rejected (counted); after
+ * TC_RATE_MAX_REJECTS in a row (the time transmitter stepped its time) the
+ * reference restarts, keeping the last estimate.
+ */
+#define TC_RATE_MAX_DEV 500e-6
+#define TC_RATE_MIN_BASE_NS 1000000000LL
+#define TC_RATE_WINDOW_NS 8000000000LL
+#define TC_RATE_SMOOTH 8
+#define TC_RATE_MAX_REJECTS 4
+#define TC_RATE_MASTER_TIMEOUT_NS 5000000000LL
 
 enum tc_mode { TC_ONE_STEP = 0, TC_TWO_STEP };
 
 struct tc_params {
 	enum tc_mode mode;
 	bool syntonize;
-	uint32_t pending_entries;	/* two-step table size (> 0) */
-	int64_t pending_timeout_ns;	/* entries older than this are stale */
+	uint32_t pending_entries;	/* two-step table size, 1..TC_PENDING_MAX */
+	int64_t pending_timeout_ns;	/* entries older than this are stale (> 0) */
+	/* Wire time = rx_ts - ingress_latency = tx_ts + egress_latency.
+	 * Ports >= TC_MAX_PORTS have no latency. */
 	int32_t ingress_latency_ns[TC_MAX_PORTS];
 	int32_t egress_latency_ns[TC_MAX_PORTS];
 };
@@ -36,7 +57,7 @@ struct tc_params {
 /* Counters of one instance (monotonic). */
 struct tc_domain_stats {
 	uint64_t corrected;		/* messages whose CF was changed */
-	uint64_t sync_seen;
+	uint64_t sync_seen;		/* Syncs given to tc_ingress() */
 	double rate_ratio;		/* current estimate, 1.0 if unknown */
 };
 
@@ -56,8 +77,9 @@ struct tc_stats {
 
 struct tc;
 
-/* Returns NULL on bad params or no memory. */
+/* Returns NULL on bad params or no memory. All memory is taken here. */
 struct tc *tc_create(const struct tc_params *p);
+/* Free tc (NULL is fine). */
 void tc_free(struct tc *tc);
 
 /*
@@ -73,8 +95,16 @@ void tc_ingress(struct tc *tc, const uint8_t *buf, size_t len,
  * Event messages: one-step mode (and one-step Sync in two-step mode):
  * residence is added to the copy's correctionField; two-step mode: the
  * residence is stored for the matching Follow_Up / Delay_Resp.
- * Follow_Up / Delay_Resp in two-step mode: the stored residence, if any,
- * is added. Other messages are not touched (EP-25).
+ * Follow_Up / Delay_Resp in two-step mode (or whenever entries are
+ * pending): the stored residence, if any, is added and the entry freed;
+ * none is counted in pending_unmatched. A Follow_Up matches a Sync entry
+ * with the same domain, sourcePortIdentity and sequenceId, the same
+ * in_port and out_port; a Delay_Resp matches the Delay_Req entry whose
+ * sourcePortIdentity is its requestingPortIdentity, same domain and
+ * sequenceId, with the ports swapped (it travels the other way).
+ * Other messages (Announce, Signaling, Management, Pdelay_*) are never
+ * touched (EP-25). fi must come from frame_classify() of this buffer; a
+ * frame_info that does not fit buf/len is ignored.
  * Returns true if buf was modified (checksum already fixed).
  */
 bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
@@ -84,20 +114,27 @@ bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
 /*
  * Residence for an event message whose egress time is only known after
  * sending (hardware TX timestamp). Stores it for the matching general
- * message like two-step mode does. Returns the residence stored.
+ * message like two-step mode does (two-step Sync and Delay_Req only: a
+ * one-step Sync has no Follow_Up). buf is not modified.
+ * Returns the residence (also when not stored), 0 for other messages.
  */
 ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,
 		       const struct frame_info *fi, uint16_t in_port,
 		       uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
 
-/* Residence in correctionField units, latencies and rate ratio applied. */
+/* Residence in correctionField units, latencies and rate ratio applied:
+ * ((tx_ts + egress_latency[out]) - (rx_ts - ingress_latency[in])) x ratio. */
 ptp_cf_t tc_residence(const struct tc *tc, uint8_t domain, uint16_t in_port,
 		      uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
 
-/* Expire stale pending entries (call from a timer, not per packet). */
+/* Expire pending entries stored more than pending_timeout_ns before now
+ * (call from a timer, not per packet: it scans the table). */
 void tc_expire(struct tc *tc, tmv_t now);
 
+/* Counters of tc (live: the pointer stays valid until tc_free). */
 const struct tc_stats *tc_get_stats(const struct tc *tc);
+/* Current rate ratio estimate of domain (GM rate / ours), 1.0 if unknown
+ * or syntonize is off. */
 double tc_rate_ratio(const struct tc *tc, uint8_t domain);
 
 #endif /* PTPSW_TC_TC_H */

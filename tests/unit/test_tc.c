@@ -1,0 +1,1138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the transparent clock (lib/tc/tc.c): residence arithmetic,
+ * one-step and two-step correction, pending-table matching, eviction and
+ * expiry, per-domain rate ratio, and that nothing but correctionField and
+ * the UDP checksum ever changes (RFC 9760 EP-20, EP-25).
+ * Frames are built here with ptp_msg_build() and a small L2/L3/L4 wrapper,
+ * then classified with frame_classify() as the fast path does.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "net/frame.h"
+#include "ptp/msg.h"
+#include "ptp/ptp_time.h"
+#include "tc/tc.h"
+
+/* ---- frame building ---- */
+
+enum tf_net { NET_V4, NET_V6, NET_RAW };
+
+struct tf_opt {
+	enum tf_net net;
+	int vlans;		/* 0..2 */
+	bool mcast;		/* multicast destination, else unicast */
+	bool no_csum;		/* IPv4: UDP checksum 0 */
+};
+
+static const struct tf_opt OPT_V4 = { NET_V4, 0, true, false };
+
+struct tf {
+	uint8_t b[400];
+	size_t len;
+	struct frame_info fi;
+};
+
+/* What goes into the PTP message. */
+struct spec {
+	uint8_t type;
+	uint8_t domain;
+	uint16_t seq;
+	bool two_step;
+	uint8_t src;		/* last octet of sourcePortIdentity.clock */
+	uint16_t src_port;	/* sourcePortIdentity.port */
+	double cf_ns;
+	int64_t ts_ns;		/* origin / preciseOrigin / receive timestamp */
+	uint8_t req;		/* Delay_Resp: requesting clock last octet */
+	uint16_t req_port;
+};
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void port_id(struct ptp_port_identity *id, uint8_t last, uint16_t port)
+{
+	static const uint8_t base[8] = { 0x00, 0x1b, 0x21, 0xff,
+					 0xfe, 0x10, 0x20, 0x00 };
+
+	memcpy(id->clock.id, base, 8);
+	id->clock.id[7] = last;
+	id->port = port;
+}
+
+/* PTP message of s into p; returns its length. */
+static int tf_ptp(const struct spec *s, uint8_t *p, size_t cap)
+{
+	struct ptp_msg m;
+	static const uint8_t tlv_val[2] = { 0x20, 0x01 };
+	uint8_t type = s->type;
+	int n;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.messageType = type == PTP_MANAGEMENT ? PTP_SIGNALING : type;
+	m.hdr.versionPTP = 2;
+	m.hdr.domainNumber = s->domain;
+	m.hdr.flagField = s->two_step ? PTP_FLAG_TWO_STEP : 0;
+	m.hdr.correction = ptp_cf_from_ns_double(s->cf_ns);
+	port_id(&m.hdr.sourcePortIdentity, s->src, s->src_port);
+	m.hdr.sequenceId = s->seq;
+	m.hdr.logMessageInterval = -3;
+	if (type == PTP_DELAY_RESP) {
+		m.body.resp.ts = ptp_tmv_to_ts(tmv_from_ns(s->ts_ns));
+		port_id(&m.body.resp.requestingPortIdentity, s->req,
+			s->req_port);
+	} else if (type == PTP_ANNOUNCE) {
+		m.body.announce.originTimestamp =
+			ptp_tmv_to_ts(tmv_from_ns(s->ts_ns));
+		m.body.announce.grandmasterPriority1 = 128;
+		m.body.announce.stepsRemoved = 1;
+	} else if (type == PTP_SIGNALING || type == PTP_MANAGEMENT) {
+		port_id(&m.body.signaling.targetPortIdentity, 0xff, 0xffff);
+		m.n_tlvs = 1;
+		m.tlvs[0].type = PTP_TLV_MANAGEMENT;
+		m.tlvs[0].length = 2;
+		m.tlvs[0].value = tlv_val;
+	} else {
+		m.body.sync.ts = ptp_tmv_to_ts(tmv_from_ns(s->ts_ns));
+	}
+	n = ptp_msg_build(&m, p, cap);
+	if (n > 0 && type == PTP_MANAGEMENT)
+		p[0] = (uint8_t)((p[0] & 0xf0) | PTP_MANAGEMENT);
+	return n;
+}
+
+static uint16_t ip4_hdr_csum(const uint8_t *h)
+{
+	uint32_t sum = 0;
+	int i;
+
+	for (i = 0; i < 20; i += 2)
+		sum += get16(h + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static size_t tf_l2(uint8_t *b, const struct tf_opt *o)
+{
+	static const uint8_t dst_v4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x01, 0x81 };
+	static const uint8_t dst_v6[6] = { 0x33, 0x33, 0x00, 0x00, 0x01, 0x81 };
+	static const uint8_t dst_raw[6] = { 0x01, 0x1b, 0x19, 0, 0, 0 };
+	static const uint8_t dst_uc[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+	static const uint8_t src[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+	size_t off = 12;
+	int v;
+
+	memcpy(b, !o->mcast ? dst_uc : o->net == NET_V4 ? dst_v4 :
+	       o->net == NET_V6 ? dst_v6 : dst_raw, 6);
+	memcpy(b + 6, src, 6);
+	for (v = 0; v < o->vlans; v++, off += 4) {
+		put16(b + off, v == 0 && o->vlans == 2 ? 0x88a8 : 0x8100);
+		put16(b + off + 2, (uint16_t)(100 + v));
+	}
+	put16(b + off, o->net == NET_V4 ? 0x0800 :
+	      o->net == NET_V6 ? 0x86dd : ETH_P_PTP_RAW);
+	return off + 2;
+}
+
+static size_t tf_ip(uint8_t *b, const struct tf_opt *o, size_t udp_len)
+{
+	static const uint8_t v6_src[16] = { 0xfe, 0x80, [15] = 0x01 };
+	static const uint8_t v6_mc[16] = { 0xff, 0x0e, [14] = 0x01,
+					   [15] = 0x81 };
+	static const uint8_t v6_uc[16] = { 0xfe, 0x80, [15] = 0x02 };
+
+	if (o->net == NET_V4) {
+		memset(b, 0, 20);
+		b[0] = 0x45;
+		put16(b + 2, (uint16_t)(20 + udp_len));
+		b[8] = 1;
+		b[9] = 17;
+		b[12] = 192, b[13] = 168, b[14] = 1, b[15] = 2;
+		if (o->mcast)
+			b[16] = 224, b[17] = 0, b[18] = 1, b[19] = 129;
+		else
+			b[16] = 192, b[17] = 168, b[18] = 1, b[19] = 3;
+		put16(b + 10, ip4_hdr_csum(b));
+		return 20;
+	}
+	memset(b, 0, 40);
+	b[0] = 0x60;
+	put16(b + 4, (uint16_t)udp_len);
+	b[6] = 17;
+	b[7] = 1;
+	memcpy(b + 8, v6_src, 16);
+	memcpy(b + 24, o->mcast ? v6_mc : v6_uc, 16);
+	return 40;
+}
+
+/* Build the frame of s with options o and classify it. */
+static void tf_build(struct tf *f, const struct spec *s, const struct tf_opt *o)
+{
+	uint8_t ptp[200];
+	int n = tf_ptp(s, ptp, sizeof(ptp));
+	size_t off, ip_off, udp_off;
+	uint16_t port;
+
+	CU_ASSERT_FATAL(n > 0);
+	memset(f, 0, sizeof(*f));
+	off = tf_l2(f->b, o);
+	if (o->net == NET_RAW) {
+		memcpy(f->b + off, ptp, (size_t)n);
+		f->len = off + (size_t)n;
+	} else {
+		ip_off = off;
+		udp_off = ip_off + tf_ip(f->b + ip_off, o, 8 + (size_t)n);
+		port = ptp_msg_is_event(s->type) ? PTP_UDP_EVENT :
+						   PTP_UDP_GENERAL;
+		put16(f->b + udp_off, port);
+		put16(f->b + udp_off + 2, port);
+		put16(f->b + udp_off + 4, (uint16_t)(8 + n));
+		memcpy(f->b + udp_off + 8, ptp, (size_t)n);
+		f->len = udp_off + 8 + (size_t)n;
+	}
+	/* pad a short frame like a NIC does: bytes beyond the UDP datagram */
+	while (f->len < 60)
+		f->b[f->len++] = 0;
+	CU_ASSERT_FATAL(frame_classify(f->b, f->len, &f->fi) == FRAME_PTP);
+	if (o->net != NET_RAW && !(o->net == NET_V4 && o->no_csum)) {
+		put16(f->b + f->fi.l4_off + 6,
+		      frame_udp_csum(f->b, f->len, &f->fi));
+		CU_ASSERT_FATAL(frame_classify(f->b, f->len, &f->fi) ==
+				FRAME_PTP);
+	}
+}
+
+static ptp_cf_t tf_cf(const struct tf *f)
+{
+	return ptp_hdr_get_correction(f->b + f->fi.ptp_off);
+}
+
+/* UDP checksum in the frame equals the one computed from scratch. */
+static bool tf_csum_ok(const struct tf *f)
+{
+	uint16_t have;
+
+	if (f->fi.l3 == FRAME_L3_RAW_PTP)
+		return true;
+	have = get16(f->b + f->fi.l4_off + 6);
+	if (have == 0)
+		return f->fi.l3 == FRAME_L3_IPV4;
+	return have == frame_udp_csum(f->b, f->len, &f->fi);
+}
+
+/* Bytes of a and b differ only in correctionField and the UDP checksum. */
+static bool tf_only_cf_changed(const struct tf *a, const struct tf *b)
+{
+	size_t i, cf = a->fi.ptp_off + 8, ck = a->fi.l4_off + 6;
+
+	if (a->len != b->len)
+		return false;
+	for (i = 0; i < a->len; i++) {
+		if (i >= cf && i < cf + 8)
+			continue;
+		if (a->fi.l4_off && (i == ck || i == ck + 1))
+			continue;
+		if (a->b[i] != b->b[i])
+			return false;
+	}
+	return true;
+}
+
+/* ---- TC helpers ---- */
+
+static struct tc_params params(enum tc_mode mode)
+{
+	struct tc_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.mode = mode;
+	p.pending_entries = 64;
+	p.pending_timeout_ns = PTP_NSEC_PER_SEC;
+	return p;
+}
+
+static tmv_t ns(int64_t v)
+{
+	return tmv_from_ns(v);
+}
+
+/* CF(after) - CF(before) in scaled units. */
+static int64_t cf_delta(const struct tf *after, const struct tf *before)
+{
+	return tf_cf(after).scaled - tf_cf(before).scaled;
+}
+
+static int64_t cf_of_ns(int64_t v)
+{
+	return ptp_cf_from_tmv(tmv_from_ns(v)).scaled;
+}
+
+#define T0 INT64_C(5000000000)	/* an arbitrary timebase instant */
+
+static const struct spec SYNC1 = {
+	.type = PTP_SYNC, .domain = 0, .seq = 100, .src = 0x01,
+	.src_port = 1, .cf_ns = 1234.5, .ts_ns = INT64_C(1700000000123456789),
+};
+
+static const struct spec DREQ1 = {
+	.type = PTP_DELAY_REQ, .domain = 0, .seq = 7, .src = 0x33,
+	.src_port = 1, .cf_ns = 0, .ts_ns = 0,
+};
+
+/* ---- one-step ---- */
+
+static void test_bad_params(void)
+{
+	struct tc_params p = params(TC_ONE_STEP);
+
+	p.pending_entries = 0;
+	CU_ASSERT_PTR_NULL(tc_create(&p));
+	p = params(TC_ONE_STEP);
+	p.pending_timeout_ns = 0;
+	CU_ASSERT_PTR_NULL(tc_create(&p));
+	p = params(TC_ONE_STEP);
+	p.mode = (enum tc_mode)7;
+	CU_ASSERT_PTR_NULL(tc_create(&p));
+	CU_ASSERT_PTR_NULL(tc_create(NULL));
+	tc_free(NULL);
+}
+
+/* Sync corrected in one-step mode through every encapsulation. */
+static void check_one_step_sync(const struct tf_opt *o)
+{
+	struct tc_params p = params(TC_ONE_STEP);
+	struct tc *tc;
+	struct tf f, orig;
+	const int64_t rx = T0, tx = T0 + 3456;
+	int64_t expect;
+
+	p.ingress_latency_ns[1] = 100;
+	p.egress_latency_ns[2] = 250;
+	p.egress_latency_ns[1] = 9999;		/* other ports: must not count */
+	p.ingress_latency_ns[2] = 9999;
+	tc = tc_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	tf_build(&f, &SYNC1, o);
+	orig = f;
+	tc_ingress(tc, f.b, f.len, &f.fi, 1, ns(rx));
+	CU_ASSERT(memcmp(f.b, orig.b, f.len) == 0);
+	CU_ASSERT_TRUE(tc_egress(tc, f.b, f.len, &f.fi, 1, 2, ns(rx), ns(tx)));
+	/* wire to wire: (tx + 250) - (rx - 100) */
+	expect = cf_of_ns(3456 + 100 + 250);
+	CU_ASSERT_EQUAL(cf_delta(&f, &orig), expect);
+	CU_ASSERT_EQUAL(tc_residence(tc, 0, 1, 2, ns(rx), ns(tx)).scaled,
+			expect);
+	/* sub-nanosecond part of the incoming CF kept */
+	CU_ASSERT_DOUBLE_EQUAL(ptp_cf_to_ns_double(tf_cf(&f)),
+			       1234.5 + 3806, 1e-9);
+	CU_ASSERT_TRUE(tf_csum_ok(&f));
+	CU_ASSERT_TRUE(tf_only_cf_changed(&f, &orig));
+	if (o->net == NET_V4 && o->no_csum)
+		CU_ASSERT_EQUAL(get16(f.b + f.fi.l4_off + 6), 0);
+	if (o->net != NET_RAW && !o->no_csum)
+		CU_ASSERT_NOT_EQUAL(get16(f.b + f.fi.l4_off + 6),
+				    get16(orig.b + orig.fi.l4_off + 6));
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->corrected_sync, 1);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->domain[0].corrected, 1);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->domain[0].sync_seen, 1);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_in_use, 0);
+	tc_free(tc);
+}
+
+static void test_one_step_sync(void)
+{
+	static const struct tf_opt opts[] = {
+		{ NET_V4, 0, true, false },
+		{ NET_V4, 0, false, false },
+		{ NET_V4, 0, true, true },
+		{ NET_V4, 1, true, false },
+		{ NET_V4, 2, false, false },
+		{ NET_V6, 0, true, false },
+		{ NET_V6, 1, false, false },
+		{ NET_V6, 2, true, false },
+		{ NET_RAW, 0, true, false },
+		{ NET_RAW, 1, true, false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		check_one_step_sync(&opts[i]);
+}
+
+/* A one-step TC also corrects a two-step Sync in place (the receiver adds
+ * the Sync and Follow_Up correctionFields). */
+static void test_one_step_two_step_sync(void)
+{
+	struct tc *tc;
+	struct tc_params p = params(TC_ONE_STEP);
+	struct spec s = SYNC1;
+	struct tf f, orig;
+
+	tc = tc_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	s.two_step = true;
+	tf_build(&f, &s, &OPT_V4);
+	orig = f;
+	CU_ASSERT_TRUE(tc_egress(tc, f.b, f.len, &f.fi, 0, 3, ns(T0),
+				 ns(T0 + 777)));
+	CU_ASSERT_EQUAL(cf_delta(&f, &orig), cf_of_ns(777));
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_in_use, 0);
+	/* its Follow_Up passes untouched and is not counted as unmatched */
+	s.type = PTP_FOLLOW_UP;
+	tf_build(&f, &s, &OPT_V4);
+	orig = f;
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &f.fi, 0, 3, ns(T0 + 900),
+				  ns(T0 + 1900)));
+	CU_ASSERT(memcmp(f.b, orig.b, f.len) == 0);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_unmatched, 0);
+	tc_free(tc);
+}
+
+static void test_delay_req_one_step(void)
+{
+	struct tc_params p = params(TC_ONE_STEP);
+	struct tc *tc;
+	struct tf f, orig;
+
+	p.ingress_latency_ns[3] = 40;
+	p.egress_latency_ns[0] = 60;
+	tc = tc_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	tf_build(&f, &DREQ1, &OPT_V4);
+	orig = f;
+	CU_ASSERT_TRUE(tc_egress(tc, f.b, f.len, &f.fi, 3, 0, ns(T0),
+				 ns(T0 + 15000)));
+	CU_ASSERT_EQUAL(cf_delta(&f, &orig), cf_of_ns(15000 + 40 + 60));
+	CU_ASSERT_TRUE(tf_csum_ok(&f));
+	CU_ASSERT_TRUE(tf_only_cf_changed(&f, &orig));
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->corrected_delay_req, 1);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->corrected_sync, 0);
+	tc_free(tc);
+}
+
+static void test_negative_latency(void)
+{
+	struct tc_params p = params(TC_ONE_STEP);
+	struct tc *tc;
+	struct tf f, orig;
+
+	p.ingress_latency_ns[1] = -300;
+	p.egress_latency_ns[2] = -50;
+	tc = tc_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	tf_build(&f, &SYNC1, &OPT_V4);
+	orig = f;
+	CU_ASSERT_TRUE(tc_egress(tc, f.b, f.len, &f.fi, 1, 2, ns(T0),
+				 ns(T0 + 1000)));
+	CU_ASSERT_EQUAL(cf_delta(&f, &orig), cf_of_ns(1000 - 300 - 50));
+	/* latencies larger than the measured time: the CF goes down */
+	orig = f;
+	CU_ASSERT_TRUE(tc_egress(tc, f.b, f.len, &f.fi, 1, 2, ns(T0),
+				 ns(T0 + 200)));
+	CU_ASSERT_EQUAL(cf_delta(&f, &orig), cf_of_ns(200 - 350));
+	CU_ASSERT_TRUE(tf_csum_ok(&f));
+	tc_free(tc);
+}
+
+/* ---- two-step ---- */
+
+static struct tc *two_step_tc(uint32_t entries)
+{
+	struct tc_params p = params(TC_TWO_STEP);
+
+	p.pending_entries = entries;
+	p.ingress_latency_ns[1] = 11;
+	p.egress_latency_ns[2] = 22;
+	p.egress_latency_ns[3] = 33;
+	return tc_create(&p);
+}
+
+/* Send the two-step Sync s in on in, out on out; it must stay unchanged. */
+static void send_sync(struct tc *tc, const struct spec *s, uint16_t in,
+		      uint16_t out, int64_t rx, int64_t tx)
+{
+	struct tf f, orig;
+
+	tf_build(&f, s, &OPT_V4);
+	orig = f;
+	tc_ingress(tc, f.b, f.len, &f.fi, in, ns(rx));
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &f.fi, in, out, ns(rx),
+				  ns(tx)));
+	CU_ASSERT(memcmp(f.b, orig.b, f.len) == 0);
+}
+
+/* Send general message s; returns the CF change in ns (0 if unchanged) and
+ * checks that nothing else changed. */
+static double send_general(struct tc *tc, const struct spec *s, uint16_t in,
+			   uint16_t out, int64_t rx, bool *modified)
+{
+	struct tf f, orig;
+	bool mod;
+
+	tf_build(&f, s, &OPT_V4);
+	orig = f;
+	tc_ingress(tc, f.b, f.len, &f.fi, in, ns(rx));
+	mod = tc_egress(tc, f.b, f.len, &f.fi, in, out, ns(rx),
+			ns(rx + 5000));
+	CU_ASSERT_TRUE(tf_only_cf_changed(&f, &orig));
+	CU_ASSERT_TRUE(tf_csum_ok(&f));
+	if (!mod)
+		CU_ASSERT(memcmp(f.b, orig.b, f.len) == 0);
+	if (modified)
+		*modified = mod;
+	return ptp_cf_to_ns_double(tf_cf(&f)) -
+	       ptp_cf_to_ns_double(tf_cf(&orig));
+}
+
+static void test_two_step_sync_follow_up(void)
+{
+	struct tc *tc = two_step_tc(64);
+	struct spec s = SYNC1, fu;
+	const struct tc_stats *st;
+	bool mod;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	st = tc_get_stats(tc);
+	s.two_step = true;
+	/* flooded to ports 2 and 3 with different egress times */
+	send_sync(tc, &s, 1, 2, T0, T0 + 1000);
+	send_sync(tc, &s, 1, 3, T0, T0 + 2500);
+	CU_ASSERT_EQUAL(st->pending_stored, 2);
+	CU_ASSERT_EQUAL(st->pending_in_use, 2);
+	CU_ASSERT_EQUAL(st->corrected_sync, 0);
+	fu = s;
+	fu.type = PTP_FOLLOW_UP;
+	fu.cf_ns = 10.25;
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, 1, 3, T0 + 9000, &mod),
+			       2500 + 11 + 33, 1e-9);
+	CU_ASSERT_TRUE(mod);
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, 1, 2, T0 + 9000, &mod),
+			       1000 + 11 + 22, 1e-9);
+	CU_ASSERT_TRUE(mod);
+	CU_ASSERT_EQUAL(st->corrected_follow_up, 2);
+	CU_ASSERT_EQUAL(st->pending_in_use, 0);
+	CU_ASSERT_EQUAL(st->domain[0].corrected, 2);
+	/* entry freed: a second copy of the same Follow_Up is unmatched */
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, 1, 2, T0 + 9000, &mod),
+			       0, 0);
+	CU_ASSERT_FALSE(mod);
+	CU_ASSERT_EQUAL(st->pending_unmatched, 1);
+	tc_free(tc);
+}
+
+static void test_follow_up_mismatch(void)
+{
+	struct tc *tc = two_step_tc(64);
+	struct spec s = SYNC1, fu;
+	const struct tc_stats *st;
+	bool mod;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	st = tc_get_stats(tc);
+	s.two_step = true;
+	send_sync(tc, &s, 1, 2, T0, T0 + 1000);
+	for (i = 0; i < 6; i++) {
+		uint16_t in = 1, out = 2;
+
+		fu = s;
+		fu.type = PTP_FOLLOW_UP;
+		switch (i) {
+		case 0: out = 3; break;			/* other egress */
+		case 1: fu.seq++; break;		/* other sequenceId */
+		case 2: fu.domain = 1; break;		/* other domain */
+		case 3: fu.src = 0x02; break;		/* other clock */
+		case 4: fu.src_port = 2; break;		/* other port number */
+		case 5: in = 0; break;			/* other ingress */
+		}
+		CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, in, out,
+						    T0 + 9000, &mod), 0, 0);
+		CU_ASSERT_FALSE(mod);
+	}
+	CU_ASSERT_EQUAL(st->pending_unmatched, 6);
+	CU_ASSERT_EQUAL(st->pending_in_use, 1);
+	fu = s;
+	fu.type = PTP_FOLLOW_UP;
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, 1, 2, T0 + 9000, &mod),
+			       1000 + 11 + 22, 1e-9);
+	CU_ASSERT_TRUE(mod);
+	tc_free(tc);
+}
+
+/* A one-step Sync passing a two-step TC is corrected in place. */
+static void test_one_step_sync_two_step_tc(void)
+{
+	struct tc *tc = two_step_tc(64);
+	struct tf f, orig;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	tf_build(&f, &SYNC1, &OPT_V4);
+	orig = f;
+	CU_ASSERT_TRUE(tc_egress(tc, f.b, f.len, &f.fi, 1, 2, ns(T0),
+				 ns(T0 + 4000)));
+	CU_ASSERT_EQUAL(cf_delta(&f, &orig), cf_of_ns(4000 + 11 + 22));
+	CU_ASSERT_TRUE(tf_csum_ok(&f));
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->corrected_sync, 1);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_in_use, 0);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_stored, 0);
+	tc_free(tc);
+}
+
+static void test_delay_req_resp(void)
+{
+	struct tc *tc = two_step_tc(64);
+	struct spec dr = DREQ1, resp, fu;
+	struct tf f, orig;
+	const struct tc_stats *st;
+	bool mod;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	st = tc_get_stats(tc);
+	/* time receiver on port 1, time transmitter on port 3 */
+	tf_build(&f, &dr, &OPT_V4);
+	orig = f;
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &f.fi, 1, 3, ns(T0),
+				  ns(T0 + 6000)));
+	CU_ASSERT(memcmp(f.b, orig.b, f.len) == 0);
+	/* also flooded to port 2 (multicast) */
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &f.fi, 1, 2, ns(T0),
+				  ns(T0 + 6100)));
+	CU_ASSERT_EQUAL(st->pending_in_use, 2);
+	CU_ASSERT_EQUAL(st->corrected_delay_req, 0);
+
+	resp = (struct spec){ .type = PTP_DELAY_RESP, .domain = dr.domain,
+			      .seq = dr.seq, .src = 0x01, .src_port = 1,
+			      .cf_ns = 0.5, .ts_ns = T0, .req = dr.src,
+			      .req_port = dr.src_port };
+	for (i = 0; i < 6; i++) {
+		struct spec r = resp;
+		uint16_t in = 3, out = 1;
+
+		switch (i) {
+		case 0: in = 1; out = 3; break;	/* not swapped */
+		case 1: out = 2; break;		/* other egress */
+		case 2: r.req = 0x34; break;	/* other requester */
+		case 3: r.req_port = 2; break;
+		case 4: r.seq++; break;
+		case 5: r.domain = 4; break;
+		}
+		CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &r, in, out, T0 + 1e5,
+						    &mod), 0, 0);
+		CU_ASSERT_FALSE(mod);
+	}
+	/* a Follow_Up never matches a Delay_Req entry */
+	fu = dr;
+	fu.type = PTP_FOLLOW_UP;
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, 1, 3, T0 + 1e5, &mod),
+			       0, 0);
+	CU_ASSERT_EQUAL(st->pending_unmatched, 7);
+	/* Delay_Req entered on 1 (ingress lat 11) and left on 3 (egress 33) */
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &resp, 3, 1, T0 + 1e5, &mod),
+			       6000 + 11 + 33, 1e-9);
+	CU_ASSERT_TRUE(mod);
+	CU_ASSERT_EQUAL(st->corrected_delay_resp, 1);
+	CU_ASSERT_EQUAL(st->pending_in_use, 1);
+	tc_free(tc);
+}
+
+/* tc_event_sent: a TX timestamp known only after sending. */
+static void test_event_sent(void)
+{
+	struct tc_params p = params(TC_ONE_STEP);
+	struct tc *tc;
+	struct spec s = SYNC1, fu;
+	struct tf f;
+	ptp_cf_t r;
+	bool mod;
+
+	p.egress_latency_ns[2] = 5;
+	tc = tc_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	s.two_step = true;
+	tf_build(&f, &s, &OPT_V4);
+	r = tc_event_sent(tc, f.b, f.len, &f.fi, 1, 2, ns(T0), ns(T0 + 800));
+	CU_ASSERT_EQUAL(r.scaled, cf_of_ns(805));
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_in_use, 1);
+	fu = s;
+	fu.type = PTP_FOLLOW_UP;
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, 1, 2, T0 + 5000, &mod),
+			       805, 1e-9);
+	CU_ASSERT_TRUE(mod);
+	/* a one-step Sync has no Follow_Up: nothing stored */
+	tf_build(&f, &SYNC1, &OPT_V4);
+	r = tc_event_sent(tc, f.b, f.len, &f.fi, 1, 2, ns(T0), ns(T0 + 800));
+	CU_ASSERT_EQUAL(r.scaled, cf_of_ns(805));
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_in_use, 0);
+	tc_free(tc);
+}
+
+/* ---- messages that must never change (EP-25) ---- */
+
+static void test_untouched(void)
+{
+	static const uint8_t types[] = { PTP_ANNOUNCE, PTP_SIGNALING,
+					 PTP_MANAGEMENT, PTP_FOLLOW_UP,
+					 PTP_DELAY_RESP };
+	static const struct tf_opt opts[] = {
+		{ NET_V4, 0, true, false }, { NET_V6, 1, false, false },
+		{ NET_RAW, 0, true, false },
+	};
+	enum tc_mode modes[] = { TC_ONE_STEP, TC_TWO_STEP };
+	size_t t, o, m;
+
+	for (m = 0; m < 2; m++) {
+		struct tc_params p = params(modes[m]);
+		struct tc *tc = tc_create(&p);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+		for (t = 0; t < sizeof(types); t++)
+			for (o = 0; o < 3; o++) {
+				struct spec s = SYNC1;
+				struct tf f, orig;
+
+				s.type = types[t];
+				s.two_step = true;
+				tf_build(&f, &s, &opts[o]);
+				CU_ASSERT_EQUAL(f.fi.ptp_type, types[t]);
+				orig = f;
+				tc_ingress(tc, f.b, f.len, &f.fi, 0,
+					   ns(T0));
+				CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len,
+							  &f.fi, 0, 1, ns(T0),
+							  ns(T0 + 999)));
+				CU_ASSERT(memcmp(f.b, orig.b, f.len) == 0);
+			}
+		tc_free(tc);
+	}
+}
+
+/* A frame_info that does not fit the buffer is refused, not trusted. */
+static void test_bad_info(void)
+{
+	struct tc_params p = params(TC_TWO_STEP);
+	struct tc *tc = tc_create(&p);
+	struct spec s = SYNC1;
+	struct tf f, orig;
+	struct frame_info bad;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	tf_build(&f, &s, &OPT_V4);
+	orig = f;
+	bad = f.fi;
+	bad.ptp_len = (uint16_t)(f.len - f.fi.ptp_off + 1);
+	tc_ingress(tc, f.b, f.len, &bad, 0, ns(T0));
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &bad, 0, 1, ns(T0),
+				  ns(T0 + 5)));
+	bad = f.fi;
+	bad.cls = FRAME_MALFORMED;
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &bad, 0, 1, ns(T0),
+				  ns(T0 + 5)));
+	/* a Follow_Up claiming fewer bytes than its body needs */
+	s.type = PTP_FOLLOW_UP;
+	tf_build(&f, &s, &OPT_V4);
+	bad = f.fi;
+	bad.ptp_len = 40;
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &bad, 0, 1, ns(T0),
+				  ns(T0 + 5)));
+	/* a Delay_Resp claiming fewer bytes than requestingPortIdentity */
+	s.type = PTP_DELAY_RESP;
+	tf_build(&f, &s, &OPT_V4);
+	bad = f.fi;
+	bad.ptp_len = 50;
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &bad, 0, 1, ns(T0),
+				  ns(T0 + 5)));
+	CU_ASSERT(memcmp(orig.b, orig.b, orig.len) == 0);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_in_use, 0);
+	tc_free(tc);
+}
+
+/* ---- pending table ---- */
+
+static double fu_seq(struct tc *tc, uint16_t seq, bool *mod)
+{
+	struct spec fu = SYNC1;
+
+	fu.type = PTP_FOLLOW_UP;
+	fu.two_step = true;
+	fu.seq = seq;
+	return send_general(tc, &fu, 1, 2, T0 + 50000, mod);
+}
+
+static void sync_seq(struct tc *tc, uint16_t seq, int64_t tx)
+{
+	struct spec s = SYNC1;
+
+	s.two_step = true;
+	s.seq = seq;
+	send_sync(tc, &s, 1, 2, tx - 1000, tx);
+}
+
+static void test_eviction(void)
+{
+	struct tc *tc = two_step_tc(4);
+	const struct tc_stats *st;
+	bool mod;
+	uint16_t q;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	st = tc_get_stats(tc);
+	for (q = 1; q <= 4; q++)
+		sync_seq(tc, q, T0 + q * 100);
+	CU_ASSERT_EQUAL(st->pending_in_use, 4);
+	CU_ASSERT_EQUAL(st->pending_evicted, 0);
+	/* free seq 2: the next one takes its slot without eviction */
+	CU_ASSERT_DOUBLE_EQUAL(fu_seq(tc, 2, &mod), 1000 + 11 + 22, 1e-9);
+	sync_seq(tc, 5, T0 + 500);
+	CU_ASSERT_EQUAL(st->pending_evicted, 0);
+	/* full: seq 6 evicts the oldest, seq 1 */
+	sync_seq(tc, 6, T0 + 600);
+	CU_ASSERT_EQUAL(st->pending_evicted, 1);
+	CU_ASSERT_EQUAL(st->pending_in_use, 4);
+	CU_ASSERT_DOUBLE_EQUAL(fu_seq(tc, 1, &mod), 0, 0);
+	CU_ASSERT_FALSE(mod);
+	/* then seq 7 evicts seq 3 */
+	sync_seq(tc, 7, T0 + 700);
+	CU_ASSERT_EQUAL(st->pending_evicted, 2);
+	CU_ASSERT_DOUBLE_EQUAL(fu_seq(tc, 3, &mod), 0, 0);
+	CU_ASSERT_FALSE(mod);
+	for (q = 4; q <= 7; q++) {
+		CU_ASSERT_DOUBLE_EQUAL(fu_seq(tc, q, &mod), 1000 + 11 + 22,
+				       1e-9);
+		CU_ASSERT_TRUE(mod);
+	}
+	CU_ASSERT_EQUAL(st->pending_in_use, 0);
+	CU_ASSERT_EQUAL(st->pending_unmatched, 2);
+	CU_ASSERT_EQUAL(st->pending_stored, 7);
+	tc_free(tc);
+}
+
+/* Many entries, many matches: the hash index finds every one. */
+static void test_many_pending(void)
+{
+	struct tc *tc = two_step_tc(1024);
+	bool mod;
+	int q, bad = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	for (q = 0; q < 3000; q++)
+		sync_seq(tc, (uint16_t)q, T0 + q);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_evicted, 3000 - 1024);
+	for (q = 3000 - 1024; q < 3000; q++)
+		bad += fabs(fu_seq(tc, (uint16_t)q, &mod) - 1033) > 1e-9;
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_in_use, 0);
+	tc_free(tc);
+}
+
+static void test_expiry(void)
+{
+	struct tc *tc = two_step_tc(16);
+	const struct tc_stats *st;
+	const int64_t s = PTP_NSEC_PER_SEC;
+	bool mod;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	st = tc_get_stats(tc);
+	sync_seq(tc, 1, T0);
+	sync_seq(tc, 2, T0 + s / 2);
+	tc_expire(tc, ns(T0 + s));		/* exactly the timeout: kept */
+	CU_ASSERT_EQUAL(st->pending_expired, 0);
+	CU_ASSERT_EQUAL(st->pending_in_use, 2);
+	tc_expire(tc, ns(T0 + s + 1));
+	CU_ASSERT_EQUAL(st->pending_expired, 1);
+	CU_ASSERT_EQUAL(st->pending_in_use, 1);
+	CU_ASSERT_DOUBLE_EQUAL(fu_seq(tc, 1, &mod), 0, 0);
+	CU_ASSERT_FALSE(mod);
+	CU_ASSERT_DOUBLE_EQUAL(fu_seq(tc, 2, &mod), 1033, 1e-9);
+	CU_ASSERT_TRUE(mod);
+	/* expired slots are reusable */
+	sync_seq(tc, 3, T0 + 2 * s);
+	tc_expire(tc, ns(T0 + 10 * s));
+	CU_ASSERT_EQUAL(st->pending_expired, 2);
+	CU_ASSERT_EQUAL(st->pending_in_use, 0);
+	tc_free(tc);
+}
+
+/* ---- rate ratio (EP-21) ---- */
+
+#define SYNC_INTERVAL (PTP_NSEC_PER_SEC / 8)
+#define ORIGIN0 INT64_C(1700000000000000000)
+
+/* Simple deterministic generator for jitter. */
+static uint32_t lcg(uint32_t *s)
+{
+	*s = *s * 1664525u + 1013904223u;
+	return *s >> 8;
+}
+
+struct gm {
+	uint8_t domain;
+	uint8_t src;
+	double rate;		/* GM seconds per TC second */
+	bool two_step;
+	int64_t rx0;		/* TC time of sample 0 */
+	uint16_t seq;
+	uint16_t in_port;
+};
+
+/* Sync k of gm, received with rx jitter jit (ns); origin_step added to the
+ * GM's origin. Part of the origin travels in the correctionFields (with a
+ * constant sub-ns part) so the estimator must add them. */
+static void gm_sync(struct tc *tc, struct gm *g, int64_t k, int64_t jit,
+		    int64_t origin_step)
+{
+	int64_t rx = g->rx0 + k * SYNC_INTERVAL;
+	int64_t origin = ORIGIN0 + origin_step +
+			 llround((double)(k * SYNC_INTERVAL) * g->rate);
+	int64_t w1 = (k % 7) * 3, w2 = (k % 5) * 2;
+	struct spec s = { .type = PTP_SYNC, .domain = g->domain,
+			  .seq = g->seq++, .two_step = g->two_step,
+			  .src = g->src, .src_port = 1 };
+	struct tf f;
+
+	s.cf_ns = (double)w1 + 0.25;
+	s.ts_ns = g->two_step ? 0 : origin - w1;
+	tf_build(&f, &s, &OPT_V4);
+	tc_ingress(tc, f.b, f.len, &f.fi, g->in_port, ns(rx + jit));
+	if (!g->two_step)
+		return;
+	/* preciseOrigin + CF(Sync) + CF(Follow_Up) == origin + 0.75 */
+	s.type = PTP_FOLLOW_UP;
+	s.cf_ns = (double)w2 + 0.5;
+	s.ts_ns = origin - w1 - w2;
+	tf_build(&f, &s, &OPT_V4);
+	tc_ingress(tc, f.b, f.len, &f.fi, g->in_port,
+		   ns(rx + jit + 200000));
+}
+
+static struct tc *syn_tc(enum tc_mode mode)
+{
+	struct tc_params p = params(mode);
+
+	p.syntonize = true;
+	return tc_create(&p);
+}
+
+/* Residence of a Sync in domain d scaled by the estimated ratio. */
+static void check_scaled(struct tc *tc, uint8_t domain, double true_rate)
+{
+	struct spec s = SYNC1;
+	struct tf f, orig;
+	const int64_t res = 100000;	/* 100 us: 100 ppm = 10 ns */
+	double r = tc_rate_ratio(tc, domain), got;
+
+	s.domain = domain;
+	tf_build(&f, &s, &OPT_V4);
+	orig = f;
+	CU_ASSERT_TRUE(tc_egress(tc, f.b, f.len, &f.fi, 0, 1, ns(T0),
+				 ns(T0 + res)));
+	/* exactly the residence times the estimate, to 2^-16 ns */
+	CU_ASSERT_EQUAL(cf_delta(&f, &orig),
+			ptp_cf_from_ns_double((double)res * r).scaled);
+	got = ptp_cf_to_ns_double(tf_cf(&f)) - ptp_cf_to_ns_double(tf_cf(&orig));
+	CU_ASSERT_DOUBLE_EQUAL(got, (double)res * true_rate, 0.01);
+	CU_ASSERT_DOUBLE_EQUAL(tc_get_stats(tc)->domain[domain].rate_ratio, r,
+			       0);
+}
+
+static void test_ratio_one_step(void)
+{
+	struct tc *tc = syn_tc(TC_ONE_STEP);
+	struct gm g = { .domain = 0, .src = 9, .rate = 1 + 100e-6,
+			.rx0 = T0 };
+	int64_t k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	CU_ASSERT_EQUAL(tc_rate_ratio(tc, 0), 1.0);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->domain[0].rate_ratio, 1.0);
+	/* one Sync is not a rate */
+	gm_sync(tc, &g, 0, 0, 0);
+	CU_ASSERT_EQUAL(tc_rate_ratio(tc, 0), 1.0);
+	for (k = 1; k <= 160; k++)
+		gm_sync(tc, &g, k, 0, 0);
+	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 0), 1 + 100e-6, 1e-9);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->ratio_rejected, 0);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->domain[0].sync_seen, 161);
+	check_scaled(tc, 0, 1 + 100e-6);
+	tc_free(tc);
+}
+
+static void test_ratio_two_step(void)
+{
+	struct tc *tc = syn_tc(TC_TWO_STEP);
+	struct gm g = { .domain = 0, .src = 9, .rate = 1 - 50e-6,
+			.two_step = true, .rx0 = T0 };
+	int64_t k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	for (k = 0; k <= 160; k++)
+		gm_sync(tc, &g, k, 0, 0);
+	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 0), 1 - 50e-6, 1e-9);
+	check_scaled(tc, 0, 1 - 50e-6);
+	tc_free(tc);
+}
+
+/* Syntonization off: no estimate, residence not scaled. */
+static void test_ratio_off(void)
+{
+	struct tc_params p = params(TC_ONE_STEP);
+	struct tc *tc = tc_create(&p);
+	struct gm g = { .domain = 0, .src = 9, .rate = 1 + 100e-6,
+			.rx0 = T0 };
+	int64_t k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	for (k = 0; k <= 160; k++)
+		gm_sync(tc, &g, k, 0, 0);
+	CU_ASSERT_EQUAL(tc_rate_ratio(tc, 0), 1.0);
+	check_scaled(tc, 0, 1.0);
+	tc_free(tc);
+}
+
+static void test_ratio_per_domain(void)
+{
+	struct tc *tc = syn_tc(TC_ONE_STEP);
+	struct gm a = { .domain = 3, .src = 1, .rate = 1 + 100e-6,
+			.rx0 = T0 };
+	struct gm b = { .domain = 7, .src = 2, .rate = 1 - 250e-6,
+			.two_step = true, .rx0 = T0 + 3333333, .in_port = 2 };
+	int64_t k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	for (k = 0; k <= 200; k++) {
+		gm_sync(tc, &a, k, 0, 0);
+		gm_sync(tc, &b, k, 0, 0);
+	}
+	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 3), 1 + 100e-6, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 7), 1 - 250e-6, 1e-9);
+	CU_ASSERT_EQUAL(tc_rate_ratio(tc, 5), 1.0);
+	check_scaled(tc, 3, 1 + 100e-6);
+	check_scaled(tc, 7, 1 - 250e-6);
+	check_scaled(tc, 5, 1.0);
+	tc_free(tc);
+}
+
+/* +-2 us of receive jitter, one wild outlier, then a GM time step. */
+static void test_ratio_jitter(void)
+{
+	struct tc *tc = syn_tc(TC_ONE_STEP);
+	struct gm g = { .domain = 0, .src = 9, .rate = 1 + 20e-6,
+			.rx0 = T0 };
+	const struct tc_stats *st;
+	uint32_t seed = 12345;
+	double worst_early = 0, worst_late = 0, err;
+	int64_t k, step = 0, jit;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	st = tc_get_stats(tc);
+	for (k = 0; k < 8 * 120; k++) {
+		jit = (int64_t)(lcg(&seed) % 4001) - 2000;
+		if (k == 300) {
+			/* one Sync 1 ms off: rejected, estimate unharmed */
+			gm_sync(tc, &g, k, jit, 1000000);
+			CU_ASSERT_EQUAL(st->ratio_rejected, 1);
+			continue;
+		}
+		if (k == 600)
+			step = 500000000;	/* GM steps by 0.5 s */
+		gm_sync(tc, &g, k, jit, step);
+		err = fabs(tc_rate_ratio(tc, 0) - g.rate);
+		if (tc_rate_ratio(tc, 0) == 1.0)
+			continue;		/* not known yet */
+		if (k < 8 * 10)
+			worst_early = fmax(worst_early, err);
+		else
+			worst_late = fmax(worst_late, err);
+	}
+	/* 2 us over >= 1 s baseline at first, >= 8 s later */
+	CU_ASSERT(worst_early < 5e-6);
+	CU_ASSERT(worst_late < 1e-6);
+	CU_ASSERT(st->ratio_rejected >= 2);	/* the step was rejected */
+	CU_ASSERT(st->ratio_rejected < 20);	/* then a new reference */
+	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 0), g.rate, 1e-6);
+	tc_free(tc);
+}
+
+/* One master per domain: a second one is ignored until the first stops. */
+static void test_ratio_master(void)
+{
+	struct tc *tc = syn_tc(TC_ONE_STEP);
+	struct gm a = { .domain = 1, .src = 1, .rate = 1 + 100e-6,
+			.rx0 = T0 };
+	struct gm b = { .domain = 1, .src = 2, .rate = 1 + 300e-6,
+			.rx0 = T0 + 1000 };
+	int64_t k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	for (k = 0; k <= 160; k++) {
+		gm_sync(tc, &a, k, 0, 0);
+		gm_sync(tc, &b, k, 0, 0);
+	}
+	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 1), 1 + 100e-6, 1e-9);
+	/* a stops; b continues for 30 s */
+	for (; k <= 160 + 8 * 30; k++)
+		gm_sync(tc, &b, k, 0, 0);
+	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 1), 1 + 300e-6, 1e-9);
+	tc_free(tc);
+}
+
+/* Implausible rates (> 500 ppm) never make it into the estimate. */
+static void test_ratio_reject(void)
+{
+	struct tc *tc = syn_tc(TC_ONE_STEP);
+	struct gm g = { .domain = 2, .src = 1, .rate = 1 + 800e-6,
+			.rx0 = T0 };
+	int64_t k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	for (k = 0; k <= 160; k++)
+		gm_sync(tc, &g, k, 0, 0);
+	CU_ASSERT_EQUAL(tc_rate_ratio(tc, 2), 1.0);
+	CU_ASSERT(tc_get_stats(tc)->ratio_rejected > 0);
+	tc_free(tc);
+}
+
+int test_register(void)
+{
+	static const struct test_case cases[] = {
+		{ "bad_params", test_bad_params },
+		{ "one_step_sync", test_one_step_sync },
+		{ "one_step_two_step_sync", test_one_step_two_step_sync },
+		{ "delay_req_one_step", test_delay_req_one_step },
+		{ "negative_latency", test_negative_latency },
+		{ "two_step_sync_follow_up", test_two_step_sync_follow_up },
+		{ "follow_up_mismatch", test_follow_up_mismatch },
+		{ "one_step_sync_two_step_tc", test_one_step_sync_two_step_tc },
+		{ "delay_req_resp", test_delay_req_resp },
+		{ "event_sent", test_event_sent },
+		{ "untouched", test_untouched },
+		{ "bad_info", test_bad_info },
+		{ "eviction", test_eviction },
+		{ "many_pending", test_many_pending },
+		{ "expiry", test_expiry },
+		{ "ratio_one_step", test_ratio_one_step },
+		{ "ratio_two_step", test_ratio_two_step },
+		{ "ratio_off", test_ratio_off },
+		{ "ratio_per_domain", test_ratio_per_domain },
+		{ "ratio_jitter", test_ratio_jitter },
+		{ "ratio_master", test_ratio_master },
+		{ "ratio_reject", test_ratio_reject },
+		{ NULL, NULL },
+	};
+
+	return test_add_suite("tc", cases);
+}
