@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# ptpsw as a one-step end-to-end transparent clock between real ptp4l peers
+# over UDP/IPv4: a two-step GM (ptp4l default), tr1 with multicast
+# Delay_Req, tr2 with unicast Delay_Req (hybrid_e2e).
+#
+# Asserts: both receivers sync (samples, rms, max within generous bounds);
+# on the wire (tcpdump in the GM's and tr2's namespaces, decoded by tshark):
+# unicast Delay_Req stays unicast and multicast stays multicast (EP-20),
+# no bad UDP checksum after the correctionField edit, Announce forwarded
+# byte for byte (EP-25), Sync leaves the GM with correctionField 0 and
+# reaches tr2 with a non-zero one; TCP (iperf3) and ICMP cross the switch.
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+RUN_S=${RUN_S:-25}
+SKIP_S=5
+
+it_init 1 ptp4l tcpdump tshark ethtool iperf3
+
+ns_lab_create "$PFX" "${SW[@]}" || exit 1
+if [ "$IT_SWITCH" = ptpsw ]; then
+	it_config "$IT_TMP/ptpsw.cfg" || exit 1
+fi
+it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
+
+it_capture "$PFX-gm" "$IT_TMP/gm.pcap" || it_fail "capture in gm"
+CAP_GM=$NS_LAST_PID
+it_capture "$PFX-tr2" "$IT_TMP/tr2.pcap" || it_fail "capture in tr2"
+CAP_TR2=$NS_LAST_PID
+
+ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log"
+ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log"
+ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log"
+echo "running ptp4l for $RUN_S s"
+sleep "$RUN_S"
+ns_stop "$CAP_GM" tcpdump INT
+ns_stop "$CAP_TR2" tcpdump INT
+
+it_sync_stats "tr1 (multicast Delay_Req)" "$IT_TMP/tr1.log" $SKIP_S 50 200000 2000000
+it_sync_stats "tr2 (unicast Delay_Req)" "$IT_TMP/tr2.log" $SKIP_S 50 200000 2000000
+
+GM=$IT_TMP/gm.pcap
+TR=$IT_TMP/tr2.pcap
+
+# EP-20: the transmission mode is kept.
+n=$(it_count "$GM" "ptp.v2.messagetype == 1 && ip.src == $NS_NET4.3")
+dst=$(it_tshark "$GM" "ptp.v2.messagetype == 1 && ip.src == $NS_NET4.3" ip.dst | sort -u | tr '\n' ' ')
+echo "figures: tr2 Delay_Req seen at the GM: $n, destinations: $dst"
+it_check "tr2's Delay_Req reach the GM ($n)" [ "$n" -gt 10 ]
+it_check "tr2's Delay_Req are still unicast to $NS_NET4.1" [ "$dst" = "$NS_NET4.1 " ]
+dst=$(it_tshark "$GM" "ptp.v2.messagetype == 1 && ip.src == $NS_NET4.2" ip.dst | sort -u | tr '\n' ' ')
+it_check "tr1's Delay_Req are still multicast ($dst)" [ "$dst" = "224.0.1.129 " ]
+n=$(it_count "$TR" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3 && ip.src == $NS_NET4.1")
+it_check "unicast Delay_Resp reach tr2 ($n)" [ "$n" -gt 10 ]
+
+# UDP checksums after the correctionField edit (0 is legal for IPv4).
+for f in "$GM" "$TR"; do
+	tot=$(it_count "$f" "udp")
+	bad=$(it_count "$f" "udp.checksum.status == 0")
+	good=$(it_count "$f" "udp.checksum.status == 1")
+	zero=$(it_count "$f" "udp.checksum == 0")
+	echo "figures: $(basename "$f"): $tot UDP, $good good checksums, $zero zero, $bad bad"
+	it_check "no bad UDP checksum in $(basename "$f")" eval '[ "$bad" = 0 ] && [ "$tot" -gt 0 ]'
+	it_check "all UDP checksums good or zero in $(basename "$f")" [ $((good + zero)) = "$tot" ]
+done
+
+# EP-25: Announce byte for byte (same sequenceId on both sides).
+it_tshark "$GM" "ptp.v2.messagetype == 0xb && ip.src == $NS_NET4.1" ptp.v2.sequenceid udp.payload | sort > "$IT_TMP/ann.gm"
+it_tshark "$TR" "ptp.v2.messagetype == 0xb && ip.src == $NS_NET4.1" ptp.v2.sequenceid udp.payload | sort > "$IT_TMP/ann.tr"
+both=$(join "$IT_TMP/ann.gm" "$IT_TMP/ann.tr" | wc -l)
+diffr=$(join "$IT_TMP/ann.gm" "$IT_TMP/ann.tr" | awk '$2 != $3' | wc -l)
+echo "figures: Announce matched by sequenceId: $both, differing: $diffr"
+it_check "Announce seen on both sides ($both)" [ "$both" -ge 5 ]
+it_check "Announce forwarded unchanged" [ "$diffr" = 0 ]
+
+# One-step TC: the residence time goes into the Sync's correctionField.
+s_gm=$(it_count "$GM" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1")
+s_gm_cf=$(it_count "$GM" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1 && ptp.v2.correction.ns != 0")
+s_tr=$(it_count "$TR" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1")
+s_tr_cf=$(it_count "$TR" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1 && ptp.v2.correction.ns != 0")
+cf=$(it_tshark "$TR" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" ptp.v2.correction.ns |
+	sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "min %d median %d max %d ns", v[1], v[int((NR + 1) / 2)], v[NR] }')
+echo "figures: Sync at GM $s_gm (CF != 0: $s_gm_cf), at tr2 $s_tr (CF != 0: $s_tr_cf), tr2 CF $cf"
+it_check "GM sends Sync with correctionField 0" eval '[ "$s_gm" -gt 50 ] && [ "$s_gm_cf" = 0 ]'
+it_check "Sync reaches tr2 with non-zero correctionField" eval '[ "$s_tr" -gt 50 ] && [ "$s_tr_cf" = "$s_tr" ]'
+f_cf=$(it_count "$TR" "ptp.v2.messagetype == 8 && ptp.v2.correction.ns != 0")
+it_check "Follow_Up not corrected by a one-step TC ($f_cf)" [ "$f_cf" = 0 ]
+
+# Other traffic crosses the switch.
+it_check "ICMP echo tr1 -> gm" it_ping "$PFX-tr1" "$NS_NET4.1"
+it_check "TCP (iperf3 3 s) tr1 -> gm" it_iperf "$PFX-tr1" "$PFX-gm" "$NS_NET4.1" 3
+
+[ "$IT_SWITCH" = ptpsw ] && it_dump_ptpsw | sed 's/^/ptpsw: /'
+exit 0
