@@ -1036,9 +1036,11 @@ static const struct conf_key conf_keys[] = {
 		  "arguments (`net_af_packet0,iface=plsw0`)." },
 	{ .path = "ports.[].timestamping", .type = CK_ENUM, .def = "auto",
 	  .allowed = conf_ts_modes, FLD(struct conf_port, timestamping),
-	  .help = "Timestamp source: `hardware` requires NIC timestamps, "
-		  "`software` uses the TSC at rx/tx burst, `auto` takes "
-		  "hardware when the PMD offers it." },
+	  .help = "Timestamp source. `hardware`: NIC timestamps (timesync "
+		  "ops or an RX timestamp dynfield), the port fails to start "
+		  "without them. `software`: TSC read at rx/tx burst. `auto`: "
+		  "the best the PMD offers (net_pcap's kernel RX timestamp "
+		  "included), else software." },
 	{ .path = "ports.[].ingress_latency_ns", .type = CK_INT, .def = "0",
 	  RANGE(-1000000, 1000000),
 	  FLD(struct conf_port, ingress_latency_ns),
@@ -1291,7 +1293,10 @@ static int conf_parse_key(struct conf_ctx *ctx, const struct conf_key *k,
 {
 	if (conf_types[k->type].parse(ctx, k, s, rec, disp) < 0)
 		return -1;
-	return k->check ? k->check(ctx, s, rec, disp) : 0;
+	/* A list runs its check on each element instead. */
+	if (k->check == NULL || k->type == CK_LIST)
+		return 0;
+	return k->check(ctx, s, rec, disp);
 }
 
 static int conf_unknown_keys(struct conf_ctx *ctx, const char *pat,
