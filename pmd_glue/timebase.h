@@ -14,32 +14,64 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Calibrate (reads rte_get_tsc_hz). Call once after EAL init. */
+/* Calibrate (reads rte_get_tsc_hz). Call once after EAL init.
+ * Returns 0, or -1 if the TSC frequency is unknown. */
 int timebase_init(void);
 
-/* Now on the common timebase, ns. Cheap (rdtsc + multiply). */
+/* Now on the common timebase, ns (TSC since boot scaled; never wraps in
+ * practice). Cheap: rdtsc + one 64x64->128 multiply. */
 uint64_t timebase_now(void);
 /* TSC ticks -> timebase ns. */
 uint64_t timebase_from_tsc(uint64_t tsc);
+/* TSC frequency used by the conversion, Hz (0 before timebase_init). */
+uint64_t timebase_tsc_hz(void);
 
 /*
  * A linear map from a foreign clock (ns or ticks) onto the timebase,
  * estimated from pairs (foreign, timebase) and tracking rate changes.
+ * Pure arithmetic in pmd_glue/clockmap.c (no EAL: unit-testable alone).
+ *
+ * Estimator: exponentially weighted least squares (forgetting factor
+ * 1 - 1/CLOCKMAP_WINDOW) over the pairs, kept as weighted means and
+ * co-moments relative to the newest pair so doubles never hold large
+ * absolute values. The published map is the fitted line evaluated at the
+ * newest pair (foreign_ref, base_ref) with slope rate. A pair whose
+ * residual exceeds step_ns (a step of the foreign clock, e.g.
+ * settimeofday) restarts the estimate at that pair, keeping the rate.
+ *
+ * Published fields (rate, foreign_ref, base_ref) are written by one writer
+ * (the control lcore) under gen (odd while writing); readers on any lcore
+ * retry while gen is odd or changed.
  */
+#define CLOCKMAP_WINDOW 16
+#define CLOCKMAP_STEP_NS 1000000	/* default step threshold: 1 ms */
+
 struct clockmap {
 	volatile uint32_t gen;		/* odd while being written */
 	double rate;			/* timebase ns per foreign unit */
 	int64_t foreign_ref;
 	int64_t base_ref;
-	uint32_t samples;
-	double last_resid_ns;		/* last fit residual */
+	uint32_t samples;		/* pairs since the last (re)start */
+	double last_resid_ns;		/* last pair minus prediction */
+	/* estimator state (writer only) */
+	double nominal_rate;
+	int64_t step_ns;		/* restart when |residual| exceeds it */
+	uint32_t steps;			/* restarts after the first pair */
+	int64_t org_f, org_b;		/* origin: the newest pair */
+	double w, mx, my, cxx, cxy;	/* weighted sums relative to origin */
 };
 
+/* Start an empty map with the given nominal rate (timebase ns per foreign
+ * unit, e.g. 1000.0 for a clock in microseconds). Until the first pair,
+ * clockmap_to_base() maps with that rate from 0. */
 void clockmap_init(struct clockmap *m, double nominal_rate);
 /* Add one cross-timestamp pair (control lcore). */
 void clockmap_update(struct clockmap *m, int64_t foreign, int64_t base);
-/* Map a foreign value onto the timebase (any lcore). */
+/* Map a foreign value onto the timebase (any lcore). Returns timebase ns. */
 int64_t clockmap_to_base(const struct clockmap *m, int64_t foreign);
+/* Inverse map: timebase ns -> foreign units. */
 int64_t clockmap_from_base(const struct clockmap *m, int64_t base);
+/* Has the map seen at least one pair? */
+bool clockmap_valid(const struct clockmap *m);
 
 #endif /* PTPSW_GLUE_TIMEBASE_H */

@@ -53,11 +53,38 @@ struct ts_source {
 	const struct ts_source_ops *ops;
 	uint16_t port_id;
 	struct ts_caps caps;
-	void *priv;
+	void *priv;			/* backend state (allocated by open) */
+	char driver[32];		/* rte_eth_dev_info.driver_name */
+	/* written only by the lcore that receives on the port */
+	uint64_t rx_stamped;		/* packets with a backend timestamp */
+	uint64_t rx_fallback;		/* packets that got the burst's TSC */
+	int64_t rx_lead_ns;		/* last (burst TSC - packet stamp) */
 };
 
-/* Probe what a started-or-configured port offers. */
+/*
+ * Backends. ts_ethdev_ops lives in ts_ethdev.c, which is optional: meson
+ * defines PTPSW_HAVE_TS_ETHDEV when that file is part of the build.
+ */
+extern const struct ts_source_ops ts_sw_ops;
+extern const struct ts_source_ops ts_dynfield_ops;
+#ifdef PTPSW_HAVE_TS_ETHDEV
+extern const struct ts_source_ops ts_ethdev_ops;
+#endif
+
+/*
+ * Probe what a started port offers (call after rte_eth_dev_start).
+ * rx_dynfield: the timestamp dynfield is registered and the driver is known
+ * to fill it (net_pcap: wall-clock us; drivers offering
+ * RTE_ETH_RX_OFFLOAD_TIMESTAMP with the offload enabled and a clock to map
+ * it: read_clock or timesync). timesync: rte_eth_timesync_enable()
+ * returned 0 (left enabled; ts_source_open disables it if not chosen).
+ * read_clock: rte_eth_read_clock() returned 0. tx_hw: timesync.
+ */
 void ts_probe_caps(uint16_t port_id, struct ts_caps *caps);
+
+/* Is the dynfield of this port a hardware timestamp (NIC clock)?
+ * net_pcap's kernel receive time is not. */
+bool ts_caps_hw_rx(const struct ts_caps *caps, const char *driver);
 
 /*
  * Choose and open the backend for a port. mode AUTO picks the best the caps
@@ -67,6 +94,9 @@ void ts_probe_caps(uint16_t port_id, struct ts_caps *caps);
 int ts_source_open(struct ts_source *ts, uint16_t port_id,
 		   enum conf_ts_mode mode, char *err, size_t errlen);
 void ts_source_close(struct ts_source *ts);
+
+/* Name of a timestamping mode ("auto", "hardware", "software"). */
+const char *ts_mode_name(enum conf_ts_mode mode);
 
 static inline const char *ts_source_name(const struct ts_source *ts)
 {

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_APP_APP_H
+#define PTPSW_APP_APP_H
+
+/*
+ * The running switch: configuration, ports, workers and what they share.
+ * One instance, owned by main.c; workers only read it except for their
+ * own struct worker and the atomics documented below.
+ */
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_log.h>
+
+#include "conf/config.h"
+#include "port.h"
+
+#define APP_EXIT_OK	0
+#define APP_EXIT_FAIL	1
+#define APP_EXIT_CONFIG	2
+
+extern int ptpsw_logtype;
+#define PLOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, ptpsw_logtype, "ptpsw: " fmt "\n", \
+		##__VA_ARGS__)
+
+struct worker;
+struct fdb;
+struct rte_mempool;
+struct rte_ring;
+
+/* Per-ingress-port counters kept by the control lcore. */
+struct app_ctl_stats {
+	uint64_t bc_no_instance;	/* BC-domain PTP with no BC running */
+};
+
+struct app {
+	struct conf conf;
+	struct rte_mempool *pool;
+	unsigned int mbufs_start;	/* in use after start-up */
+	int meta_offset;		/* ptpsw_meta dynfield */
+	unsigned int n_ports;
+	struct app_port ports[CONF_MAX_PORTS];
+	unsigned int n_workers;
+	struct worker *workers[CONF_MAX_WORKERS];
+	struct fdb *fdb;
+	uint64_t fdb_aging_ns;
+	struct rte_ring *bc_ring;	/* BC-domain PTP -> control lcore */
+	uint8_t tc_domains[32];		/* bit per domain the TC corrects */
+	uint8_t bc_domains[32];		/* bit per domain a BC terminates */
+	uint64_t start_ns;		/* timebase at "forwarding" */
+	struct app_ctl_stats ctl[CONF_MAX_PORTS];
+};
+
+/* Set by signal handlers, read by every lcore. */
+extern volatile sig_atomic_t app_quit;
+extern volatile sig_atomic_t app_dump;
+
+static inline bool app_bit(const uint8_t *bm, uint8_t d)
+{
+	return (bm[d >> 3] >> (d & 7)) & 1;
+}
+
+#endif /* PTPSW_APP_APP_H */

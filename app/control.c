@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * control: the sleeping lcore's timers, link state and the BC hook.
+ */
+
+#include <stdio.h>
+#include <time.h>
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "app.h"
+#include "control.h"
+#include "meta.h"
+#include "status.h"
+#include "sw/fdb.h"
+#include "timebase.h"
+#include "worker.h"
+
+#define CTL_TICK_NS		(10 * 1000 * 1000)
+#define CTL_LINK_NS		(1000ull * 1000 * 1000)
+#define CTL_REFRESH_NS		(100ull * 1000 * 1000)
+#define CTL_BC_BURST		32
+
+struct ctl_timer {
+	uint64_t period_ns;
+	uint64_t next_ns;
+};
+
+static bool timer_due(struct ctl_timer *t, uint64_t now)
+{
+	if (t->period_ns == 0 || now < t->next_ns)
+		return false;
+	t->next_ns = now + t->period_ns;
+	return true;
+}
+
+/*
+ * BC hook: PTP frames of a domain a boundary clock terminates, with their
+ * ptpsw_meta (rx_ts, in_port, offsets) filled by the worker. No BC runs
+ * yet: count and free. The BC module takes over here.
+ */
+static void control_bc_input(struct app *app, struct rte_mbuf *m)
+{
+	const struct pkt_meta *pm = meta_get(m, app->meta_offset);
+
+	if (pm->in_port < CONF_MAX_PORTS)
+		app->ctl[pm->in_port].bc_no_instance++;
+	rte_pktmbuf_free(m);
+}
+
+unsigned int control_drain_bc(struct app *app)
+{
+	struct rte_mbuf *m[CTL_BC_BURST];
+	unsigned int n, i, total = 0;
+
+	do {
+		n = rte_ring_sc_dequeue_burst(app->bc_ring, (void **)m,
+					      CTL_BC_BURST, NULL);
+		for (i = 0; i < n; i++)
+			control_bc_input(app, m[i]);
+		total += n;
+	} while (n == CTL_BC_BURST);
+	return total;
+}
+
+static void control_links(struct app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->n_ports; i++) {
+		struct app_port *ap = &app->ports[i];
+
+		if (!port_poll_link(ap))
+			continue;
+		PLOG(NOTICE, "port %s: link %s", ap->conf->name,
+		     ap->link_up ? "up" : "down");
+		if (!ap->link_up)
+			fdb_flush_port(app->fdb, (uint16_t)i);
+	}
+}
+
+static void control_refresh(struct app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->n_ports; i++)
+		ts_source_refresh(&app->ports[i].ts);
+}
+
+int control_run(struct app *app)
+{
+	struct timespec tick = { 0, CTL_TICK_NS };
+	uint64_t now = timebase_now();
+	struct ctl_timer link = { CTL_LINK_NS, now + CTL_LINK_NS };
+	struct ctl_timer refresh = { CTL_REFRESH_NS, now + CTL_REFRESH_NS };
+	struct ctl_timer st = { (uint64_t)app->conf.status_interval_ms *
+				1000000, 0 };
+
+	st.next_ns = now + st.period_ns;
+	while (!app_quit) {
+		nanosleep(&tick, NULL);
+		now = timebase_now();
+		control_drain_bc(app);
+		if (timer_due(&refresh, now))
+			control_refresh(app);
+		if (timer_due(&link, now)) {
+			control_links(app);
+			fdb_age(app->fdb, now);
+		}
+		if (timer_due(&st, now))
+			status_line(app, stdout);
+		if (app_dump) {
+			app_dump = 0;
+			status_dump(app, stdout);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * status: banner, periodic status line and the full SIGUSR1 dump.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "app.h"
+#include "status.h"
+#include "sw/fdb.h"
+#include "tc/tc.h"
+#include "timebase.h"
+#include "worker.h"
+
+#define STATUS_MAX_DOMAINS_LINE 8
+
+void status_port_sum(const struct app *app, unsigned int p,
+		     struct port_stats *out)
+{
+	unsigned int i, r;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < app->n_workers; i++) {
+		const struct port_stats *s = &app->workers[i]->stats[p];
+
+		out->rx_pkts += s->rx_pkts;
+		out->rx_bytes += s->rx_bytes;
+		out->tx_pkts += s->tx_pkts;
+		out->tx_bytes += s->tx_bytes;
+		out->ptp_rx += s->ptp_rx;
+		out->ptp_tx += s->ptp_tx;
+		out->ptp_corrected += s->ptp_corrected;
+		out->ptp_to_bc += s->ptp_to_bc;
+		out->flooded += s->flooded;
+		for (r = 0; r < DROP__COUNT; r++)
+			out->drop[r] += s->drop[r];
+	}
+}
+
+static uint64_t drops_total(const struct port_stats *s)
+{
+	uint64_t t = 0;
+	unsigned int r;
+
+	for (r = 0; r < DROP__COUNT; r++)
+		t += s->drop[r];
+	return t;
+}
+
+/* TC statistics summed over workers; rate ratio from the worker that saw
+ * most Syncs of the domain. */
+struct tc_sum {
+	struct tc_stats s;
+	double ratio[256];
+};
+
+static void tc_sum(const struct app *app, struct tc_sum *t)
+{
+	uint64_t best[256] = { 0 };
+	unsigned int i, d;
+
+	memset(t, 0, sizeof(*t));
+	for (d = 0; d < 256; d++)
+		t->ratio[d] = 1.0;
+	for (i = 0; i < app->n_workers; i++) {
+		const struct tc_stats *s = tc_get_stats(app->workers[i]->tc);
+
+		t->s.corrected_sync += s->corrected_sync;
+		t->s.corrected_delay_req += s->corrected_delay_req;
+		t->s.corrected_follow_up += s->corrected_follow_up;
+		t->s.corrected_delay_resp += s->corrected_delay_resp;
+		t->s.pending_stored += s->pending_stored;
+		t->s.pending_evicted += s->pending_evicted;
+		t->s.pending_expired += s->pending_expired;
+		t->s.pending_unmatched += s->pending_unmatched;
+		t->s.ratio_rejected += s->ratio_rejected;
+		t->s.pending_in_use += s->pending_in_use;
+		for (d = 0; d < 256; d++) {
+			t->s.domain[d].corrected += s->domain[d].corrected;
+			t->s.domain[d].sync_seen += s->domain[d].sync_seen;
+			if (s->domain[d].sync_seen > best[d]) {
+				best[d] = s->domain[d].sync_seen;
+				t->ratio[d] = tc_rate_ratio(app->workers[i]->tc,
+							    (uint8_t)d);
+			}
+		}
+	}
+}
+
+static const char *port_link(const struct app_port *ap)
+{
+	return ap->link_up ? "up" : "down";
+}
+
+static void banner_port(const struct app_port *ap, FILE *out)
+{
+	fprintf(out, "  port %u %s: device %s driver %s mac "
+		RTE_ETHER_ADDR_PRT_FMT " link %s", ap->idx, ap->conf->name,
+		ap->conf->device, ap->driver,
+		RTE_ETHER_ADDR_BYTES(&ap->mac), port_link(ap));
+	if (ap->link_up && ap->speed_mbps)
+		fprintf(out, " %u Mbps", ap->speed_mbps);
+	fprintf(out, " timestamps %s (%s) rx-worker %u\n",
+		ts_source_name(&ap->ts), ts_mode_name(ap->conf->timestamping),
+		ap->rx_worker);
+}
+
+static void banner_tc(const struct app *app, FILE *out)
+{
+	const struct conf_tc *tc = &app->conf.tc;
+	unsigned int d, n = 0;
+
+	if (!tc->enabled) {
+		fprintf(out, "transparent clock: disabled\n");
+		return;
+	}
+	for (d = 0; d < 256; d++)
+		n += app_bit(app->tc_domains, (uint8_t)d);
+	fprintf(out, "transparent clock: end-to-end, %s, syntonize %s, "
+		"%u domains%s\n",
+		tc->mode == CONF_TC_TWO_STEP ? "two-step" : "one-step",
+		tc->syntonize ? "on" : "off", n,
+		tc->all_domains ? " (all without a boundary clock)" : "");
+}
+
+void status_banner(const struct app *app, FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out, "ptpsw %s: PTP-aware software switch (IEEE 1588 "
+		"end-to-end transparent clock)\n", PTPSW_VERSION);
+	fprintf(out, "profile: PTP Enterprise Profile (RFC 9760), "
+		"profileIdentifier 00-00-5E-01-01-00, version 1.0\n");
+	banner_tc(app, out);
+	for (i = 0; i < app->conf.n_bcs; i++)
+		fprintf(out, "boundary clock: domain %u (not yet running: "
+			"its PTP frames are consumed)\n",
+			app->conf.bcs[i].domain);
+	fprintf(out, "ports: %u\n", app->n_ports);
+	for (i = 0; i < app->n_ports; i++)
+		banner_port(&app->ports[i], out);
+	fprintf(out, "workers: %u (lcores", app->n_workers);
+	for (i = 0; i < app->n_workers; i++)
+		fprintf(out, " %u", app->workers[i]->lcore);
+	fprintf(out, "), control lcore %u, mbufs %u\n", rte_lcore_id(),
+		app->pool->size);
+	fflush(out);
+}
+
+void status_line(const struct app *app, FILE *out)
+{
+	static struct tc_sum t;
+	struct port_stats s;
+	uint64_t rx = 0, tx = 0, drop = 0, ptp = 0, corr = 0;
+	unsigned int i, up = 0, shown = 0, more = 0, d;
+
+	for (i = 0; i < app->n_ports; i++) {
+		status_port_sum(app, i, &s);
+		rx += s.rx_pkts;
+		tx += s.tx_pkts;
+		drop += drops_total(&s) + app->ctl[i].bc_no_instance;
+		ptp += s.ptp_rx;
+		corr += s.ptp_corrected;
+		up += app->ports[i].link_up != 0;
+	}
+	tc_sum(app, &t);
+	fprintf(out, "ptpsw: up %" PRIu64 "s ports %u/%u up rx %" PRIu64
+		" tx %" PRIu64 " drop %" PRIu64 " ptp %" PRIu64
+		" ptp-corrected %" PRIu64,
+		(timebase_now() - app->start_ns) / 1000000000u, up,
+		app->n_ports, rx, tx, drop, ptp, corr);
+	for (d = 0; d < 256; d++) {
+		if (t.s.domain[d].sync_seen == 0 && t.s.domain[d].corrected == 0)
+			continue;
+		if (shown == STATUS_MAX_DOMAINS_LINE) {
+			more++;
+			continue;
+		}
+		fprintf(out, "%s%u:ratio=%.9f", shown ? " " : " domains ", d,
+			t.ratio[d]);
+		shown++;
+	}
+	if (more)
+		fprintf(out, " +%u", more);
+	fputc('\n', out);
+	fflush(out);
+}
+
+static void dump_port(const struct app *app, unsigned int p, FILE *out)
+{
+	const struct app_port *ap = &app->ports[p];
+	struct port_stats s;
+	unsigned int r;
+
+	status_port_sum(app, p, &s);
+	fprintf(out, "port %u %s: device %s driver %s link %s timestamps %s"
+		" (stamped %" PRIu64 " fallback %" PRIu64 " lead %" PRId64
+		" ns)\n", p, ap->conf->name, ap->conf->device, ap->driver,
+		port_link(ap), ts_source_name(&ap->ts), ap->ts.rx_stamped,
+		ap->ts.rx_fallback, ap->ts.rx_lead_ns);
+	fprintf(out, "  rx %" PRIu64 " pkts %" PRIu64 " bytes, tx %" PRIu64
+		" pkts %" PRIu64 " bytes, flooded %" PRIu64 "\n",
+		s.rx_pkts, s.rx_bytes, s.tx_pkts, s.tx_bytes, s.flooded);
+	fprintf(out, "  ptp rx %" PRIu64 " tx %" PRIu64 " corrected %" PRIu64
+		" to-bc %" PRIu64 " bc_no_instance %" PRIu64 "\n",
+		s.ptp_rx, s.ptp_tx, s.ptp_corrected, s.ptp_to_bc,
+		app->ctl[p].bc_no_instance);
+	fprintf(out, "  drops %" PRIu64 ":", drops_total(&s));
+	for (r = 1; r < DROP__COUNT; r++)
+		if (s.drop[r])
+			fprintf(out, " %s %" PRIu64, drop_reason_name(r),
+				s.drop[r]);
+	fputc('\n', out);
+}
+
+static void dump_tc(const struct app *app, FILE *out)
+{
+	static struct tc_sum t;
+	unsigned int d;
+
+	tc_sum(app, &t);
+	fprintf(out, "tc: corrected sync %" PRIu64 " delay_req %" PRIu64
+		" follow_up %" PRIu64 " delay_resp %" PRIu64 "\n",
+		t.s.corrected_sync, t.s.corrected_delay_req,
+		t.s.corrected_follow_up, t.s.corrected_delay_resp);
+	fprintf(out, "tc: pending stored %" PRIu64 " in-use %u evicted %"
+		PRIu64 " unmatched %" PRIu64 " expired %" PRIu64
+		" ratio-rejected %" PRIu64 "\n", t.s.pending_stored,
+		t.s.pending_in_use, t.s.pending_evicted,
+		t.s.pending_unmatched, t.s.pending_expired,
+		t.s.ratio_rejected);
+	for (d = 0; d < 256; d++)
+		if (t.s.domain[d].sync_seen || t.s.domain[d].corrected)
+			fprintf(out, "tc: domain %u corrected %" PRIu64
+				" sync-seen %" PRIu64 " rate-ratio %.12f\n",
+				d, t.s.domain[d].corrected,
+				t.s.domain[d].sync_seen, t.ratio[d]);
+}
+
+void status_dump(const struct app *app, FILE *out)
+{
+	struct fdb_stats fs;
+	unsigned int p;
+
+	fprintf(out, "=== ptpsw %s status ===\n", PTPSW_VERSION);
+	status_line(app, out);
+	for (p = 0; p < app->n_ports; p++)
+		dump_port(app, p, out);
+	dump_tc(app, out);
+	fdb_get_stats(app->fdb, &fs);
+	fprintf(out, "fdb: entries %u/%u learned %" PRIu64 " moved %" PRIu64
+		" full %" PRIu64 "\n", fs.entries, fs.capacity, fs.learned,
+		fs.moved, fs.full);
+	fprintf(out, "mbufs: in use %u of %u (start %u), bc ring %u\n",
+		rte_mempool_in_use_count(app->pool), app->pool->size,
+		app->mbufs_start, rte_ring_count(app->bc_ring));
+	fprintf(out, "=== end ===\n");
+	fflush(out);
+}

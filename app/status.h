@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_APP_STATUS_H
+#define PTPSW_APP_STATUS_H
+
+/*
+ * What the switch tells its user: the start-up banner, the periodic
+ * one-line status and the full SIGUSR1 dump. Reads worker counters
+ * without stopping them (each counter is one aligned 64-bit word).
+ */
+
+#include <stdio.h>
+
+struct app;
+struct port_stats;
+
+/* Sum of every worker's counters of port p into *out. */
+void status_port_sum(const struct app *app, unsigned int p,
+		     struct port_stats *out);
+
+/* Version, profile identification (RFC 9760 EP-27), TC set-up, ports. */
+void status_banner(const struct app *app, FILE *out);
+
+/* One line: uptime, ports up, rx, tx, drops, PTP corrected, domains. */
+void status_line(const struct app *app, FILE *out);
+
+/* Everything: ports, drops by reason, TC, per domain, FDB. */
+void status_dump(const struct app *app, FILE *out);
+
+#endif /* PTPSW_APP_STATUS_H */

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * worker: burst in, classify, learn, forward, correct, burst out.
+ * Per packet: no allocation besides mbuf copies from the pool, no
+ * syscalls, no locks, no logging; every drop is counted by reason.
+ */
+
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+
+#include "app.h"
+#include "meta.h"
+#include "net/frame.h"
+#include "sw/fdb.h"
+#include "tc/tc.h"
+#include "timebase.h"
+#include "ts_source.h"
+#include "worker.h"
+
+#define WORKER_EXPIRE_NS	(100 * 1000 * 1000)
+#define WORKER_PREFETCH		4
+
+static const char *const drop_names[DROP__COUNT - FRAME_E__COUNT] = {
+	[DROP_FILTERED - FRAME_E__COUNT] = "filtered",
+	[DROP_NO_DEST - FRAME_E__COUNT] = "no_dest",
+	[DROP_PORT_DOWN - FRAME_E__COUNT] = "port_down",
+	[DROP_NO_MBUF - FRAME_E__COUNT] = "no_mbuf",
+	[DROP_TX_FULL - FRAME_E__COUNT] = "tx_full",
+	[DROP_BC_RING_FULL - FRAME_E__COUNT] = "bc_ring_full",
+};
+
+const char *drop_reason_name(unsigned int r)
+{
+	if (r < FRAME_E__COUNT)
+		return frame_strerror((enum frame_err)r);
+	if (r < DROP__COUNT)
+		return drop_names[r - FRAME_E__COUNT];
+	return "?";
+}
+
+static void tc_params_fill(const struct app *app, struct tc_params *p)
+{
+	const struct conf *c = &app->conf;
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	p->mode = c->tc.mode == CONF_TC_TWO_STEP ? TC_TWO_STEP : TC_ONE_STEP;
+	p->syntonize = c->tc.syntonize;
+	p->pending_entries = c->tc.pending_entries ? c->tc.pending_entries : 1;
+	p->pending_timeout_ns = (int64_t)c->tc.pending_timeout_ms * 1000000;
+	for (i = 0; i < c->n_ports && i < TC_MAX_PORTS; i++) {
+		p->ingress_latency_ns[i] = c->ports[i].ingress_latency_ns;
+		p->egress_latency_ns[i] = c->ports[i].egress_latency_ns;
+	}
+}
+
+struct worker *worker_create(struct app *app, unsigned int id,
+			     unsigned int lcore)
+{
+	struct tc_params p;
+	struct worker *w;
+
+	w = rte_zmalloc("ptpsw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	if (w == NULL)
+		return NULL;
+	w->id = id;
+	w->lcore = lcore;
+	w->txq = (uint16_t)id;
+	w->app = app;
+	tc_params_fill(app, &p);
+	w->tc = tc_create(&p);
+	if (w->tc == NULL) {
+		rte_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void worker_free(struct worker *w)
+{
+	if (w == NULL)
+		return;
+	tc_free(w->tc);
+	rte_free(w);
+}
+
+/* Send a port's TX buffer: egress time first, then the TC, then TX. */
+static void tx_flush(struct worker *w, unsigned int out)
+{
+	struct txbuf *b = &w->tx[out];
+	struct app_port *ap = &w->app->ports[out];
+	struct port_stats *st = &w->stats[out];
+	struct frame_info fi;
+	uint64_t tx_ts, bytes = 0;
+	uint16_t i, sent;
+
+	tx_ts = ts_source_tx_predict(&ap->ts);
+	for (i = 0; i < b->n; i++) {
+		struct rte_mbuf *m = b->pkts[i];
+		const struct pkt_meta *pm;
+
+		if (!(b->flags[i] & TXF_TC))
+			continue;
+		pm = meta_get(m, w->app->meta_offset);
+		meta_to_info(pm, &fi);
+		if (tc_egress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
+			      rte_pktmbuf_data_len(m), &fi, pm->in_port,
+			      (uint16_t)out, tmv_from_ns((int64_t)pm->rx_ts),
+			      tmv_from_ns((int64_t)tx_ts)))
+			st->ptp_corrected++;
+	}
+	for (i = 0; i < b->n; i++)
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	sent = rte_eth_tx_burst(ap->port_id, w->txq, b->pkts, b->n);
+	for (i = 0; i < sent; i++)
+		st->ptp_tx += (b->flags[i] & TXF_PTP) != 0;
+	st->tx_pkts += sent;
+	if (sent < b->n) {
+		for (i = sent; i < b->n; i++) {
+			bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
+			rte_pktmbuf_free(b->pkts[i]);
+		}
+		st->drop[DROP_TX_FULL] += b->n - sent;
+	}
+	st->tx_bytes += bytes;
+	b->n = 0;
+}
+
+static inline void tx_add(struct worker *w, unsigned int out,
+			  struct rte_mbuf *m, uint8_t flags)
+{
+	struct txbuf *b = &w->tx[out];
+
+	if (b->n == WORKER_TXBUF)
+		tx_flush(w, out);
+	b->flags[b->n] = flags;
+	b->pkts[b->n++] = m;
+}
+
+/* Same mbuf to every port of mask (reference counted). */
+static void send_shared(struct worker *w, uint32_t mask, struct rte_mbuf *m)
+{
+	unsigned int k = (unsigned int)__builtin_popcount(mask);
+
+	if (k > 1)
+		rte_mbuf_refcnt_update(m, (int16_t)(k - 1));
+	while (mask) {
+		unsigned int out = (unsigned int)__builtin_ctz(mask);
+
+		mask &= mask - 1;
+		tx_add(w, out, m, 0);
+	}
+}
+
+/* A private copy per port (each gets its own correction); the last
+ * port gets the original. */
+static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
+			unsigned int in, uint8_t flags)
+{
+	while (mask) {
+		unsigned int out = (unsigned int)__builtin_ctz(mask);
+		struct rte_mbuf *c = m;
+
+		mask &= mask - 1;
+		if (mask) {
+			c = rte_pktmbuf_copy(m, w->app->pool, 0, UINT32_MAX);
+			if (c == NULL) {
+				w->stats[in].drop[DROP_NO_MBUF]++;
+				continue;
+			}
+		}
+		tx_add(w, out, c, flags);
+	}
+}
+
+/* Destination ports of a frame from in, or 0 with the drop counted. */
+static uint32_t dest_mask(struct worker *w, const uint8_t *eth,
+			  unsigned int in, uint32_t up, uint64_t now)
+{
+	struct port_stats *st = &w->stats[in];
+	int out;
+
+	if (!(eth[0] & 1)) {
+		out = fdb_lookup(w->app->fdb, eth, now);
+		if (out == (int)in) {
+			st->drop[DROP_FILTERED]++;
+			return 0;
+		}
+		if (out >= 0) {
+			if (!(up & (1u << out))) {
+				st->drop[DROP_PORT_DOWN]++;
+				return 0;
+			}
+			return 1u << out;
+		}
+	}
+	up &= ~(1u << in);
+	if (up == 0)
+		st->drop[DROP_NO_DEST]++;
+	else
+		st->flooded++;
+	return up;
+}
+
+static void to_control(struct worker *w, struct rte_mbuf *m, unsigned int in)
+{
+	if (rte_ring_mp_enqueue(w->app->bc_ring, m) != 0) {
+		w->stats[in].drop[DROP_BC_RING_FULL]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	w->stats[in].ptp_to_bc++;
+}
+
+static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
+		       const struct frame_info *fi, uint64_t rx_ts,
+		       uint32_t mask)
+{
+	struct app *app = w->app;
+	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+
+	w->stats[in].ptp_rx++;
+	if (app_bit(app->bc_domains, fi->domain)) {
+		meta_from_info(meta_get(m, app->meta_offset), fi, (uint8_t)in,
+			       rx_ts);
+		to_control(w, m, in);
+		return;
+	}
+	if (mask == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (!app_bit(app->tc_domains, fi->domain)) {
+		send_shared(w, mask, m);
+		return;
+	}
+	meta_from_info(meta_get(m, app->meta_offset), fi, (uint8_t)in, rx_ts);
+	tc_ingress(w->tc, data, rte_pktmbuf_data_len(m), fi, (uint16_t)in,
+		   tmv_from_ns((int64_t)rx_ts));
+	send_copies(w, mask, m, in, TXF_PTP | TXF_TC);
+}
+
+static void handle_pkt(struct worker *w, struct rte_mbuf *m, unsigned int in,
+		       uint64_t rx_ts, uint32_t up, uint64_t now)
+{
+	struct port_stats *st = &w->stats[in];
+	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m), mask;
+	struct frame_info fi;
+
+	st->rx_pkts++;
+	st->rx_bytes += rte_pktmbuf_pkt_len(m);
+	frame_classify(data, len, &fi);
+	if (fi.cls == FRAME_MALFORMED && rte_pktmbuf_pkt_len(m) > len)
+		fi.cls = FRAME_NON_PTP;	/* multi-segment: headers split */
+	if (fi.cls == FRAME_MALFORMED) {
+		st->drop[fi.err < FRAME_E__COUNT ? fi.err : 0]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (len >= 12)
+		fdb_learn(w->app->fdb, data + 6, (uint16_t)in, now);
+	mask = dest_mask(w, data, in, up, now);
+	if (fi.cls == FRAME_PTP) {
+		handle_ptp(w, m, in, &fi, rx_ts, mask);
+		return;
+	}
+	if (mask == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	send_shared(w, mask, m);
+}
+
+static uint32_t link_mask(const struct app *app)
+{
+	uint32_t up = 0;
+	unsigned int i;
+
+	for (i = 0; i < app->n_ports; i++)
+		if (__atomic_load_n(&app->ports[i].link_up, __ATOMIC_ACQUIRE))
+			up |= 1u << i;
+	return up;
+}
+
+static void rx_port(struct worker *w, unsigned int in, uint32_t up,
+		    uint64_t now)
+{
+	struct app_port *ap = &w->app->ports[in];
+	struct rte_mbuf *pkts[WORKER_BURST];
+	uint64_t ts[WORKER_BURST];
+	uint16_t n, i;
+
+	n = rte_eth_rx_burst(ap->port_id, 0, pkts, WORKER_BURST);
+	if (n == 0)
+		return;
+	ts_source_rx_burst(&ap->ts, pkts, n, ts);
+	for (i = 0; i < n && i < WORKER_PREFETCH; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + WORKER_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(
+				pkts[i + WORKER_PREFETCH], void *));
+		handle_pkt(w, pkts[i], in, ts[i], up, now);
+	}
+}
+
+static void worker_drain(struct worker *w)
+{
+	unsigned int p;
+	uint16_t i;
+
+	for (p = 0; p < w->app->n_ports; p++) {
+		for (i = 0; i < w->tx[p].n; i++)
+			rte_pktmbuf_free(w->tx[p].pkts[i]);
+		w->tx[p].n = 0;
+	}
+}
+
+int worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct app *app = w->app;
+	unsigned int i, p;
+	uint64_t now;
+	uint32_t up;
+
+	while (!app_quit) {
+		now = timebase_now();
+		up = link_mask(app);
+		for (i = 0; i < w->n_rx; i++)
+			rx_port(w, w->rx_ports[i], up, now);
+		for (p = 0; p < app->n_ports; p++)
+			if (w->tx[p].n)
+				tx_flush(w, p);
+		if (now - w->last_expire_ns > WORKER_EXPIRE_NS) {
+			tc_expire(w->tc, tmv_from_ns((int64_t)now));
+			w->last_expire_ns = now;
+		}
+		w->loops++;
+	}
+	worker_drain(w);
+	return 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_APP_WORKER_H
+#define PTPSW_APP_WORKER_H
+
+/*
+ * Worker lcore: the data plane. Polls the RX queue of the ports assigned
+ * to it, classifies, learns, forwards (unicast or flood), runs the
+ * transparent clock on PTP of TC domains and hands PTP of BC domains to
+ * the control lcore. Owns one TX queue on every port and one tc instance.
+ * Counters are per worker, per port, written only by the worker.
+ */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+
+#include "conf/config.h"
+#include "net/frame.h"
+
+struct app;
+struct tc;
+
+#define WORKER_BURST	32
+#define WORKER_TXBUF	64
+
+/* Drop reasons: indices below FRAME_E__COUNT are frame_err values. */
+enum drop_reason {
+	DROP_FILTERED = FRAME_E__COUNT,	/* destination is the ingress port */
+	DROP_NO_DEST,			/* no other port up to flood to */
+	DROP_PORT_DOWN,			/* known destination's link is down */
+	DROP_NO_MBUF,			/* copy for a flooded PTP frame failed */
+	DROP_TX_FULL,			/* PMD did not take it (egress port) */
+	DROP_BC_RING_FULL,		/* control lcore not keeping up */
+	DROP__COUNT
+};
+
+/* Name of a drop reason (static). */
+const char *drop_reason_name(unsigned int r);
+
+struct port_stats {
+	uint64_t rx_pkts, rx_bytes;
+	uint64_t tx_pkts, tx_bytes;
+	uint64_t ptp_rx;		/* well-formed PTP received */
+	uint64_t ptp_tx;		/* TC-handled PTP copies sent */
+	uint64_t ptp_corrected;		/* copies whose CF was changed */
+	uint64_t ptp_to_bc;		/* handed to the control lcore */
+	uint64_t flooded;		/* frames flooded (ingress) */
+	uint64_t drop[DROP__COUNT];
+} __rte_cache_aligned;
+
+#define TXF_PTP	1u	/* a PTP frame the worker handled (metadata valid) */
+#define TXF_TC	2u	/* call tc_egress() before sending */
+
+struct txbuf {
+	uint16_t n;
+	uint8_t flags[WORKER_TXBUF];
+	struct rte_mbuf *pkts[WORKER_TXBUF];
+};
+
+struct worker {
+	unsigned int id;
+	unsigned int lcore;
+	uint16_t txq;
+	struct app *app;
+	struct tc *tc;
+	unsigned int n_rx;
+	uint8_t rx_ports[CONF_MAX_PORTS];	/* conf port indices */
+	uint64_t loops;
+	uint64_t last_expire_ns;
+	struct txbuf tx[CONF_MAX_PORTS];
+	struct port_stats stats[CONF_MAX_PORTS];
+} __rte_cache_aligned;
+
+/* Allocate a worker (rte_zmalloc) with its tc instance.
+ * Returns NULL on failure. */
+struct worker *worker_create(struct app *app, unsigned int id,
+			     unsigned int lcore);
+void worker_free(struct worker *w);
+
+/* lcore entry point (arg: struct worker *). Returns 0 when app_quit. */
+int worker_main(void *arg);
+
+#endif /* PTPSW_APP_WORKER_H */

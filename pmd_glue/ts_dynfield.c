@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ts_dynfield: per-packet RX timestamps from the mbuf timestamp dynfield,
+ * mapped onto the timebase by a clockmap refreshed on the control lcore.
+ * Units per driver:
+ *   net_pcap            microseconds of CLOCK_REALTIME (kernel RX time)
+ *   NIC with read_clock the clock rte_eth_read_clock() reads (ticks)
+ *   NIC with timesync   ns of the clock rte_eth_timesync_read_time() reads
+ * Packets without the RX timestamp flag get the burst's TSC time.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#include "timebase.h"
+#include "ts_source.h"
+
+#define DYN_XTS_TRIES 5
+
+enum dyn_clock {
+	DYN_CLOCK_REALTIME_US,	/* net_pcap */
+	DYN_CLOCK_READ_CLOCK,
+	DYN_CLOCK_TIMESYNC,
+};
+
+struct dyn_priv {
+	int offset;
+	uint64_t flag;
+	enum dyn_clock clock;
+	int64_t scale;		/* dynfield value * scale = foreign units */
+	struct clockmap map;
+};
+
+/* One read of the foreign clock. Returns 0 or a negative errno. */
+static int dyn_read_foreign(const struct ts_source *ts,
+			    const struct dyn_priv *p, int64_t *out)
+{
+	struct timespec t;
+	uint64_t c;
+	int ret;
+
+	switch (p->clock) {
+	case DYN_CLOCK_REALTIME_US:
+		clock_gettime(CLOCK_REALTIME, &t);
+		*out = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+		return 0;
+	case DYN_CLOCK_READ_CLOCK:
+		ret = rte_eth_read_clock(ts->port_id, &c);
+		*out = (int64_t)c;
+		return ret;
+	case DYN_CLOCK_TIMESYNC:
+		ret = rte_eth_timesync_read_time(ts->port_id, &t);
+		*out = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+		return ret;
+	}
+	return -EINVAL;
+}
+
+/* Cross-timestamp: the pair with the shortest bracketing interval. */
+static void dyn_refresh(struct ts_source *ts)
+{
+	struct dyn_priv *p = ts->priv;
+	uint64_t best = UINT64_MAX, t0, t1;
+	int64_t f, best_f = 0, best_b = 0;
+	int i;
+
+	for (i = 0; i < DYN_XTS_TRIES; i++) {
+		t0 = timebase_now();
+		if (dyn_read_foreign(ts, p, &f) != 0)
+			return;
+		t1 = timebase_now();
+		if (t1 - t0 < best) {
+			best = t1 - t0;
+			best_f = f;
+			best_b = (int64_t)(t0 + (t1 - t0) / 2);
+		}
+	}
+	clockmap_update(&p->map, best_f, best_b);
+}
+
+static int dyn_open(struct ts_source *ts)
+{
+	struct dyn_priv *p;
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	p->offset = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME,
+					     NULL);
+	p->flag = 0;
+	i = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+	if (p->offset < 0 || i < 0) {
+		free(p);
+		return -ENOTSUP;
+	}
+	p->flag = RTE_BIT64(i);
+	if (strcmp(ts->driver, "net_pcap") == 0) {
+		p->clock = DYN_CLOCK_REALTIME_US;
+		p->scale = 1000;
+	} else if (ts->caps.read_clock) {
+		p->clock = DYN_CLOCK_READ_CLOCK;
+		p->scale = 1;
+	} else if (ts->caps.timesync) {
+		p->clock = DYN_CLOCK_TIMESYNC;
+		p->scale = 1;
+	} else {
+		free(p);
+		return -ENOTSUP;
+	}
+	clockmap_init(&p->map, 1.0);
+	ts->priv = p;
+	/* a few pairs so the rate is known before the first packet */
+	for (i = 0; i < 3; i++) {
+		dyn_refresh(ts);
+		nanosleep(&ms10, NULL);
+	}
+	dyn_refresh(ts);
+	return 0;
+}
+
+static void dyn_close(struct ts_source *ts)
+{
+	free(ts->priv);
+	ts->priv = NULL;
+}
+
+static void dyn_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
+			 uint16_t n, uint64_t *ts_out)
+{
+	const struct dyn_priv *p = ts->priv;
+	uint64_t now = timebase_now();
+	uint64_t stamped = 0, v;
+	int64_t b;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(pkts[i]->ol_flags & p->flag)) {
+			ts_out[i] = now;
+			continue;
+		}
+		v = *RTE_MBUF_DYNFIELD(pkts[i], p->offset, uint64_t *);
+		b = clockmap_to_base(&p->map, (int64_t)v * p->scale);
+		/* a stamp after the burst returned is a mapping error */
+		if (b > (int64_t)now || b <= 0)
+			b = (int64_t)now;
+		ts_out[i] = (uint64_t)b;
+		ts->rx_lead_ns = (int64_t)now - b;
+		stamped++;
+	}
+	ts->rx_stamped += stamped;
+	ts->rx_fallback += n - stamped;
+}
+
+static uint64_t dyn_tx_predict(struct ts_source *ts)
+{
+	(void)ts;
+	return timebase_now();
+}
+
+const struct ts_source_ops ts_dynfield_ops = {
+	.name = "rx-dynfield",
+	.open = dyn_open,
+	.close = dyn_close,
+	.rx_burst = dyn_rx_burst,
+	.tx_predict = dyn_tx_predict,
+	.refresh = dyn_refresh,
+};
