@@ -44,12 +44,14 @@ enum frame_err {
 	FRAME_E__COUNT
 };
 
-#define FRAME_F_L2_MCAST	(1u << 0)	/* destination MAC group bit */
+/* Flags are set as far as the walk got, also for non-PTP frames. */
+#define FRAME_F_L2_MCAST	(1u << 0)	/* destination MAC group bit
+						 * (also set for broadcast) */
 #define FRAME_F_L3_MCAST	(1u << 1)	/* IPv4 224/4 or IPv6 ff00::/8 */
 #define FRAME_F_EVENT		(1u << 2)	/* PTP event message */
 #define FRAME_F_TWO_STEP	(1u << 3)	/* twoStepFlag set */
 #define FRAME_F_UDP_CSUM	(1u << 4)	/* UDP checksum is non-zero */
-#define FRAME_F_L2_BCAST	(1u << 5)
+#define FRAME_F_L2_BCAST	(1u << 5)	/* ff:ff:ff:ff:ff:ff */
 
 struct frame_info {
 	enum frame_class cls;
@@ -68,7 +70,16 @@ struct frame_info {
 
 /*
  * Classify a frame of len bytes. Never reads beyond buf[len-1].
- * Returns info->cls.
+ * Walks at most 2 VLAN tags (TPID 0x8100, 0x88A8, 0x9100; a third tag makes
+ * the frame non-PTP), IPv4 (IHL >= 5, total length within the frame; the
+ * header checksum is not verified), IPv6 (Hop-by-Hop, Routing and
+ * Destination Options headers skipped), UDP to destination port 319/320,
+ * or EtherType 0x88F7. Frames that are not IP, not UDP, or to other ports
+ * are FRAME_NON_PTP; a non-first IP fragment is FRAME_NON_PTP (it has no
+ * UDP header); a first fragment (or any IPv6 Fragment header) to port
+ * 319/320 is FRAME_E_IP_FRAGMENT. A buffer longer than 65535 bytes is
+ * classified on its first 65535 bytes.
+ * Returns info->cls; info->err says why when FRAME_MALFORMED.
  */
 enum frame_class frame_classify(const uint8_t *buf, size_t len,
 				struct frame_info *info);
@@ -78,19 +89,27 @@ const char *frame_strerror(enum frame_err err);
 
 /*
  * Add delta to the correctionField of a classified PTP frame in place
- * (saturating) and update the UDP checksum incrementally (RFC 1624):
- * IPv4 checksum 0 stays 0, IPv6 always updated, result 0 becomes 0xFFFF.
- * Returns 0, or -1 if info does not describe a PTP frame of this buffer.
+ * (saturating, ptp_cf_add_sat) and update the UDP checksum incrementally
+ * (RFC 1624) over the changed 16-bit words, whatever their alignment
+ * relative to the UDP header: IPv4 checksum 0 stays 0, IPv6 always updated,
+ * result 0 becomes 0xFFFF. Raw 0x88F7 frames have no checksum.
+ * Fast path: no allocation, no side effect other than the 8 + 2 bytes.
+ * Returns 0, or -1 (buffer untouched) if info does not describe a PTP frame
+ * that fits in this buffer.
  */
 int frame_add_correction(uint8_t *buf, size_t len,
 			 const struct frame_info *info, ptp_cf_t delta);
 
-/* RFC 1624 incremental update of a 16-bit one's complement checksum
- * (network order values) when 16-bit word old becomes new. */
+/* RFC 1624 (eqn. 3) incremental update of a 16-bit one's complement
+ * checksum when 16-bit word old_word becomes new_word. All three in the
+ * same byte order. Returns the new checksum (may be 0: the caller maps
+ * 0 to 0xFFFF where the protocol requires it). */
 uint16_t csum_update16(uint16_t csum, uint16_t old_word, uint16_t new_word);
 
-/* Full UDP checksum computation over IPv4/IPv6 pseudo header (tests, building
- * frames). Returns the checksum in host order (never 0: 0 -> 0xFFFF). */
+/* Full UDP checksum computation over IPv4/IPv6 pseudo header, UDP header and
+ * payload (UDP length from the header), ignoring the stored checksum (tests,
+ * building frames). Returns the checksum in host order (never 0: 0 -> 0xFFFF),
+ * or 0 if info does not describe an IP/UDP frame that fits in len. */
 uint16_t frame_udp_csum(const uint8_t *buf, size_t len,
 			const struct frame_info *info);
 
