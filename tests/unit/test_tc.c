@@ -630,18 +630,18 @@ static void test_delay_req_resp(void)
 		case 4: r.seq++; break;
 		case 5: r.domain = 4; break;
 		}
-		CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &r, in, out, T0 + 1e5,
+		CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &r, in, out, T0 + 100000,
 						    &mod), 0, 0);
 		CU_ASSERT_FALSE(mod);
 	}
 	/* a Follow_Up never matches a Delay_Req entry */
 	fu = dr;
 	fu.type = PTP_FOLLOW_UP;
-	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, 1, 3, T0 + 1e5, &mod),
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &fu, 1, 3, T0 + 100000, &mod),
 			       0, 0);
 	CU_ASSERT_EQUAL(st->pending_unmatched, 7);
 	/* Delay_Req entered on 1 (ingress lat 11) and left on 3 (egress 33) */
-	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &resp, 3, 1, T0 + 1e5, &mod),
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &resp, 3, 1, T0 + 100000, &mod),
 			       6000 + 11 + 33, 1e-9);
 	CU_ASSERT_TRUE(mod);
 	CU_ASSERT_EQUAL(st->corrected_delay_resp, 1);
@@ -898,7 +898,8 @@ static void gm_sync(struct tc *tc, struct gm *g, int64_t k, int64_t jit,
 	int64_t rx = g->rx0 + k * SYNC_INTERVAL;
 	int64_t origin = ORIGIN0 + origin_step +
 			 llround((double)(k * SYNC_INTERVAL) * g->rate);
-	int64_t w1 = (k % 7) * 3, w2 = (k % 5) * 2;
+	/* like the residences of upstream TCs: microseconds, varying */
+	int64_t w1 = (k % 7) * 3000, w2 = (k % 5) * 2000;
 	struct spec s = { .type = PTP_SYNC, .domain = g->domain,
 			  .seq = g->seq++, .two_step = g->two_step,
 			  .src = g->src, .src_port = 1 };
@@ -1067,6 +1068,29 @@ static void test_ratio_jitter(void)
 	tc_free(tc);
 }
 
+/* Software timestamps: +-50 us of jitter still give a usable, steady
+ * estimate and no false rejections. */
+static void test_ratio_big_jitter(void)
+{
+	struct tc *tc = syn_tc(TC_TWO_STEP);
+	struct gm g = { .domain = 4, .src = 9, .rate = 1 - 70e-6,
+			.two_step = true, .rx0 = T0 };
+	uint32_t seed = 777;
+	double worst = 0;
+	int64_t k, jit;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	for (k = 0; k < 8 * 120; k++) {
+		jit = (int64_t)(lcg(&seed) % 100001) - 50000;
+		gm_sync(tc, &g, k, jit, 0);
+		if (k >= 8 * 20)
+			worst = fmax(worst, fabs(tc_rate_ratio(tc, 4) - g.rate));
+	}
+	CU_ASSERT(worst < 10e-6);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->ratio_rejected, 0);
+	tc_free(tc);
+}
+
 /* One master per domain: a second one is ignored until the first stops. */
 static void test_ratio_master(void)
 {
@@ -1078,9 +1102,16 @@ static void test_ratio_master(void)
 	int64_t k;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
-	for (k = 0; k <= 160; k++) {
+	/* a first, alone for less than the minimum baseline */
+	for (k = 0; k < 4; k++)
 		gm_sync(tc, &a, k, 0, 0);
+	/* the first estimate (1 s baseline) is 3 ppm off: only continued
+	 * tracking of a brings it to a's rate */
+	for (; k <= 160; k++) {
+		gm_sync(tc, &a, k, k == 8 ? 3000 : 0, 0);
 		gm_sync(tc, &b, k, 0, 0);
+		if (k == 8)
+			CU_ASSERT(fabs(tc_rate_ratio(tc, 1) - a.rate) > 1e-6);
 	}
 	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 1), 1 + 100e-6, 1e-9);
 	/* a stops; b continues for 30 s */
@@ -1129,6 +1160,7 @@ int test_register(void)
 		{ "ratio_off", test_ratio_off },
 		{ "ratio_per_domain", test_ratio_per_domain },
 		{ "ratio_jitter", test_ratio_jitter },
+		{ "ratio_big_jitter", test_ratio_big_jitter },
 		{ "ratio_master", test_ratio_master },
 		{ "ratio_reject", test_ratio_reject },
 		{ NULL, NULL },
