@@ -878,6 +878,18 @@ static const char *const conf_eal_owned[] = {
 	"-l", "--lcores", "-c", "--main-lcore", "--master-lcore", "-s", NULL
 };
 
+/* Is arg the EAL option opt: "-l", "-l0-1", "--lcores", "--lcores=0-1"? */
+static bool conf_eal_opt_is(const char *arg, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (strncmp(arg, opt, n) != 0)
+		return false;
+	if (opt[1] != '-')
+		return true;
+	return arg[n] == '\0' || arg[n] == '=';
+}
+
 static int conf_check_eal(struct conf_ctx *ctx, const config_setting_t *s,
 			  void *rec, const char *disp)
 {
@@ -887,7 +899,8 @@ static int conf_check_eal(struct conf_ctx *ctx, const config_setting_t *s,
 
 	for (i = 0; i < c->n_eal_args; i++)
 		for (j = 0; conf_eal_owned[j] != NULL; j++) {
-			if (strcmp(c->eal_args[i], conf_eal_owned[j]) != 0)
+			if (!conf_eal_opt_is(c->eal_args[i],
+					     conf_eal_owned[j]))
 				continue;
 			conf_elem_key(key, disp, (int)i);
 			return conf_fail(ctx,
@@ -1401,6 +1414,9 @@ static int conf_syntax_error(const config_t *cfg, struct conf_error *err)
 	if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
 		return conf_fail_line(&ctx, 0, "", "cannot read: %s",
 				      strerror(errno ? errno : EIO));
+	if (strstr(config_error_text(cfg), "syntax error") != NULL)
+		return conf_fail_line(&ctx, config_error_line(cfg), "", "%s",
+				      config_error_text(cfg));
 	return conf_fail_line(&ctx, config_error_line(cfg), "",
 			      "syntax error: %s", config_error_text(cfg));
 }
@@ -1525,9 +1541,23 @@ static void conf_print_bc_ports(const struct conf *c,
 	for (i = 0; i < bc->n_ports; i++) {
 		p = &c->ports[bc->ports[i]];
 		has = bc->transport == CONF_UDPV6 ? p->ipv6.set : p->ipv4.set;
-		fprintf(out, " %s%s", p->name, has ? "" : " (no address!)");
+		fprintf(out, " %s%s", p->name, has ? "" :
+			bc->transport == CONF_UDPV6 ? " (no ipv6 address)" :
+			" (no ipv4 address)");
 	}
 	fputc('\n', out);
+}
+
+static void conf_print_tr(const struct conf_time_receiver *tr, FILE *out)
+{
+	char a[INET6_ADDRSTRLEN], id[32];
+
+	if (tr->is_v6)
+		inet_ntop(AF_INET6, &tr->addr6, a, sizeof(a));
+	else
+		inet_ntop(AF_INET, &tr->addr4, a, sizeof(a));
+	conf_clock_id_str(&tr->clock_identity, id, sizeof(id));
+	fprintf(out, "      time receiver %s %s\n", a, id);
 }
 
 static void conf_print_bc(const struct conf *c, const struct conf_bc *bc,
@@ -1564,6 +1594,8 @@ static void conf_print_bc(const struct conf *c, const struct conf_bc *bc,
 		conf_clock_id_str(&bc->acceptable[i], id, sizeof(id));
 		fprintf(out, "      acceptable %s\n", id);
 	}
+	for (i = 0; i < bc->n_time_receivers; i++)
+		conf_print_tr(&bc->time_receivers[i], out);
 }
 
 static void conf_print_misc(const struct conf *c, FILE *out)
