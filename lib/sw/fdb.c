@@ -25,6 +25,7 @@ struct fdb {
 	uint32_t mask;
 	uint32_t probe;		/* min(FDB_PROBE, size) */
 	uint64_t aging;
+	uint64_t refresh;	/* aging / 64: finer refreshes are not written */
 	uint64_t learned;
 	uint64_t moved;
 	uint64_t full;
@@ -86,6 +87,7 @@ struct fdb *fdb_create(uint32_t entries, uint64_t aging)
 	f->mask = size - 1;
 	f->probe = size < FDB_PROBE ? size : FDB_PROBE;
 	f->aging = aging;
+	f->refresh = aging >> 6;
 	return f;
 
 err_word:
@@ -105,11 +107,18 @@ void fdb_free(struct fdb *f)
 	free(f);
 }
 
-/* Update a bucket that already holds key: refresh time, maybe move. */
+/*
+ * Update a bucket that already holds key: refresh time, maybe move. The
+ * time is written only when it advanced by more than aging/64, so lcores
+ * forwarding the same host's traffic do not bounce the cache line at
+ * every packet.
+ */
 static void fdb_refresh(struct fdb *f, uint32_t i, uint64_t w, uint64_t nw,
 			uint64_t now)
 {
-	if (__atomic_load_n(&f->seen[i], __ATOMIC_RELAXED) != now)
+	uint64_t seen = __atomic_load_n(&f->seen[i], __ATOMIC_RELAXED);
+
+	if ((int64_t)(now - seen) > (int64_t)f->refresh)
 		__atomic_store_n(&f->seen[i], now, __ATOMIC_RELAXED);
 	if (w != nw) {
 		/* Lost race with a concurrent writer is fine: either wins. */

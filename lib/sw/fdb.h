@@ -25,7 +25,9 @@ struct fdb;
 
 /* entries: rounded up to a power of two (at least 1, at most 2^24).
  * aging in the caller's time unit (> 0); an entry not refreshed for more
- * than aging units is gone.
+ * than aging units is gone. Refreshes closer than aging/64 to the last
+ * recorded one are not recorded (fewer shared writes), so an entry may go
+ * up to aging/64 early.
  * Returns NULL on bad arguments or no memory. */
 struct fdb *fdb_create(uint32_t entries, uint64_t aging);
 void fdb_free(struct fdb *f);

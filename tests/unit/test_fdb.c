@@ -111,6 +111,27 @@ static void test_aging(void)
 	fdb_free(f);
 }
 
+/* Refreshes finer than aging/64 are not recorded; coarser ones are. */
+static void test_refresh_granularity(void)
+{
+	struct fdb *f = fdb_create(64, 6400);
+	uint8_t a[6];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	mac_n(a, 1);
+	CU_ASSERT_EQUAL(fdb_learn(f, a, 1, 0), 0);
+	CU_ASSERT_EQUAL(fdb_learn(f, a, 1, 100), 0);	/* not recorded */
+	CU_ASSERT_EQUAL(fdb_lookup(f, a, 6400), 1);
+	CU_ASSERT_EQUAL(fdb_lookup(f, a, 6401), FDB_NO_PORT);
+	CU_ASSERT_EQUAL(fdb_learn(f, a, 1, 101), 0);	/* recorded */
+	CU_ASSERT_EQUAL(fdb_lookup(f, a, 6501), 1);
+	CU_ASSERT_EQUAL(fdb_lookup(f, a, 6502), FDB_NO_PORT);
+	/* a move is always recorded, whatever the time */
+	CU_ASSERT_EQUAL(fdb_learn(f, a, 2, 102), 0);
+	CU_ASSERT_EQUAL(fdb_lookup(f, a, 102), 2);
+	fdb_free(f);
+}
+
 static void test_flush(void)
 {
 	struct fdb *f = fdb_create(64, 1000);
@@ -314,6 +335,7 @@ int test_register(void)
 		{ "bad_args", test_bad_args },
 		{ "move", test_move },
 		{ "aging", test_aging },
+		{ "refresh_granularity", test_refresh_granularity },
 		{ "flush", test_flush },
 		{ "group_mac", test_group_mac },
 		{ "full", test_full },
