@@ -101,10 +101,19 @@ it_config()
 	shift
 	[ -f "$SRCDIR/config/lab.cfg" ] || { echo "config/lab.cfg missing" >&2; return 1; }
 	args=(-e "s/plsw\([0-9]\)/${PFX}a\1/g"
-	      -e "s/--file-prefix=[A-Za-z0-9_.-]*/--file-prefix=$PFX/g")
+	      -e "s/\(\"--file-prefix\", *\"\)[^\"]*\"/\1$PFX\"/")
 	for e in "$@"; do args+=(-e "$e"); done
-	sed "${args[@]}" "$SRCDIR/config/lab.cfg" > "$out"
-	grep -q -- "--file-prefix=$PFX" "$out" || {
+	# IT_PORTS=N (> 3): more af_packet ports plsw3.. after p2
+	local i extra=
+	for ((i = 3; i < ${IT_PORTS:-3}; i++)); do
+		extra+=",\\n  { name = \"p$i\"; device = \"net_af_packet$i,iface=plsw$i\"; }"
+	done
+	sed -e "s/^\(  { name = \"p2\";.*}\)\$/\1$extra/" "$SRCDIR/config/lab.cfg" |
+		sed "${args[@]}" > "$out"
+	# own management socket, in the temp dir
+	grep -q '^management' "$out" ||
+		printf 'management = { socket = "%s"; };\n' "$IT_TMP/mgmt.sock" >> "$out"
+	grep -q -- "\"$PFX\"" "$out" || {
 		# lab.cfg has no file prefix: append one on the command line
 		IT_EAL_EXTRA=(-- "--file-prefix=$PFX")
 	}

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Two PTP domains through one ptpsw transparent clock (EP-08): GM0 in
+# domain 0 and GM4 in domain 4, each in its own namespace, with one time
+# receiver per domain (domain 0 with unicast Delay_Req, domain 4 with
+# multicast). Four af_packet ports. Both receivers must sync and the
+# per-domain counters of ptpsw's SIGUSR1 dump must show corrected PTP
+# messages in both domains.
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+RUN_S=${RUN_S:-25}
+SKIP_S=5
+
+it_init 1 ptp4l ethtool
+SW+=("${PFX}a3")
+IT_PORTS=4
+
+# gm0 .1, tr0 .2, tr4 .3, gm4 .4
+ns_node "$PFX-gm0" "${SW[0]}" 1 && ns_node "$PFX-tr0" "${SW[1]}" 2 &&
+	ns_node "$PFX-tr4" "${SW[2]}" 3 && ns_node "$PFX-gm4" "${SW[3]}" 4 || exit 1
+if [ "$IT_SWITCH" = ptpsw ]; then
+	it_config "$IT_TMP/ptpsw.cfg" || exit 1
+fi
+it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
+
+ns_ptp4l "$PFX-gm0" "$NS_IF" gm "$IT_TMP/gm0.log" --domainNumber=0
+ns_ptp4l "$PFX-gm4" "$NS_IF" gm "$IT_TMP/gm4.log" --domainNumber=4
+ns_ptp4l "$PFX-tr0" "$NS_IF" tr-unicast "$IT_TMP/tr0.log" --domainNumber=0
+ns_ptp4l "$PFX-tr4" "$NS_IF" tr-multicast "$IT_TMP/tr4.log" --domainNumber=4
+echo "running two domains for $RUN_S s"
+sleep "$RUN_S"
+
+it_sync_stats "domain 0 receiver (unicast Delay_Req)" "$IT_TMP/tr0.log" $SKIP_S 50 200000 2000000
+it_sync_stats "domain 4 receiver (multicast Delay_Req)" "$IT_TMP/tr4.log" $SKIP_S 50 200000 2000000
+
+# each receiver must follow its own domain's GM (clock identities differ)
+for d in 0 4; do
+	gm=$(grep -m1 -o "selected best master clock [0-9a-f.]*" "$IT_TMP/tr$d.log" | awk '{print $5}')
+	own=$(grep -m1 -o "selected local clock [0-9a-f.]*" "$IT_TMP/gm$d.log" | awk '{print $4}')
+	echo "figures: domain $d receiver follows $gm, GM$d is $own"
+	it_check "domain $d receiver follows GM$d" eval '[ -n "$gm" ] && [ "$gm" = "$own" ]'
+done
+
+if [ "$IT_SWITCH" = ptpsw ]; then
+	it_dump_ptpsw > "$IT_TMP/dump.txt"
+	sed 's/^/ptpsw: /' "$IT_TMP/dump.txt"
+	for d in 0 4; do
+		c=$(sed -n "s/.*domain $d corrected \([0-9]*\).*/\1/p" "$IT_TMP/dump.txt" | head -n 1)
+		echo "figures: domain $d corrected ${c:-none}"
+		it_check "domain $d: corrected counter > 0 in the SIGUSR1 dump" eval '[ "${c:-0}" -gt 0 ]'
+	done
+	c=$(grep -E "domain [0-9]+ corrected" "$IT_TMP/dump.txt" | grep -vcE "domain (0|4) corrected")
+	it_check "no other domain counted" [ "$c" = 0 ]
+fi
+exit 0
