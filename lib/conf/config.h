@@ -123,7 +123,13 @@ struct conf {
 	uint32_t mbufs;			/* mempool size */
 };
 
-/* Error report: "FILE:LINE: key: problem". */
+/*
+ * Error report: "FILE:LINE: key: problem". key is the full path of the
+ * setting, list elements as ".[i]" (zero-based): "ports.[1].timestamping",
+ * "boundary_clocks.[0].log_sync_interval". key is empty for syntax errors;
+ * line is 0 when there is no line (a missing top-level key, an unreadable
+ * file).
+ */
 struct conf_error {
 	char file[CONF_PATH_LEN * 4];
 	int line;
@@ -135,16 +141,21 @@ struct conf_error {
 void conf_defaults(struct conf *c);
 
 /*
- * Load and validate path into c. Returns 0, or -1 with err filled.
- * On failure c holds nothing that needs freeing (conf_free is still safe).
+ * Load and validate path into c (overwritten: conf_free a previously loaded
+ * c first). Returns 0, or -1 with err filled (the first problem found).
+ * On failure c holds the defaults and nothing that needs freeing
+ * (conf_free is still safe).
  */
 int conf_load(const char *path, struct conf *c, struct conf_error *err);
-/* Same from a string (tests); name is used as the file name in errors. */
+/* Same from a string (tests); name is used as the file name in errors
+ * and c->path. Returns 0 or -1 like conf_load. */
 int conf_load_string(const char *text, const char *name, struct conf *c,
 		     struct conf_error *err);
+/* Free what a successful load allocated (the EAL strings). */
 void conf_free(struct conf *c);
 
-/* Format an error as "FILE:LINE: key: problem" into buf. */
+/* Format an error as "FILE:LINE: key: problem" into buf (no ":LINE"
+ * when line is 0, no "key: " when key is empty). */
 void conf_error_str(const struct conf_error *err, char *buf, size_t len);
 
 /* Is domain d forwarded by the TC (enabled, listed or "all", not a BC)? */
