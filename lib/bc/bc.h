@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_BC_BC_H
+#define PTPSW_BC_BC_H
+
+/*
+ * One boundary clock instance for one PTP domain (EP-08, EP-22): the
+ * datasets of IEEE 1588-2019 8.2 (defaultDS, currentDS, parentDS,
+ * timePropertiesDS, a portDS per port), the foreign tables, the BMCA, the
+ * port state machines, the E2E delay measurement, a PI servo and a software
+ * clock over the free-running timebase.
+ *
+ * Pure protocol logic: no EAL, no I/O, no allocation. The caller owns the
+ * struct bc (it must not move after bc_init: the foreign tables point into
+ * it), feeds it
+ *	- every PTP message of the domain received on one of its ports with
+ *	  bc_rx() (with the RX timestamp and the IP source address),
+ *	- the TX timestamps of the event messages it sent, bc_tx_timestamp(),
+ *	- the time, bc_tick(), often enough (a few ms) for the timers,
+ * and transmits what the instance hands to ops->send().
+ * All times given to and taken from this API are on the common timebase
+ * (ns); the domain's time is bc_time().
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bc/bmca.h"
+#include "bc/dclock.h"
+#include "bc/foreign.h"
+#include "bc/fsm.h"
+#include "bc/servo.h"
+#include "conf/config.h"
+#include "ptp/msg.h"
+#include "ptp/ptp_time.h"
+
+#define BC_MAX_PORTS		CONF_MAX_BC_PORTS
+#define BC_TX_BUF		128
+#define BC_HOLDOVER_CLASS	187	/* may be a timeReceiver, see bc.c */
+#define BC_HOLDOVER_S		300	/* default holdover time */
+#define BC_LOG_UNSPECIFIED	0x7F
+
+/* One message to transmit. buf is valid during the send() call only. */
+struct bc_tx {
+	unsigned int port;	/* index in the instance, 0 .. n_ports-1 */
+	const uint8_t *buf;
+	size_t len;
+	uint8_t type;		/* enum ptp_msg_type */
+	uint16_t seq;		/* sequenceId */
+	bool event;		/* UDP 319, else 320 */
+	bool unicast;		/* false: 224.0.1.129 / FF0X::181 (EP-06) */
+	struct bc_addr dst;	/* destination when unicast */
+	bool want_ts;		/* report the TX timestamp with bc_tx_timestamp() */
+};
+
+struct bc_ops {
+	/* Queue tx for transmission. Returns 0 or a negative errno (counted).
+	 * Must not call back into the instance. */
+	int (*send)(void *arg, const struct bc_tx *tx);
+};
+
+/* Metadata of a received message. */
+struct bc_rx {
+	tmv_t ts;		/* RX timestamp (event) or receipt time, timebase */
+	struct bc_addr src;	/* IP source address */
+	bool dst_multicast;	/* sent to the PTP multicast address */
+};
+
+struct bc_port_stats {
+	uint64_t rx, tx, tx_errors;
+	uint64_t announce_rx, sync_rx, follow_up_rx, delay_req_rx, delay_resp_rx;
+	uint64_t not_from_parent;	/* Sync/Follow_Up/Delay_Resp ignored */
+	uint64_t unmatched;		/* Follow_Up / Delay_Resp without partner */
+	uint64_t delay_resp_unicast, delay_resp_multicast, delay_resp_table;
+};
+
+struct bc_stats {
+	uint64_t malformed, wrong_domain, own_messages;
+	uint64_t profile_violation;	/* Pdelay received (EP-05/24) */
+	uint64_t unicast_negotiation;	/* ignored Signaling (EP-14) */
+	uint64_t signaling_other, management;
+	uint64_t state_decisions, state_changes;
+	uint64_t servo_samples, servo_steps, negative_delay;
+	uint64_t holdover_entered;
+};
+
+struct bc_port {
+	enum fsm_state state;
+	struct ptp_port_identity id;	/* portDS.portIdentity */
+	struct foreign_table ft;
+	tmv_t next_announce, next_sync, next_delay_req;
+	tmv_t listen_deadline;		/* LISTENING announce receipt timeout */
+	tmv_t qual_deadline;		/* PRE_MASTER qualification */
+	uint16_t seq_announce, seq_sync, seq_delay_req;
+	struct {
+		bool valid, complete, two_step;
+		uint16_t seq;
+		tmv_t t1, t2;		/* domain times */
+		tmv_t base;		/* RX timestamp on the timebase */
+		ptp_cf_t cf;		/* Sync (+ Follow_Up) correction */
+	} sync;
+	struct {
+		bool pending, have_t3;
+		uint16_t seq;
+		tmv_t t3;
+	} dreq;
+	struct { bool pending; uint16_t seq; } sync_tx;
+	struct bc_port_stats stats;
+};
+
+struct bc {
+	struct conf_bc cfg;
+	const struct bc_ops *ops;
+	void *arg;
+	unsigned int n_ports;
+	struct bc_port port[BC_MAX_PORTS];
+	struct {			/* defaultDS */
+		struct ptp_clock_identity clockIdentity;
+		struct ptp_clock_quality clockQuality;
+		uint8_t priority1, priority2, domainNumber;
+		bool slaveOnly, twoStep;
+	} dds;
+	struct {			/* currentDS */
+		uint16_t stepsRemoved;
+		tmv_t offsetFromMaster, meanPathDelay;
+		bool have_delay;
+	} cur;
+	struct {			/* parentDS */
+		struct ptp_port_identity parentPortIdentity;
+		struct ptp_clock_identity grandmasterIdentity;
+		struct ptp_clock_quality grandmasterClockQuality;
+		uint8_t grandmasterPriority1, grandmasterPriority2;
+	} parent;
+	struct {			/* timePropertiesDS */
+		int16_t currentUtcOffset;
+		bool currentUtcOffsetValid, leap59, leap61;
+		bool timeTraceable, frequencyTraceable, ptpTimescale;
+		uint8_t timeSource;
+	} tp;
+	int slave_port;			/* port in UNCALIBRATED/SLAVE, or -1 */
+	bool holdover;
+	tmv_t holdover_until, holdover_len;
+	bool was_locked;		/* servo locked since the parent was chosen */
+	tmv_t next_decision;
+	tmv_t now;			/* last time seen */
+	struct servo servo;
+	struct dclock clock;
+	struct bc_stats stats;
+	uint8_t txbuf[BC_TX_BUF];
+};
+
+/*
+ * Initialise bc for cfg (copied) with the clock identity id, at timebase
+ * time now; the domain clock starts at now (the caller may dclock_step()).
+ * Ports start in INITIALIZING and are moved to LISTENING. portNumber of
+ * port index i is i + 1. Returns 0, or -1 for an invalid configuration
+ * (no ports, too many ports, intervals outside the profile's range, bad
+ * servo gains).
+ */
+int bc_init(struct bc *bc, const struct conf_bc *cfg,
+	    const struct ptp_clock_identity *id, const struct bc_ops *ops,
+	    void *arg, tmv_t now);
+
+/*
+ * A message of len bytes received on port index port. Parses and validates
+ * it (malformed input is counted and dropped), then handles it.
+ * Returns 0 if the message was used, a negative enum ptp_err for malformed
+ * input, or 1 when it was valid but ignored (wrong domain, own message,
+ * profile violation, not from the parent, ...; each is counted).
+ */
+int bc_rx(struct bc *bc, unsigned int port, const uint8_t *buf, size_t len,
+	  const struct bc_rx *rx);
+
+/* TX timestamp (timebase) of the event message (type, seq) sent on port.
+ * Unknown (type, seq) pairs are ignored. */
+void bc_tx_timestamp(struct bc *bc, unsigned int port, uint8_t type,
+		     uint16_t seq, tmv_t ts);
+
+/* Run the timers up to timebase time now: receipt timeouts, state
+ * decisions (once per announce interval), qualification, and the
+ * Announce/Sync/Delay_Req transmissions that are due. */
+void bc_tick(struct bc *bc, tmv_t now);
+
+/* Time of the domain at timebase time base. */
+tmv_t bc_time(const struct bc *bc, tmv_t base);
+
+/* State of port index port (FSM_N_STATES for a bad index). */
+enum fsm_state bc_port_state(const struct bc *bc, unsigned int port);
+
+/* Set the holdover time (default BC_HOLDOVER_S). */
+void bc_set_holdover(struct bc *bc, tmv_t len);
+
+/* Does the instance have a current UTC offset (EP-13)? */
+bool bc_utc_valid(const struct bc *bc);
+
+#endif /* PTPSW_BC_BC_H */

@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Boundary clock instances wired back to back through their send
+ * callbacks, over simulated network segments with a fixed symmetric delay,
+ * each node with its own free-running timebase (frequency error, offset).
+ * Deterministic: 1 ms simulation steps, no randomness.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cunit_main.h"
+#include "bc/bc.h"
+
+#define MS 1000000LL
+#define SEC 1000000000LL
+#define MAXN 4
+#define MAXQ 512
+
+struct sim;
+
+struct node {
+	struct bc bc;
+	struct sim *sim;
+	int idx;
+	double ferr_ppm;
+	int64_t off;
+	bool dead;
+	int seg[BC_MAX_PORTS];
+	struct bc_addr addr;
+};
+
+struct qmsg {
+	int seg, from;
+	int64_t at;
+	uint8_t buf[BC_TX_BUF];
+	size_t len;
+	uint8_t type;
+	bool unicast;
+	struct bc_addr dst;
+};
+
+struct txts { int node; unsigned int port; uint8_t type; uint16_t seq; tmv_t ts; };
+
+struct sent_log {
+	unsigned int n, unicast;
+	struct bc_addr last_dst;
+	bool any_unicast_wrong_dst;
+};
+
+struct sim {
+	struct node n[MAXN];
+	int nn;
+	int64_t t, delay;
+	struct qmsg q[MAXQ];
+	int nq;
+	struct txts tq[64];
+	int ntq;
+	bool rewrite_src;		/* model a TC replacing IP sources */
+	struct sent_log log[MAXN][16];	/* per node, per messageType */
+};
+
+static struct bc_addr ip4(uint8_t last)
+{
+	struct bc_addr a = { false, { 10, 0, 0, last } };
+	return a;
+}
+
+static bool addr_eq(const struct bc_addr *a, const struct bc_addr *b)
+{
+	return a->is_v6 == b->is_v6 && memcmp(a->a, b->a, 16) == 0;
+}
+
+static tmv_t node_base(const struct node *nd, int64_t t)
+{
+	return tmv_from_ns(t + nd->off + (int64_t)((double)t * nd->ferr_ppm * 1e-6));
+}
+
+static int sim_send(void *arg, const struct bc_tx *tx)
+{
+	struct node *nd = arg;
+	struct sim *s = nd->sim;
+	struct qmsg *m;
+	struct sent_log *lg = &s->log[nd->idx][tx->type & 0xf];
+
+	lg->n++;
+	if (tx->unicast) {
+		lg->unicast++;
+		lg->last_dst = tx->dst;
+	}
+	if (tx->want_ts && s->ntq < 64)
+		s->tq[s->ntq++] = (struct txts){ nd->idx, tx->port, tx->type,
+						 tx->seq, node_base(nd, s->t) };
+	if (nd->dead || s->nq >= MAXQ)
+		return 0;
+	m = &s->q[s->nq++];
+	m->seg = nd->seg[tx->port];
+	m->from = nd->idx;
+	m->at = s->t + s->delay;
+	memcpy(m->buf, tx->buf, tx->len);
+	m->len = tx->len;
+	m->type = tx->type;
+	m->unicast = tx->unicast;
+	m->dst = tx->dst;
+	return 0;
+}
+
+static const struct bc_ops sim_ops = { .send = sim_send };
+
+static struct conf_bc cfg_default(void)
+{
+	struct conf_bc c;
+
+	memset(&c, 0, sizeof(c));
+	c.domain = 0;
+	c.n_ports = 1;
+	c.priority1 = c.priority2 = 128;
+	c.clock_class = 248;
+	c.clock_accuracy = 0xfe;
+	c.offset_scaled_log_variance = 0xffff;
+	c.log_sync_interval = -2;
+	c.log_min_delay_req_interval = -2;
+	c.log_announce_interval = 0;
+	c.two_step = true;
+	c.delay_req = CONF_DREQ_MULTICAST;
+	c.current_utc_offset = 37;
+	c.current_utc_offset_valid = true;
+	c.time_source = 0xa0;
+	c.servo_kp = 0.7;
+	c.servo_ki = 0.3;
+	c.step_threshold_ns = 20000;
+	return c;
+}
+
+static struct ptp_clock_identity node_id(int i)
+{
+	struct ptp_clock_identity c = { { 0x02, 0, 0, 0xff, 0xfe, 0, 0, (uint8_t)(0x10 + i) } };
+	return c;
+}
+
+static void sim_init(struct sim *s, int delay_ns)
+{
+	memset(s, 0, sizeof(*s));
+	s->t = 100 * SEC;
+	s->delay = delay_ns;
+}
+
+static struct node *sim_add(struct sim *s, const struct conf_bc *c,
+			    double ferr_ppm, int64_t off, const int *segs)
+{
+	struct node *nd = &s->n[s->nn];
+	struct ptp_clock_identity id = node_id(s->nn);
+
+	nd->sim = s;
+	nd->idx = s->nn++;
+	nd->ferr_ppm = ferr_ppm;
+	nd->off = off;
+	nd->addr = ip4((uint8_t)(nd->idx + 1));
+	for (unsigned int p = 0; p < c->n_ports; p++)
+		nd->seg[p] = segs[p];
+	CU_ASSERT_FATAL(bc_init(&nd->bc, c, &id, &sim_ops, nd,
+				node_base(nd, s->t)) == 0);
+	return nd;
+}
+
+static void deliver(struct sim *s, const struct qmsg *m)
+{
+	for (int j = 0; j < s->nn; j++) {
+		struct node *nd = &s->n[j];
+
+		if (j == m->from || nd->dead)
+			continue;
+		if (m->unicast && !addr_eq(&m->dst, &nd->addr))
+			continue;
+		for (unsigned int p = 0; p < nd->bc.n_ports; p++) {
+			struct bc_rx rx;
+
+			if (nd->seg[p] != m->seg)
+				continue;
+			rx.ts = node_base(nd, m->at);
+			rx.src = s->n[m->from].addr;
+			if (s->rewrite_src && m->type != PTP_ANNOUNCE)
+				rx.src = ip4(200);
+			rx.dst_multicast = !m->unicast;
+			bc_rx(&nd->bc, p, m->buf, m->len, &rx);
+		}
+	}
+}
+
+static void flush_ts(struct sim *s)
+{
+	for (int i = 0; i < s->ntq; i++) {
+		struct txts *x = &s->tq[i];
+
+		bc_tx_timestamp(&s->n[x->node].bc, x->port, x->type, x->seq, x->ts);
+	}
+	s->ntq = 0;
+}
+
+static void sim_step(struct sim *s)
+{
+	int i, k = 0, n;
+
+	s->t += MS;
+	n = s->nq;
+	for (i = 0; i < n; i++)
+		if (s->q[i].at <= s->t)
+			deliver(s, &s->q[i]);
+	for (i = 0; i < s->nq; i++)	/* keep undelivered and new */
+		if (i >= n || s->q[i].at > s->t)
+			s->q[k++] = s->q[i];
+	s->nq = k;
+	flush_ts(s);
+	for (i = 0; i < s->nn; i++)
+		if (!s->n[i].dead)
+			bc_tick(&s->n[i].bc, node_base(&s->n[i], s->t));
+	flush_ts(s);
+}
+
+static void sim_run(struct sim *s, double seconds)
+{
+	for (int64_t i = 0; i < (int64_t)(seconds * 1000); i++)
+		sim_step(s);
+}
+
+/* Domain-time difference b - a at the current instant. */
+static int64_t sim_offset(const struct sim *s, const struct node *a,
+			  const struct node *b)
+{
+	return tmv_to_ns(bc_time(&b->bc, node_base(b, s->t))) -
+	       tmv_to_ns(bc_time(&a->bc, node_base(a, s->t)));
+}
+
+static int64_t max_offset(struct sim *s, struct node *a, struct node *b,
+			  double seconds)
+{
+	int64_t mx = 0;
+
+	for (int64_t i = 0; i < (int64_t)(seconds * 1000); i++) {
+		int64_t o;
+
+		sim_step(s);
+		o = llabs(sim_offset(s, a, b));
+		mx = o > mx ? o : mx;
+	}
+	return mx;
+}
+
+static bool is_parent(const struct node *child, const struct node *par,
+		      uint16_t port)
+{
+	struct ptp_port_identity want = { node_id(par->idx), port };
+
+	return bmca_portid_cmp(&child->bc.parent.parentPortIdentity, &want) == 0;
+}
+
+static void run_pair(bool two_step, enum conf_delay_req mode)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default(), cb = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a, *b;
+	int64_t mx;
+
+	ca.priority1 = 100;
+	ca.two_step = two_step;
+	ca.clock_class = 6;
+	cb.delay_req = mode;
+	sim_init(&s, 15000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	b = sim_add(&s, &cb, 50.0, 3 * MS, seg0);
+	sim_run(&s, 60);
+	CU_ASSERT_EQUAL(bc_port_state(&a->bc, 0), FSM_MASTER);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(b->bc.cur.stepsRemoved, 1);
+	CU_ASSERT_EQUAL(b->bc.parent.grandmasterClockQuality.clockClass, 6);
+	CU_ASSERT_EQUAL(b->bc.parent.grandmasterPriority1, 100);
+	CU_ASSERT(b->bc.tp.currentUtcOffsetValid);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	CU_ASSERT_EQUAL(b->bc.tp.timeSource, 0xa0);
+	CU_ASSERT_EQUAL(b->bc.stats.servo_steps, 1);	/* 3 ms initial offset */
+	memset(s.log, 0, sizeof(s.log));
+	CU_ASSERT_EQUAL(tmv_to_ns(b->bc.cur.meanPathDelay), 15000);
+	mx = max_offset(&s, a, b, 30);
+	printf("\n    %s-step, %s Delay_Req: max |offset| %lld ns, freq %.1f ppb",
+	       two_step ? "two" : "one",
+	       mode == CONF_DREQ_UNICAST ? "unicast" : "multicast",
+	       (long long)mx, dclock_get_freq(&b->bc.clock));
+	CU_ASSERT(mx < 50);
+	CU_ASSERT(llabs((long long)(dclock_get_freq(&b->bc.clock) + 50e3 / 1.00005)) < 20);
+	/* EP-06: master's Announce, Sync, Follow_Up all multicast */
+	CU_ASSERT(s.log[0][PTP_ANNOUNCE].n >= 30 && s.log[0][PTP_ANNOUNCE].unicast == 0);
+	CU_ASSERT(s.log[0][PTP_SYNC].n >= 120 && s.log[0][PTP_SYNC].unicast == 0);
+	CU_ASSERT_EQUAL(s.log[0][PTP_FOLLOW_UP].n, two_step ? s.log[0][PTP_SYNC].n : 0);
+	/* a slave sends no Announce/Sync; nobody sends Pdelay (EP-05) */
+	CU_ASSERT(s.log[1][PTP_SYNC].n == 0);
+	CU_ASSERT(s.log[0][PTP_PDELAY_REQ].n + s.log[1][PTP_PDELAY_REQ].n == 0);
+	/* EP-07 */
+	if (mode == CONF_DREQ_UNICAST) {
+		CU_ASSERT_EQUAL(s.log[1][PTP_DELAY_REQ].unicast, s.log[1][PTP_DELAY_REQ].n);
+		CU_ASSERT(addr_eq(&s.log[1][PTP_DELAY_REQ].last_dst, &a->addr));
+		CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].unicast, s.log[0][PTP_DELAY_RESP].n);
+		CU_ASSERT(addr_eq(&s.log[0][PTP_DELAY_RESP].last_dst, &b->addr));
+	} else {
+		CU_ASSERT_EQUAL(s.log[1][PTP_DELAY_REQ].unicast, 0);
+		CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].unicast, 0);
+	}
+	CU_ASSERT(s.log[0][PTP_DELAY_RESP].n >= 110);
+}
+
+static void test_pair_two_step_multicast(void) { run_pair(true, CONF_DREQ_MULTICAST); }
+static void test_pair_one_step_multicast(void) { run_pair(false, CONF_DREQ_MULTICAST); }
+static void test_pair_two_step_unicast(void) { run_pair(true, CONF_DREQ_UNICAST); }
+
+/* EP-19: with IP sources of Sync/Delay_Resp rewritten (as by a TC), the
+ * unicast Delay_Req still go to the Announce's address. EP-15: the master
+ * answers to the time_receivers entry for the requester's clock identity. */
+static void test_unicast_addresses(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default(), cb = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a, *b;
+
+	ca.priority1 = 100;
+	cb.delay_req = CONF_DREQ_UNICAST;
+	sim_init(&s, 10000);
+	s.rewrite_src = true;
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	b = sim_add(&s, &cb, -20.0, 0, seg0);
+	sim_run(&s, 30);
+	/* the Delay_Resp went to the TC's address: never calibrated */
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_UNCALIBRATED);
+	CU_ASSERT(s.log[1][PTP_DELAY_REQ].n > 50);
+	CU_ASSERT(addr_eq(&s.log[1][PTP_DELAY_REQ].last_dst, &a->addr));
+	/* master side answered to the rewritten source */
+	CU_ASSERT(addr_eq(&s.log[0][PTP_DELAY_RESP].last_dst, &(struct bc_addr){ false, { 10, 0, 0, 200 } }));
+
+	/* time_receivers table */
+	sim_init(&s, 10000);
+	ca.n_time_receivers = 1;
+	ca.time_receivers[0].clock_identity = node_id(1);
+	ca.time_receivers[0].addr4.s_addr = htonl(0x0a000002);	/* B's */
+	s.rewrite_src = true;
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	b = sim_add(&s, &cb, -20.0, 0, seg0);
+	sim_run(&s, 30);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 50);
+	CU_ASSERT(a->bc.port[0].stats.delay_resp_table > 0);
+	CU_ASSERT_EQUAL(a->bc.port[0].stats.delay_resp_table,
+			a->bc.port[0].stats.delay_resp_unicast);
+	CU_ASSERT(addr_eq(&s.log[0][PTP_DELAY_RESP].last_dst, &b->addr));
+}
+
+/* EP-17: a rogue, better timeTransmitter outside the acceptable table is
+ * never selected; without the table it would be. */
+static void run_rogue(bool with_table, struct sim *s)
+{
+	struct conf_bc ca = cfg_default(), cb = cfg_default(), cr = cfg_default();
+	int segA[] = { 0 }, segB[] = { 0, 1 }, segR[] = { 1 };
+
+	ca.priority1 = 100;
+	cr.priority1 = 1;
+	cr.clock_class = 6;
+	cb.n_ports = 2;
+	if (with_table) {
+		cb.n_acceptable = 1;
+		cb.acceptable[0] = node_id(0);
+	}
+	sim_init(s, 10000);
+	sim_add(s, &ca, 0.0, 0, segA);
+	sim_add(s, &cb, 10.0, 0, segB);
+	sim_add(s, &cr, -30.0, 5 * SEC, segR);
+}
+
+static void test_rogue(void)
+{
+	static struct sim s;
+	struct node *a, *b, *r;
+	bool ever_rogue = false;
+
+	run_rogue(true, &s);
+	a = &s.n[0]; b = &s.n[1]; r = &s.n[2];
+	for (int i = 0; i < 40000; i++) {
+		sim_step(&s);
+		ever_rogue |= is_parent(b, r, 1);
+		ever_rogue |= bc_port_state(&b->bc, 1) == FSM_SLAVE ||
+			      bc_port_state(&b->bc, 1) == FSM_UNCALIBRATED;
+	}
+	CU_ASSERT(!ever_rogue);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(b->bc.port[1].ft.stats.not_acceptable > 20);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+
+	run_rogue(false, &s);
+	sim_run(&s, 40);
+	CU_ASSERT(is_parent(&s.n[1], &s.n[2], 1));	/* control: it would win */
+}
+
+/* Master loss: failover to the second best after the announce receipt
+ * timeout (4 intervals), not before. */
+static void test_failover(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default(), cb = cfg_default(), cc = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a, *b, *c;
+	int64_t mx;
+
+	ca.priority1 = 100;
+	ca.clock_class = 6;
+	cc.priority1 = 110;
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	b = sim_add(&s, &cb, 25.0, 0, seg0);
+	c = sim_add(&s, &cc, -15.0, 0, seg0);
+	sim_run(&s, 40);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT(is_parent(c, a, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&c->bc, 0), FSM_SLAVE);
+	a->dead = true;
+	sim_run(&s, 3.5);
+	CU_ASSERT(is_parent(b, a, 1));		/* kept for the timeout (EP-17) */
+	sim_run(&s, 15);
+	CU_ASSERT(is_parent(b, c, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT_EQUAL(bc_port_state(&c->bc, 0), FSM_MASTER);
+	CU_ASSERT_EQUAL(c->bc.cur.stepsRemoved, 0);
+	/* C lost a class-6 GM while locked: holdover class, UTC kept */
+	CU_ASSERT(c->bc.holdover);
+	CU_ASSERT_EQUAL(c->bc.dds.clockQuality.clockClass, BC_HOLDOVER_CLASS);
+	CU_ASSERT_EQUAL(b->bc.parent.grandmasterClockQuality.clockClass,
+			BC_HOLDOVER_CLASS);
+	mx = max_offset(&s, c, b, 20);
+	CU_ASSERT(mx < 100);
+	/* holdover ends: configured class again */
+	bc_set_holdover(&c->bc, tmv_from_ns(1 * SEC));
+	c->bc.holdover_until = tmv_zero();
+	sim_run(&s, 3);
+	CU_ASSERT(!c->bc.holdover);
+	CU_ASSERT_EQUAL(c->bc.dds.clockQuality.clockClass, 248);
+	CU_ASSERT_EQUAL(b->bc.parent.grandmasterClockQuality.clockClass, 248);
+}
+
+/* EP-13: without a UTC offset, the clock never takes MASTER. */
+static void test_no_utc_no_master(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a;
+
+	ca.current_utc_offset_valid = false;
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	sim_run(&s, 20);
+	CU_ASSERT_EQUAL(bc_port_state(&a->bc, 0), FSM_LISTENING);
+	CU_ASSERT_EQUAL(s.log[0][PTP_ANNOUNCE].n + s.log[0][PTP_SYNC].n, 0);
+}
+
+/* Pdelay (EP-05/24), negotiation Signaling (EP-14), bad input: counted. */
+static void test_counted_violations(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a;
+	struct ptp_msg m;
+	uint8_t buf[128], tlv[6] = { 0 };
+	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true };
+	int len;
+
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	memset(&m, 0, sizeof(m));
+	m.hdr.messageType = PTP_SIGNALING;
+	m.hdr.sourcePortIdentity.clock = node_id(3);
+	m.n_tlvs = 1;
+	m.tlvs[0].type = PTP_TLV_REQUEST_UNICAST_TRANSMISSION;
+	m.tlvs[0].length = 6;
+	m.tlvs[0].value = tlv;
+	len = ptp_msg_build(&m, buf, sizeof(buf));
+	CU_ASSERT_FATAL(len > 0);
+	CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, (size_t)len, &rx), 1);
+	CU_ASSERT_EQUAL(a->bc.stats.unicast_negotiation, 1);
+	/* Pdelay_Req: a Sync turned into type 2 with 54 octets */
+	memset(&m, 0, sizeof(m));
+	m.hdr.messageType = PTP_SYNC;
+	m.hdr.sourcePortIdentity.clock = node_id(3);
+	memset(buf, 0, sizeof(buf));
+	len = ptp_msg_build(&m, buf, sizeof(buf));
+	CU_ASSERT_FATAL(len == 44);
+	buf[0] = (uint8_t)((buf[0] & 0xf0) | PTP_PDELAY_REQ);
+	buf[2] = 0; buf[3] = 54;
+	CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, 54, &rx), 1);
+	CU_ASSERT_EQUAL(a->bc.stats.profile_violation, 1);
+	/* truncated: malformed */
+	CU_ASSERT(bc_rx(&a->bc, 0, buf, 20, &rx) < 0);
+	CU_ASSERT_EQUAL(a->bc.stats.malformed, 1);
+	/* other domain */
+	buf[0] = (uint8_t)(buf[0] & 0xf0);
+	buf[2] = 0; buf[3] = 44;
+	buf[4] = 7;
+	CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, 44, &rx), 1);
+	CU_ASSERT_EQUAL(a->bc.stats.wrong_domain, 1);
+	/* bad config rejected */
+	ca.n_ports = 0;
+	CU_ASSERT_EQUAL(bc_init(&a->bc, &ca, &m.hdr.sourcePortIdentity.clock,
+				&sim_ops, a, tmv_zero()), -1);
+	ca.n_ports = 1;
+	ca.log_sync_interval = -8;	/* faster than 128/s (EP-09) */
+	CU_ASSERT_EQUAL(bc_init(&a->bc, &ca, &m.hdr.sourcePortIdentity.clock,
+				&sim_ops, a, tmv_zero()), -1);
+}
+
+int test_register(void)
+{
+	static const struct test_case cases[] = {
+		{ "pair: two-step, multicast Delay_Req", test_pair_two_step_multicast },
+		{ "pair: one-step master (EP-04/18)", test_pair_one_step_multicast },
+		{ "pair: unicast Delay_Req (EP-07)", test_pair_two_step_unicast },
+		{ "unicast addresses (EP-19, EP-15)", test_unicast_addresses },
+		{ "rogue outside acceptable table (EP-17)", test_rogue },
+		{ "failover after announce timeout, holdover", test_failover },
+		{ "no UTC offset, no MASTER (EP-13)", test_no_utc_no_master },
+		{ "violations counted (EP-05/14/24)", test_counted_violations },
+		{ NULL, NULL },
+	};
+
+	return test_add_suite("bc", cases);
+}
