@@ -2,9 +2,12 @@
 /*
  * timebase: nanoseconds from the TSC. ns = (tsc * mult) >> TB_SHIFT with a
  * 128-bit product, so it never overflows and keeps sub-ppb resolution.
+ * The frequency is EAL's, refined against CLOCK_MONOTONIC_RAW at init.
  */
 
+#include <math.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 
@@ -15,12 +18,57 @@
 static uint64_t tb_mult;	/* ns per tick, scaled by 2^TB_SHIFT */
 static uint64_t tb_hz;
 
+/* One (TSC, CLOCK_MONOTONIC_RAW ns) pair with the tightest bracket. */
+static void tb_pair(uint64_t *tsc, int64_t *raw)
+{
+	uint64_t best = UINT64_MAX, t0, t1;
+	struct timespec t;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		t0 = rte_rdtsc();
+		clock_gettime(CLOCK_MONOTONIC_RAW, &t);
+		t1 = rte_rdtsc();
+		if (t1 - t0 < best) {
+			best = t1 - t0;
+			*tsc = t0 + (t1 - t0) / 2;
+			*raw = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+		}
+	}
+}
+
+/*
+ * EAL's TSC frequency may be a nominal value; measure it against
+ * CLOCK_MONOTONIC_RAW over TB_CAL_NS (sub-ppm with bracketed reads) and
+ * keep EAL's value if the measurement is implausible (> 1000 ppm off).
+ */
+#define TB_CAL_NS 100000000
+
+static uint64_t tb_measure_hz(uint64_t nominal)
+{
+	struct timespec d = { 0, TB_CAL_NS };
+	uint64_t c0, c1;
+	int64_t r0, r1;
+	double hz;
+
+	tb_pair(&c0, &r0);
+	nanosleep(&d, NULL);
+	tb_pair(&c1, &r1);
+	if (r1 <= r0)
+		return nominal;
+	hz = (double)(c1 - c0) * 1e9 / (double)(r1 - r0);
+	if (fabs(hz / (double)nominal - 1.0) > 1e-3)
+		return nominal;
+	return (uint64_t)llround(hz);
+}
+
 int timebase_init(void)
 {
 	uint64_t hz = rte_get_tsc_hz();
 
 	if (hz == 0)
 		return -1;
+	hz = tb_measure_hz(hz);
 	tb_hz = hz;
 	tb_mult = (uint64_t)((((unsigned __int128)1000000000u) << TB_SHIFT) / hz);
 	return 0;

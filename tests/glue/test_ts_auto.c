@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ts_source_open(AUTO) picks the right backend per port kind, and the
+ * ethdev backend's clockmap tracks a real-time simulated PHC (TSC-driven,
+ * real cross-timestamps with their bracketing noise).
+ */
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <rte_bus_vdev.h>
+#include <rte_ethdev.h>
+
+#include "glue_util.h"
+#include "ptpsim.h"
+#include "timebase.h"
+#include "ts_ethdev.h"
+#include "ts_source.h"
+#include "../unit/cunit_main.h"
+
+static char pcap_rx[64], pcap_tx[64];
+
+/* A pcap file with one PTP frame, for net_pcap's rx_pcap. */
+static int write_pcap(const char *path)
+{
+	uint32_t gh[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+	uint8_t frame[256];
+	size_t len = glue_build_ptp(frame, sizeof(frame), 0, 0, 1, true, 0,
+				    (ptp_cf_t){ 0 });
+	uint32_t rh[4] = { 1, 0, (uint32_t)len, (uint32_t)len };
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL || len == 0)
+		return -1;
+	fwrite(gh, sizeof(gh), 1, f);
+	fwrite(rh, sizeof(rh), 1, f);
+	fwrite(frame, len, 1, f);
+	return fclose(f);
+}
+
+static const char *open_name(const char *vdev, const char *args,
+			     uint64_t offloads, enum conf_ts_mode mode,
+			     struct ts_source *ts)
+{
+	char err[256];
+	int pid = glue_port_create(vdev, args, offloads);
+
+	if (pid < 0)
+		return NULL;
+	if (ts_source_open(ts, (uint16_t)pid, mode, err, sizeof(err)) != 0)
+		return "(failed)";
+	return ts_source_name(ts);
+}
+
+static void test_auto_sim(void)
+{
+	struct ts_source ts;
+	const char *n = open_name("net_ptpsim_auto", "ppm=10", 0,
+				  CONF_TS_AUTO, &ts);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_STRING_EQUAL(n, "ethdev-timesync");
+	CU_ASSERT(ts.caps.timesync && ts.caps.read_clock && ts.caps.tx_hw);
+	ts_source_close(&ts);
+}
+
+static void test_auto_pcap(void)
+{
+	char args[160];
+	struct ts_source ts;
+	const char *n;
+
+	snprintf(args, sizeof(args), "rx_pcap=%s,tx_pcap=%s", pcap_rx, pcap_tx);
+	n = open_name("net_pcap_auto", args, 0, CONF_TS_AUTO, &ts);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_STRING_EQUAL(n, "rx-dynfield");
+	ts_source_close(&ts);
+}
+
+static void test_auto_null(void)
+{
+	struct ts_source ts;
+	const char *n = open_name("net_null_auto", "", 0, CONF_TS_AUTO, &ts);
+	char err[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_STRING_EQUAL(n, "software");
+	ts_source_close(&ts);
+	/* and "hardware" is refused with a reason */
+	err[0] = '\0';
+	CU_ASSERT_EQUAL(ts_source_open(&ts, ts.port_id, CONF_TS_HARDWARE, err,
+				       sizeof(err)), -1);
+	CU_ASSERT(strlen(err) > 0);
+}
+
+static void test_auto_af_packet(void)
+{
+	struct ts_source ts;
+	const char *n = open_name("net_af_packet_auto", "iface=lo", 0,
+				  CONF_TS_AUTO, &ts);
+
+	if (n == NULL) {
+		printf("\n  af_packet on lo unavailable (not root?): skipped\n");
+		return;
+	}
+	CU_ASSERT_STRING_EQUAL(n, "software");
+	ts_source_close(&ts);
+}
+
+/* Sim with dynfield=1 and the offload on: still the ethdev backend
+ * (timesync ops beat the dynfield), and "software" forces TSC stamps. */
+static void test_sim_modes(void)
+{
+	struct ts_source ts;
+	const char *n = open_name("net_ptpsim_dyn", "dynfield=1",
+				  RTE_ETH_RX_OFFLOAD_TIMESTAMP,
+				  CONF_TS_AUTO, &ts);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_STRING_EQUAL(n, "ethdev-timesync");
+	CU_ASSERT(ts.caps.rx_dynfield);
+	ts_source_close(&ts);
+	CU_ASSERT_EQUAL(ts_source_open(&ts, ts.port_id, CONF_TS_SOFTWARE,
+				       NULL, 0), 0);
+	CU_ASSERT_STRING_EQUAL(ts_source_name(&ts), "software");
+	ts_source_close(&ts);
+}
+
+/* Real time: map error of the PHC (-80 ppm, then +120 ppm) vs the truth. */
+static double rt_err(const struct clockmap *map, uint16_t port)
+{
+	uint64_t t, phc;
+
+	ptpsim_read(port, &t, &phc);
+	return (double)(clockmap_to_base(map, (int64_t)phc) - (int64_t)t);
+}
+
+static void test_clockmap_realtime(void)
+{
+	struct timespec ms2 = { 0, 2 * 1000 * 1000 };
+	const struct clockmap *map;
+	struct ts_source ts;
+	double e0, e1, e2;
+	const char *n;
+	int i;
+
+	ptpsim_set_time_source(timebase_now);	/* truth on the timebase */
+	n = open_name("net_ptpsim_rt", "ppm=-80,offset_ns=5000000", 0,
+		      CONF_TS_HARDWARE, &ts);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_STRING_EQUAL_FATAL(n, "ethdev-timesync");
+	map = ts_ethdev_clockmap(&ts);
+	for (i = 0; i < 60; i++) {
+		ts_source_refresh(&ts);
+		nanosleep(&ms2, NULL);
+	}
+	e0 = rt_err(map, ts.port_id);
+	CU_ASSERT(fabs(e0) < 1000.0);
+	CU_ASSERT(fabs(map->rate * (1.0 - 80e-6) - 1.0) < 2e-6);
+	ptpsim_set_ppm(ts.port_id, 120.0);
+	for (i = 0; i < 3; i++)
+		nanosleep(&ms2, NULL);
+	e1 = rt_err(map, ts.port_id);
+	CU_ASSERT(fabs(e1) > 200.0);	/* 200 ppm x 6 ms = 1.2 us */
+	for (i = 0; i < 150; i++) {
+		ts_source_refresh(&ts);
+		nanosleep(&ms2, NULL);
+	}
+	e2 = rt_err(map, ts.port_id);
+	CU_ASSERT(fabs(e2) < 1000.0);
+	CU_ASSERT(fabs(map->rate * (1.0 + 120e-6) - 1.0) < 2e-6);
+	printf("\n  real time: map error %.0f ns, after +200 ppm step %.0f ns, "
+	       "150 refreshes later %.0f ns; best bracket %lu ns\n", e0, e1, e2,
+	       (unsigned long)ts_ethdev_get_stats(&ts)->xts_best_bracket_ns);
+	ts_source_close(&ts);
+	ptpsim_set_time_source(NULL);
+}
+
+int test_register(void)
+{
+	static const struct test_case cases[] = {
+		{ "auto: net_ptpsim -> ethdev", test_auto_sim },
+		{ "auto: net_pcap -> dynfield", test_auto_pcap },
+		{ "auto: net_null -> software; hardware refused", test_auto_null },
+		{ "auto: net_af_packet -> software", test_auto_af_packet },
+		{ "sim with dynfield: ethdev; software forced", test_sim_modes },
+		{ "clockmap tracks a real-time PHC", test_clockmap_realtime },
+		{ NULL, NULL },
+	};
+
+	snprintf(pcap_rx, sizeof(pcap_rx), "/tmp/ptpsw_glue_%d_rx.pcap",
+		 (int)getpid());
+	snprintf(pcap_tx, sizeof(pcap_tx), "/tmp/ptpsw_glue_%d_tx.pcap",
+		 (int)getpid());
+	if (glue_eal_init("ptpsw_glue_auto") != 0 || glue_pool() == NULL ||
+	    timebase_init() != 0 || write_pcap(pcap_rx) != 0) {
+		fprintf(stderr, "EAL set-up failed\n");
+		return -1;
+	}
+	return test_add_suite("ts_auto", cases);
+}
