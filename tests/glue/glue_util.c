@@ -2,6 +2,7 @@
 /* Helpers for the 'glue' suite (see glue_util.h). */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_bus_vdev.h>
@@ -13,6 +14,18 @@
 
 static struct rte_mempool *pool;
 
+/* Close every port (PMDs free their resources) and release EAL. */
+static void glue_eal_exit(void)
+{
+	uint16_t pid;
+
+	RTE_ETH_FOREACH_DEV(pid) {
+		rte_eth_dev_stop(pid);
+		rte_eth_dev_close(pid);
+	}
+	rte_eal_cleanup();
+}
+
 int glue_eal_init(const char *prefix)
 {
 	char fp[64];
@@ -21,7 +34,10 @@ int glue_eal_init(const char *prefix)
 			 NULL };
 
 	snprintf(fp, sizeof(fp), "--file-prefix=%s", prefix);
-	return rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0 ? -1 : 0;
+	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
+		return -1;
+	atexit(glue_eal_exit);
+	return 0;
 }
 
 struct rte_mempool *glue_pool(void)

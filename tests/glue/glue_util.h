@@ -18,7 +18,8 @@
 #include "ptp/msg.h"
 
 /* rte_eal_init with --no-huge --no-pci --no-shconf and its own
- * --file-prefix. Returns 0 or -1. */
+ * --file-prefix; at exit every port is closed and EAL cleaned up.
+ * Returns 0 or -1. */
 int glue_eal_init(const char *prefix);
 
 /* The one mbuf pool of the test process (created on first call). */

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,6 +181,12 @@ static void test_clockmap_realtime(void)
 	ptpsim_set_time_source(NULL);
 }
 
+static void rm_pcaps(void)
+{
+	unlink(pcap_rx);
+	unlink(pcap_tx);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -196,6 +203,7 @@ int test_register(void)
 		 (int)getpid());
 	snprintf(pcap_tx, sizeof(pcap_tx), "/tmp/ptpsw_glue_%d_tx.pcap",
 		 (int)getpid());
+	atexit(rm_pcaps);
 	if (glue_eal_init("ptpsw_glue_auto") != 0 || glue_pool() == NULL ||
 	    timebase_init() != 0 || write_pcap(pcap_rx) != 0) {
 		fprintf(stderr, "EAL set-up failed\n");
