@@ -118,6 +118,7 @@ int port_init(struct app_port *ap, const struct conf_port *cp,
 	      char *err, size_t errlen)
 {
 	char name[RTE_ETH_NAME_MAX_LEN], tserr[256];
+	enum conf_ts_mode mode;
 	int ret;
 
 	memset(ap, 0, sizeof(*ap));
@@ -143,13 +144,19 @@ int port_init(struct app_port *ap, const struct conf_port *cp,
 		PLOG(WARNING, "port %s: promiscuous mode: %s", cp->name,
 		     rte_strerror(-ret));
 	rte_eth_macaddr_get(ap->port_id, &ap->mac);
-	if (ts_source_open(&ap->ts, ap->port_id, cp->timestamping, tserr,
+	mode = cp->timestamping;
+	/* net_pcap replaying a file stamps the file's times, not receive
+	 * times: only live captures (iface=, rx_iface=...) have RX stamps */
+	if (mode == CONF_TS_AUTO && strcmp(ap->driver, "net_pcap") == 0 &&
+	    strstr(cp->device, "iface") == NULL)
+		mode = CONF_TS_SOFTWARE;
+	if (ts_source_open(&ap->ts, ap->port_id, mode, tserr,
 			   sizeof(tserr)) != 0) {
-		snprintf(err, errlen, "port %s (%s): %s", cp->name,
-			 cp->device, tserr);
+		snprintf(err, errlen, "port %s: %s", cp->name, tserr);
 		return -1;
 	}
 	ap->ts_open = true;
+	ap->ts_mode = mode;
 	port_poll_link(ap);
 	return 0;
 }

@@ -27,6 +27,7 @@ struct app_port {
 	struct rte_ether_addr mac;
 	struct ts_source ts;
 	bool ts_open;
+	enum conf_ts_mode ts_mode;	/* mode used (auto may become sw) */
 	bool started;
 	unsigned int rx_worker;		/* worker that polls its RX queue */
 	uint32_t speed_mbps;

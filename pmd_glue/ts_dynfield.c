@@ -6,7 +6,8 @@
  *   net_pcap            microseconds of CLOCK_REALTIME (kernel RX time)
  *   NIC with read_clock the clock rte_eth_read_clock() reads (ticks)
  *   NIC with timesync   ns of the clock rte_eth_timesync_read_time() reads
- * Packets without the RX timestamp flag get the burst's TSC time.
+ * Packets without the RX timestamp flag, or whose stamp is more than
+ * DYN_MAX_AGE_NS older than the burst, get the burst's TSC time.
  */
 
 #include <errno.h>
@@ -22,6 +23,9 @@
 #include "ts_source.h"
 
 #define DYN_XTS_TRIES 5
+/* A stamp older than this at burst time is not a receive time (a replayed
+ * pcap file carries the file's times): use the burst's TSC instead. */
+#define DYN_MAX_AGE_NS 20000000
 
 enum dyn_clock {
 	DYN_CLOCK_REALTIME_US,	/* net_pcap */
@@ -148,8 +152,12 @@ static void dyn_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 		}
 		v = *RTE_MBUF_DYNFIELD(pkts[i], p->offset, uint64_t *);
 		b = clockmap_to_base(&p->map, (int64_t)v * p->scale);
+		if (b <= 0 || (int64_t)now - b > DYN_MAX_AGE_NS) {
+			ts_out[i] = now;
+			continue;
+		}
 		/* a stamp after the burst returned is a mapping error */
-		if (b > (int64_t)now || b <= 0)
+		if (b > (int64_t)now)
 			b = (int64_t)now;
 		ts_out[i] = (uint64_t)b;
 		ts->rx_lead_ns = (int64_t)now - b;
