@@ -46,6 +46,7 @@ struct sent_log {
 	unsigned int n, unicast;
 	struct bc_addr last_dst;
 	bool any_unicast_wrong_dst;
+	int8_t last_log_interval;	/* logMessageInterval of the last one */
 };
 
 struct sim {
@@ -84,6 +85,8 @@ static int sim_send(void *arg, const struct bc_tx *tx)
 	struct sent_log *lg = &s->log[nd->idx][tx->type & 0xf];
 
 	lg->n++;
+	if (tx->len > 33)
+		lg->last_log_interval = (int8_t)tx->buf[33];
 	if (tx->unicast) {
 		lg->unicast++;
 		lg->last_dst = tx->dst;
@@ -302,6 +305,9 @@ static void run_pair(bool two_step, enum conf_delay_req mode)
 		CU_ASSERT(addr_eq(&s.log[1][PTP_DELAY_REQ].last_dst, &a->addr));
 		CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].unicast, s.log[0][PTP_DELAY_RESP].n);
 		CU_ASSERT(addr_eq(&s.log[0][PTP_DELAY_RESP].last_dst, &b->addr));
+		/* EP-11: the TT's Delay_Req period rather than 0x7F */
+		CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].last_log_interval,
+				ca.log_min_delay_req_interval);
 	} else {
 		CU_ASSERT_EQUAL(s.log[1][PTP_DELAY_REQ].unicast, 0);
 		CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].unicast, 0);
