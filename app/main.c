@@ -23,12 +23,14 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "capture.h"
 #include "conf/config.h"
 #include "control.h"
 #include "meta.h"
 #include "port.h"
 #include "status.h"
 #include "sw/fdb.h"
+#include "telemetry.h"
 #include "timebase.h"
 #include "worker.h"
 
@@ -404,10 +406,13 @@ static int app_fini(struct app *app, int status)
 {
 	unsigned int i, in_use;
 
+	telemetry_fini();
+	capture_fini();
 	app_quit = 1;
 	rte_eal_mp_wait_lcore();
 	if (app->bc_ring)
 		control_drain_bc(app);
+	bc_runtime_fini(app);
 	for (i = 0; i < app->n_ports; i++)
 		port_fini(&app->ports[i]);
 	for (i = 0; i < app->n_workers; i++)
@@ -438,7 +443,8 @@ static int app_init(struct app *app)
 		return -1;
 	}
 	if (app_init_pool(app) || app_init_shared(app) ||
-	    app_init_workers(app) || app_init_ports(app))
+	    app_init_workers(app) || app_init_ports(app) ||
+	    bc_runtime_init(app))
 		return -1;
 	app_wait_links(app);
 	return 0;
@@ -483,6 +489,8 @@ int main(int argc, char **argv)
 	install_signals();
 	if (app_init(app) != 0)
 		return app_fini(app, APP_EXIT_FAIL);
+	capture_init();
+	telemetry_init(app);
 	status_banner(app, stdout);
 	app_launch(app);
 	printf("forwarding\n");

@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * telemetry: the /ptpsw/ commands of DPDK's telemetry socket.
+ * Runs on the telemetry thread; reads, never writes, the running switch.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_mempool.h>
+#include <rte_spinlock.h>
+#include <rte_telemetry.h>
+
+#include "app.h"
+#include "capture.h"
+#include "status.h"
+#include "sw/fdb.h"
+#include "tc/tc.h"
+#include "telemetry.h"
+#include "timebase.h"
+#include "worker.h"
+
+#define TEL_NAME_LEN	64
+
+/* The running app, NULL once telemetry_fini ran. The lock is taken only
+ * by the telemetry thread and telemetry_fini, never by a worker. */
+static struct app *tel_app;
+static rte_spinlock_t tel_lock = RTE_SPINLOCK_INITIALIZER;
+
+/* Telemetry dict names allow letters, digits, '_' and '/' only. */
+static void tel_name(char *out, size_t len, const char *s)
+{
+	size_t i = 0;
+	bool sep = false;
+
+	for (; *s && i + 1 < len; s++) {
+		char c = *s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			out[i++] = c;
+			sep = false;
+		} else if (c >= 'A' && c <= 'Z') {
+			out[i++] = (char)(c - 'A' + 'a');
+			sep = false;
+		} else if (!sep && i > 0) {
+			out[i++] = '_';
+			sep = true;
+		}
+	}
+	while (i > 0 && out[i - 1] == '_')
+		i--;
+	out[i] = '\0';
+}
+
+static int tel_clamp(int64_t v)
+{
+	if (v > INT_MAX)
+		return INT_MAX;
+	if (v < INT_MIN)
+		return INT_MIN;
+	return (int)v;
+}
+
+static void tel_add_ratio(struct rte_tel_data *d, const char *name,
+			  const char *ppb_name, double r)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.12f", r);
+	rte_tel_data_add_dict_string(d, name, buf);
+	rte_tel_data_add_dict_int(d, ppb_name, tel_clamp((int64_t)
+				  ((r - 1.0) * 1e9 + (r >= 1.0 ? 0.5 : -0.5))));
+}
+
+static void tel_add_bool(struct rte_tel_data *d, const char *name, bool v)
+{
+	rte_tel_data_add_dict_int(d, name, v ? 1 : 0);
+}
+
+/* Attach child to d under name; frees child if that fails. */
+static void tel_add_child(struct rte_tel_data *d, const char *name,
+			  struct rte_tel_data *child)
+{
+	if (child && rte_tel_data_add_dict_container(d, name, child, 0) != 0)
+		rte_tel_data_free(child);
+}
+
+static struct rte_tel_data *tel_new_dict(void)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+
+	if (d)
+		rte_tel_data_start_dict(d);
+	return d;
+}
+
+static struct rte_tel_data *tel_new_array(enum rte_tel_value_type t)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+
+	if (d)
+		rte_tel_data_start_array(d, t);
+	return d;
+}
+
+/* Callbacks run with the lock held and a live app, or fail. */
+typedef int (*tel_fn)(const struct app *app, const char *params,
+		      struct rte_tel_data *d);
+
+static int tel_call(tel_fn fn, const char *params, struct rte_tel_data *d)
+{
+	int ret;
+
+	rte_spinlock_lock(&tel_lock);
+	if (tel_app == NULL)
+		ret = -EAGAIN;
+	else
+		ret = fn(tel_app, params, d);
+	rte_spinlock_unlock(&tel_lock);
+	return ret;
+}
+
+/* ---- /ptpsw/info ---- */
+
+static int tel_info(const struct app *app, const char *params,
+		    struct rte_tel_data *d)
+{
+	struct rte_tel_data *lc;
+	struct fdb_stats fs;
+	unsigned int i;
+
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", PTPSW_VERSION);
+	rte_tel_data_add_dict_string(d, "config", app->conf.path);
+	rte_tel_data_add_dict_u64(d, "uptime_s", app->start_ns ?
+		(timebase_now() - app->start_ns) / 1000000000u : 0);
+	rte_tel_data_add_dict_int(d, "ports", (int)app->n_ports);
+	rte_tel_data_add_dict_int(d, "workers", (int)app->n_workers);
+	lc = tel_new_array(RTE_TEL_INT_VAL);
+	for (i = 0; lc && i < app->n_workers; i++)
+		rte_tel_data_add_array_int(lc, (int)app->workers[i]->lcore);
+	tel_add_child(d, "worker_lcores", lc);
+	rte_tel_data_add_dict_u64(d, "tsc_hz", timebase_tsc_hz());
+	rte_tel_data_add_dict_u64(d, "mbufs", app->pool->size);
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
+				  rte_mempool_in_use_count(app->pool));
+	fdb_get_stats(app->fdb, &fs);
+	rte_tel_data_add_dict_u64(d, "fdb_entries", fs.entries);
+	rte_tel_data_add_dict_u64(d, "fdb_capacity", fs.capacity);
+	rte_tel_data_add_dict_u64(d, "fdb_learned", fs.learned);
+	rte_tel_data_add_dict_u64(d, "fdb_moved", fs.moved);
+	rte_tel_data_add_dict_u64(d, "fdb_full", fs.full);
+	tel_add_bool(d, "capture", capture_enabled());
+	return 0;
+}
+
+/* ---- /ptpsw/ports ---- */
+
+static struct rte_tel_data *tel_drops(const struct port_stats *s,
+				      uint64_t *total)
+{
+	struct rte_tel_data *d = tel_new_dict();
+	char name[TEL_NAME_LEN];
+	unsigned int r;
+
+	*total = 0;
+	for (r = 1; r < DROP__COUNT; r++) {
+		*total += s->drop[r];
+		if (d == NULL)
+			continue;
+		tel_name(name, sizeof(name), drop_reason_name(r));
+		rte_tel_data_add_dict_u64(d, name, s->drop[r]);
+	}
+	return d;
+}
+
+static void tel_port_counters(struct rte_tel_data *d,
+			      const struct port_stats *s)
+{
+	rte_tel_data_add_dict_u64(d, "rx_pkts", s->rx_pkts);
+	rte_tel_data_add_dict_u64(d, "rx_bytes", s->rx_bytes);
+	rte_tel_data_add_dict_u64(d, "tx_pkts", s->tx_pkts);
+	rte_tel_data_add_dict_u64(d, "tx_bytes", s->tx_bytes);
+	rte_tel_data_add_dict_u64(d, "flooded", s->flooded);
+	rte_tel_data_add_dict_u64(d, "ptp_rx", s->ptp_rx);
+	rte_tel_data_add_dict_u64(d, "ptp_tx", s->ptp_tx);
+	rte_tel_data_add_dict_u64(d, "ptp_corrected", s->ptp_corrected);
+	rte_tel_data_add_dict_u64(d, "ptp_to_bc", s->ptp_to_bc);
+}
+
+static void tel_port(const struct app *app, unsigned int p,
+		     struct rte_tel_data *d)
+{
+	const struct app_port *ap = &app->ports[p];
+	struct port_stats s;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	uint64_t drops;
+
+	status_port_sum(app, p, &s);
+	rte_tel_data_add_dict_int(d, "index", (int)p);
+	rte_tel_data_add_dict_int(d, "port_id", ap->port_id);
+	rte_tel_data_add_dict_string(d, "device", ap->conf->device);
+	rte_tel_data_add_dict_string(d, "driver", ap->driver);
+	rte_ether_format_addr(mac, sizeof(mac), &ap->mac);
+	rte_tel_data_add_dict_string(d, "mac", mac);
+	rte_tel_data_add_dict_string(d, "link", ap->link_up ? "up" : "down");
+	rte_tel_data_add_dict_u64(d, "speed_mbps", ap->speed_mbps);
+	rte_tel_data_add_dict_int(d, "rx_worker", (int)ap->rx_worker);
+	rte_tel_data_add_dict_string(d, "timestamping",
+				     ts_mode_name(ap->conf->timestamping));
+	rte_tel_data_add_dict_string(d, "ts_backend", ts_source_name(&ap->ts));
+	rte_tel_data_add_dict_u64(d, "ts_rx_stamped", ap->ts.rx_stamped);
+	rte_tel_data_add_dict_u64(d, "ts_rx_fallback", ap->ts.rx_fallback);
+	rte_tel_data_add_dict_int(d, "ts_rx_lead_ns",
+				  tel_clamp(ap->ts.rx_lead_ns));
+	rte_tel_data_add_dict_int(d, "ingress_latency_ns",
+				  ap->conf->ingress_latency_ns);
+	rte_tel_data_add_dict_int(d, "egress_latency_ns",
+				  ap->conf->egress_latency_ns);
+	tel_port_counters(d, &s);
+	rte_tel_data_add_dict_u64(d, "bc_no_instance",
+				  app->ctl[p].bc_no_instance);
+	tel_add_child(d, "drops_by_reason", tel_drops(&s, &drops));
+	rte_tel_data_add_dict_u64(d, "drops",
+				  drops + app->ctl[p].bc_no_instance);
+}
+
+/* A port by name or index; -1 if none. */
+static int tel_find_port(const struct app *app, const char *s)
+{
+	char *end;
+	unsigned long v;
+	int i = conf_port_index(&app->conf, s);
+
+	if (i >= 0 && (unsigned int)i < app->n_ports)
+		return i;
+	v = strtoul(s, &end, 10);
+	if (*s && *end == '\0' && v < app->n_ports)
+		return (int)v;
+	return -1;
+}
+
+static int tel_ports(const struct app *app, const char *params,
+		     struct rte_tel_data *d)
+{
+	unsigned int p;
+	int one;
+
+	rte_tel_data_start_dict(d);
+	if (params && *params) {
+		one = tel_find_port(app, params);
+		if (one < 0)
+			return -EINVAL;
+		tel_port(app, (unsigned int)one, d);
+		return 0;
+	}
+	for (p = 0; p < app->n_ports; p++) {
+		struct rte_tel_data *pd = tel_new_dict();
+
+		if (pd == NULL)
+			return -ENOMEM;
+		tel_port(app, p, pd);
+		tel_add_child(d, app->ports[p].conf->name, pd);
+	}
+	return 0;
+}
+
+/* ---- /ptpsw/tc ---- */
+
+/* Summed over workers; the rate ratio of a domain is the estimate of the
+ * worker that saw most of its Syncs. */
+struct tel_tc {
+	struct tc_stats s;
+	double ratio[256];
+};
+
+static void tel_tc_sum(const struct app *app, struct tel_tc *t)
+{
+	uint64_t best[256] = { 0 };
+	unsigned int i, d;
+
+	memset(t, 0, sizeof(*t));
+	for (d = 0; d < 256; d++)
+		t->ratio[d] = 1.0;
+	for (i = 0; i < app->n_workers; i++) {
+		const struct tc_stats *s = tc_get_stats(app->workers[i]->tc);
+
+		t->s.corrected_sync += s->corrected_sync;
+		t->s.corrected_delay_req += s->corrected_delay_req;
+		t->s.corrected_follow_up += s->corrected_follow_up;
+		t->s.corrected_delay_resp += s->corrected_delay_resp;
+		t->s.pending_stored += s->pending_stored;
+		t->s.pending_evicted += s->pending_evicted;
+		t->s.pending_expired += s->pending_expired;
+		t->s.pending_unmatched += s->pending_unmatched;
+		t->s.ratio_rejected += s->ratio_rejected;
+		t->s.pending_in_use += s->pending_in_use;
+		for (d = 0; d < 256; d++) {
+			uint64_t seen = s->domain[d].sync_seen;
+
+			t->s.domain[d].corrected += s->domain[d].corrected;
+			t->s.domain[d].sync_seen += seen;
+			if (seen > best[d]) {
+				best[d] = seen;
+				t->ratio[d] = tc_rate_ratio(app->workers[i]->tc,
+							    (uint8_t)d);
+			}
+		}
+	}
+}
+
+static struct rte_tel_data *tel_tc_domain(const struct tel_tc *t,
+					  unsigned int dom)
+{
+	struct rte_tel_data *d = tel_new_dict();
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_add_dict_u64(d, "corrected", t->s.domain[dom].corrected);
+	rte_tel_data_add_dict_u64(d, "sync_seen", t->s.domain[dom].sync_seen);
+	tel_add_ratio(d, "rate_ratio", "rate_ratio_ppb", t->ratio[dom]);
+	return d;
+}
+
+static int tel_tc(const struct app *app, const char *params,
+		  struct rte_tel_data *d)
+{
+	const struct conf_tc *c = &app->conf.tc;
+	struct rte_tel_data *doms;
+	struct tel_tc *t;
+	char name[8];
+	unsigned int dom;
+
+	(void)params;
+	t = malloc(sizeof(*t));
+	if (t == NULL)
+		return -ENOMEM;
+	tel_tc_sum(app, t);
+	rte_tel_data_start_dict(d);
+	tel_add_bool(d, "enabled", c->enabled);
+	rte_tel_data_add_dict_string(d, "mode", c->mode == CONF_TC_TWO_STEP ?
+				     "two-step" : "one-step");
+	tel_add_bool(d, "syntonize", c->syntonize);
+	rte_tel_data_add_dict_u64(d, "corrected_sync", t->s.corrected_sync);
+	rte_tel_data_add_dict_u64(d, "corrected_delay_req",
+				  t->s.corrected_delay_req);
+	rte_tel_data_add_dict_u64(d, "corrected_follow_up",
+				  t->s.corrected_follow_up);
+	rte_tel_data_add_dict_u64(d, "corrected_delay_resp",
+				  t->s.corrected_delay_resp);
+	rte_tel_data_add_dict_u64(d, "pending_capacity",
+				  (uint64_t)c->pending_entries *
+				  app->n_workers);
+	rte_tel_data_add_dict_u64(d, "pending_in_use", t->s.pending_in_use);
+	rte_tel_data_add_dict_u64(d, "pending_stored", t->s.pending_stored);
+	rte_tel_data_add_dict_u64(d, "pending_evicted", t->s.pending_evicted);
+	rte_tel_data_add_dict_u64(d, "pending_expired", t->s.pending_expired);
+	rte_tel_data_add_dict_u64(d, "pending_unmatched",
+				  t->s.pending_unmatched);
+	rte_tel_data_add_dict_u64(d, "ratio_rejected", t->s.ratio_rejected);
+	doms = tel_new_dict();
+	for (dom = 0; doms && dom < 256; dom++) {
+		if (t->s.domain[dom].sync_seen == 0 &&
+		    t->s.domain[dom].corrected == 0)
+			continue;
+		snprintf(name, sizeof(name), "%u", dom);
+		tel_add_child(doms, name, tel_tc_domain(t, dom));
+	}
+	tel_add_child(d, "domains", doms);
+	free(t);
+	return 0;
+}
+
+/* ---- /ptpsw/bc ---- */
+
+static int tel_bc(const struct app *app, const char *params,
+		  struct rte_tel_data *d)
+{
+	(void)app;
+	(void)params;
+	/* No boundary clock runtime yet: nothing to report. */
+	rte_tel_data_start_dict(d);
+	return 0;
+}
+
+/* ---- /ptpsw/config ---- */
+
+static const char *const tel_level_names[] = {
+	"err", "warning", "notice", "info", "debug"
+};
+
+static struct rte_tel_data *tel_conf_port(const struct conf_port *p)
+{
+	struct rte_tel_data *d = tel_new_dict();
+	char a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_add_dict_string(d, "device", p->device);
+	rte_tel_data_add_dict_string(d, "timestamping",
+				     ts_mode_name(p->timestamping));
+	rte_tel_data_add_dict_int(d, "ingress_latency_ns",
+				  p->ingress_latency_ns);
+	rte_tel_data_add_dict_int(d, "egress_latency_ns", p->egress_latency_ns);
+	if (p->ipv4.set && inet_ntop(AF_INET, &p->ipv4.addr, a, sizeof(a))) {
+		snprintf(buf, sizeof(buf), "%s/%u", a, p->ipv4.prefix);
+		rte_tel_data_add_dict_string(d, "ipv4", buf);
+	}
+	if (p->ipv6.set && inet_ntop(AF_INET6, &p->ipv6.addr, a, sizeof(a))) {
+		snprintf(buf, sizeof(buf), "%s/%u", a, p->ipv6.prefix);
+		rte_tel_data_add_dict_string(d, "ipv6", buf);
+	}
+	return d;
+}
+
+static struct rte_tel_data *tel_conf_tc(const struct conf_tc *c)
+{
+	struct rte_tel_data *d = tel_new_dict(), *doms;
+	unsigned int dom;
+
+	if (d == NULL)
+		return NULL;
+	tel_add_bool(d, "enabled", c->enabled);
+	rte_tel_data_add_dict_string(d, "mode", c->mode == CONF_TC_TWO_STEP ?
+				     "two-step" : "one-step");
+	tel_add_bool(d, "syntonize", c->syntonize);
+	if (c->all_domains) {
+		rte_tel_data_add_dict_string(d, "domains", "all");
+	} else {
+		doms = tel_new_array(RTE_TEL_INT_VAL);
+		for (dom = 0; doms && dom < 256; dom++)
+			if ((c->domain_bitmap[dom >> 3] >> (dom & 7)) & 1)
+				rte_tel_data_add_array_int(doms, (int)dom);
+		tel_add_child(d, "domains", doms);
+	}
+	rte_tel_data_add_dict_u64(d, "pending_entries", c->pending_entries);
+	rte_tel_data_add_dict_u64(d, "pending_timeout_ms",
+				  c->pending_timeout_ms);
+	return d;
+}
+
+static struct rte_tel_data *tel_conf_ids(const struct ptp_clock_identity *id,
+					 unsigned int n)
+{
+	struct rte_tel_data *a = tel_new_array(RTE_TEL_STRING_VAL);
+	char buf[32];
+	unsigned int i;
+
+	for (i = 0; a && i < n; i++) {
+		ptp_clock_id_str(&id[i], buf, sizeof(buf));
+		rte_tel_data_add_array_string(a, buf);
+	}
+	return a;
+}
+
+static struct rte_tel_data *tel_conf_trs(const struct conf_bc *b)
+{
+	struct rte_tel_data *a = tel_new_array(RTE_TEL_STRING_VAL);
+	char ad[INET6_ADDRSTRLEN], id[32], buf[INET6_ADDRSTRLEN + 40];
+	unsigned int i;
+
+	for (i = 0; a && i < b->n_time_receivers; i++) {
+		const struct conf_time_receiver *t = &b->time_receivers[i];
+
+		if (t->is_v6)
+			inet_ntop(AF_INET6, &t->addr6, ad, sizeof(ad));
+		else
+			inet_ntop(AF_INET, &t->addr4, ad, sizeof(ad));
+		ptp_clock_id_str(&t->clock_identity, id, sizeof(id));
+		snprintf(buf, sizeof(buf), "%s %s", ad, id);
+		rte_tel_data_add_array_string(a, buf);
+	}
+	return a;
+}
+
+static void tel_conf_bc_fields(struct rte_tel_data *d, const struct conf_bc *b)
+{
+	char buf[40];
+
+	rte_tel_data_add_dict_int(d, "domain", b->domain);
+	rte_tel_data_add_dict_string(d, "transport",
+		b->transport == CONF_UDPV6 ? "udpv6" : "udpv4");
+	rte_tel_data_add_dict_int(d, "priority1", b->priority1);
+	rte_tel_data_add_dict_int(d, "priority2", b->priority2);
+	rte_tel_data_add_dict_int(d, "clock_class", b->clock_class);
+	rte_tel_data_add_dict_int(d, "clock_accuracy", b->clock_accuracy);
+	rte_tel_data_add_dict_int(d, "offset_scaled_log_variance",
+				  b->offset_scaled_log_variance);
+	rte_tel_data_add_dict_int(d, "log_sync_interval", b->log_sync_interval);
+	rte_tel_data_add_dict_int(d, "log_min_delay_req_interval",
+				  b->log_min_delay_req_interval);
+	rte_tel_data_add_dict_int(d, "log_announce_interval",
+				  b->log_announce_interval);
+	tel_add_bool(d, "two_step", b->two_step);
+	rte_tel_data_add_dict_string(d, "delay_req",
+		b->delay_req == CONF_DREQ_UNICAST ? "unicast" : "multicast");
+	rte_tel_data_add_dict_int(d, "current_utc_offset",
+				  b->current_utc_offset);
+	tel_add_bool(d, "current_utc_offset_valid",
+		     b->current_utc_offset_valid);
+	rte_tel_data_add_dict_int(d, "time_source", b->time_source);
+	tel_add_bool(d, "slave_only", b->slave_only);
+	snprintf(buf, sizeof(buf), "%g", b->servo_kp);
+	rte_tel_data_add_dict_string(d, "servo_kp", buf);
+	snprintf(buf, sizeof(buf), "%g", b->servo_ki);
+	rte_tel_data_add_dict_string(d, "servo_ki", buf);
+	snprintf(buf, sizeof(buf), "%" PRId64, b->step_threshold_ns);
+	rte_tel_data_add_dict_string(d, "step_threshold_ns", buf);
+}
+
+static struct rte_tel_data *tel_conf_bc(const struct conf *c,
+					const struct conf_bc *b)
+{
+	struct rte_tel_data *d = tel_new_dict(), *ports;
+	unsigned int i;
+
+	if (d == NULL)
+		return NULL;
+	tel_conf_bc_fields(d, b);
+	ports = tel_new_array(RTE_TEL_STRING_VAL);
+	for (i = 0; ports && i < b->n_ports; i++)
+		rte_tel_data_add_array_string(ports,
+					      c->ports[b->ports[i]].name);
+	tel_add_child(d, "ports", ports);
+	tel_add_child(d, "preferred_time_transmitters",
+		      tel_conf_ids(b->preferred, b->n_preferred));
+	tel_add_child(d, "acceptable_time_transmitters",
+		      tel_conf_ids(b->acceptable, b->n_acceptable));
+	tel_add_child(d, "time_receivers", tel_conf_trs(b));
+	return d;
+}
+
+static struct rte_tel_data *tel_conf_monitors(const struct conf *c)
+{
+	struct rte_tel_data *a = tel_new_array(RTE_TEL_STRING_VAL);
+	char buf[64];
+	unsigned int i;
+
+	for (i = 0; a && i < c->n_monitors; i++) {
+		snprintf(buf, sizeof(buf), "%u-%u threshold %" PRId64 " ns",
+			 c->monitors[i].domain_a, c->monitors[i].domain_b,
+			 c->monitors[i].threshold_ns);
+		rte_tel_data_add_array_string(a, buf);
+	}
+	return a;
+}
+
+static void tel_conf_top(const struct conf *c, struct rte_tel_data *d)
+{
+	struct rte_tel_data *a;
+	unsigned int i;
+
+	rte_tel_data_add_dict_string(d, "path", c->path);
+	a = tel_new_array(RTE_TEL_STRING_VAL);
+	for (i = 0; a && i < c->n_eal_args; i++)
+		rte_tel_data_add_array_string(a, c->eal_args[i]);
+	tel_add_child(d, "eal", a);
+	rte_tel_data_add_dict_int(d, "control_lcore", c->control_lcore);
+	a = tel_new_array(RTE_TEL_INT_VAL);
+	for (i = 0; a && i < c->n_workers; i++)
+		rte_tel_data_add_array_int(a, c->workers[i]);
+	tel_add_child(d, "worker_lcores", a);
+	rte_tel_data_add_dict_string(d, "management_socket",
+				     c->management_socket);
+	rte_tel_data_add_dict_string(d, "log_level",
+		(unsigned int)c->log_level < RTE_DIM(tel_level_names) ?
+		tel_level_names[c->log_level] : "?");
+	rte_tel_data_add_dict_u64(d, "status_interval_ms",
+				  c->status_interval_ms);
+	rte_tel_data_add_dict_u64(d, "mac_aging_s", c->mac_aging_s);
+	rte_tel_data_add_dict_u64(d, "mbufs", c->mbufs);
+}
+
+static int tel_config(const struct app *app, const char *params,
+		      struct rte_tel_data *d)
+{
+	const struct conf *c = &app->conf;
+	struct rte_tel_data *sub;
+	char name[16];
+	unsigned int i;
+
+	(void)params;
+	rte_tel_data_start_dict(d);
+	tel_conf_top(c, d);
+	sub = tel_new_dict();
+	for (i = 0; sub && i < c->n_ports; i++)
+		tel_add_child(sub, c->ports[i].name,
+			      tel_conf_port(&c->ports[i]));
+	tel_add_child(d, "ports", sub);
+	tel_add_child(d, "transparent_clock", tel_conf_tc(&c->tc));
+	sub = tel_new_dict();
+	for (i = 0; sub && i < c->n_bcs; i++) {
+		snprintf(name, sizeof(name), "%u", c->bcs[i].domain);
+		tel_add_child(sub, name, tel_conf_bc(c, &c->bcs[i]));
+	}
+	tel_add_child(d, "boundary_clocks", sub);
+	tel_add_child(d, "monitors", tel_conf_monitors(c));
+	return 0;
+}
+
+/* ---- registration ---- */
+
+#define TEL_CB(name) \
+	static int tel_cb_ ## name(const char *cmd, const char *params, \
+				   struct rte_tel_data *d) \
+	{ \
+		(void)cmd; \
+		return tel_call(tel_ ## name, params, d); \
+	}
+
+TEL_CB(info)
+TEL_CB(ports)
+TEL_CB(tc)
+TEL_CB(bc)
+TEL_CB(config)
+
+static const struct {
+	const char *cmd;
+	telemetry_cb fn;
+	const char *help;
+} tel_cmds[] = {
+	{ "/ptpsw/info", tel_cb_info,
+	  "ptpsw version, uptime, lcores, mbufs, FDB. No parameters." },
+	{ "/ptpsw/ports", tel_cb_ports,
+	  "Per port link, timestamp backend, counters, drops by reason. "
+	  "Parameter: port name or index (optional)." },
+	{ "/ptpsw/tc", tel_cb_tc,
+	  "Transparent clock counters, pending table, per domain corrected "
+	  "and rate ratio. No parameters." },
+	{ "/ptpsw/bc", tel_cb_bc,
+	  "Boundary clocks per domain: port states, parent, grandmaster, "
+	  "offset, path delay, servo, holdover. No parameters." },
+	{ "/ptpsw/config", tel_cb_config,
+	  "The running configuration. No parameters." },
+};
+
+int telemetry_init(struct app *app)
+{
+	unsigned int i;
+	int n = 0;
+
+	rte_spinlock_lock(&tel_lock);
+	tel_app = app;
+	rte_spinlock_unlock(&tel_lock);
+	for (i = 0; i < RTE_DIM(tel_cmds); i++) {
+		if (rte_telemetry_register_cmd(tel_cmds[i].cmd, tel_cmds[i].fn,
+					       tel_cmds[i].help) == 0)
+			n++;
+		else
+			PLOG(WARNING, "telemetry: cannot register %s",
+			     tel_cmds[i].cmd);
+	}
+	PLOG(INFO, "telemetry: %d /ptpsw/ commands", n);
+	return n;
+}
+
+void telemetry_fini(void)
+{
+	rte_spinlock_lock(&tel_lock);
+	tel_app = NULL;
+	rte_spinlock_unlock(&tel_lock);
+}

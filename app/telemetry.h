@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_APP_TELEMETRY_H
+#define PTPSW_APP_TELEMETRY_H
+
+/*
+ * DPDK telemetry commands of ptpsw, read with the stock client
+ * (`dpdk-telemetry.py -f FILE_PREFIX`):
+ *	/ptpsw/info	version, uptime, lcores, mbufs, FDB, live capture
+ *	/ptpsw/ports	per port: link, timestamp backend, counters, drops by
+ *			reason (",NAME" or ",INDEX" selects one port)
+ *	/ptpsw/tc	transparent clock: counters summed over the workers,
+ *			per domain corrected / Syncs seen / rate ratio
+ *	/ptpsw/bc	boundary clocks per domain ({} while none runs)
+ *	/ptpsw/config	the running configuration
+ *
+ * The callbacks run on DPDK's telemetry thread. They read the workers'
+ * counters without locks (each is one aligned 64-bit word written by one
+ * lcore) and never make a worker wait. Telemetry in DPDK 22.11 has no
+ * floating point or signed 64-bit values: ratios are strings ("%.12f")
+ * plus an integer in parts per billion, signed nanoseconds are ints that
+ * saturate at INT_MIN / INT_MAX (about +-2.1 s).
+ */
+
+struct app;
+
+/*
+ * Register the commands for app (after rte_eal_init; app must stay valid
+ * until telemetry_fini). Registration failures are logged, not fatal
+ * (EAL started with --no-telemetry). Returns the number of commands
+ * registered.
+ */
+int telemetry_init(struct app *app);
+
+/*
+ * Stop answering (the commands stay registered: DPDK cannot unregister;
+ * they then return an error). Waits for a callback in progress to finish.
+ * Call before the app's ports and workers are freed.
+ */
+void telemetry_fini(void);
+
+#endif /* PTPSW_APP_TELEMETRY_H */

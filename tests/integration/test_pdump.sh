@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Live capture with Debian's dpdk-dumpcap attached to a running ptpsw.
+# ptpsw runs as an EAL primary with hugepages and shared config (no
+# --no-huge, no --no-shconf), its own --file-prefix and a hugetlbfs mount
+# of this test; a ptp4l GM and two time receivers send PTP through it.
+# dpdk-dumpcap (a secondary process) captures port p0 (the GM's port) for
+# a few seconds into a pcapng (-i takes the DPDK device name or the ethdev
+# port id, not the ptpsw port name).
+#
+# Asserts: ptpsw says capture is available (log and /ptpsw/info when the
+# telemetry client is installed); dumpcap lists ptpsw's ports; the pcapng
+# decodes with tshark and holds PTP: Sync and Announce from the GM
+# (received on p0), Delay_Req towards the GM (sent on p0, already
+# corrected by the one-step TC: correctionField != 0), good UDP checksums;
+# ptpsw keeps forwarding after the capture detaches and exits 0.
+#
+# Hugepages: 2 MB pages are reserved for the test (at least 256 in total)
+# and the previous count is restored at exit; the hugetlbfs mount is the
+# test's own and is removed at exit. No hugepages to be had: exit 77.
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+RUN_S=${RUN_S:-6}
+CAP_S=${CAP_S:-5}
+NEED_PAGES=256
+DUMPCAP=${DPDK_DUMPCAP:-$(command -v dpdk-dumpcap)}
+HP=/proc/sys/vm/nr_hugepages
+HP_OLD=
+HUGEDIR=
+
+it_init 1 ptp4l tshark
+[ -n "$DUMPCAP" ] && [ -x "$DUMPCAP" ] ||
+	it_skip "dpdk-dumpcap not installed (Debian package dpdk-dev)"
+[ "$IT_SWITCH" = ptpsw ] || it_skip "capture needs ptpsw (IT_SWITCH=$IT_SWITCH)"
+[ -w "$HP" ] || it_skip "cannot reserve hugepages ($HP not writable)"
+
+# Undo the hugepage set-up after lib.sh's own clean-up (ptpsw stopped).
+hp_exit()
+{
+	local rc=$?
+	trap - EXIT
+	it_stop_ptpsw		# ptpsw holds the hugepage files
+	if [ -n "$HUGEDIR" ]; then
+		rm -f "$HUGEDIR"/* 2> /dev/null
+		umount "$HUGEDIR" && rmdir "$HUGEDIR"
+	fi
+	[ -n "$HP_OLD" ] && echo "$HP_OLD" > "$HP"
+	( exit "$rc" )
+	it_exit
+}
+trap hp_exit EXIT
+
+HP_OLD=$(cat "$HP")
+free_pages=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+if [ "$free_pages" -lt "$NEED_PAGES" ]; then
+	echo $((HP_OLD + NEED_PAGES - free_pages)) > "$HP" 2> /dev/null
+	free_pages=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+fi
+echo "hugepages: $(cat "$HP") reserved ($HP_OLD before), $free_pages free"
+if [ "$free_pages" -lt "$NEED_PAGES" ]; then
+	it_skip "only $free_pages free 2 MB hugepages, need $NEED_PAGES"
+fi
+HUGEDIR=$(mktemp -d /tmp/ptpsw-huge.XXXXXX) || exit 1
+mount -t hugetlbfs -o pagesize=2M nodev "$HUGEDIR" ||
+	{ rmdir "$HUGEDIR"; HUGEDIR=; it_skip "cannot mount hugetlbfs"; }
+
+ns_lab_create "$PFX" "${SW[@]}" || exit 1
+# lab.cfg's EAL list without --no-huge / --no-shconf, with our hugetlbfs.
+it_config "$IT_TMP/ptpsw.cfg" \
+	"s|\"--no-huge\", *\"-m\", *\"512\", *\"--no-pci\", *\"--no-shconf\",|\"--no-pci\", \"--huge-dir\", \"$HUGEDIR\", \"-m\", \"256\",|" || exit 1
+grep -q -- '--no-huge\|--no-shconf' "$IT_TMP/ptpsw.cfg" && {
+	echo "config still has --no-huge/--no-shconf:"; grep eal "$IT_TMP/ptpsw.cfg"; exit 1; }
+grep '^eal' "$IT_TMP/ptpsw.cfg"
+it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
+
+it_check "ptpsw reports live capture available" \
+	grep -q "live capture: dpdk-dumpcap" "$IT_TMP/ptpsw.log"
+TEL=$(command -v dpdk-telemetry.py)
+if [ -n "$TEL" ]; then
+	cap=$(echo /ptpsw/info | timeout 10 python3 "$TEL" -f "$PFX" 2> /dev/null |
+		grep '^{' | python3 -c 'import json,sys; print(json.load(sys.stdin)["/ptpsw/info"]["capture"])')
+	it_check "/ptpsw/info capture = 1 ($cap)" [ "$cap" = 1 ]
+fi
+
+ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log"
+ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log"
+ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log"
+echo "running ptp4l for $RUN_S s before the capture"
+sleep "$RUN_S"
+
+timeout 20 "$DUMPCAP" --file-prefix="$PFX" -D > "$IT_TMP/list.log" 2>&1
+sed 's/^/dumpcap -D: /' "$IT_TMP/list.log"
+it_check "dumpcap lists ptpsw's ports by device name" \
+	eval 'grep -q "^0\. net_af_packet0" "$IT_TMP/list.log" && grep -q "^2\. net_af_packet2" "$IT_TMP/list.log"'
+
+CAP=$IT_TMP/p0.pcapng
+timeout $((CAP_S + 20)) "$DUMPCAP" --file-prefix="$PFX" -q -i net_af_packet0 -a "duration:$CAP_S" \
+	-w "$CAP" > "$IT_TMP/dumpcap.log" 2>&1
+rc=$?
+sed 's/^/dumpcap: /' "$IT_TMP/dumpcap.log" | tail -n 5
+it_check "dpdk-dumpcap exits 0 ($rc)" [ "$rc" = 0 ]
+it_check "pcapng written" [ -s "$CAP" ]
+
+n_all=$(tshark -r "$CAP" 2> /dev/null | wc -l)
+n_ptp=$(it_count "$CAP" ptp)
+n_sync=$(it_count "$CAP" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1")
+n_ann=$(it_count "$CAP" "ptp.v2.messagetype == 0xb && ip.src == $NS_NET4.1")
+n_dreq=$(it_count "$CAP" "ptp.v2.messagetype == 1")
+n_dreq_cf=$(it_count "$CAP" "ptp.v2.messagetype == 1 && ptp.v2.correction.ns != 0")
+n_bad=$(it_count "$CAP" "udp.checksum.status == 0")
+echo "figures: capture $n_all frames, PTP $n_ptp (Sync $n_sync, Announce $n_ann, Delay_Req $n_dreq of which corrected $n_dreq_cf), bad UDP checksums $n_bad"
+it_check "tshark decodes PTP frames ($n_ptp)" [ "$n_ptp" -gt 0 ]
+it_check "GM's Syncs captured (${CAP_S} s at 8/s: $n_sync)" [ "$n_sync" -ge $((CAP_S * 4)) ]
+it_check "GM's Announce captured ($n_ann)" [ "$n_ann" -ge 1 ]
+it_check "Delay_Req sent towards the GM captured ($n_dreq)" [ "$n_dreq" -ge 1 ]
+it_check "captured Delay_Req carry the TC's correction ($n_dreq_cf of $n_dreq)" \
+	eval '[ "$n_dreq" -ge 1 ] && [ "$n_dreq_cf" = "$n_dreq" ]'
+it_check "no bad UDP checksum in the capture" [ "$n_bad" = 0 ]
+it_check "capture is pcapng" eval 'capinfos -t "$CAP" 2> /dev/null | grep -q pcapng || file "$CAP" | grep -qi pcapng'
+
+before=$(it_dump_ptpsw | awk '/^port 0 /{ f = 1 } f && /^  rx /{ print $2; exit }')
+sleep 2
+after=$(it_dump_ptpsw | awk '/^port 0 /{ f = 1 } f && /^  rx /{ print $2; exit }')
+echo "figures: p0 rx after the capture $before -> $after"
+it_check "ptpsw still forwards after dumpcap detached" [ "${after:-0}" -gt "${before:-0}" ]
+exit 0

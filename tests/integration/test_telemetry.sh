@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# DPDK telemetry with the stock client: ptpsw between a ptp4l GM and two
+# ptp4l time receivers (one-step TC, domain 0), queried with Debian's
+# dpdk-telemetry.py over the telemetry socket of ptpsw's --file-prefix
+# (EAL runs with --no-huge --no-shconf: telemetry needs neither).
+#
+# Asserts, from the JSON the client prints (parsed by python3):
+#   /         lists the /ptpsw/ commands;
+#   /ptpsw/ports  every configured port, link up, backend "software",
+#                 rx/ptp_rx/ptp_corrected counters > 0 on the GM's port,
+#                 drops_by_reason present, counters grow between queries
+#                 and agree with the SIGUSR1 dump;
+#   /ptpsw/ports,p0  one port by name;
+#   /ptpsw/tc     domain 0 corrected > 0 and equal to the sum over the
+#                 Sync and Delay_Req counters, rate ratio within 500 ppm;
+#   /ptpsw/bc     an empty dict (no boundary clock configured);
+#   /ptpsw/config the generated config (ports, devices, TC mode, prefix).
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+RUN_S=${RUN_S:-12}
+CLIENT=${DPDK_TELEMETRY:-$(command -v dpdk-telemetry.py)}
+
+it_init 1 ptp4l python3
+[ -n "$CLIENT" ] && [ -x "$CLIENT" ] ||
+	it_skip "dpdk-telemetry.py not installed (Debian package dpdk-dev)"
+[ "$IT_SWITCH" = ptpsw ] || it_skip "telemetry needs ptpsw (IT_SWITCH=$IT_SWITCH)"
+
+ns_lab_create "$PFX" "${SW[@]}" || exit 1
+it_config "$IT_TMP/ptpsw.cfg" || exit 1
+it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
+
+ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log"
+ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log"
+ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log"
+echo "running ptp4l for $RUN_S s"
+sleep "$RUN_S"
+
+# tel CMD OUT: one query with the real client; the reply line is the JSON.
+tel()
+{
+	echo "$1" | timeout 10 python3 "$CLIENT" -f "$PFX" > "$2.raw" 2> "$2.err"
+	grep '^{' "$2.raw" | tail -n 1 > "$2"
+	[ -s "$2" ] || { echo "no reply to $1:"; cat "$2.raw" "$2.err"; return 1; }
+}
+
+# jcheck DESCRIPTION FILE PYTHON-EXPR: ok if the expression (over `r`, the
+# reply of the single command in FILE) is true.
+jcheck()
+{
+	local out
+	out=$(python3 - "$2" "$3" <<'EOF' 2>&1
+import json, sys
+j = json.load(open(sys.argv[1]))
+r = list(j.values())[0]
+v = eval(sys.argv[2])
+print(v)
+sys.exit(0 if v is True else 1)
+EOF
+	)
+	if [ $? = 0 ]; then it_ok "$1"; else it_fail "$1 ($out)"; fi
+}
+
+T=$IT_TMP
+it_check "client lists the commands" tel / "$T/list.json"
+jcheck "/ptpsw/ commands registered" "$T/list.json" \
+	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/config'])"
+
+it_check "/ptpsw/ports answers" tel /ptpsw/ports "$T/ports1.json"
+sleep 2
+it_check "/ptpsw/ports answers again" tel /ptpsw/ports "$T/ports2.json"
+it_check "/ptpsw/tc answers" tel /ptpsw/tc "$T/tc.json"
+it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc.json"
+it_check "/ptpsw/config answers" tel /ptpsw/config "$T/config.json"
+it_check "/ptpsw/info answers" tel /ptpsw/info "$T/info.json"
+it_check "/ptpsw/ports,p1 answers" tel /ptpsw/ports,p1 "$T/p1.json"
+DUMP=$(it_dump_ptpsw)
+
+python3 -m json.tool "$T/ports2.json" | head -n 50 | sed 's/^/telemetry: /'
+python3 -m json.tool "$T/tc.json" | sed 's/^/telemetry: /'
+
+P=$T/ports2.json
+jcheck "three ports p0 p1 p2" "$P" "sorted(r) == ['p0', 'p1', 'p2']"
+jcheck "devices are the lab's af_packet ports" "$P" \
+	"all(r[p]['device'].startswith('net_af_packet') and '$PFX' in r[p]['device'] for p in r)"
+jcheck "links up" "$P" "all(r[p]['link'] == 'up' for p in r)"
+jcheck "timestamp backend software on every port" "$P" \
+	"all(r[p]['ts_backend'] == 'software' for p in r)"
+jcheck "GM port p0: rx, ptp_rx, ptp_corrected > 0" "$P" \
+	"r['p0']['rx_pkts'] > 0 and r['p0']['ptp_rx'] > 0 and r['p0']['ptp_corrected'] > 0"
+jcheck "receiver ports: ptp_rx > 0 (Delay_Req)" "$P" \
+	"r['p1']['ptp_rx'] > 0 and r['p2']['ptp_rx'] > 0"
+jcheck "ptp_rx <= rx_pkts, ts_rx_stamped + fallback counted" "$P" \
+	"all(r[p]['ptp_rx'] <= r[p]['rx_pkts'] for p in r)"
+jcheck "drops_by_reason has the worker's reasons" "$P" \
+	"all(k in r['p0']['drops_by_reason'] for k in ['filtered', 'no_dest', 'port_down', 'no_mbuf', 'tx_full', 'bc_ring_full', 'invalid_ptp_header'])"
+jcheck "drops equals the sum of drops_by_reason (+ bc_no_instance)" "$P" \
+	"all(r[p]['drops'] == sum(r[p]['drops_by_reason'].values()) + r[p]['bc_no_instance'] for p in r)"
+python3 - "$T/ports1.json" "$P" <<'EOF' && it_ok "counters grow between queries" || it_fail "counters do not grow"
+import json, sys
+a = list(json.load(open(sys.argv[1])).values())[0]
+b = list(json.load(open(sys.argv[2])).values())[0]
+print("figures: p0 rx_pkts %d -> %d, ptp_corrected %d -> %d" % (
+    a['p0']['rx_pkts'], b['p0']['rx_pkts'], a['p0']['ptp_corrected'], b['p0']['ptp_corrected']))
+sys.exit(0 if all(b[p]['rx_pkts'] > a[p]['rx_pkts'] for p in a) and
+         b['p0']['ptp_corrected'] > a['p0']['ptp_corrected'] else 1)
+EOF
+
+# Against the SIGUSR1 dump taken after the query: telemetry's counters are
+# the same counters, so they can only be lower or equal.
+dump_rx=$(echo "$DUMP" | awk '/^port 0 /{ f = 1 } f && /^  rx /{ print $2; exit }')
+echo "figures: p0 rx_pkts telemetry $(python3 -c "import json;print(list(json.load(open('$P')).values())[0]['p0']['rx_pkts'])") dump $dump_rx"
+jcheck "telemetry p0 rx_pkts <= later SIGUSR1 dump ($dump_rx)" "$P" \
+	"0 < r['p0']['rx_pkts'] <= int('${dump_rx:-0}')"
+
+jcheck "one port by name: p1" "$T/p1.json" "r['index'] == 1 and r['device'].endswith('${PFX}a1')"
+
+C=$T/tc.json
+jcheck "tc enabled one-step" "$C" "r['enabled'] == 1 and r['mode'] == 'one-step'"
+jcheck "domain 0 corrected > 0, Syncs seen > 0" "$C" \
+	"r['domains']['0']['corrected'] > 0 and r['domains']['0']['sync_seen'] > 0"
+jcheck "only domain 0 active" "$C" "list(r['domains']) == ['0']"
+jcheck "per-domain corrected = sum of the per-type counters" "$C" \
+	"r['domains']['0']['corrected'] == r['corrected_sync'] + r['corrected_delay_req'] + r['corrected_follow_up'] + r['corrected_delay_resp']"
+jcheck "one-step: Sync and Delay_Req corrected, nothing pending" "$C" \
+	"r['corrected_sync'] > 0 and r['corrected_delay_req'] > 0 and r['pending_in_use'] == 0"
+jcheck "rate ratio within 500 ppm, ppb matches the string" "$C" \
+	"abs(float(r['domains']['0']['rate_ratio']) - 1) < 500e-6 and abs((float(r['domains']['0']['rate_ratio']) - 1) * 1e9 - r['domains']['0']['rate_ratio_ppb']) <= 1"
+
+jcheck "/ptpsw/bc empty without boundary clocks" "$T/bc.json" "r == {}"
+
+G=$T/config.json
+jcheck "config path" "$G" "r['path'] == '$T/ptpsw.cfg'"
+jcheck "config ports and devices" "$G" \
+	"sorted(r['ports']) == ['p0', 'p1', 'p2'] and r['ports']['p2']['device'] == 'net_af_packet2,iface=${PFX}a2'"
+jcheck "config TC one-step, all domains" "$G" \
+	"r['transparent_clock']['mode'] == 'one-step' and r['transparent_clock']['domains'] == 'all'"
+jcheck "config EAL args carry the file prefix" "$G" "'$PFX' in r['eal'] and '--no-shconf' in r['eal']"
+jcheck "config management socket" "$G" "r['management_socket'] == '$T/mgmt.sock'"
+
+I=$T/info.json
+jcheck "info: version, 3 ports, uptime" "$I" \
+	"r['ports'] == 3 and r['workers'] >= 1 and r['uptime_s'] >= $RUN_S - 2 and len(r['version']) > 0"
+jcheck "info: no live capture with --no-huge --no-shconf" "$I" "r['capture'] == 0"
+
+exit 0
