@@ -9,5 +9,9 @@ scripts/setup.sh
 if [ ! -f build/build.ninja ]; then
 	meson setup build >/dev/null
 fi
-ninja -C build >/dev/null
+if ! ninja -C build >build/demo-build.log 2>&1; then
+	tail -n 30 build/demo-build.log >&2
+	echo "demo.sh: build failed (full log: build/demo-build.log)" >&2
+	exit 1
+fi
 exec scripts/lab.sh run
