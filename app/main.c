@@ -26,6 +26,7 @@
 #include "capture.h"
 #include "conf/config.h"
 #include "control.h"
+#include "journal.h"
 #include "meta.h"
 #include "port.h"
 #include "status.h"
@@ -412,7 +413,6 @@ static int app_fini(struct app *app, int status)
 	rte_eal_mp_wait_lcore();
 	if (app->bc_ring)
 		control_drain_bc(app);
-	bc_runtime_fini(app);
 	for (i = 0; i < app->n_ports; i++)
 		port_fini(&app->ports[i]);
 	for (i = 0; i < app->n_workers; i++)
@@ -443,8 +443,7 @@ static int app_init(struct app *app)
 		return -1;
 	}
 	if (app_init_pool(app) || app_init_shared(app) ||
-	    app_init_workers(app) || app_init_ports(app) ||
-	    bc_runtime_init(app))
+	    app_init_workers(app) || app_init_ports(app))
 		return -1;
 	app_wait_links(app);
 	return 0;
@@ -472,6 +471,7 @@ int main(int argc, char **argv)
 		conf_free(&app->conf);
 		return APP_EXIT_OK;
 	}
+	journal_init();
 	set_log_level(&o, &app->conf);
 	eal_argc = build_eal_args(&app->conf, &o, eal_argv, lbuf, sizeof(lbuf),
 				  mbuf, sizeof(mbuf));
