@@ -15,6 +15,7 @@
 #include <rte_log.h>
 
 #include "conf/config.h"
+#include "neigh.h"
 #include "port.h"
 
 #define APP_EXIT_OK	0
@@ -30,10 +31,12 @@ struct worker;
 struct fdb;
 struct rte_mempool;
 struct rte_ring;
+struct bc_runtime;
 
 /* Per-ingress-port counters kept by the control lcore. */
 struct app_ctl_stats {
 	uint64_t bc_no_instance;	/* BC-domain PTP with no BC running */
+	uint64_t local_rx;		/* frames for ptpsw's own addresses */
 };
 
 struct app {
@@ -52,6 +55,10 @@ struct app {
 	uint8_t bc_domains[32];		/* bit per domain a BC terminates */
 	uint64_t start_ns;		/* timebase at "forwarding" */
 	struct app_ctl_stats ctl[CONF_MAX_PORTS];
+	/* boundary clocks and own addresses (bc_runtime.h, neigh.h) */
+	struct neigh_local local;	/* read by workers: local delivery */
+	struct rte_ring *ctl_tx_ring;	/* control -> worker 0 TX (m->port) */
+	struct bc_runtime *bcrt;	/* control lcore only */
 };
 
 /* Set by signal handlers, read by every lcore. */

@@ -10,6 +10,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "bc_runtime.h"
 #include "control.h"
 #include "meta.h"
 #include "status.h"
@@ -36,17 +37,13 @@ static bool timer_due(struct ctl_timer *t, uint64_t now)
 }
 
 /*
- * BC hook: PTP frames of a domain a boundary clock terminates, with their
- * ptpsw_meta (rx_ts, in_port, offsets) filled by the worker. No BC runs
- * yet: count and free. The BC module takes over here.
+ * BC hook: PTP frames of a domain a boundary clock terminates and frames
+ * for ptpsw's own addresses, with their ptpsw_meta (rx_ts, in_port) filled
+ * by the worker: bc_runtime takes (and frees) them.
  */
 static void control_bc_input(struct app *app, struct rte_mbuf *m)
 {
-	const struct pkt_meta *pm = meta_get(m, app->meta_offset);
-
-	if (pm->in_port < CONF_MAX_PORTS)
-		app->ctl[pm->in_port].bc_no_instance++;
-	rte_pktmbuf_free(m);
+	bc_runtime_input(app, m);
 }
 
 unsigned int control_drain_bc(struct app *app)
@@ -90,7 +87,8 @@ static void control_refresh(struct app *app)
 
 int control_run(struct app *app)
 {
-	struct timespec tick = { 0, CTL_TICK_NS };
+	struct timespec tick = { 0, bc_runtime_active(app) ? BC_RT_TICK_NS :
+				    CTL_TICK_NS };
 	uint64_t now = timebase_now();
 	struct ctl_timer link = { CTL_LINK_NS, now + CTL_LINK_NS };
 	struct ctl_timer refresh = { CTL_REFRESH_NS, now + CTL_REFRESH_NS };
@@ -102,6 +100,7 @@ int control_run(struct app *app)
 		nanosleep(&tick, NULL);
 		now = timebase_now();
 		control_drain_bc(app);
+		bc_runtime_tick(app, now);
 		if (timer_due(&refresh, now))
 			control_refresh(app);
 		if (timer_due(&link, now)) {

@@ -3,8 +3,9 @@
 #define PTPSW_APP_CONTROL_H
 
 /*
- * Control lcore: sleeps 10 ms between rounds (the machine's other core
- * belongs to the kernel and the PTP peers) and runs the timers: link poll
+ * Control lcore: sleeps 10 ms between rounds (1 ms while boundary clocks
+ * run; the machine's other core belongs to the kernel and the PTP peers)
+ * and runs the timers: boundary clocks (bc_runtime.h), link poll
  * (1 s), MAC aging (1 s), timestamp-source cross-timestamps (100 ms),
  * status line (status_interval_ms), SIGUSR1 dump, and drains the BC ring.
  */

@@ -23,6 +23,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "bc_runtime.h"
 #include "capture.h"
 #include "conf/config.h"
 #include "control.h"
@@ -413,6 +414,7 @@ static int app_fini(struct app *app, int status)
 	rte_eal_mp_wait_lcore();
 	if (app->bc_ring)
 		control_drain_bc(app);
+	bc_runtime_fini(app);
 	for (i = 0; i < app->n_ports; i++)
 		port_fini(&app->ports[i]);
 	for (i = 0; i < app->n_workers; i++)
@@ -443,7 +445,8 @@ static int app_init(struct app *app)
 		return -1;
 	}
 	if (app_init_pool(app) || app_init_shared(app) ||
-	    app_init_workers(app) || app_init_ports(app))
+	    app_init_workers(app) || app_init_ports(app) ||
+	    bc_runtime_init(app))
 		return -1;
 	app_wait_links(app);
 	return 0;

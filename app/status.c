@@ -12,6 +12,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "bc_runtime.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "tc/tc.h"
@@ -138,10 +139,7 @@ void status_banner(const struct app *app, FILE *out)
 	fprintf(out, "profile: PTP Enterprise Profile (RFC 9760), "
 		"profileIdentifier 00-00-5E-01-01-00, version 1.0\n");
 	banner_tc(app, out);
-	for (i = 0; i < app->conf.n_bcs; i++)
-		fprintf(out, "boundary clock: domain %u (not yet running: "
-			"its PTP frames are consumed)\n",
-			app->conf.bcs[i].domain);
+	bc_runtime_banner(app, out);
 	fprintf(out, "ports: %u\n", app->n_ports);
 	for (i = 0; i < app->n_ports; i++)
 		banner_port(&app->ports[i], out);
@@ -189,6 +187,7 @@ void status_line(const struct app *app, FILE *out)
 	}
 	if (more)
 		fprintf(out, " +%u", more);
+	bc_runtime_line(app, out);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -209,9 +208,9 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 		" pkts %" PRIu64 " bytes, flooded %" PRIu64 "\n",
 		s.rx_pkts, s.rx_bytes, s.tx_pkts, s.tx_bytes, s.flooded);
 	fprintf(out, "  ptp rx %" PRIu64 " tx %" PRIu64 " corrected %" PRIu64
-		" to-bc %" PRIu64 " bc_no_instance %" PRIu64 "\n",
-		s.ptp_rx, s.ptp_tx, s.ptp_corrected, s.ptp_to_bc,
-		app->ctl[p].bc_no_instance);
+		" to-bc %" PRIu64 " bc_no_instance %" PRIu64 " local-rx %"
+		PRIu64 "\n", s.ptp_rx, s.ptp_tx, s.ptp_corrected, s.ptp_to_bc,
+		app->ctl[p].bc_no_instance, app->ctl[p].local_rx);
 	fprintf(out, "  drops %" PRIu64 ":", drops_total(&s));
 	for (r = 1; r < DROP__COUNT; r++)
 		if (s.drop[r])
@@ -254,6 +253,7 @@ void status_dump(const struct app *app, FILE *out)
 	for (p = 0; p < app->n_ports; p++)
 		dump_port(app, p, out);
 	dump_tc(app, out);
+	bc_runtime_dump(app, out);
 	fdb_get_stats(app->fdb, &fs);
 	fprintf(out, "fdb: entries %u/%u learned %" PRIu64 " moved %" PRIu64
 		" full %" PRIu64 "\n", fs.entries, fs.capacity, fs.learned,

@@ -14,6 +14,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "bc_runtime.h"
 #include "meta.h"
 #include "net/frame.h"
 #include "sw/fdb.h"
@@ -72,6 +73,9 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	w->lcore = lcore;
 	w->txq = (uint16_t)id;
 	w->app = app;
+	w->learn_ns = WORKER_LEARN_NS;
+	if (app->fdb_aging_ns / 64 < w->learn_ns)
+		w->learn_ns = app->fdb_aging_ns / 64;
 	tc_params_fill(app, &p);
 	w->tc = tc_create(&p);
 	if (w->tc == NULL) {
@@ -96,31 +100,33 @@ static void tx_flush(struct worker *w, unsigned int out)
 	struct app_port *ap = &w->app->ports[out];
 	struct port_stats *st = &w->stats[out];
 	struct frame_info fi;
-	uint64_t tx_ts, bytes = 0;
+	uint64_t tx_ts, bytes = b->bytes;
 	uint16_t i, sent;
 
-	tx_ts = ts_source_tx_predict(&ap->ts);
-	for (i = 0; i < b->n; i++) {
-		struct rte_mbuf *m = b->pkts[i];
-		const struct pkt_meta *pm;
+	if (b->n_tc) {
+		tx_ts = ts_source_tx_predict(&ap->ts);
+		for (i = 0; i < b->n; i++) {
+			struct rte_mbuf *m = b->pkts[i];
+			const struct pkt_meta *pm;
 
-		if (!(b->flags[i] & TXF_TC))
-			continue;
-		pm = meta_get(m, w->app->meta_offset);
-		meta_to_info(pm, &fi);
-		if (tc_egress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
-			      rte_pktmbuf_data_len(m), &fi, pm->in_port,
-			      (uint16_t)out, tmv_from_ns((int64_t)pm->rx_ts),
-			      tmv_from_ns((int64_t)tx_ts)))
-			st->ptp_corrected++;
+			if (!(b->flags[i] & TXF_TC))
+				continue;
+			pm = meta_get(m, w->app->meta_offset);
+			meta_to_info(pm, &fi);
+			if (tc_egress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
+				      rte_pktmbuf_data_len(m), &fi,
+				      pm->in_port, (uint16_t)out,
+				      tmv_from_ns((int64_t)pm->rx_ts),
+				      tmv_from_ns((int64_t)tx_ts)))
+				st->ptp_corrected++;
+		}
 	}
-	for (i = 0; i < b->n; i++)
-		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
 	sent = rte_eth_tx_burst(ap->port_id, w->txq, b->pkts, b->n);
-	for (i = 0; i < sent; i++)
-		st->ptp_tx += (b->flags[i] & TXF_PTP) != 0;
+	if (b->n_ptp)
+		for (i = 0; i < sent; i++)
+			st->ptp_tx += (b->flags[i] & TXF_PTP) != 0;
 	st->tx_pkts += sent;
-	if (sent < b->n) {
+	if (unlikely(sent < b->n)) {
 		for (i = sent; i < b->n; i++) {
 			bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
 			rte_pktmbuf_free(b->pkts[i]);
@@ -129,6 +135,9 @@ static void tx_flush(struct worker *w, unsigned int out)
 	}
 	st->tx_bytes += bytes;
 	b->n = 0;
+	b->n_tc = 0;
+	b->n_ptp = 0;
+	b->bytes = 0;
 }
 
 static inline void tx_add(struct worker *w, unsigned int out,
@@ -136,19 +145,27 @@ static inline void tx_add(struct worker *w, unsigned int out,
 {
 	struct txbuf *b = &w->tx[out];
 
-	if (b->n == WORKER_TXBUF)
+	if (unlikely(b->n == WORKER_TXBUF))
 		tx_flush(w, out);
 	b->flags[b->n] = flags;
 	b->pkts[b->n++] = m;
+	b->bytes += rte_pktmbuf_pkt_len(m);
+	b->n_tc += (flags & TXF_TC) != 0;
+	b->n_ptp += (flags & TXF_PTP) != 0;
 }
 
 /* Same mbuf to every port of mask (reference counted). */
-static void send_shared(struct worker *w, uint32_t mask, struct rte_mbuf *m)
+static inline void send_shared(struct worker *w, uint32_t mask,
+			       struct rte_mbuf *m)
 {
-	unsigned int k = (unsigned int)__builtin_popcount(mask);
+	unsigned int k;
 
-	if (k > 1)
-		rte_mbuf_refcnt_update(m, (int16_t)(k - 1));
+	if (likely((mask & (mask - 1)) == 0)) {	/* one port: no refcnt */
+		tx_add(w, (unsigned int)__builtin_ctz(mask), m, 0);
+		return;
+	}
+	k = (unsigned int)__builtin_popcount(mask);
+	rte_mbuf_refcnt_update(m, (int16_t)(k - 1));
 	while (mask) {
 		unsigned int out = (unsigned int)__builtin_ctz(mask);
 
@@ -178,15 +195,80 @@ static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
 	}
 }
 
+/*
+ * What one RX burst shares: its time, the link mask, and a memo of the
+ * last unicast fdb lookup (bursts are often one flow), forgotten when
+ * this worker learns that MAC and at the end of the burst.
+ */
+struct burst_ctx {
+	uint64_t now;
+	uint32_t up;
+	int dst_port;
+	uint64_t dst_key;		/* mac_key() | MAC_KEY_VALID; 0: none */
+};
+
+#define MAC_KEY_VALID	(1ull << 63)
+
+/* The 48 bits of a MAC as an integer (byte order irrelevant: only
+ * compared and hashed). */
+static inline uint64_t mac_key(const uint8_t *mac)
+{
+	uint32_t lo;
+	uint16_t hi;
+
+	memcpy(&lo, mac, 4);
+	memcpy(&hi, mac + 4, 2);
+	return (uint64_t)lo | (uint64_t)hi << 32;
+}
+
+/* Learn src on port in, through the worker's learn cache. */
+static inline void learn(struct worker *w, const uint8_t *src,
+			 unsigned int in, struct burst_ctx *bc)
+{
+	uint64_t mac, key;
+	struct learn_slot *s;
+
+	if (src[0] & 1)			/* group MAC: fdb ignores it */
+		return;
+	mac = mac_key(src);
+	key = mac | (uint64_t)in << 48 | MAC_KEY_VALID;
+	s = &w->learn[(mac * 0x9E3779B97F4A7C15ull) >> 54 &
+		      (WORKER_LEARN_SLOTS - 1)];
+	if (s->key == key && bc->now - s->t < w->learn_ns)
+		return;
+	w->fdb_learn_calls++;
+	if ((mac | MAC_KEY_VALID) == bc->dst_key)
+		bc->dst_key = 0;
+	if (fdb_learn(w->app->fdb, src, (uint16_t)in, bc->now) != 0) {
+		s->key = 0;		/* table full: try again next time */
+		return;
+	}
+	s->key = key;
+	s->t = bc->now;
+}
+
+static inline int lookup(struct worker *w, const uint8_t *dst,
+			 struct burst_ctx *bc)
+{
+	uint64_t key = mac_key(dst) | MAC_KEY_VALID;
+
+	if (key != bc->dst_key) {
+		bc->dst_port = fdb_lookup(w->app->fdb, dst, bc->now);
+		bc->dst_key = key;
+	}
+	return bc->dst_port;
+}
+
 /* Destination ports of a frame from in, or 0 with the drop counted. */
-static uint32_t dest_mask(struct worker *w, const uint8_t *eth,
-			  unsigned int in, uint32_t up, uint64_t now)
+static inline uint32_t dest_mask(struct worker *w, const uint8_t *eth,
+				 unsigned int in, struct burst_ctx *bc)
 {
 	struct port_stats *st = &w->stats[in];
+	uint32_t up = bc->up;
 	int out;
 
 	if (!(eth[0] & 1)) {
-		out = fdb_lookup(w->app->fdb, eth, now);
+		out = lookup(w, eth, bc);
 		if (out == (int)in) {
 			st->drop[DROP_FILTERED]++;
 			return 0;
@@ -245,16 +327,15 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 	send_copies(w, mask, m, in, TXF_PTP | TXF_TC);
 }
 
-static void handle_pkt(struct worker *w, struct rte_mbuf *m, unsigned int in,
-		       uint64_t rx_ts, uint32_t up, uint64_t now)
+static inline void handle_pkt(struct worker *w, struct rte_mbuf *m,
+			      unsigned int in, uint64_t rx_ts,
+			      struct burst_ctx *bc)
 {
 	struct port_stats *st = &w->stats[in];
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m), mask;
 	struct frame_info fi;
 
-	st->rx_pkts++;
-	st->rx_bytes += rte_pktmbuf_pkt_len(m);
 	frame_classify(data, len, &fi);
 	if (fi.cls == FRAME_MALFORMED && rte_pktmbuf_pkt_len(m) > len)
 		fi.cls = FRAME_NON_PTP;	/* multi-segment: headers split */
@@ -264,8 +345,22 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		return;
 	}
 	if (len >= 12)
-		fdb_learn(w->app->fdb, data + 6, (uint16_t)in, now);
-	mask = dest_mask(w, data, in, up, now);
+		learn(w, data + 6, in, bc);
+	if (w->app->local.on) {		/* ptpsw's own addresses (neigh.h) */
+		enum neigh_class lc = neigh_local_class(&w->app->local, data,
+							len);
+
+		if (lc != NEIGH_FWD) {
+			meta_from_info(meta_get(m, w->app->meta_offset), &fi,
+				       (uint8_t)in, rx_ts);
+			if (lc == NEIGH_COPY)	/* and switched as usual */
+				rte_mbuf_refcnt_update(m, 1);
+			to_control(w, m, in);
+			if (lc == NEIGH_LOCAL)
+				return;
+		}
+	}
+	mask = dest_mask(w, data, in, bc);
 	if (fi.cls == FRAME_PTP) {
 		handle_ptp(w, m, in, &fi, rx_ts, mask);
 		return;
@@ -292,8 +387,10 @@ static void rx_port(struct worker *w, unsigned int in, uint32_t up,
 		    uint64_t now)
 {
 	struct app_port *ap = &w->app->ports[in];
+	struct port_stats *st = &w->stats[in];
+	struct burst_ctx bc = { .now = now, .up = up };
 	struct rte_mbuf *pkts[WORKER_BURST];
-	uint64_t ts[WORKER_BURST];
+	uint64_t ts[WORKER_BURST], bytes = 0;
 	uint16_t n, i;
 
 	n = rte_eth_rx_burst(ap->port_id, 0, pkts, WORKER_BURST);
@@ -306,7 +403,33 @@ static void rx_port(struct worker *w, unsigned int in, uint32_t up,
 		if (i + WORKER_PREFETCH < n)
 			rte_prefetch0(rte_pktmbuf_mtod(
 				pkts[i + WORKER_PREFETCH], void *));
-		handle_pkt(w, pkts[i], in, ts[i], up, now);
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		handle_pkt(w, pkts[i], in, ts[i], &bc);
+	}
+	st->rx_pkts += n;
+	st->rx_bytes += bytes;
+}
+
+/* Frames the control lcore built (boundary clocks, ARP/ND; bc_runtime.h):
+ * worker 0 sends them on its TX queue of port m->port. */
+static void ctl_tx(struct worker *w)
+{
+	struct rte_mbuf *m[WORKER_BURST];
+	unsigned int n, i;
+
+	n = rte_ring_sc_dequeue_burst(w->app->ctl_tx_ring, (void **)m,
+				      WORKER_BURST, NULL);
+	for (i = 0; i < n; i++) {
+		unsigned int out = m[i]->port;
+
+		if (out >= w->app->n_ports) {
+			rte_pktmbuf_free(m[i]);
+			continue;
+		}
+		tx_add(w, out, m[i], 0);
+		if (bc_runtime_tx_stamp(m[i], w->app->meta_offset,
+				ts_source_tx_predict(&w->app->ports[out].ts)))
+			tx_flush(w, out);	/* sent now: stamp holds */
 	}
 }
 
@@ -319,6 +442,8 @@ static void worker_drain(struct worker *w)
 		for (i = 0; i < w->tx[p].n; i++)
 			rte_pktmbuf_free(w->tx[p].pkts[i]);
 		w->tx[p].n = 0;
+		w->tx[p].n_tc = w->tx[p].n_ptp = 0;
+		w->tx[p].bytes = 0;
 	}
 }
 
@@ -333,8 +458,15 @@ int worker_main(void *arg)
 	while (!app_quit) {
 		now = timebase_now();
 		up = link_mask(app);
+		if (unlikely(up != w->last_up)) {
+			/* fdb_flush_port() follows a link down: relearn */
+			memset(w->learn, 0, sizeof(w->learn));
+			w->last_up = up;
+		}
 		for (i = 0; i < w->n_rx; i++)
 			rx_port(w, w->rx_ports[i], up, now);
+		if (w->id == 0 && app->ctl_tx_ring != NULL)
+			ctl_tx(w);
 		for (p = 0; p < app->n_ports; p++)
 			if (w->tx[p].n)
 				tx_flush(w, p);

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_APP_BC_RUNTIME_H
+#define PTPSW_APP_BC_RUNTIME_H
+
+/*
+ * bc_runtime: the boundary clocks running on the control lcore. One
+ * struct bc (lib/bc) per configured boundary_clocks entry, fed from
+ * app->bc_ring (PTP of BC domains, and every frame for ptpsw's own
+ * addresses, see neigh.h), ticked every control round (1 ms while BCs
+ * exist), transmitting UDP/IPv4 or UDP/IPv6 frames it builds itself.
+ *
+ * Transmission: the control lcore has no TX queue of its own (af_packet
+ * ports cannot have more TX than RX queues without splitting their RX
+ * across unpolled queues). It builds the frame and puts the mbuf on
+ * app->ctl_tx_ring; worker 0 sends it on its own TX queue of the egress
+ * port (mbuf->port) in its next loop. Event messages that need a TX
+ * timestamp carry BC_RT_TS_WANTED in their ptpsw_meta flags and the
+ * control lcore keeps a reference: worker 0 writes the timebase time into
+ * meta.rx_ts, marks it BC_RT_TS_DONE (release) and sends the frame at
+ * once (bc_runtime_tx_stamp); the control lcore picks the stamp up on its
+ * next round and drops its reference. So the stamp is taken by the lcore
+ * that transmits, right before rte_eth_tx_burst, whatever the delay
+ * between the two lcores (the worker may be preempted on a busy host).
+ *
+ * Clock identities (1588-2019 7.5.2.2.2): instance k takes the EUI-48 MAC
+ * of its first port, mapped to EUI-64 by inserting FF:FE in the middle
+ * (aa:bb:cc:dd:ee:ff -> aabbcc.fffe.ddeeff). Each instance is a clock of
+ * its own, so when j earlier instances have the same first port their
+ * identity has FE - j as its 5th octet (aabbcc.fffd.ddeeff, ...): unique
+ * within the node, stable across restarts.
+ *
+ * Everything here runs on the control lcore; the accessors are for the
+ * status output and telemetry (read while the control lcore may update:
+ * each field is a plain word, values may be one tick apart).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_mbuf.h>
+
+#include "bc/bc.h"
+#include "meta.h"
+
+struct app;
+
+#define BC_RT_TICK_NS	(1000 * 1000)	/* control round while BCs run */
+#define BC_RT_TX_RING	512
+#define BC_RT_TS_TIMEOUT_NS (100ull * 1000 * 1000)
+
+#define BC_RT_TS_WANTED	0xA5	/* ptpsw_meta.flags of a control frame */
+#define BC_RT_TS_DONE	0x5A
+
+/*
+ * Worker 0, for a frame taken off app->ctl_tx_ring just before it is
+ * sent: if it wants a TX timestamp, stamp it (timebase now) and return
+ * true (the caller then sends it at once). Returns false otherwise.
+ */
+static inline bool bc_runtime_tx_stamp(struct rte_mbuf *m, int meta_off,
+				       uint64_t now)
+{
+	struct pkt_meta *pm = meta_get(m, meta_off);
+
+	if (pm->flags != BC_RT_TS_WANTED)
+		return false;
+	pm->rx_ts = now;
+	__atomic_store_n(&pm->flags, BC_RT_TS_DONE, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* Per-instance counters of the runtime (the protocol's own are in bc). */
+struct bc_runtime_stats {
+	uint64_t rx;			/* given to bc_rx */
+	uint64_t rx_wrong_transport;	/* udpv6 PTP for a udpv4 BC, ... */
+	uint64_t rx_not_bc_port;	/* PTP on a port the BC does not use */
+	uint64_t rx_not_ours;		/* unicast to an IP not ours */
+	uint64_t tx, tx_unresolved, tx_no_mbuf, tx_ring_full, tx_no_addr;
+	uint64_t tx_ts;			/* TX timestamps handed back */
+	uint64_t tx_ts_lost;		/* no stamp within BC_RT_TS_TIMEOUT */
+};
+
+/* A snapshot of one instance for status and telemetry. */
+struct bc_runtime_info {
+	uint8_t domain;
+	const char *state;		/* summary: slave port's state, else
+					 * MASTER, PRE_MASTER, PASSIVE, ... */
+	int slave_port;			/* conf port index, or -1 */
+	const char *servo;		/* servo state name */
+	int64_t offset_ns;		/* offsetFromMaster */
+	int64_t path_delay_ns;		/* meanPathDelay */
+	double freq_ppb;		/* domain clock frequency offset */
+	bool holdover;
+	uint16_t steps_removed;
+};
+
+/*
+ * Set up local delivery (neigh_local_init), the control TX ring and one
+ * instance per configured boundary clock. Call after the ports are up and
+ * before the workers start. Returns 0, or -1 (logged).
+ */
+int bc_runtime_init(struct app *app);
+
+/* Free what bc_runtime_init allocated and any mbuf still queued for TX
+ * (after the workers stopped). */
+void bc_runtime_fini(struct app *app);
+
+/* Does the runtime want the short control round (BCs configured)? */
+bool bc_runtime_active(const struct app *app);
+
+/* A frame from app->bc_ring (ptpsw_meta valid): PTP of a BC domain goes
+ * to its instance, ARP/ND to neigh, the rest is counted. Frees m. */
+void bc_runtime_input(struct app *app, struct rte_mbuf *m);
+
+/* Run every instance's timers and the neighbour cache aging. */
+void bc_runtime_tick(struct app *app, uint64_t now);
+
+/* Queue a frame built by the control lcore for TX on conf port port.
+ * Returns 0, or -ENOBUFS (m freed, counted by the caller). */
+int bc_runtime_xmit(struct app *app, unsigned int port, struct rte_mbuf *m);
+
+/* Number of instances (0 when none). */
+unsigned int bc_runtime_count(const struct app *app);
+
+/* Instance i (0 .. count-1), or NULL. */
+const struct bc *bc_runtime_get(const struct app *app, unsigned int i);
+
+/* Runtime counters of instance i, or NULL. */
+const struct bc_runtime_stats *bc_runtime_stats(const struct app *app,
+						unsigned int i);
+
+/* Fill *info for instance i. Returns 0, or -1 for a bad index. */
+int bc_runtime_info(const struct app *app, unsigned int i,
+		    struct bc_runtime_info *info);
+
+/* " bc24:SLAVE off=-123ns" per instance (status line). */
+void bc_runtime_line(const struct app *app, FILE *out);
+
+/* Banner lines: domain, transport, ports, clock identity. */
+void bc_runtime_banner(const struct app *app, FILE *out);
+
+/* Everything per instance (SIGUSR1 dump) and the neighbour cache. */
+void bc_runtime_dump(const struct app *app, FILE *out);
+
+#endif /* PTPSW_APP_BC_RUNTIME_H */

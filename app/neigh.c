@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * neigh: ARP and IPv6 neighbour discovery for ptpsw's own port addresses
+ * (RFC 826, RFC 4861 4.3/4.4/7.2), and the resolver cache of the boundary
+ * clocks. Control lcore only.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "app.h"
+#include "bc/foreign.h"
+#include "bc_runtime.h"
+#include "neigh.h"
+
+#define ETH_HLEN	14
+#define ARP_LEN		28
+#define IP6_HLEN	40
+#define ICMP6_NS	135
+#define ICMP6_NA	136
+#define ND_OPT_SLLA	1
+#define ND_OPT_TLLA	2
+
+static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/* ---- local delivery table ---- */
+
+void neigh_local_init(struct app *app, bool on)
+{
+	struct neigh_local *l = &app->local;
+	unsigned int i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < app->n_ports; i++) {
+		const struct conf_port *cp = &app->conf.ports[i];
+		const uint8_t *a6 = cp->ipv6.addr.s6_addr;
+
+		l->mac[l->n_mac++] = neigh_mac48(app->ports[i].mac.addr_bytes);
+		if (cp->ipv4.set) {
+			l->ip4[l->n_ip4++] = cp->ipv4.addr.s_addr;
+			on = true;
+		}
+		if (cp->ipv6.set) {
+			l->snm[l->n_snm++] = 0x3333FF000000ull |
+					     (uint64_t)a6[13] << 16 |
+					     (uint64_t)a6[14] << 8 | a6[15];
+			on = true;
+		}
+	}
+	l->on = on;
+}
+
+/* ---- cache ---- */
+
+static bool ip_eq(const struct neigh_entry *e, bool v6, const uint8_t *ip)
+{
+	return e->is_v6 == v6 && memcmp(e->ip, ip, v6 ? 16 : 4) == 0;
+}
+
+static struct neigh_entry *lookup(struct neigh *n, unsigned int port,
+				  bool v6, const uint8_t *ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < NEIGH_SIZE; i++)
+		if (n->e[i].used && n->e[i].port == port &&
+		    ip_eq(&n->e[i], v6, ip))
+			return &n->e[i];
+	return NULL;
+}
+
+/* A free entry, else the oldest one (evicted). */
+static struct neigh_entry *slot(struct neigh *n)
+{
+	struct neigh_entry *old = &n->e[0];
+	unsigned int i;
+
+	for (i = 0; i < NEIGH_SIZE; i++) {
+		struct neigh_entry *e = &n->e[i];
+		uint64_t t = e->resolved ? e->seen_ns : e->req_ns;
+
+		if (!e->used)
+			return e;
+		if (t < (old->resolved ? old->seen_ns : old->req_ns))
+			old = e;
+	}
+	n->st.evicted++;
+	return old;
+}
+
+static struct neigh_entry *entry_get(struct neigh *n, unsigned int port,
+				     bool v6, const uint8_t *ip)
+{
+	struct neigh_entry *e = lookup(n, port, v6, ip);
+
+	if (e != NULL)
+		return e;
+	e = slot(n);
+	memset(e, 0, sizeof(*e));
+	e->used = true;
+	e->is_v6 = v6;
+	e->port = (uint8_t)port;
+	memcpy(e->ip, ip, v6 ? 16 : 4);
+	return e;
+}
+
+static void learn(struct neigh *n, unsigned int port, bool v6,
+		  const uint8_t *ip, const uint8_t *mac, uint64_t now)
+{
+	struct neigh_entry *e;
+
+	if (mac[0] & 1)
+		return;			/* never a group address */
+	e = entry_get(n, port, v6, ip);
+	memcpy(e->mac, mac, 6);
+	e->resolved = true;
+	e->seen_ns = now;
+	n->st.learned++;
+}
+
+void neigh_glean(struct neigh *n, unsigned int port, bool is_v6,
+		 const uint8_t *ip, const uint8_t *mac, uint64_t now)
+{
+	static const uint8_t zero[16];
+
+	if (memcmp(ip, zero, is_v6 ? 16 : 4) == 0)
+		return;
+	learn(n, port, is_v6, ip, mac, now);
+	n->st.gleaned++;
+}
+
+void neigh_age(struct neigh *n, uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < NEIGH_SIZE; i++) {
+		struct neigh_entry *e = &n->e[i];
+
+		if (!e->used)
+			continue;
+		if ((e->resolved && now - e->seen_ns > NEIGH_AGING_NS) ||
+		    (!e->resolved && now - e->req_ns > NEIGH_PENDING_NS)) {
+			e->used = false;
+			n->st.aged++;
+		}
+	}
+}
+
+/* ---- frame building ---- */
+
+static uint8_t *frame_start(struct app *app, struct rte_mbuf **mp,
+			    uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(app->pool);
+	uint8_t *p;
+
+	*mp = m;
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, len < 60 ? 60 : len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		*mp = NULL;
+		return NULL;
+	}
+	memset(p, 0, len < 60 ? 60 : len);
+	return p;
+}
+
+static void eth_hdr(uint8_t *p, const uint8_t *dst, const uint8_t *src,
+		    uint16_t type)
+{
+	memcpy(p, dst, 6);
+	memcpy(p + 6, src, 6);
+	p[12] = (uint8_t)(type >> 8);
+	p[13] = (uint8_t)type;
+}
+
+static void send_frame(struct app *app, struct neigh *n, unsigned int port,
+		       struct rte_mbuf *m)
+{
+	if (m == NULL || bc_runtime_xmit(app, port, m) != 0)
+		n->st.tx_fail++;
+}
+
+/* ARP (Ethernet/IPv4) of op from our port mac/ip to tha/tpa. */
+static void arp_send(struct app *app, struct neigh *n, unsigned int port,
+		     uint16_t op, const uint8_t *src_mac, const uint8_t *spa,
+		     const uint8_t *dst_mac, const uint8_t *tha,
+		     const uint8_t *tpa)
+{
+	struct rte_mbuf *m;
+	uint8_t *p = frame_start(app, &m, ETH_HLEN + ARP_LEN);
+
+	if (p != NULL) {
+		eth_hdr(p, dst_mac, src_mac, 0x0806);
+		p += ETH_HLEN;
+		p[1] = 1;			/* Ethernet */
+		p[2] = 0x08;			/* IPv4 */
+		p[4] = 6;
+		p[5] = 4;
+		p[7] = (uint8_t)op;
+		memcpy(p + 8, src_mac, 6);
+		memcpy(p + 14, spa, 4);
+		memcpy(p + 18, tha, 6);
+		memcpy(p + 24, tpa, 4);
+	}
+	send_frame(app, n, port, m);
+}
+
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	return s;
+}
+
+/* ICMPv6 checksum over the pseudo header and the message (RFC 4443). */
+static uint16_t icmp6_csum(const uint8_t *ip6, const uint8_t *icmp,
+			   uint16_t len)
+{
+	uint32_t s = sum16(ip6 + 8, 32, 0);
+
+	s += len;
+	s += 58;
+	s = sum16(icmp, len, s);
+	while (s >> 16)
+		s = (s & 0xFFFF) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* IPv6 ND message (NS or NA) with one link-layer address option. */
+static void nd_send(struct app *app, struct neigh *n, unsigned int port,
+		    uint8_t type, uint32_t flags, const uint8_t *dst_mac,
+		    const uint8_t *src_ip, const uint8_t *dst_ip,
+		    const uint8_t *target, const uint8_t *our_mac)
+{
+	const uint16_t icmp_len = 32;
+	struct rte_mbuf *m;
+	uint8_t *p = frame_start(app, &m, ETH_HLEN + IP6_HLEN + icmp_len);
+	uint8_t *ip, *ic;
+	uint16_t cs;
+
+	if (p != NULL) {
+		eth_hdr(p, dst_mac, our_mac, 0x86DD);
+		ip = p + ETH_HLEN;
+		ip[0] = 0x60;
+		ip[5] = icmp_len;
+		ip[6] = 58;
+		ip[7] = 255;			/* hop limit (RFC 4861 7.1) */
+		memcpy(ip + 8, src_ip, 16);
+		memcpy(ip + 24, dst_ip, 16);
+		ic = ip + IP6_HLEN;
+		ic[0] = type;
+		ic[4] = (uint8_t)(flags >> 24);
+		memcpy(ic + 8, target, 16);
+		ic[24] = type == ICMP6_NS ? ND_OPT_SLLA : ND_OPT_TLLA;
+		ic[25] = 1;
+		memcpy(ic + 26, our_mac, 6);
+		cs = icmp6_csum(ip, ic, icmp_len);
+		ic[2] = (uint8_t)(cs >> 8);
+		ic[3] = (uint8_t)cs;
+	}
+	send_frame(app, n, port, m);
+}
+
+/* ---- input ---- */
+
+/* Port whose IPv4 (v6: IPv6) address is ip, or -1. */
+static int own_port(const struct app *app, bool v6, const uint8_t *ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->n_ports; i++) {
+		const struct conf_port *cp = &app->conf.ports[i];
+
+		if (!v6 && cp->ipv4.set && memcmp(&cp->ipv4.addr, ip, 4) == 0)
+			return (int)i;
+		if (v6 && cp->ipv6.set && memcmp(&cp->ipv6.addr, ip, 16) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void arp_input(struct app *app, struct neigh *n, unsigned int in,
+		      const uint8_t *eth, uint32_t len, uint64_t now)
+{
+	const uint8_t *a = eth + ETH_HLEN;
+	uint16_t op;
+	int own;
+
+	if (len < ETH_HLEN + ARP_LEN || a[0] != 0 || a[1] != 1 ||
+	    a[2] != 0x08 || a[3] != 0 || a[4] != 6 || a[5] != 4) {
+		n->st.malformed++;
+		return;
+	}
+	op = (uint16_t)(a[6] << 8 | a[7]);
+	own = own_port(app, false, a + 24);
+	if (op == 1) {
+		n->st.arp_request_rx++;
+		if (own < 0) {
+			n->st.not_ours++;
+			return;
+		}
+		learn(n, in, false, a + 14, a + 8, now);
+		arp_send(app, n, in, 2,
+			 app->ports[own].mac.addr_bytes, a + 24,
+			 a + 8, a + 8, a + 14);
+		n->st.arp_reply_tx++;
+	} else if (op == 2) {
+		n->st.arp_reply_rx++;
+		learn(n, in, false, a + 14, a + 8, now);
+	} else {
+		n->st.malformed++;
+	}
+}
+
+/* The link-layer address option of type want, or NULL. */
+static const uint8_t *nd_option(const uint8_t *o, uint32_t len, uint8_t want)
+{
+	while (len >= 8) {
+		uint32_t olen = (uint32_t)o[1] * 8;
+
+		if (olen == 0 || olen > len)
+			return NULL;
+		if (o[0] == want && olen >= 8)
+			return o + 2;
+		o += olen;
+		len -= olen;
+	}
+	return NULL;
+}
+
+static void nd_input(struct app *app, struct neigh *n, unsigned int in,
+		     const uint8_t *eth, uint32_t len, uint64_t now)
+{
+	static const uint8_t unspec[16];
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	const uint8_t *ip = eth + ETH_HLEN, *ic, *ll;
+	uint32_t plen;
+	int own;
+
+	if (len < ETH_HLEN + IP6_HLEN || (ip[0] >> 4) != 6 || ip[6] != 58) {
+		n->st.local_other++;
+		return;
+	}
+	plen = (uint32_t)ip[4] << 8 | ip[5];
+	ic = ip + IP6_HLEN;
+	if (plen < 24 || ETH_HLEN + IP6_HLEN + plen > len ||
+	    (ic[0] != ICMP6_NS && ic[0] != ICMP6_NA)) {
+		n->st.local_other++;
+		return;
+	}
+	if (ip[7] != 255 || ic[1] != 0 ||
+	    icmp6_csum(ip, ic, (uint16_t)plen) != 0) {
+		n->st.malformed++;	/* RFC 4861 7.1.1 / 7.1.2 */
+		return;
+	}
+	ll = nd_option(ic + 24, plen - 24,
+		       ic[0] == ICMP6_NS ? ND_OPT_SLLA : ND_OPT_TLLA);
+	if (ic[0] == ICMP6_NA) {
+		n->st.na_rx++;
+		learn(n, in, true, ic + 8, ll ? ll : eth + 6, now);
+		return;
+	}
+	n->st.ns_rx++;
+	own = own_port(app, true, ic + 8);
+	if (own < 0) {
+		n->st.not_ours++;
+		return;
+	}
+	if (memcmp(ip + 8, unspec, 16) == 0) {
+		/* DAD probe for our address: defend it (7.2.4) */
+		static const uint8_t all_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+
+		nd_send(app, n, in, ICMP6_NA, 0x20000000u, all_mac, ic + 8,
+			all_nodes, ic + 8, app->ports[own].mac.addr_bytes);
+	} else {
+		learn(n, in, true, ip + 8, ll ? ll : eth + 6, now);
+		/* solicited + override */
+		nd_send(app, n, in, ICMP6_NA, 0x60000000u, eth + 6, ic + 8,
+			ip + 8, ic + 8, app->ports[own].mac.addr_bytes);
+	}
+	n->st.na_tx++;
+}
+
+void neigh_input(struct app *app, struct neigh *n, unsigned int in,
+		 const uint8_t *eth, uint32_t len, uint64_t now)
+{
+	uint16_t type;
+
+	if (len < ETH_HLEN || in >= app->n_ports) {
+		n->st.malformed++;
+		return;
+	}
+	type = (uint16_t)(eth[12] << 8 | eth[13]);
+	if (type == 0x0806)
+		arp_input(app, n, in, eth, len, now);
+	else if (type == 0x86DD)
+		nd_input(app, n, in, eth, len, now);
+	else
+		n->st.local_other++;
+}
+
+/* ---- resolution ---- */
+
+static void request(struct app *app, struct neigh *n, unsigned int port,
+		    const struct bc_addr *dst)
+{
+	const struct conf_port *cp = &app->conf.ports[port];
+	const uint8_t *mac = app->ports[port].mac.addr_bytes;
+	static const uint8_t zero[6];
+
+	if (!dst->is_v6) {
+		uint8_t spa[4] = { 0 };
+
+		if (cp->ipv4.set)
+			memcpy(spa, &cp->ipv4.addr, 4);
+		arp_send(app, n, port, 1, mac, spa, bcast_mac, zero, dst->a);
+		n->st.arp_request_tx++;
+	} else {
+		uint8_t snm[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
+		uint8_t dmac[6] = { 0x33, 0x33, 0xff };
+
+		if (!cp->ipv6.set)
+			return;		/* NS needs a source address */
+		memcpy(snm + 13, dst->a + 13, 3);
+		memcpy(dmac + 3, dst->a + 13, 3);
+		nd_send(app, n, port, ICMP6_NS, 0, dmac, cp->ipv6.addr.s6_addr,
+			snm, dst->a, mac);
+		n->st.ns_tx++;
+	}
+}
+
+int neigh_resolve(struct app *app, struct neigh *n, unsigned int port,
+		  const struct bc_addr *dst, uint8_t *mac, uint64_t now)
+{
+	struct neigh_entry *e = lookup(n, port, dst->is_v6, dst->a);
+
+	if (e != NULL && e->resolved) {
+		memcpy(mac, e->mac, 6);
+		return 0;
+	}
+	n->st.misses++;
+	if (e == NULL) {
+		e = entry_get(n, port, dst->is_v6, dst->a);
+		e->req_ns = now - NEIGH_RETRY_NS;
+	}
+	if (now - e->req_ns >= NEIGH_RETRY_NS) {
+		e->req_ns = now;
+		request(app, n, port, dst);
+	}
+	return -EAGAIN;
+}
+
+/* ---- status ---- */
+
+void neigh_dump(const struct app *app, const struct neigh *n, FILE *out)
+{
+	const struct neigh_stats *s = &n->st;
+	char ip[64];
+	unsigned int i;
+
+	fprintf(out, "neigh: arp request rx %" PRIu64 " tx %" PRIu64
+		", reply rx %" PRIu64 " tx %" PRIu64 "; ns rx %" PRIu64
+		" tx %" PRIu64 ", na rx %" PRIu64 " tx %" PRIu64 "\n",
+		s->arp_request_rx, s->arp_request_tx, s->arp_reply_rx,
+		s->arp_reply_tx, s->ns_rx, s->ns_tx, s->na_rx, s->na_tx);
+	fprintf(out, "neigh: learned %" PRIu64 " gleaned %" PRIu64
+		" misses %" PRIu64 " evicted %" PRIu64 " aged %" PRIu64
+		" malformed %" PRIu64 " not-ours %" PRIu64 " local-other %"
+		PRIu64 " tx-fail %" PRIu64 "\n", s->learned, s->gleaned,
+		s->misses, s->evicted, s->aged, s->malformed, s->not_ours,
+		s->local_other, s->tx_fail);
+	for (i = 0; i < NEIGH_SIZE; i++) {
+		const struct neigh_entry *e = &n->e[i];
+
+		if (!e->used)
+			continue;
+		if (e->is_v6)
+			snprintf(ip, sizeof(ip), "%x:%x:%x:%x:%x:%x:%x:%x",
+				 e->ip[0] << 8 | e->ip[1], e->ip[2] << 8 | e->ip[3],
+				 e->ip[4] << 8 | e->ip[5], e->ip[6] << 8 | e->ip[7],
+				 e->ip[8] << 8 | e->ip[9], e->ip[10] << 8 | e->ip[11],
+				 e->ip[12] << 8 | e->ip[13],
+				 e->ip[14] << 8 | e->ip[15]);
+		else
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", e->ip[0],
+				 e->ip[1], e->ip[2], e->ip[3]);
+		if (e->resolved)
+			fprintf(out, "neigh: %s %s %02x:%02x:%02x:%02x:%02x:%02x\n",
+				app->conf.ports[e->port].name, ip, e->mac[0],
+				e->mac[1], e->mac[2], e->mac[3], e->mac[4],
+				e->mac[5]);
+		else
+			fprintf(out, "neigh: %s %s (incomplete)\n",
+				app->conf.ports[e->port].name, ip);
+	}
+}

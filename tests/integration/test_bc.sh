@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# ptpsw as an Enterprise Profile boundary clock between real ptp4l peers
+# (config/bc-lab.cfg with this test's veths): a ptp4l grandmaster upstream
+# on p0 (domain 24, UDP/IPv4), ptpsw's BC on p0, p1, p2 with its own
+# addresses, and two ptp4l time receivers downstream (clock_servo nullf),
+# tr1 with multicast Delay_Req, tr2 with unicast Delay_Req (hybrid_e2e: it
+# sends them to the IP source of the BC's Announce, which ptpsw resolves
+# and answers through its own ARP).
+#
+# What the figures mean: every namespace shares the one system clock, and
+# the GM serves that clock. The BC's domain clock is a software (offset,
+# rate) map over ptpsw's TSC timebase, steered by its servo onto the GM.
+# A downstream receiver that never steers (nullf) therefore reports as
+# "master offset" the error of the BC's domain clock plus the error of the
+# transfer BC -> receiver (software timestamps on both sides).
+#
+# Asserts: BC port p0 reaches SLAVE (status dump) with the GM as parent,
+# p1/p2 MASTER; both receivers collect samples with rms < 500 us; their
+# parent is ptpsw's clock identity; ARP for a BC address is answered;
+# ptpsw exits 0 without leaking mbufs.
+#
+# A second phase (PHASE2=0 to skip) adds: an IPv6 BC domain (25, udpv6)
+# running at the same time as the IPv4 one (EP-02), a second GM in domain
+# 24 (priority1 2) to fail over to when the first (priority1 1) is killed,
+# and a rogue GM (priority1 0) outside acceptable_time_transmitters that
+# must never become the parent (EP-17).
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+RUN_S=${RUN_S:-25}
+SKIP_S=8
+PHASE2=${PHASE2:-1}
+DOM=24
+
+it_init 1 ptp4l pmc ethtool
+
+# config/bc-lab.cfg with this run's veth names and EAL prefix
+bc_config()
+{
+	sed -e "s/plsw\([0-9]\)/${PFX}a\1/g" \
+	    -e "s/\(\"--file-prefix\", *\"\)[^\"]*\"/\1$PFX\"/" \
+	    "$SRCDIR/config/bc-lab.cfg" "$@"
+	printf 'management = { socket = "%s"; };\n' "$IT_TMP/mgmt.sock"
+}
+
+# bc_identity: the BC clockIdentity of domain $1 from ptpsw's banner.
+bc_identity()
+{
+	sed -n "s/^boundary clock: domain $1 .*clockIdentity \([0-9a-f.]*\) .*/\1/p" \
+		"$IT_TMP/ptpsw.log" | head -n 1
+}
+
+ns_lab_create "$PFX" "${SW[@]}" || exit 1
+
+# ---- phase 1: IPv4 BC, GM upstream, two receivers downstream ----------
+
+bc_config > "$IT_TMP/ptpsw.cfg"
+it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
+BCID=$(bc_identity $DOM)
+echo "figures: BC domain $DOM clockIdentity $BCID"
+it_check "banner names the BC's clock identity" [ -n "$BCID" ]
+
+ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log" --domainNumber=$DOM \
+	--tx_timestamp_timeout=100 \
+	--uds_address="$IT_TMP/gm.uds"
+# EP-13: a BC port may only be MASTER with a current UTC offset, and a
+# software ptp4l GM announces currentUtcOffsetValid only when told so.
+# ptpTimescale 0 (ARB): the GM serves CLOCK_REALTIME as is, so the
+# receivers must not apply the UTC offset to it.
+gm_utc_valid()
+{
+	local i
+	for ((i = 0; i < 30; i++)); do
+		pmc -u -b 0 -d "$2" -s "$1" "SET GRANDMASTER_SETTINGS_NP \
+			clockClass 6 clockAccuracy 0x21 \
+			offsetScaledLogVariance 0x4e5d currentUtcOffset 37 \
+			leap61 0 leap59 0 currentUtcOffsetValid 1 \
+			ptpTimescale 0 timeTraceable 1 frequencyTraceable 1 \
+			timeSource 0x20" 2> /dev/null | grep -q "currentUtcOffsetValid *1" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+it_check "GM announces a valid UTC offset (pmc)" gm_utc_valid "$IT_TMP/gm.uds" $DOM
+
+ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log" \
+	--domainNumber=$DOM --uds_address="$IT_TMP/tr1.uds" \
+	--tx_timestamp_timeout=100
+ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log" \
+	--domainNumber=$DOM --uds_address="$IT_TMP/tr2.uds" \
+	--tx_timestamp_timeout=100
+echo "running for $RUN_S s"
+sleep "$RUN_S"
+
+it_dump_ptpsw > "$IT_TMP/dump1.txt"
+sed 's/^/ptpsw: /' "$IT_TMP/dump1.txt" | grep -E "bc |neigh|local-rx|mbufs"
+GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$IT_TMP/gm.log" | head -n 1)
+it_check "BC port p0 is SLAVE" grep -q "^bc $DOM: port 1 p0 SLAVE" "$IT_TMP/dump1.txt"
+it_check "BC ports p1, p2 are MASTER" eval 'grep -q "^bc $DOM: port 2 p1 MASTER" "$IT_TMP/dump1.txt" && grep -q "^bc $DOM: port 3 p2 MASTER" "$IT_TMP/dump1.txt"'
+it_check "BC's grandmaster is the ptp4l GM ($GMID)" grep -q "^bc $DOM: parent $GMID-1 grandmaster $GMID" "$IT_TMP/dump1.txt"
+it_check "BC servo locked" grep -qi "^bc $DOM: offset .* servo locked" "$IT_TMP/dump1.txt"
+it_check "ARP for the BC addresses answered" grep -qE "^neigh: arp request rx [0-9]+ tx [0-9]+, reply rx [0-9]+ tx [1-9]" "$IT_TMP/dump1.txt"
+
+it_sync_stats "tr1 (multicast Delay_Req) via BC" "$IT_TMP/tr1.log" $SKIP_S 40 500000 2000000
+it_sync_stats "tr2 (unicast Delay_Req) via BC" "$IT_TMP/tr2.log" $SKIP_S 40 500000 2000000
+# parent_of UDS: "parentPortIdentity grandmasterIdentity" of a ptp4l.
+parent_of()
+{
+	pmc -u -b 0 -d $DOM -s "$1" "GET PARENT_DATA_SET" 2> /dev/null |
+		awk '$1 == "parentPortIdentity" { p = $2 }
+		     $1 == "grandmasterIdentity" { g = $2 }
+		     END { print p, g }'
+}
+for t in tr1 tr2; do
+	par=$(parent_of "$IT_TMP/$t.uds")
+	echo "figures: $t parent / grandmaster: $par"
+	it_check "$t's parent is the BC ($BCID), its GM the ptp4l GM" \
+		eval '[[ "$par" == "$BCID-"[23]" $GMID" ]]'
+	it_check "$t never saw the GM's own messages" eval '! grep -q "new foreign master $GMID" "$IT_TMP/$t.log"'
+done
+n=$(grep -c "^bc $DOM: port 3 p2 MASTER.* resp-unicast [1-9]" "$IT_TMP/dump1.txt")
+it_check "unicast Delay_Resp sent on p2 (tr2)" [ "$n" = 1 ]
+n=$(grep -c "^bc $DOM: port 2 p1 MASTER.* resp-multicast [1-9]" "$IT_TMP/dump1.txt")
+it_check "multicast Delay_Resp sent on p1 (tr1)" [ "$n" = 1 ]
+
+it_stop_ptpsw
+grep "mbufs in use at exit" "$IT_TMP/ptpsw.log" | sed 's/^/figures: /'
+for p in $(awk '$1 == "pid" && $3 == "ptp4l" { print $2 }' "$NS_STATE"); do
+	ns_stop "$p" ptp4l TERM 3
+done
+exit 0
