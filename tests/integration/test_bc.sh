@@ -32,6 +32,10 @@ set -u
 
 RUN_S=${RUN_S:-25}
 SKIP_S=8
+# rms bound of the receivers (generous for software stamps on an idle
+# 2-CPU host; a host loaded by other jobs preempts the worker for ms)
+MAX_RMS_NS=${MAX_RMS_NS:-500000}
+MAX_ABS_NS=${MAX_ABS_NS:-2000000}
 PHASE2=${PHASE2:-1}
 DOM=24
 
@@ -104,8 +108,8 @@ it_check "BC's grandmaster is the ptp4l GM ($GMID)" grep -q "^bc $DOM: parent $G
 it_check "BC servo locked" grep -qi "^bc $DOM: offset .* servo locked" "$IT_TMP/dump1.txt"
 it_check "ARP for the BC addresses answered" grep -qE "^neigh: arp request rx [0-9]+ tx [0-9]+, reply rx [0-9]+ tx [1-9]" "$IT_TMP/dump1.txt"
 
-it_sync_stats "tr1 (multicast Delay_Req) via BC" "$IT_TMP/tr1.log" $SKIP_S 40 500000 2000000
-it_sync_stats "tr2 (unicast Delay_Req) via BC" "$IT_TMP/tr2.log" $SKIP_S 40 500000 2000000
+it_sync_stats "tr1 (multicast Delay_Req) via BC" "$IT_TMP/tr1.log" $SKIP_S 40 "$MAX_RMS_NS" "$MAX_ABS_NS"
+it_sync_stats "tr2 (unicast Delay_Req) via BC" "$IT_TMP/tr2.log" $SKIP_S 40 "$MAX_RMS_NS" "$MAX_ABS_NS"
 # parent_of UDS: "parentPortIdentity grandmasterIdentity" of a ptp4l.
 parent_of()
 {
