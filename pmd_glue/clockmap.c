@@ -16,6 +16,7 @@ struct map_pub {
 	double rate;
 	int64_t foreign_ref;
 	int64_t base_ref;
+	double base_frac;	/* [0, 1) */
 };
 
 static void map_publish(struct clockmap *m, const struct map_pub *p)
@@ -27,6 +28,7 @@ static void map_publish(struct clockmap *m, const struct map_pub *p)
 	m->rate = p->rate;
 	m->foreign_ref = p->foreign_ref;
 	m->base_ref = p->base_ref;
+	m->base_frac = p->base_frac;
 	__atomic_store_n(&m->gen, g + 2, __ATOMIC_RELEASE);
 }
 
@@ -39,6 +41,7 @@ static void map_read(const struct clockmap *m, struct map_pub *p)
 		p->rate = m->rate;
 		p->foreign_ref = m->foreign_ref;
 		p->base_ref = m->base_ref;
+		p->base_frac = m->base_frac;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		g2 = __atomic_load_n(&m->gen, __ATOMIC_RELAXED);
 	} while ((g1 & 1) || g1 != g2);
@@ -75,16 +78,17 @@ static void map_restart(struct clockmap *m, int64_t f, int64_t b, double rate)
 
 static int64_t map_eval(const struct map_pub *p, int64_t foreign)
 {
-	double d = (double)(foreign - p->foreign_ref) * p->rate;
+	double d = (double)(foreign - p->foreign_ref) * p->rate + p->base_frac;
 
 	return p->base_ref + (int64_t)llround(d);
 }
 
 void clockmap_update(struct clockmap *m, int64_t foreign, int64_t base)
 {
-	struct map_pub cur = { m->rate, m->foreign_ref, m->base_ref };
+	struct map_pub cur = { m->rate, m->foreign_ref, m->base_ref,
+			       m->base_frac };
 	struct map_pub p;
-	double dx, dy, resid;
+	double dx, dy, resid, off, whole;
 
 	if (m->samples == 0) {
 		m->last_resid_ns = 0;
@@ -114,7 +118,11 @@ void clockmap_update(struct clockmap *m, int64_t foreign, int64_t base)
 	m->cxy = CLOCKMAP_LAMBDA * m->cxy + dx * -m->my;
 	p.rate = m->cxx > 0.0 ? m->cxy / m->cxx : m->rate;
 	p.foreign_ref = foreign;
-	p.base_ref = base + (int64_t)llround(m->my - p.rate * m->mx);
+	/* the line at foreign: base + off, off kept to a fraction of a ns */
+	off = m->my - p.rate * m->mx;
+	whole = floor(off);
+	p.base_ref = base + (int64_t)whole;
+	p.base_frac = off - whole;
 	m->samples++;
 	map_publish(m, &p);
 }
@@ -135,6 +143,6 @@ int64_t clockmap_from_base(const struct clockmap *m, int64_t base)
 	map_read(m, &p);
 	if (p.rate == 0.0)
 		return p.foreign_ref;
-	d = (double)(base - p.base_ref) / p.rate;
+	d = ((double)(base - p.base_ref) - p.base_frac) / p.rate;
 	return p.foreign_ref + (int64_t)llround(d);
 }

@@ -36,13 +36,17 @@ uint64_t timebase_tsc_hz(void);
  * 1 - 1/CLOCKMAP_WINDOW) over the pairs, kept as weighted means and
  * co-moments relative to the newest pair so doubles never hold large
  * absolute values. The published map is the fitted line evaluated at the
- * newest pair (foreign_ref, base_ref) with slope rate. A pair whose
+ * newest pair (foreign_ref, base_ref + base_frac) with slope rate: the
+ * fitted line's value there is kept with its fraction of a ns, so mapping
+ * rounds once, at the end (a residence from two mapped stamps is then off
+ * by less than 1 ns, not 2). A pair whose
  * residual exceeds step_ns (a step of the foreign clock, e.g.
  * settimeofday) restarts the estimate at that pair, keeping the rate.
  * After an abrupt rate step the fit lags: the error decays like
  * (1 - 1/CLOCKMAP_WINDOW)^pairs (50 ppm step: about 100 ns after 128 pairs).
  *
- * Published fields (rate, foreign_ref, base_ref) are written by one writer
+ * Published fields (rate, foreign_ref, base_ref, base_frac) are written by
+ * one writer
  * (the control lcore) under gen (odd while writing); readers on any lcore
  * retry while gen is odd or changed.
  */
@@ -54,6 +58,7 @@ struct clockmap {
 	double rate;			/* timebase ns per foreign unit */
 	int64_t foreign_ref;
 	int64_t base_ref;
+	double base_frac;		/* [0, 1) ns: the line is at base_ref + this */
 	uint32_t samples;		/* pairs since the last (re)start */
 	double last_resid_ns;		/* last pair minus prediction */
 	/* estimator state (writer only) */
