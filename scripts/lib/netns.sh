@@ -260,6 +260,64 @@ ns_lab_create()
 	ns_node "$1-gm" "$2" 1 && ns_node "$1-tr1" "$3" 2 && ns_node "$1-tr2" "$4" 3
 }
 
+# ns_neigh_ok NS ADDR: does NS hold a resolved neighbour entry for ADDR
+# on NS_IF? Returns 0/1.
+ns_neigh_ok()
+{
+	ip -n "$1" neigh show "$2" dev "$NS_IF" 2> /dev/null |
+		grep -qE 'REACHABLE|STALE|DELAY|PROBE|PERMANENT'
+}
+
+# ns_lab_arp PFX [TIMEOUT_S]: resolve the lab's neighbours (IPv4 ARP and
+# IPv6 ND; tr1 and tr2 -> gm, gm -> tr1 and tr2) through the switch
+# before ptp4l starts, by sending UDP datagrams (discard port) each way
+# and waiting up to TIMEOUT_S (5) for the entries. Returns 0 if all
+# resolved, else prints the missing ones on stderr and returns 1.
+#
+# Why: a time receiver with hybrid_e2e sends its first unicast Delay_Req
+# to an address not yet resolved; the frame waits in the ARP queue, and
+# its software TX timestamp only appears once ARP has crossed the switch
+# twice. ptp4l waits tx_timestamp_timeout (1 ms by default) for it, then
+# declares the port FAULTY and stays silent for fault_reset_interval
+# (16 s): 0 samples in a short run. config/ptp4l raises the timeout; this
+# takes address resolution out of the measurement (and checks it works).
+ns_lab_arp()
+{
+	local pfx=$1 tmo=${2:-5} e pairs=()
+
+	for e in tr1:1 tr2:1 gm:2 gm:3; do
+		pairs+=("$pfx-${e%%:*}:$NS_NET4.${e##*:}" "$pfx-${e%%:*}:$NS_NET6:${e##*:}")
+	done
+	ns_resolve "$tmo" "${pairs[@]}"
+}
+
+# ns_resolve TIMEOUT_S NS:ADDR...: make each NS resolve ADDR (ARP or ND on
+# NS_IF) by sending it UDP datagrams (discard port, one a second), and wait
+# up to TIMEOUT_S for all entries. Returns 0 if all resolved, else prints
+# the missing ones on stderr and returns 1.
+ns_resolve()
+{
+	local tmo=$1 i e ns a todo left
+	shift
+	todo="$*"
+	for ((i = 0; i < tmo * 10; i++)); do
+		left=
+		for e in $todo; do
+			ns=${e%%:*}; a=${e#*:}
+			ns_neigh_ok "$ns" "$a" && continue
+			left+=" $e"
+			# the kernel queues the datagram until ARP/ND resolves
+			((i % 10 == 0)) &&
+				ip netns exec "$ns" bash -c "echo > /dev/udp/$a/9" 2> /dev/null
+		done
+		todo=$left
+		[ -z "$todo" ] && return 0
+		sleep 0.1
+	done
+	echo "neighbours not resolved through the switch:$todo" >&2
+	return 1
+}
+
 # ns_wait_log LOG REGEX TIMEOUT_S: wait until LOG matches. Returns 0/1.
 ns_wait_log()
 {

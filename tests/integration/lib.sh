@@ -123,22 +123,99 @@ IT_EAL_EXTRA=()
 
 # it_start_switch CFG: start ptpsw with CFG (or a bridge with IT_SWITCH=bridge)
 # over the switch-facing veths. Waits until ptpsw prints something and is
-# still alive after 2 s. Returns 0/1.
+# still alive after 2 s. In the three-node lab (ns_lab_create) it then
+# resolves ARP/ND through the switch (ns_lab_arp) and asserts that it
+# worked. Returns 0/1.
 it_start_switch()
 {
 	if [ "$IT_SWITCH" = bridge ]; then
-		ns_bridge "${PFX}br" "${SW[@]}"
-		return
+		ns_bridge "${PFX}br" "${SW[@]}" || return 1
+	else
+		ns_spawn - "$IT_TMP/ptpsw.log" "$PTPSW" -c "$1" "${IT_EAL_EXTRA[@]}"
+		IT_SW_PID=$NS_LAST_PID
+		sleep 2
+		if ! ns_pid_is "$IT_SW_PID" ptpsw; then
+			echo "ptpsw did not start:"; tail -n 30 "$IT_TMP/ptpsw.log"
+			IT_SW_PID=
+			return 1
+		fi
 	fi
-	ns_spawn - "$IT_TMP/ptpsw.log" "$PTPSW" -c "$1" "${IT_EAL_EXTRA[@]}"
-	IT_SW_PID=$NS_LAST_PID
-	sleep 2
-	if ! ns_pid_is "$IT_SW_PID" ptpsw; then
-		echo "ptpsw did not start:"; tail -n 30 "$IT_TMP/ptpsw.log"
-		IT_SW_PID=
-		return 1
+	if [ -e "/run/netns/$PFX-gm" ] && [ -e "/run/netns/$PFX-tr1" ] &&
+	   [ -e "/run/netns/$PFX-tr2" ]; then
+		it_check "ARP and ND resolve through the switch" ns_lab_arp "$PFX" 5
 	fi
+	it_load_mark
 	return 0
+}
+
+# --- machine contention ------------------------------------------------------
+#
+# With af_packet ports and TSC timestamps, a frame that waits in the
+# af_packet ring while the worker lcore thread is descheduled waits
+# outside the TC's two timestamps: that time is not corrected. On a busy
+# machine (other jobs, parallel builds) the receivers' error then grows to
+# milliseconds whatever the TC does. The accuracy bounds of it_sync_stats
+# are enforced only if the worker thread got at least IT_MIN_WORKER_CPU
+# percent (85) of a CPU since the last it_load_mark; otherwise they are
+# printed as notes (IT_STRICT=1 enforces them anyway). Sample counts and
+# the correctionField checks (it_cf_transit) are always enforced.
+
+IT_MIN_WORKER_CPU=${IT_MIN_WORKER_CPU:-85}
+IT_LOAD_T0=
+IT_LOAD_TICKS0=
+IT_WORKER_SHARE=
+IT_LOAD_REPORTED=0
+
+# it_worker_ticks: "N TICKS": number of DPDK worker threads of ptpsw and
+# their CPU time (utime + stime, clock ticks). Returns 1 without ptpsw.
+it_worker_ticks()
+{
+	local t c n=0 k=0 v
+	[ -n "$IT_SW_PID" ] && [ -d "/proc/$IT_SW_PID/task" ] || return 1
+	for t in /proc/"$IT_SW_PID"/task/*; do
+		c=$(cat "$t/comm" 2> /dev/null) || continue
+		case $c in
+		rte-worker-*|lcore-worker-*)
+			# fields after the ")" of comm: utime is 12th, stime 13th
+			v=$(sed 's/.*) //' "$t/stat" 2> /dev/null | awk '{ print $12 + $13 }') || continue
+			n=$((n + 1)); k=$((k + v)) ;;
+		esac
+	done
+	[ "$n" -gt 0 ] || return 1
+	echo "$n $k"
+}
+
+# it_load_mark: start a contention measurement window (now).
+it_load_mark()
+{
+	local w
+	IT_LOAD_T0=$(date +%s.%N)
+	IT_LOAD_REPORTED=0
+	w=$(it_worker_ticks) && IT_LOAD_TICKS0=${w#* } || IT_LOAD_TICKS0=
+}
+
+# it_load_report: print the worker threads' CPU share since it_load_mark
+# and the load average; sets IT_WORKER_SHARE (percent, empty if unknown).
+it_load_report()
+{
+	local w n k hz
+	IT_WORKER_SHARE=
+	IT_LOAD_REPORTED=1
+	if [ -n "$IT_LOAD_TICKS0" ] && w=$(it_worker_ticks); then
+		n=${w% *}; k=${w#* }
+		hz=$(getconf CLK_TCK 2> /dev/null || echo 100)
+		IT_WORKER_SHARE=$(awk -v k="$((k - IT_LOAD_TICKS0))" -v n="$n" \
+			-v hz="$hz" -v t0="$IT_LOAD_T0" -v t1="$(date +%s.%N)" \
+			'BEGIN { d = (t1 - t0) * n * hz; printf("%d", d > 0 ? 100 * k / d : 0) }')
+	fi
+	echo "figures: worker lcore CPU share ${IT_WORKER_SHARE:-n/a} % (need $IT_MIN_WORKER_CPU for the accuracy bounds), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
+}
+
+# it_contended: true if the accuracy bounds are not to be enforced.
+it_contended()
+{
+	[ "${IT_STRICT:-0}" = 1 ] && return 1
+	[ -n "$IT_WORKER_SHARE" ] && [ "$IT_WORKER_SHARE" -lt "$IT_MIN_WORKER_CPU" ]
 }
 
 # it_dump_ptpsw: SIGUSR1 ptpsw; print the new part of its log (the counter
@@ -180,13 +257,80 @@ it_sync_stats()
 	local name=$1 log=$2 s n rms mx
 	s=$(ns_offsets "$log" "$3")
 	n=$(ns_field "$s" n); rms=$(ns_field "$s" rms); mx=$(ns_field "$s" max)
-	echo "figures: $name $s"
+	[ "$IT_LOAD_REPORTED" = 1 ] || it_load_report
+	echo "figures: $name $s (us: rms $(ns_us "$rms") max $(ns_us "$mx") mean $(ns_us "$(ns_field "$s" mean)") path delay $(ns_us "$(ns_field "$s" delay)"))"
 	if [ "$n" -ge "$4" ]; then it_ok "$name: $n samples >= $4"
-	else it_fail "$name: $n samples < $4"; tail -n 5 "$log"; return; fi
-	if [ "$rms" -lt "$5" ]; then it_ok "$name: rms ${rms} ns < $5 ns"
-	else it_fail "$name: rms ${rms} ns >= $5 ns"; fi
-	if [ "$mx" -lt "$6" ]; then it_ok "$name: max |offset| ${mx} ns < $6 ns"
-	else it_fail "$name: max |offset| ${mx} ns >= $6 ns"; fi
+	else
+		it_fail "$name: $n samples < $4"
+		grep -E "FAULT|timed out|failed" "$log" | head -n 5
+		tail -n 5 "$log"
+		return
+	fi
+	it_bound "$name: rms" "$rms" "$5"
+	it_bound "$name: max |offset|" "$mx" "$6"
+}
+
+# it_bound WHAT VALUE_NS LIMIT_NS: an accuracy bound; a note instead of a
+# failure when the machine is contended (it_contended).
+it_bound()
+{
+	if [ "$2" -lt "$3" ]; then
+		it_ok "$1 $2 ns < $3 ns"
+	elif it_contended; then
+		echo "note: $1 $2 ns >= $3 ns, not enforced: the worker lcore had ${IT_WORKER_SHARE} % of a CPU (machine contended; IT_STRICT=1 enforces)"
+	else
+		it_fail "$1 $2 ns >= $3 ns"
+	fi
+}
+
+# it_cf_transit NAME MIN_N FROM_PCAP TO_PCAP EV_FILTER CF_PCAP CF_FILTER:
+# check the correctionField a TC added against the event's transit time.
+# FROM_PCAP/TO_PCAP are captures in the sender's and the receiver's
+# namespace (one clock: the kernel's software stamps); EV_FILTER selects
+# the event messages (same in both), CF_FILTER the messages carrying the
+# correction (the event itself for one-step, its Follow_Up/Delay_Resp for
+# two-step), matched by sequenceId. The residence the TC measured lies
+# inside the transit, so every matched message must have
+# 0 < CF < transit: this catches a TC that is off, adds garbage, the wrong
+# sign or unit, or corrects the wrong message, whatever the machine load.
+# Prints transit, CF and transit - CF (what the TC left uncorrected) in us.
+it_cf_transit()
+{
+	local name=$1 min=$2 from=$3 to=$4 ev=$5 cfp=$6 cff=$7 s n bad
+	{
+		it_tshark "$from" "$ev" ptp.v2.sequenceid frame.time_epoch | sed 's/^/A /'
+		it_tshark "$to" "$ev" ptp.v2.sequenceid frame.time_epoch | sed 's/^/B /'
+		it_tshark "$cfp" "$cff" ptp.v2.sequenceid ptp.v2.correction.ns | sed 's/^/C /'
+	} > "$IT_TMP/cft.txt"
+	s=$(awk '
+	function us(v) { return sprintf("%.1f", v / 1000) }
+	$1 == "A" { a[$2] = $3 } $1 == "B" { b[$2] = $3 } $1 == "C" { c[$2] = $3 }
+	END {
+		for (q in a) {
+			if (!(q in b) || !(q in c))
+				continue
+			t = (b[q] - a[q]) * 1e9; f = c[q] + 0; r = t - f
+			n++; st += t; st2 += t * t; sf += f; sr += r; sr2 += r * r
+			if (f <= 0 || f >= t) bad++
+			if (n == 1 || f < fmin) fmin = f
+			if (n == 1 || f > fmax) fmax = f
+		}
+		if (!n) { print "n=0 bad=0"; exit }
+		mt = st / n; mr = sr / n
+		vt = st2 / n - mt * mt; vr = sr2 / n - mr * mr
+		printf "n=%d bad=%d transit_us=%s/sd%s cf_us=%s/min%s/max%s uncorrected_us=%s/sd%s\n",
+		       n, bad + 0, us(mt), us(sqrt(vt > 0 ? vt : 0)), us(sf / n),
+		       us(fmin), us(fmax), us(mr), us(sqrt(vr > 0 ? vr : 0))
+	}' "$IT_TMP/cft.txt")
+	echo "figures: $name: $s"
+	n=$(ns_field "$s" n); bad=$(ns_field "$s" bad)
+	if [ "$n" -lt "$min" ]; then
+		it_fail "$name: $n matched messages < $min"
+	elif [ "$bad" != 0 ]; then
+		it_fail "$name: $bad of $n corrections outside (0, transit)"
+	else
+		it_ok "$name: all $n corrections within (0, transit)"
+	fi
 }
 
 # it_tshark FILE FILTER FIELD...: tshark fields of the matching packets.

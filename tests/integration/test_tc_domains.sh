@@ -25,13 +25,18 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 	it_config "$IT_TMP/ptpsw.cfg" || exit 1
 fi
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
+# tr0 sends unicast Delay_Req to gm0: resolve ARP first (see ns_lab_arp)
+it_check "ARP resolves through the switch" \
+	ns_resolve 5 "$PFX-tr0:$NS_NET4.1" "$PFX-gm0:$NS_NET4.2"
 
 ns_ptp4l "$PFX-gm0" "$NS_IF" gm "$IT_TMP/gm0.log" --domainNumber=0
 ns_ptp4l "$PFX-gm4" "$NS_IF" gm "$IT_TMP/gm4.log" --domainNumber=4
 ns_ptp4l "$PFX-tr0" "$NS_IF" tr-unicast "$IT_TMP/tr0.log" --domainNumber=0
 ns_ptp4l "$PFX-tr4" "$NS_IF" tr-multicast "$IT_TMP/tr4.log" --domainNumber=4
 echo "running two domains for $RUN_S s"
+it_load_mark
 sleep "$RUN_S"
+it_load_report
 
 it_sync_stats "domain 0 receiver (unicast Delay_Req)" "$IT_TMP/tr0.log" $SKIP_S 50 200000 2000000
 it_sync_stats "domain 4 receiver (multicast Delay_Req)" "$IT_TMP/tr4.log" $SKIP_S 50 200000 2000000

@@ -34,7 +34,9 @@ ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log" "${V6[@]}"
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log" "${V6[@]}"
 ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log" "${V6[@]}"
 echo "running ptp4l over UDPv6 for $RUN_S s"
+it_load_mark
 sleep "$RUN_S"
+it_load_report
 ns_stop "$CAP_GM" tcpdump INT
 ns_stop "$CAP_TR2" tcpdump INT
 
@@ -63,6 +65,12 @@ s_tr=$(it_count "$TR" "ptp.v2.messagetype == 0 && ipv6.src == fd66::1")
 s_tr_cf=$(it_count "$TR" "ptp.v2.messagetype == 0 && ipv6.src == fd66::1 && ptp.v2.correction.ns != 0")
 echo "figures: Sync at tr2 $s_tr, with non-zero correctionField $s_tr_cf"
 it_check "Sync reaches tr2 corrected" eval '[ "$s_tr" -gt 50 ] && [ "$s_tr_cf" = "$s_tr" ]'
+it_cf_transit "Sync gm -> tr2 (Sync CF)" 50 "$GM" "$TR" \
+	"ptp.v2.messagetype == 0 && ipv6.src == fd66::1" \
+	"$TR" "ptp.v2.messagetype == 0 && ipv6.src == fd66::1"
+it_cf_transit "Delay_Req tr2 -> gm (Delay_Req CF)" 50 "$TR" "$GM" \
+	"ptp.v2.messagetype == 1 && ipv6.src == fd66::3" \
+	"$GM" "ptp.v2.messagetype == 1 && ipv6.src == fd66::3"
 
 it_check "TCP over IPv6 (iperf3 3 s) tr1 -> gm" it_iperf "$PFX-tr1" "$PFX-gm" fd66::1 3
 

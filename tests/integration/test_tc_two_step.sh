@@ -50,7 +50,9 @@ caps A
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/A-gm.log"; P1=$NS_LAST_PID
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/A-tr1.log"; P2=$NS_LAST_PID
 ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/A-tr2.log"; P3=$NS_LAST_PID
+it_load_mark
 sleep "$RUN_S"
+it_load_report
 caps_stop
 for p in $P1 $P2 $P3; do ns_stop "$p" ptp4l; done
 
@@ -78,13 +80,26 @@ echo "figures: multicast Delay_Resp at tr1 $n_r1 (CF != 0: $n_r1_cf), unicast De
 it_check "multicast Delay_Resp carries the Delay_Req residence time" eval '[ "$n_r1" -gt 30 ] && [ "$n_r1_cf" -ge $((n_r1 - 2)) ]'
 it_check "unicast Delay_Resp carries the Delay_Req residence time" eval '[ "$n_r2" -gt 30 ] && [ "$n_r2_cf" -ge $((n_r2 - 2)) ]'
 
+# The corrections lie inside the transit of their event message.
+it_cf_transit "A Sync gm -> tr2 (Follow_Up CF)" 50 "$GMC" "$TR2" \
+	"ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" \
+	"$TR2" "ptp.v2.messagetype == 8 && ip.src == $NS_NET4.1"
+it_cf_transit "A Delay_Req tr1 -> gm (multicast Delay_Resp CF)" 30 "$TR1" "$GMC" \
+	"ptp.v2.messagetype == 1 && ip.src == $NS_NET4.2" \
+	"$TR1" "ptp.v2.messagetype == 9 && ip.dst == 224.0.1.129"
+it_cf_transit "A Delay_Req tr2 -> gm (unicast Delay_Resp CF)" 30 "$TR2" "$GMC" \
+	"ptp.v2.messagetype == 1 && ip.src == $NS_NET4.3" \
+	"$TR2" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3"
+
 # ---- part B: one-step GM ---------------------------------------------------
 echo "== part B: one-step GM (onestep_gm.py) through the two-step TC, $RUN_B_S s"
 caps B
 ns_spawn "$PFX-gm" "$IT_TMP/B-gm.log" "$PY" "$SRCDIR/tests/integration/onestep_gm.py" "$NS_IF" 0; P1=$NS_LAST_PID
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/B-tr1.log"; P2=$NS_LAST_PID
 ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/B-tr2.log"; P3=$NS_LAST_PID
+it_load_mark
 sleep "$RUN_B_S"
+it_load_report
 caps_stop
 ns_stop "$P1" python3 TERM; ns_stop "$P2" ptp4l; ns_stop "$P3" ptp4l
 
@@ -97,6 +112,9 @@ n_f=$(it_count "$TR2" "ptp.v2.messagetype == 8"); n_f_cf=$(cf_nonzero "$TR2" "pt
 echo "figures: one-step GM at tr2: Sync $n_s (CF != 0: $n_s_cf), Follow_Up $n_f (CF != 0: $n_f_cf)"
 it_check "one-step Sync's residence time reaches tr2 (in the Sync or a Follow_Up)" \
 	eval '[ "$n_s" -gt 50 ] && [ $((n_s_cf + n_f_cf)) -ge "$n_s" ]'
+it_cf_transit "B one-step Sync gm -> tr2 (Sync CF)" 50 "$IT_TMP/B-gm.pcap" "$TR2" \
+	"ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" \
+	"$TR2" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1"
 
 [ "$IT_SWITCH" = ptpsw ] && it_dump_ptpsw | grep -E "tc:" | sed 's/^/ptpsw: /'
 exit 0
