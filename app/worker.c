@@ -19,6 +19,7 @@
 #include "net/frame.h"
 #include "sw/fdb.h"
 #include "tc/tc.h"
+#include "tc_hwtx.h"
 #include "timebase.h"
 #include "ts_source.h"
 #include "worker.h"
@@ -89,8 +90,85 @@ void worker_free(struct worker *w)
 {
 	if (w == NULL)
 		return;
+	tc_hwtx_free(w->hwtx);
 	tc_free(w->tc);
 	rte_free(w);
+}
+
+/*
+ * Two-step TC on hardware TX stamps: an event message sent for its stamp
+ * or a general message held for one leaves the TX buffer here. Returns
+ * true if it did (counted as sent, or its bytes taken back when held).
+ */
+static bool tx_hwtx(struct worker *w, unsigned int out, struct rte_mbuf *m,
+		    uint8_t flags, const struct pkt_meta *pm,
+		    const struct frame_info *fi, uint64_t tx_ts,
+		    uint64_t *bytes)
+{
+	struct port_stats *st = &w->stats[out];
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	switch (tc_hwtx_egress(w->hwtx, out, m, fi, pm->in_port, pm->rx_ts,
+			       tx_ts, !(flags & TXF_NOHOLD))) {
+	case TC_HWTX_SENT:
+		st->tx_pkts++;
+		st->ptp_tx++;
+		return true;
+	case TC_HWTX_HELD:
+		*bytes -= len;		/* counted again when released */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static inline void tx_add(struct worker *w, unsigned int out,
+			  struct rte_mbuf *m, uint8_t flags);
+
+/* A message tc_hwtx held is released: back into the TX buffer. */
+static void tx_hwtx_released(void *arg, unsigned int out, struct rte_mbuf *m,
+			     const struct frame_info *fi, uint16_t in_port,
+			     uint64_t rx_ts)
+{
+	(void)fi;
+	(void)in_port;
+	(void)rx_ts;			/* all still in the mbuf's pkt_meta */
+	tx_add(arg, out, m, TXF_PTP | TXF_TC | TXF_NOHOLD);
+}
+
+/* TC on a TX buffer: egress time predicted once, each TC copy corrected
+ * (one-step) or its residence stored (two-step), or taken by tc_hwtx. */
+static void tx_tc(struct worker *w, unsigned int out, uint64_t *bytes)
+{
+	struct txbuf *b = &w->tx[out];
+	struct port_stats *st = &w->stats[out];
+	struct frame_info fi;
+	uint64_t tx_ts;
+	uint16_t i, k = 0;
+
+	tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
+	for (i = 0; i < b->n; i++) {
+		struct rte_mbuf *m = b->pkts[i];
+		uint8_t f = b->flags[i];
+		const struct pkt_meta *pm;
+
+		if (f & TXF_TC) {
+			pm = meta_get(m, w->app->meta_offset);
+			meta_to_info(pm, &fi);
+			if (w->hwtx != NULL &&
+			    tx_hwtx(w, out, m, f, pm, &fi, tx_ts, bytes))
+				continue;
+			if (tc_egress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
+				      rte_pktmbuf_data_len(m), &fi,
+				      pm->in_port, (uint16_t)out,
+				      tmv_from_ns((int64_t)pm->rx_ts),
+				      tmv_from_ns((int64_t)tx_ts)))
+				st->ptp_corrected++;
+		}
+		b->pkts[k] = m;
+		b->flags[k++] = f;
+	}
+	b->n = k;
 }
 
 /* Send a port's TX buffer: egress time first, then the TC, then TX. */
@@ -99,28 +177,11 @@ static void tx_flush(struct worker *w, unsigned int out)
 	struct txbuf *b = &w->tx[out];
 	struct app_port *ap = &w->app->ports[out];
 	struct port_stats *st = &w->stats[out];
-	struct frame_info fi;
-	uint64_t tx_ts, bytes = b->bytes;
+	uint64_t bytes = b->bytes;
 	uint16_t i, sent;
 
-	if (b->n_tc) {
-		tx_ts = ts_source_tx_predict(&ap->ts);
-		for (i = 0; i < b->n; i++) {
-			struct rte_mbuf *m = b->pkts[i];
-			const struct pkt_meta *pm;
-
-			if (!(b->flags[i] & TXF_TC))
-				continue;
-			pm = meta_get(m, w->app->meta_offset);
-			meta_to_info(pm, &fi);
-			if (tc_egress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
-				      rte_pktmbuf_data_len(m), &fi,
-				      pm->in_port, (uint16_t)out,
-				      tmv_from_ns((int64_t)pm->rx_ts),
-				      tmv_from_ns((int64_t)tx_ts)))
-				st->ptp_corrected++;
-		}
-	}
+	if (b->n_tc)
+		tx_tc(w, out, &bytes);
 	sent = rte_eth_tx_burst(ap->port_id, w->txq, b->pkts, b->n);
 	if (b->n_ptp)
 		for (i = 0; i < sent; i++)
@@ -433,10 +494,36 @@ static void ctl_tx(struct worker *w)
 	}
 }
 
+/*
+ * Worker 0 in two-step mode takes the TX stamps of every port whose
+ * backend has them (ports are open by launch time). Without memory it
+ * runs on, correcting from predicted egress times like other ports.
+ */
+static void worker_hwtx_setup(struct worker *w)
+{
+	struct app *app = w->app;
+	unsigned int p;
+
+	if (w->id != 0 || app->conf.tc.mode != CONF_TC_TWO_STEP)
+		return;
+	for (p = 0; p < app->n_ports && p < TC_MAX_PORTS; p++) {
+		if (!ts_source_has_tx_event(&app->ports[p].ts))
+			continue;
+		if (w->hwtx == NULL)
+			w->hwtx = tc_hwtx_create(w->tc, app->n_ports);
+		if (w->hwtx == NULL)
+			return;
+		tc_hwtx_port_enable(w->hwtx, p, &app->ports[p].ts, w->txq);
+	}
+}
+
 static void worker_drain(struct worker *w)
 {
 	unsigned int p;
 	uint16_t i;
+
+	tc_hwtx_free(w->hwtx);		/* held messages and stamp refs */
+	w->hwtx = NULL;
 
 	for (p = 0; p < w->app->n_ports; p++) {
 		for (i = 0; i < w->tx[p].n; i++)
@@ -455,6 +542,7 @@ int worker_main(void *arg)
 	uint64_t now;
 	uint32_t up;
 
+	worker_hwtx_setup(w);
 	while (!app_quit) {
 		now = timebase_now();
 		up = link_mask(app);
@@ -467,6 +555,8 @@ int worker_main(void *arg)
 			rx_port(w, w->rx_ports[i], up, now);
 		if (w->id == 0 && app->ctl_tx_ring != NULL)
 			ctl_tx(w);
+		if (w->hwtx != NULL)
+			tc_hwtx_poll(w->hwtx, now, tx_hwtx_released, w);
 		for (p = 0; p < app->n_ports; p++)
 			if (w->tx[p].n)
 				tx_flush(w, p);

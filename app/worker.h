@@ -20,6 +20,7 @@
 
 struct app;
 struct tc;
+struct tc_hwtx;
 
 #define WORKER_BURST	32
 #define WORKER_TXBUF	64
@@ -51,11 +52,30 @@ struct port_stats {
 
 #define TXF_PTP	1u	/* a PTP frame the worker handled (metadata valid) */
 #define TXF_TC	2u	/* call tc_egress() before sending */
+#define TXF_NOHOLD 4u	/* released by tc_hwtx: do not hold it again */
 
 struct txbuf {
 	uint16_t n;
+	uint16_t n_tc;			/* entries flagged TXF_TC */
+	uint16_t n_ptp;			/* entries flagged TXF_PTP */
+	uint64_t bytes;			/* sum of their pkt_len */
 	uint8_t flags[WORKER_TXBUF];
 	struct rte_mbuf *pkts[WORKER_TXBUF];
+};
+
+/*
+ * Learn cache: a source MAC seen again on the same port within
+ * WORKER_LEARN_NS (or fdb aging/64 if shorter) is not handed to
+ * fdb_learn() again; the shared fdb records refreshes that coarsely
+ * anyway. Direct-mapped, per worker; cleared when a link changes. A MAC
+ * that moved to another port misses (the port is part of the key).
+ */
+#define WORKER_LEARN_SLOTS	1024	/* power of two */
+#define WORKER_LEARN_NS		1000000
+
+struct learn_slot {
+	uint64_t key;			/* MAC | port << 48 | bit 63; 0: empty */
+	uint64_t t;			/* timebase ns of the last fdb_learn */
 };
 
 struct worker {
@@ -64,10 +84,17 @@ struct worker {
 	uint16_t txq;
 	struct app *app;
 	struct tc *tc;
+	/* two-step TC on hardware TX stamps (tc_hwtx.h): worker 0 only, on
+	 * the ports whose backend has them; NULL if none or one-step */
+	struct tc_hwtx *hwtx;
 	unsigned int n_rx;
 	uint8_t rx_ports[CONF_MAX_PORTS];	/* conf port indices */
 	uint64_t loops;
 	uint64_t last_expire_ns;
+	uint32_t last_up;		/* link mask of the previous loop */
+	uint64_t learn_ns;		/* learn cache validity */
+	uint64_t fdb_learn_calls;	/* learn cache misses */
+	struct learn_slot learn[WORKER_LEARN_SLOTS];
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];
 } __rte_cache_aligned;

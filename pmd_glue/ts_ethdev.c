@@ -286,6 +286,8 @@ const struct ts_source_ops ts_ethdev_ops = {
 	.tx_predict = tse_tx_predict,
 	.tx_read = tse_tx_read,
 	.refresh = tse_refresh,
+	.tx_event = ts_ethdev_tx_event,
+	.tx_poll = ts_ethdev_tx_poll,
 };
 
 const struct ts_ethdev_stats *ts_ethdev_get_stats(const struct ts_source *ts)

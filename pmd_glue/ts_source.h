@@ -11,6 +11,7 @@
  * All values returned are on the common timebase (timebase.h), in ns.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,13 @@ struct ts_source_ops {
 	int (*tx_read)(struct ts_source *ts, uint64_t *ts_out);
 	/* periodic cross-timestamp refresh (control lcore) */
 	void (*refresh)(struct ts_source *ts);
+	/* hardware-TX-timestamped send of an event message and its
+	 * completions (NULL: the backend has no TX stamps); contracts of
+	 * ts_ethdev_tx_event() / ts_ethdev_tx_poll() in ts_ethdev.h */
+	int (*tx_event)(struct ts_source *ts, uint16_t queue,
+			struct rte_mbuf *m, uint64_t cookie);
+	int (*tx_poll)(struct ts_source *ts, uint64_t *cookie,
+		       uint64_t *tx_ts);
 };
 
 struct ts_source {
@@ -113,6 +121,33 @@ static inline void ts_source_rx_burst(struct ts_source *ts,
 static inline uint64_t ts_source_tx_predict(struct ts_source *ts)
 {
 	return ts->ops->tx_predict(ts);
+}
+
+/* Does the port's backend give hardware TX timestamps (tx_event/tx_poll)? */
+static inline bool ts_source_has_tx_event(const struct ts_source *ts)
+{
+	return ts->ops != NULL && ts->ops->tx_event != NULL;
+}
+
+/* Send m as an event message needing its TX stamp, tagged with cookie.
+ * Returns 0 (m belongs to the backend), or a negative errno (m is still
+ * the caller's): -ENOTSUP without hardware TX stamps, -ENOSPC, -EBUSY. */
+static inline int ts_source_tx_event(struct ts_source *ts, uint16_t queue,
+				     struct rte_mbuf *m, uint64_t cookie)
+{
+	if (!ts_source_has_tx_event(ts))
+		return -ENOTSUP;
+	return ts->ops->tx_event(ts, queue, m, cookie);
+}
+
+/* One completion: 1 with *cookie and *tx_ts (timebase ns), 0 if none,
+ * negative errno with *cookie for a message that will get no stamp. */
+static inline int ts_source_tx_poll(struct ts_source *ts, uint64_t *cookie,
+				    uint64_t *tx_ts)
+{
+	if (!ts_source_has_tx_event(ts))
+		return 0;
+	return ts->ops->tx_poll(ts, cookie, tx_ts);
 }
 
 static inline void ts_source_refresh(struct ts_source *ts)

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PTPSW_GLUE_TC_HWTX_H
+#define PTPSW_GLUE_TC_HWTX_H
+
+/*
+ * tc_hwtx: the transparent clock's two-step path on ports whose timestamp
+ * backend gives hardware TX stamps only after sending (ts_source
+ * tx_event/tx_poll, e.g. ts_ethdev's one-deep latch).
+ *
+ * In two-step mode, an event message that two-step corrects (Delay_Req, or
+ * a Sync with twoStepFlag) leaving on such a port is sent through the
+ * backend with a TX stamp request instead of the normal burst. When its
+ * stamp is in, the residence (TX stamp - RX stamp, latencies, rate ratio)
+ * is stored with tc_event_sent() for the matching Follow_Up / Delay_Resp.
+ * Those general messages are held in a small per-port queue while an event
+ * message sent earlier on the port that carried the event (the Follow_Up's
+ * egress port, the Delay_Resp's ingress port) still waits for its stamp,
+ * so they are never corrected before the stamp is known; a held message
+ * is released when those stamps are in, or after TC_HWTX_HOLD_NS.
+ * One-step corrections (and one-step Syncs) keep using the predicted
+ * egress time plus egress_latency_ns (tc_egress) and do not come here.
+ *
+ * A message that gets no stamp (timeout, stamp rejected) is stored with
+ * the egress time predicted just before it was sent (counted as fallback);
+ * one the backend could not send at all stores nothing (counted as lost).
+ *
+ * One instance per worker lcore; all calls from that lcore. Only one
+ * lcore may use the TX stamps of a port (the latch is one deep).
+ * No allocation after tc_hwtx_create(), no locks, no syscalls.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "net/frame.h"
+#include "tc/tc.h"
+#include "ts_source.h"
+
+#define TC_HWTX_PEND	16	/* stamp requests in flight per port (> the
+				 * backend's queue + 1) */
+#define TC_HWTX_HOLD	32	/* general messages held per egress port */
+#define TC_HWTX_HOLD_NS	20000000 /* release a held message after this */
+
+struct tc_hwtx_stats {
+	uint64_t sent;		/* event messages sent for a TX stamp */
+	uint64_t stamped;	/* residence stored from a hardware stamp */
+	uint64_t fallback;	/* no stamp: stored from the predicted time */
+	uint64_t lost;		/* backend could not send it */
+	uint64_t busy;		/* backend refused: sent the normal way */
+	uint64_t held;		/* Follow_Up / Delay_Resp held */
+	uint64_t released;	/* held and released with the stamp in */
+	uint64_t hold_timeout;	/* released by TC_HWTX_HOLD_NS */
+	uint64_t hold_full;	/* hold queue full: not held */
+};
+
+/* One message the module keeps: in flight for a stamp, or held. */
+struct tc_hwtx_msg {
+	struct rte_mbuf *m;
+	struct frame_info fi;
+	uint64_t rx_ts;		/* timebase ns */
+	uint64_t t;		/* sent: predicted TX time; held: hold start */
+	uint32_t need;		/* held: stamps to wait for on ev_port */
+	uint16_t in_port;
+	uint16_t ev_port;
+};
+
+struct tc_hwtx_port {
+	struct ts_source *ts;	/* NULL: no hardware TX stamps here */
+	uint16_t queue;		/* TX queue used for stamped sends */
+	uint32_t submitted;	/* stamp requests (mod 2^32) */
+	uint32_t completed;	/* of those, finished one way or another */
+	uint32_t pend_head, pend_len;
+	uint32_t hold_head, hold_len;
+	struct tc_hwtx_msg pend[TC_HWTX_PEND];
+	struct tc_hwtx_msg hold[TC_HWTX_HOLD];
+};
+
+struct tc_hwtx {
+	struct tc *tc;
+	unsigned int n_ports;
+	unsigned int n_hw;	/* ports with a ts set */
+	struct tc_hwtx_stats st;
+	struct tc_hwtx_port port[TC_MAX_PORTS];
+};
+
+/* Verdict of tc_hwtx_egress(). */
+enum tc_hwtx_verdict {
+	TC_HWTX_PASS = 0,	/* not ours: tc_egress() and send as usual */
+	TC_HWTX_SENT,		/* sent for a TX stamp (m is gone) */
+	TC_HWTX_HELD,		/* held until the stamps are in (m is kept) */
+};
+
+/*
+ * Allocate (rte_zmalloc) an instance for tc with n_ports ports, none with
+ * hardware TX stamps yet. Returns NULL on bad arguments or no memory.
+ */
+struct tc_hwtx *tc_hwtx_create(struct tc *tc, unsigned int n_ports);
+
+/* Free h, releasing every mbuf it holds (NULL is fine). */
+void tc_hwtx_free(struct tc_hwtx *h);
+
+/*
+ * Use the TX stamps of port (ts must have ts_source_has_tx_event()) on TX
+ * queue queue. Returns 0, or -1 if port is out of range or ts cannot.
+ */
+int tc_hwtx_port_enable(struct tc_hwtx *h, unsigned int port,
+			struct ts_source *ts, uint16_t queue);
+
+/* Does port use hardware TX stamps in h? */
+static inline bool tc_hwtx_port_on(const struct tc_hwtx *h, unsigned int port)
+{
+	return h != NULL && port < h->n_ports && h->port[port].ts != NULL;
+}
+
+/*
+ * Egress decision for one copy m of a classified PTP frame of a TC domain
+ * (two-step mode) about to leave on out. fi: its classification; rx_ts:
+ * its ingress time; tx_pred: the egress time predicted now; may_hold:
+ * false for a message tc_hwtx released (never held twice).
+ * Returns TC_HWTX_SENT (event message sent for a stamp), TC_HWTX_HELD
+ * (general message held), or TC_HWTX_PASS: the caller corrects it with
+ * tc_egress(..., tx_pred) and sends it (also when the backend refused the
+ * event message: counted as busy).
+ */
+enum tc_hwtx_verdict tc_hwtx_egress(struct tc_hwtx *h, unsigned int out,
+				    struct rte_mbuf *m,
+				    const struct frame_info *fi,
+				    uint16_t in_port, uint64_t rx_ts,
+				    uint64_t tx_pred, bool may_hold);
+
+/* Called by tc_hwtx_poll() for each released message, in hold order: the
+ * caller must tc_egress() and send m on out (it owns m again). */
+typedef void (*tc_hwtx_release_fn)(void *arg, unsigned int out,
+				   struct rte_mbuf *m,
+				   const struct frame_info *fi,
+				   uint16_t in_port, uint64_t rx_ts);
+
+/*
+ * Collect the TX stamps that are in (storing their residence with
+ * tc_event_sent()), then release held messages whose stamps are in or
+ * whose hold exceeded TC_HWTX_HOLD_NS at now (timebase ns).
+ * Returns the number of messages released.
+ */
+unsigned int tc_hwtx_poll(struct tc_hwtx *h, uint64_t now,
+			  tc_hwtx_release_fn release, void *arg);
+
+/* Counters of h (live). */
+static inline const struct tc_hwtx_stats *
+tc_hwtx_get_stats(const struct tc_hwtx *h)
+{
+	return &h->st;
+}
+
+#endif /* PTPSW_GLUE_TC_HWTX_H */
