@@ -18,6 +18,7 @@
 #include <rte_telemetry.h>
 
 #include "app.h"
+#include "bc_runtime.h"
 #include "capture.h"
 #include "status.h"
 #include "sw/fdb.h"
@@ -380,13 +381,116 @@ static int tel_tc(const struct app *app, const char *params,
 
 /* ---- /ptpsw/bc ---- */
 
+static void tel_add_id(struct rte_tel_data *d, const char *name,
+		       const struct ptp_clock_identity *id)
+{
+	char buf[32];
+
+	ptp_clock_id_str(id, buf, sizeof(buf));
+	rte_tel_data_add_dict_string(d, name, buf);
+}
+
+static struct rte_tel_data *tel_bc_ports(const struct app *app,
+					 const struct bc *bc)
+{
+	struct rte_tel_data *d = tel_new_dict();
+	unsigned int k;
+	int cp;
+
+	for (k = 0; d && k < bc->n_ports; k++) {
+		cp = bc->cfg.ports[k];
+		rte_tel_data_add_dict_string(d, cp >= 0 &&
+			(unsigned int)cp < app->conf.n_ports ?
+			app->conf.ports[cp].name : "?",
+			fsm_state_name(bc->port[k].state));
+	}
+	return d;
+}
+
+static void tel_bc_parent(struct rte_tel_data *d, const struct bc *bc)
+{
+	char id[32], buf[48];
+
+	tel_add_id(d, "clock_identity", &bc->dds.clockIdentity);
+	ptp_clock_id_str(&bc->parent.parentPortIdentity.clock, id, sizeof(id));
+	snprintf(buf, sizeof(buf), "%s-%u", id,
+		 bc->parent.parentPortIdentity.port);
+	rte_tel_data_add_dict_string(d, "parent_port_identity", buf);
+	tel_add_id(d, "grandmaster_identity",
+		   &bc->parent.grandmasterIdentity);
+	rte_tel_data_add_dict_int(d, "grandmaster_priority1",
+				  bc->parent.grandmasterPriority1);
+	rte_tel_data_add_dict_int(d, "grandmaster_priority2",
+				  bc->parent.grandmasterPriority2);
+	rte_tel_data_add_dict_int(d, "grandmaster_clock_class",
+			bc->parent.grandmasterClockQuality.clockClass);
+	rte_tel_data_add_dict_int(d, "grandmaster_clock_accuracy",
+			bc->parent.grandmasterClockQuality.clockAccuracy);
+	rte_tel_data_add_dict_int(d, "grandmaster_offset_scaled_log_variance",
+		bc->parent.grandmasterClockQuality.offsetScaledLogVariance);
+	rte_tel_data_add_dict_int(d, "current_utc_offset",
+				  bc->tp.currentUtcOffset);
+	tel_add_bool(d, "current_utc_offset_valid",
+		     bc->tp.currentUtcOffsetValid);
+	rte_tel_data_add_dict_int(d, "time_source", bc->tp.timeSource);
+}
+
+static struct rte_tel_data *tel_bc_one(const struct app *app, unsigned int i)
+{
+	const struct bc_runtime_stats *rs = bc_runtime_stats(app, i);
+	const struct bc *bc = bc_runtime_get(app, i);
+	struct bc_runtime_info info;
+	struct rte_tel_data *d;
+	char buf[40];
+
+	if (bc == NULL || bc_runtime_info(app, i, &info) != 0)
+		return NULL;
+	d = tel_new_dict();
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_add_dict_int(d, "domain", info.domain);
+	rte_tel_data_add_dict_string(d, "state", info.state ? info.state : "?");
+	rte_tel_data_add_dict_string(d, "slave_port", info.slave_port >= 0 &&
+		(unsigned int)info.slave_port < app->conf.n_ports ?
+		app->conf.ports[info.slave_port].name : "");
+	tel_add_child(d, "port_states", tel_bc_ports(app, bc));
+	tel_bc_parent(d, bc);
+	rte_tel_data_add_dict_int(d, "steps_removed", info.steps_removed);
+	rte_tel_data_add_dict_int(d, "offset_ns", tel_clamp(info.offset_ns));
+	rte_tel_data_add_dict_int(d, "path_delay_ns",
+				  tel_clamp(info.path_delay_ns));
+	snprintf(buf, sizeof(buf), "%.3f", info.freq_ppb);
+	rte_tel_data_add_dict_string(d, "freq_ppb", buf);
+	rte_tel_data_add_dict_string(d, "servo", info.servo ? info.servo : "?");
+	tel_add_bool(d, "holdover", info.holdover);
+	rte_tel_data_add_dict_u64(d, "servo_samples", bc->stats.servo_samples);
+	rte_tel_data_add_dict_u64(d, "servo_steps", bc->stats.servo_steps);
+	rte_tel_data_add_dict_u64(d, "state_changes", bc->stats.state_changes);
+	rte_tel_data_add_dict_u64(d, "holdover_entered",
+				  bc->stats.holdover_entered);
+	if (rs) {
+		rte_tel_data_add_dict_u64(d, "rx", rs->rx);
+		rte_tel_data_add_dict_u64(d, "tx", rs->tx);
+		rte_tel_data_add_dict_u64(d, "tx_ts_lost", rs->tx_ts_lost);
+	}
+	return d;
+}
+
 static int tel_bc(const struct app *app, const char *params,
 		  struct rte_tel_data *d)
 {
-	(void)app;
+	unsigned int i, n = bc_runtime_count(app);
+	struct bc_runtime_info info;
+	char name[8];
+
 	(void)params;
-	/* No boundary clock runtime yet: nothing to report. */
 	rte_tel_data_start_dict(d);
+	for (i = 0; i < n; i++) {
+		if (bc_runtime_info(app, i, &info) != 0)
+			continue;
+		snprintf(name, sizeof(name), "%u", info.domain);
+		tel_add_child(d, name, tel_bc_one(app, i));
+	}
 	return 0;
 }
 
