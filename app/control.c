@@ -13,6 +13,8 @@
 #include "bc_runtime.h"
 #include "control.h"
 #include "meta.h"
+#include "mgmt_sock.h"
+#include "monitor_rt.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "timebase.h"
@@ -96,11 +98,15 @@ int control_run(struct app *app)
 				1000000, 0 };
 
 	st.next_ns = now + st.period_ns;
+	mgmt_sock_init(app);		/* failure logged: runs without it */
+	monitor_rt_init(app);
 	while (!app_quit) {
 		nanosleep(&tick, NULL);
 		now = timebase_now();
 		control_drain_bc(app);
 		bc_runtime_tick(app, now);
+		monitor_rt_tick(app, now);
+		mgmt_sock_poll(app);
 		if (timer_due(&refresh, now))
 			control_refresh(app);
 		if (timer_due(&link, now)) {
@@ -114,5 +120,6 @@ int control_run(struct app *app)
 			status_dump(app, stdout);
 		}
 	}
+	mgmt_sock_fini();
 	return 0;
 }
