@@ -215,6 +215,12 @@ lab_run()
 	*) ns_die "unknown SWITCH=$SWITCH" ;;
 	esac
 
+	# ARP/ND through the switch first: ptp4l faults a port whose unicast
+	# Delay_Req waits for ARP (see ns_lab_arp in scripts/lib/netns.sh)
+	if [ "$SWITCH" != ptp4l-tc ]; then
+		ns_lab_arp "$PFX" 5 || ns_log "warning: ARP/ND through the switch incomplete"
+	fi
+
 	extra=(--network_transport="$TRANSPORT" --domainNumber="$DOMAIN")
 	ns_ptp4l "$PFX-gm" "$NS_IF" gm "$LOGDIR/gm.log" "${extra[@]}"
 	ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$LOGDIR/tr1.log" "${extra[@]}"

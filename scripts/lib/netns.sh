@@ -260,6 +260,36 @@ ns_lab_create()
 	ns_node "$1-gm" "$2" 1 && ns_node "$1-tr1" "$3" 2 && ns_node "$1-tr2" "$4" 3
 }
 
+# ns_worker_ticks PID: "N TICKS": the number of DPDK lcore worker threads
+# of process PID and their CPU time (utime + stime, clock ticks).
+# Returns 1 if there is none.
+ns_worker_ticks()
+{
+	local t c n=0 k=0 v
+	[ -d "/proc/$1/task" ] || return 1
+	for t in /proc/"$1"/task/*; do
+		c=$(cat "$t/comm" 2> /dev/null) || continue
+		case $c in
+		rte-worker-*|lcore-worker-*)
+			# fields after the ")" of comm: utime is 12th, stime 13th
+			v=$(sed 's/.*) //' "$t/stat" 2> /dev/null | awk '{ print $12 + $13 }')
+			[ -n "$v" ] || continue
+			n=$((n + 1)); k=$((k + v)) ;;
+		esac
+	done
+	[ "$n" -gt 0 ] || return 1
+	echo "$n $k"
+}
+
+# ns_cpu_share N TICKS0 TICKS1 T0 T1: percent of N CPUs that TICKS1 -
+# TICKS0 clock ticks are over the wall time T1 - T0 (seconds, fractional).
+ns_cpu_share()
+{
+	awk -v n="$1" -v k="$(($3 - $2))" -v t0="$4" -v t1="$5" \
+	    -v hz="$(getconf CLK_TCK 2> /dev/null || echo 100)" \
+	    'BEGIN { d = (t1 - t0) * n * hz; printf("%d\n", d > 0 ? 100 * k / d : 0) }'
+}
+
 # ns_neigh_ok NS ADDR: does NS hold a resolved neighbour entry for ADDR
 # on NS_IF? Returns 0/1.
 ns_neigh_ok()

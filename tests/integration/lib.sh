@@ -66,8 +66,27 @@ it_init()
 	NS_STATE=$IT_TMP/state
 	: > "$NS_STATE"
 	trap it_exit EXIT
-	trap 'exit 1' INT TERM
+	trap it_abort INT TERM
 	echo "test $(basename "$0"): prefix $PFX, temp dir $IT_TMP, switch $IT_SWITCH"
+}
+
+# it_abort: SIGINT/SIGTERM (meson's timeout sends SIGTERM to the whole
+# process group and SIGKILL 0.5 s later, before a normal clean-up could
+# finish): hand the state file to a clean-up in its own session, which
+# the SIGKILL does not reach, and exit.
+it_abort()
+{
+	trap - INT TERM
+	if [ -n "$NS_STATE" ] && [ -f "$NS_STATE" ]; then
+		# outside IT_TMP, which it_exit may remove meanwhile
+		mv "$NS_STATE" "$IT_TMP.state" && NS_STATE=$IT_TMP.state
+		setsid bash -c '. "$1/scripts/lib/netns.sh"; ns_cleanup "$2"' \
+			it-cleanup "$SRCDIR" "$NS_STATE" < /dev/null > /dev/null 2>&1 &
+		NS_STATE=
+	fi
+	IT_SW_PID=
+	echo "aborted by a signal"
+	exit 1
 }
 
 it_exit()
@@ -166,23 +185,10 @@ IT_LOAD_TICKS0=
 IT_WORKER_SHARE=
 IT_LOAD_REPORTED=0
 
-# it_worker_ticks: "N TICKS": number of DPDK worker threads of ptpsw and
-# their CPU time (utime + stime, clock ticks). Returns 1 without ptpsw.
+# it_worker_ticks: "N TICKS" of ptpsw's worker threads (ns_worker_ticks).
 it_worker_ticks()
 {
-	local t c n=0 k=0 v
-	[ -n "$IT_SW_PID" ] && [ -d "/proc/$IT_SW_PID/task" ] || return 1
-	for t in /proc/"$IT_SW_PID"/task/*; do
-		c=$(cat "$t/comm" 2> /dev/null) || continue
-		case $c in
-		rte-worker-*|lcore-worker-*)
-			# fields after the ")" of comm: utime is 12th, stime 13th
-			v=$(sed 's/.*) //' "$t/stat" 2> /dev/null | awk '{ print $12 + $13 }') || continue
-			n=$((n + 1)); k=$((k + v)) ;;
-		esac
-	done
-	[ "$n" -gt 0 ] || return 1
-	echo "$n $k"
+	[ -n "$IT_SW_PID" ] && ns_worker_ticks "$IT_SW_PID"
 }
 
 # it_load_mark: start a contention measurement window (now).
@@ -198,15 +204,13 @@ it_load_mark()
 # and the load average; sets IT_WORKER_SHARE (percent, empty if unknown).
 it_load_report()
 {
-	local w n k hz
+	local w n k
 	IT_WORKER_SHARE=
 	IT_LOAD_REPORTED=1
 	if [ -n "$IT_LOAD_TICKS0" ] && w=$(it_worker_ticks); then
 		n=${w% *}; k=${w#* }
-		hz=$(getconf CLK_TCK 2> /dev/null || echo 100)
-		IT_WORKER_SHARE=$(awk -v k="$((k - IT_LOAD_TICKS0))" -v n="$n" \
-			-v hz="$hz" -v t0="$IT_LOAD_T0" -v t1="$(date +%s.%N)" \
-			'BEGIN { d = (t1 - t0) * n * hz; printf("%d", d > 0 ? 100 * k / d : 0) }')
+		IT_WORKER_SHARE=$(ns_cpu_share "$n" "$IT_LOAD_TICKS0" "$k" \
+			"$IT_LOAD_T0" "$(date +%s.%N)")
 	fi
 	echo "figures: worker lcore CPU share ${IT_WORKER_SHARE:-n/a} % (need $IT_MIN_WORKER_CPU for the accuracy bounds), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 }
