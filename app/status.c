@@ -13,6 +13,8 @@
 
 #include "app.h"
 #include "bc_runtime.h"
+#include "mgmt_sock.h"
+#include "monitor_rt.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "tc/tc.h"
@@ -188,6 +190,7 @@ void status_line(const struct app *app, FILE *out)
 	if (more)
 		fprintf(out, " +%u", more);
 	bc_runtime_line(app, out);
+	monitor_rt_line(out);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -254,6 +257,8 @@ void status_dump(const struct app *app, FILE *out)
 		dump_port(app, p, out);
 	dump_tc(app, out);
 	bc_runtime_dump(app, out);
+	monitor_rt_dump(out);
+	mgmt_sock_dump(out);
 	fdb_get_stats(app->fdb, &fs);
 	fprintf(out, "fdb: entries %u/%u learned %" PRIu64 " moved %" PRIu64
 		" full %" PRIu64 "\n", fs.entries, fs.capacity, fs.learned,
