@@ -20,6 +20,7 @@
 #include "app.h"
 #include "bc_runtime.h"
 #include "capture.h"
+#include "monitor_rt.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "tc/tc.h"
@@ -57,6 +58,17 @@ static void tel_name(char *out, size_t len, const char *s)
 	while (i > 0 && out[i - 1] == '_')
 		i--;
 	out[i] = '\0';
+}
+
+/* A port name as a dict key: '-' and '.' (allowed in names) become '_'. */
+static const char *tel_key(char *out, size_t len, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		out[i] = (s[i] == '-' || s[i] == '.') ? '_' : s[i];
+	out[i] = '\0';
+	return out;
 }
 
 static int tel_clamp(int64_t v)
@@ -205,6 +217,7 @@ static void tel_port(const struct app *app, unsigned int p,
 	uint64_t drops;
 
 	status_port_sum(app, p, &s);
+	rte_tel_data_add_dict_string(d, "name", ap->conf->name);
 	rte_tel_data_add_dict_int(d, "index", (int)p);
 	rte_tel_data_add_dict_int(d, "port_id", ap->port_id);
 	rte_tel_data_add_dict_string(d, "device", ap->conf->device);
@@ -251,6 +264,7 @@ static int tel_find_port(const struct app *app, const char *s)
 static int tel_ports(const struct app *app, const char *params,
 		     struct rte_tel_data *d)
 {
+	char key[CONF_NAME_LEN];
 	unsigned int p;
 	int one;
 
@@ -268,7 +282,8 @@ static int tel_ports(const struct app *app, const char *params,
 		if (pd == NULL)
 			return -ENOMEM;
 		tel_port(app, p, pd);
-		tel_add_child(d, app->ports[p].conf->name, pd);
+		tel_add_child(d, tel_key(key, sizeof(key),
+					 app->ports[p].conf->name), pd);
 	}
 	return 0;
 }
@@ -394,15 +409,17 @@ static struct rte_tel_data *tel_bc_ports(const struct app *app,
 					 const struct bc *bc)
 {
 	struct rte_tel_data *d = tel_new_dict();
+	char key[CONF_NAME_LEN];
 	unsigned int k;
 	int cp;
 
 	for (k = 0; d && k < bc->n_ports; k++) {
 		cp = bc->cfg.ports[k];
-		rte_tel_data_add_dict_string(d, cp >= 0 &&
-			(unsigned int)cp < app->conf.n_ports ?
-			app->conf.ports[cp].name : "?",
-			fsm_state_name(bc->port[k].state));
+		if (cp < 0 || (unsigned int)cp >= app->conf.n_ports)
+			continue;
+		rte_tel_data_add_dict_string(d, tel_key(key, sizeof(key),
+					     app->conf.ports[cp].name),
+					     fsm_state_name(bc->port[k].state));
 	}
 	return d;
 }
@@ -490,6 +507,50 @@ static int tel_bc(const struct app *app, const char *params,
 			continue;
 		snprintf(name, sizeof(name), "%u", info.domain);
 		tel_add_child(d, name, tel_bc_one(app, i));
+	}
+	return 0;
+}
+
+/* ---- /ptpsw/monitor ---- */
+
+static struct rte_tel_data *tel_monitor_one(const struct monitor *m)
+{
+	struct rte_tel_data *d = tel_new_dict();
+	char buf[32];
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_add_dict_int(d, "domain_a", m->cfg.domain_a);
+	rte_tel_data_add_dict_int(d, "domain_b", m->cfg.domain_b);
+	snprintf(buf, sizeof(buf), "%" PRId64, m->cfg.threshold_ns);
+	rte_tel_data_add_dict_string(d, "threshold_ns", buf);
+	rte_tel_data_add_dict_string(d, "state", monitor_state_name(m->state));
+	rte_tel_data_add_dict_int(d, "diff_ns", tel_clamp(m->diff_ns));
+	rte_tel_data_add_dict_int(d, "max_abs_ns", tel_clamp(m->max_abs_ns));
+	rte_tel_data_add_dict_u64(d, "samples", m->samples);
+	rte_tel_data_add_dict_u64(d, "skipped", m->skipped);
+	rte_tel_data_add_dict_u64(d, "alarms", m->alarms);
+	rte_tel_data_add_dict_u64(d, "clears", m->clears);
+	return d;
+}
+
+static int tel_monitor(const struct app *app, const char *params,
+		       struct rte_tel_data *d)
+{
+	unsigned int i, n = monitor_rt_count();
+	const struct monitor *m;
+	char name[16];
+
+	(void)app;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < n; i++) {
+		m = monitor_rt_get(i);
+		if (m == NULL)
+			continue;
+		snprintf(name, sizeof(name), "%u_%u", m->cfg.domain_a,
+			 m->cfg.domain_b);
+		tel_add_child(d, name, tel_monitor_one(m));
 	}
 	return 0;
 }
@@ -687,7 +748,7 @@ static int tel_config(const struct app *app, const char *params,
 {
 	const struct conf *c = &app->conf;
 	struct rte_tel_data *sub;
-	char name[16];
+	char name[CONF_NAME_LEN];
 	unsigned int i;
 
 	(void)params;
@@ -695,7 +756,7 @@ static int tel_config(const struct app *app, const char *params,
 	tel_conf_top(c, d);
 	sub = tel_new_dict();
 	for (i = 0; sub && i < c->n_ports; i++)
-		tel_add_child(sub, c->ports[i].name,
+		tel_add_child(sub, tel_key(name, sizeof(name), c->ports[i].name),
 			      tel_conf_port(&c->ports[i]));
 	tel_add_child(d, "ports", sub);
 	tel_add_child(d, "transparent_clock", tel_conf_tc(&c->tc));
@@ -723,6 +784,7 @@ TEL_CB(info)
 TEL_CB(ports)
 TEL_CB(tc)
 TEL_CB(bc)
+TEL_CB(monitor)
 TEL_CB(config)
 
 static const struct {
@@ -741,6 +803,9 @@ static const struct {
 	{ "/ptpsw/bc", tel_cb_bc,
 	  "Boundary clocks per domain: port states, parent, grandmaster, "
 	  "offset, path delay, servo, holdover. No parameters." },
+	{ "/ptpsw/monitor", tel_cb_monitor,
+	  "Cross-domain divergence monitors: state, last and largest "
+	  "difference, alarms. No parameters." },
 	{ "/ptpsw/config", tel_cb_config,
 	  "The running configuration. No parameters." },
 };

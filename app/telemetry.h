@@ -11,6 +11,7 @@
  *	/ptpsw/tc	transparent clock: counters summed over the workers,
  *			per domain corrected / Syncs seen / rate ratio
  *	/ptpsw/bc	boundary clocks per domain ({} while none runs)
+ *	/ptpsw/monitor	divergence monitors per domain pair ("24_25")
  *	/ptpsw/config	the running configuration
  *
  * The callbacks run on DPDK's telemetry thread. They read the workers'
@@ -18,7 +19,9 @@
  * lcore) and never make a worker wait. Telemetry in DPDK 22.11 has no
  * floating point or signed 64-bit values: ratios are strings ("%.12f")
  * plus an integer in parts per billion, signed nanoseconds are ints that
- * saturate at INT_MIN / INT_MAX (about +-2.1 s).
+ * saturate at INT_MIN / INT_MAX (about +-2.1 s). Dict keys may only hold
+ * letters, digits, '_' and '/': a port name's '-' and '.' appear as '_'
+ * in keys (the port's "name" field keeps it as configured).
  */
 
 struct app;

@@ -22,7 +22,10 @@
 #   /ptpsw/bc     parent and grandmaster = the GM, its quality and UTC
 #                 offset, clock identity as in the banner, well-formed port
 #                 and servo states, offset, path delay; servo samples
-#                 between two SIGUSR1-dump-bracketing queries.
+#                 between two SIGUSR1-dump-bracketing queries; a second
+#                 BC (domain 25, no GM) that stays its own grandmaster;
+#   /ptpsw/monitor the 24/25 monitor with its configured threshold, WAITING
+#                 (domain 25 never synchronizes).
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -73,7 +76,7 @@ EOF
 T=$IT_TMP
 it_check "client lists the commands" tel / "$T/list.json"
 jcheck "/ptpsw/ commands registered" "$T/list.json" \
-	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/config'])"
+	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/monitor', '/ptpsw/config'])"
 
 it_check "/ptpsw/ports answers" tel /ptpsw/ports "$T/ports1.json"
 sleep 2
@@ -167,6 +170,20 @@ sed -e "s/plsw\([0-9]\)/${PFX}a\1/g" \
     -e "s/\(\"--file-prefix\", *\"\)[^\"]*\"/\1$PFX\"/" \
     "$SRCDIR/config/bc-lab.cfg" > "$T/bc.cfg"
 printf 'management = { socket = "%s"; };\n' "$T/mgmt.sock" >> "$T/bc.cfg"
+# A second BC (domain 25, UDP/IPv6, no GM: it never synchronizes) and a
+# divergence monitor on the pair, for /ptpsw/monitor.
+python3 - "$T/bc.cfg" <<'EOF'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+i = s.index('boundary_clocks')
+j = s.index('\n);', i)
+s = s[:j] + """,
+  { domain = 25; transport = "udpv6"; ports = [ "p0", "p2" ];
+    log_sync_interval = -3; log_min_delay_req_interval = -3; }""" + s[j:]
+s += 'monitor = ( { domains = [ 24, 25 ]; threshold_ns = 777; } );\n'
+open(p, 'w').write(s)
+EOF
 it_start_switch "$T/bc.cfg" || exit 1
 BCID=$(sed -n "s/^boundary clock: domain $DOM .*clockIdentity \([0-9a-f.]*\) .*/\1/p" "$T/ptpsw.log" | tail -n 1)
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$T/gm2.log" --domainNumber=$DOM --uds_address="$T/gm.uds"
@@ -186,9 +203,18 @@ GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$
 echo "figures: GM $GMID, BC $BCID"
 it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc2.json"
 it_check "/ptpsw/config answers (BC)" tel /ptpsw/config "$T/config2.json"
+it_check "/ptpsw/monitor answers" tel /ptpsw/monitor "$T/monitor.json"
+python3 -m json.tool "$T/monitor.json" | sed 's/^/telemetry: /'
+jcheck "monitor 24_25 with the configured threshold" "$T/monitor.json" \
+	"list(r) == ['24_25'] and r['24_25']['domain_a'] == 24 and r['24_25']['domain_b'] == 25 and r['24_25']['threshold_ns'] == '777'"
+jcheck "monitor: domain 25 never synchronized, so no comparison and no alarm" "$T/monitor.json" \
+	"r['24_25']['state'] == 'waiting' and r['24_25']['samples'] == 0 and r['24_25']['skipped'] > 0 and r['24_25']['alarms'] == 0"
 python3 -m json.tool "$T/bc2.json" | sed 's/^/telemetry: /'
 B=$T/bc2.json
-jcheck "one boundary clock, domain 24" "$B" "list(r) == ['24'] and r['24']['domain'] == 24"
+jcheck "two boundary clocks, domains 24 and 25" "$B" \
+	"sorted(r) == ['24', '25'] and r['24']['domain'] == 24 and r['25']['domain'] == 25"
+jcheck "domain 25 (no GM) has no parent but itself, no slave port" "$B" \
+	"r['25']['slave_port'] == '' and r['25']['grandmaster_identity'] == r['25']['clock_identity'] and sorted(r['25']['port_states']) == ['p0', 'p2']"
 jcheck "BC clock identity as in the banner ($BCID)" "$B" "r['24']['clock_identity'] == '$BCID'"
 jcheck "grandmaster and parent are the ptp4l GM ($GMID)" "$B" \
 	"r['24']['grandmaster_identity'] == '$GMID' and r['24']['parent_port_identity'] == '$GMID-1'"
