@@ -370,6 +370,29 @@ void bc_runtime_tick(struct app *app, uint64_t now)
 	}
 }
 
+void bc_runtime_link(struct app *app, unsigned int port, bool up,
+		     uint64_t now)
+{
+	struct bc_runtime *rt = app->bcrt;
+	unsigned int i;
+
+	if (rt == NULL || port >= CONF_MAX_PORTS)
+		return;
+	for (i = 0; i < rt->n; i++) {
+		struct rt_inst *ri = rt->inst[i];
+		int idx = ri->idx_of[port];
+
+		if (idx >= 0 &&
+		    bc_port_link(&ri->bc, (unsigned int)idx, up,
+				 tmv_from_ns((int64_t)now)) > 0)
+			PLOG(NOTICE, "boundary clock domain %u: port %s %s",
+			     ri->bc.dds.domainNumber,
+			     app->conf.ports[port].name,
+			     up ? "fault cleared (link up)" :
+				  "FAULTY (link down)");
+	}
+}
+
 /* ---- set-up ---- */
 
 /* EUI-64 from the first port's MAC; see bc_runtime.h for the scheme. */
@@ -439,6 +462,10 @@ static int inst_init(struct app *app, unsigned int k)
 		return -1;
 	}
 	clock_to_realtime(&ri->bc, now);
+	for (i = 0; i < cb->n_ports; i++)	/* a link down at start */
+		if (!app->ports[cb->ports[i]].link_up)
+			bc_port_link(&ri->bc, i, false,
+				     tmv_from_ns((int64_t)now));
 	return 0;
 }
 

@@ -115,6 +115,12 @@ void bc_runtime_input(struct app *app, struct rte_mbuf *m);
 /* Run every instance's timers and the neighbour cache aging. */
 void bc_runtime_tick(struct app *app, uint64_t now);
 
+/* The link of conf port port changed (control lcore link polling): every
+ * instance using the port marks it FAULTY (down) or clears the fault (up),
+ * see bc_port_link(). */
+void bc_runtime_link(struct app *app, unsigned int port, bool up,
+		     uint64_t now);
+
 /* Queue a frame built by the control lcore for TX on conf port port.
  * Returns 0, or -ENOBUFS (m freed, counted by the caller). */
 int bc_runtime_xmit(struct app *app, unsigned int port, struct rte_mbuf *m);

@@ -76,6 +76,7 @@ static void control_links(struct app *app)
 		     ap->link_up ? "up" : "down");
 		if (!ap->link_up)
 			fdb_flush_port(app->fdb, (uint16_t)i);
+		bc_runtime_link(app, i, ap->link_up, timebase_now());
 	}
 }
 

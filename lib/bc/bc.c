@@ -855,6 +855,30 @@ enum fsm_state bc_port_state(const struct bc *bc, unsigned int port)
 	return port < bc->n_ports ? bc->port[port].state : FSM_N_STATES;
 }
 
+int bc_port_link(struct bc *bc, unsigned int port, bool up, tmv_t now)
+{
+	struct bc_port *pt;
+	enum fsm_state before;
+
+	if (port >= bc->n_ports)
+		return -1;
+	pt = &bc->port[port];
+	before = pt->state;
+	bc->now = now;
+	if (up) {
+		if (before == FSM_FAULTY)
+			port_event(bc, port, FSM_EV_FAULT_CLEARED, false, now);
+	} else if (before != FSM_FAULTY && before != FSM_DISABLED) {
+		port_event(bc, port, FSM_EV_FAULT_DETECTED, false, now);
+		pt->sync.valid = pt->sync.complete = false;
+		pt->dreq.pending = pt->dreq.have_t3 = false;
+		pt->sync_tx.pending = false;
+		if ((int)port == bc->slave_port)
+			state_decision(bc, now);
+	}
+	return pt->state != before;
+}
+
 void bc_set_holdover(struct bc *bc, tmv_t len)
 {
 	bc->holdover_len = len;

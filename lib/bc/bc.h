@@ -187,6 +187,19 @@ tmv_t bc_time(const struct bc *bc, tmv_t base);
 /* State of port index port (FSM_N_STATES for a bad index). */
 enum fsm_state bc_port_state(const struct bc *bc, unsigned int port);
 
+/*
+ * The link of port index port went down (up = false) or came back (up =
+ * true) at timebase time now. Down: the port becomes FAULTY
+ * (FAULT_DETECTED), forgets its foreign masters and sends nothing; if it
+ * was the port towards the parent, a state decision runs at once (another
+ * port's master is selected, or the clock becomes grandmaster, in holdover
+ * if it was locked). Up: a FAULTY port clears its fault (FAULT_CLEARED ->
+ * INITIALIZING -> LISTENING) and qualifies masters anew. Repeated calls
+ * with the same state change nothing.
+ * Returns 1 if the port changed state, 0 if not, -1 for a bad index.
+ */
+int bc_port_link(struct bc *bc, unsigned int port, bool up, tmv_t now);
+
 /* Set the holdover time (default BC_HOLDOVER_S). */
 void bc_set_holdover(struct bc *bc, tmv_t len);
 

@@ -451,6 +451,62 @@ static void test_failover(void)
 	CU_ASSERT_EQUAL(b->bc.parent.grandmasterClockQuality.clockClass, 248);
 }
 
+/* Link down makes the port FAULTY (nothing sent, nothing taken from it,
+ * the clock re-selects on its other port); link up clears the fault and
+ * the port qualifies its master again. */
+static void test_link_fault(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default(), cb = cfg_default(), cc = cfg_default();
+	int seg0[] = { 0 }, seg1[] = { 1 }, segb[] = { 0, 1 };
+	struct node *a, *b, *c;
+	uint64_t tx0, rx_sync;
+
+	ca.priority1 = 100;
+	ca.clock_class = 6;
+	cc.priority1 = 110;
+	cb.n_ports = 2;
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	b = sim_add(&s, &cb, 25.0, 0, segb);
+	c = sim_add(&s, &cc, -15.0, 0, seg1);
+	sim_run(&s, 40);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 1), FSM_MASTER);
+	CU_ASSERT(is_parent(c, b, 2));		/* a is better than c */
+	/* link down on the slave port */
+	CU_ASSERT_EQUAL(bc_port_link(&b->bc, 0, false, node_base(b, s.t)), 1);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_FAULTY);
+	CU_ASSERT_EQUAL(b->bc.slave_port, -1);
+	CU_ASSERT_EQUAL(foreign_n_qualified(&b->bc.port[0].ft), 0);
+	CU_ASSERT(b->bc.holdover);		/* lost a locked class-6 GM */
+	CU_ASSERT_EQUAL(bc_port_link(&b->bc, 0, false, node_base(b, s.t)), 0);
+	tx0 = b->bc.port[0].stats.tx;
+	rx_sync = b->bc.port[0].stats.not_from_parent;
+	sim_run(&s, 15);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_FAULTY);
+	CU_ASSERT_EQUAL(b->bc.port[0].stats.tx, tx0);	/* silent */
+	CU_ASSERT(b->bc.port[0].stats.not_from_parent > rx_sync + 50);
+	CU_ASSERT(is_parent(b, c, 1));		/* re-selected on port 2 */
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 1), FSM_SLAVE);
+	/* link up: LISTENING, then a again */
+	CU_ASSERT_EQUAL(bc_port_link(&b->bc, 0, true, node_base(b, s.t)), 1);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_LISTENING);
+	CU_ASSERT_EQUAL(bc_port_link(&b->bc, 0, true, node_base(b, s.t)), 0);
+	sim_run(&s, 20);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 1), FSM_MASTER);
+	CU_ASSERT(!b->bc.holdover);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+	/* a MASTER port goes FAULTY too, and a bad index is refused */
+	CU_ASSERT_EQUAL(bc_port_link(&b->bc, 1, false, node_base(b, s.t)), 1);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 1), FSM_FAULTY);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_port_link(&b->bc, 2, false, node_base(b, s.t)), -1);
+}
+
 /* EP-13: without a UTC offset, the clock never takes MASTER. */
 static void test_no_utc_no_master(void)
 {
@@ -531,6 +587,7 @@ int test_register(void)
 		{ "unicast addresses (EP-19, EP-15)", test_unicast_addresses },
 		{ "rogue outside acceptable table (EP-17)", test_rogue },
 		{ "failover after announce timeout, holdover", test_failover },
+		{ "link down: FAULTY, recovers on link up", test_link_fault },
 		{ "no UTC offset, no MASTER (EP-13)", test_no_utc_no_master },
 		{ "violations counted (EP-05/14/24)", test_counted_violations },
 		{ NULL, NULL },
