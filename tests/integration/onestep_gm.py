@@ -1,23 +1,35 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""A minimal one-step PTP grandmaster over UDP/IPv4 for the integration tests.
+"""A minimal one-step PTP grandmaster over UDP/IPv4 or UDP/IPv6 for the
+integration tests, with a configurable time offset and drift.
 
-ptp4l can send one-step Sync only with hardware time stamping, so this
-stands in for a one-step GM: it sends Announce (1/s) and one-step Sync
-(8/s, twoStepFlag 0, originTimestamp = CLOCK_REALTIME read just before
-sendto) to 224.0.1.129, and answers every Delay_Req with a Delay_Resp
-carrying the kernel's software receive timestamp (SO_TIMESTAMPNS), the
-request's correctionField, unicast to a unicast request and multicast to
-a multicast one (EP-07).
+ptp4l can send one-step Sync only with hardware time stamping, and cannot
+serve a deliberately wrong time, so this stands in for such a GM: it sends
+Announce (1/s) and one-step Sync (8/s, twoStepFlag 0, originTimestamp read
+just before sendto) to 224.0.1.129 / FF0E::181, and answers every Delay_Req
+with a Delay_Resp carrying the kernel's software receive timestamp
+(SO_TIMESTAMPNS) and the request's correctionField, unicast to a unicast
+request and multicast to a multicast one (EP-07).
+
+The time it serves is
+    T(r) = r + offset + (r - r0) * drift
+where r is CLOCK_REALTIME and r0 its value at start: the offset is there
+from the first message, the drift makes it grow by drift_ppm us per second
+(a clock running 1 + drift_ppm * 1e-6 times as fast as CLOCK_REALTIME). The
+same map applies to the Delay_Resp receive timestamps. The Announce carries
+currentUtcOffset 37 with currentUtcOffsetValid (unless --no-utc-valid) and
+ptpTimescale 0 (ARB: the time served is used as is, no UTC correction).
 
 The originTimestamp is read before the datagram leaves, so receivers see
 a bias of the kernel's send latency (some microseconds); this tool is for
 correctness tests, not for accuracy figures.
 
-Usage: onestep_gm.py IFACE [DOMAIN] [SECONDS]
+Usage: onestep_gm.py IFACE [DOMAIN] [SECONDS] [options]
+  --domain D, --offset-ns N, --drift-ppm P, --priority1 P, --priority2 P,
+  --clock-class C, --ipv6, --clock-id aabbcc.fffe.ddeeff, --no-utc-valid
 """
 
-import os
+import argparse
 import select
 import signal
 import socket
@@ -25,18 +37,30 @@ import struct
 import sys
 import time
 
-PTP_MCAST = "224.0.1.129"
+PTP_MCAST4 = "224.0.1.129"
+PTP_MCAST6 = "ff0e::181"
 SO_TIMESTAMPNS = 35
 SCM_TIMESTAMPNS = SO_TIMESTAMPNS
 IP_PKTINFO = 8
+IPV6_RECVPKTINFO = 49
+IPV6_PKTINFO = 50
 
 SYNC, DELAY_REQ, DELAY_RESP, ANNOUNCE = 0x0, 0x1, 0x9, 0xB
+FLAG_UNICAST = 0x0400
+FLAG_UTC_VALID = 0x0004
 
 
 def clock_identity(iface):
     with open(f"/sys/class/net/{iface}/address") as f:
         mac = bytes(int(x, 16) for x in f.read().strip().split(":"))
     return mac[:3] + b"\xff\xfe" + mac[3:]
+
+
+def parse_clock_id(s):
+    h = s.replace(".", "")
+    if len(h) != 16:
+        raise argparse.ArgumentTypeError("clock id: aabbcc.fffe.ddeeff")
+    return bytes.fromhex(h)
 
 
 def ts_bytes(ns):
@@ -49,51 +73,122 @@ def header(mtype, length, domain, flags, cf, port_id, seq, control, log_int):
                        flags, cf, 0, port_id, seq, control, log_int)
 
 
-def main():
-    iface = sys.argv[1]
-    domain = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    duration = float(sys.argv[3]) if len(sys.argv) > 3 else 1e9
-    cid = clock_identity(iface)
-    port_id = cid + struct.pack("!H", 1)
+class Timescale:
+    """T(r) = r + offset + (r - r0) * drift, integer ns."""
 
+    def __init__(self, offset_ns, drift_ppm):
+        self.offset = int(offset_ns)
+        self.drift = float(drift_ppm) * 1e-6
+        self.r0 = time.clock_gettime_ns(time.CLOCK_REALTIME)
+
+    def map(self, r):
+        return r + self.offset + int(round((r - self.r0) * self.drift))
+
+    def now(self):
+        return self.map(time.clock_gettime_ns(time.CLOCK_REALTIME))
+
+
+def open_sockets(iface, v6):
+    idx = socket.if_nametoindex(iface)
     socks = {}
     for port in (319, 320):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, iface.encode())
-        s.bind(("0.0.0.0", port))
-        mreq = struct.pack("4s4si", socket.inet_aton(PTP_MCAST),
-                           socket.inet_aton("0.0.0.0"),
-                           socket.if_nametoindex(iface))
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
-                     struct.pack("4s4si", b"\0" * 4, b"\0" * 4,
-                                 socket.if_nametoindex(iface)))
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
-        s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+        if v6:
+            s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE,
+                         iface.encode())
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            s.bind(("::", port, 0, 0))
+            mreq = socket.inet_pton(socket.AF_INET6, PTP_MCAST6) + \
+                struct.pack("@I", idx)
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq)
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 1)
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
+            s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
+        else:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE,
+                         iface.encode())
+            s.bind(("0.0.0.0", port))
+            mreq = struct.pack("4s4si", socket.inet_aton(PTP_MCAST4),
+                               socket.inet_aton("0.0.0.0"), idx)
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                         struct.pack("4s4si", b"\0" * 4, b"\0" * 4, idx))
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+            s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
         socks[port] = s
-    ev, gen = socks[319], socks[320]
-    ev.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    socks[319].setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    return socks[319], socks[320]
+
+
+def rx_meta(anc, v6):
+    """(software RX time ns or None, sent to the multicast group?)"""
+    rx_ns, mcast = None, True
+    for level, typ, val in anc:
+        if level == socket.SOL_SOCKET and typ == SCM_TIMESTAMPNS:
+            sec, nsec = struct.unpack("qq", val[:16])
+            rx_ns = sec * 1_000_000_000 + nsec
+        elif not v6 and level == socket.IPPROTO_IP and typ == IP_PKTINFO:
+            mcast = socket.inet_ntoa(val[8:12]) == PTP_MCAST4
+        elif v6 and level == socket.IPPROTO_IPV6 and typ == IPV6_PKTINFO:
+            mcast = val[0] == 0xFF
+    return rx_ns, mcast
+
+
+def announce(a, cid, port_id, seq):
+    flags = FLAG_UTC_VALID if a.utc_valid else 0
+    body = (ts_bytes(0) + struct.pack("!hBB", 37, 0, a.priority1) +
+            struct.pack("!BBH", a.clock_class, 0xFE, 0xFFFF) +
+            struct.pack("!B", a.priority2) + cid + struct.pack("!HB", 0, 0xA0))
+    return header(ANNOUNCE, 64, a.domain, flags, 0, port_id, seq, 5, 0) + body
+
+
+def main():
+    ap = argparse.ArgumentParser(description="one-step PTP GM for tests")
+    ap.add_argument("iface")
+    ap.add_argument("pos_domain", nargs="?", type=int, default=None)
+    ap.add_argument("seconds", nargs="?", type=float, default=1e9)
+    ap.add_argument("--domain", type=int, default=None)
+    ap.add_argument("--offset-ns", type=int, default=0)
+    ap.add_argument("--drift-ppm", type=float, default=0.0)
+    ap.add_argument("--priority1", type=int, default=1)
+    ap.add_argument("--priority2", type=int, default=128)
+    ap.add_argument("--clock-class", type=int, default=6)
+    ap.add_argument("--ipv6", action="store_true")
+    ap.add_argument("--clock-id", type=parse_clock_id, default=None)
+    ap.add_argument("--no-utc-valid", dest="utc_valid", action="store_false")
+    a = ap.parse_args()
+    a.domain = a.domain if a.domain is not None else (a.pos_domain or 0)
+    mcast = PTP_MCAST6 if a.ipv6 else PTP_MCAST4
+    cid = a.clock_id or clock_identity(a.iface)
+    port_id = cid + struct.pack("!H", 1)
+    tsc = Timescale(a.offset_ns, a.drift_ppm)
+    ev, gen = open_sockets(a.iface, a.ipv6)
+    print(f"onestep_gm: {a.iface} domain {a.domain} "
+          f"{'udpv6' if a.ipv6 else 'udpv4'} clockIdentity "
+          f"{cid[:3].hex()}.{cid[3:5].hex()}.{cid[5:].hex()} priority1 "
+          f"{a.priority1} class {a.clock_class} offset {a.offset_ns} ns "
+          f"drift {a.drift_ppm} ppm", flush=True)
 
     seq_sync = seq_ann = 0
     n_sync = n_resp = 0
-    t_end = time.monotonic() + duration
+    t_end = time.monotonic() + a.seconds
     next_sync = next_ann = time.monotonic()
     while time.monotonic() < t_end:
         now = time.monotonic()
         if now >= next_ann:
-            body = (ts_bytes(0) + struct.pack("!hBB", 37, 0, 1) +
-                    struct.pack("!BBH", 6, 0xFE, 0xFFFF) +
-                    struct.pack("!B", 128) + cid + struct.pack("!HB", 0, 0xA0))
-            msg = header(ANNOUNCE, 64, domain, 0, 0, port_id, seq_ann, 5, 0) + body
-            gen.sendto(msg, (PTP_MCAST, 320))
+            gen.sendto(announce(a, cid, port_id, seq_ann), (mcast, 320))
             seq_ann = (seq_ann + 1) & 0xFFFF
             next_ann += 1.0
         if now >= next_sync:
-            t1 = time.clock_gettime_ns(time.CLOCK_REALTIME)
-            msg = header(SYNC, 44, domain, 0, 0, port_id, seq_sync, 0, -3) + ts_bytes(t1)
-            ev.sendto(msg, (PTP_MCAST, 319))
+            t1 = tsc.now()
+            msg = header(SYNC, 44, a.domain, 0, 0, port_id, seq_sync, 0,
+                         -3) + ts_bytes(t1)
+            ev.sendto(msg, (mcast, 319))
             seq_sync = (seq_sync + 1) & 0xFFFF
             n_sync += 1
             next_sync += 0.125
@@ -103,27 +198,19 @@ def main():
             data, anc, _, src = s.recvmsg(1500, 256)
             if s is not ev or len(data) < 44 or (data[0] & 0x0F) != DELAY_REQ:
                 continue
-            if data[4] != domain:
+            if data[4] != a.domain:
                 continue
-            rx_ns = None
-            unicast = False
-            for level, typ, val in anc:
-                if level == socket.SOL_SOCKET and typ == SCM_TIMESTAMPNS:
-                    sec, nsec = struct.unpack("qq", val[:16])
-                    rx_ns = sec * 1_000_000_000 + nsec
-                elif level == socket.IPPROTO_IP and typ == IP_PKTINFO:
-                    dst = socket.inet_ntoa(val[8:12])
-                    unicast = dst != PTP_MCAST
+            rx_ns, mc = rx_meta(anc, a.ipv6)
             if rx_ns is None:
                 continue
             cf = struct.unpack("!q", data[8:16])[0]
             req_port = data[20:30]
             seq = struct.unpack("!H", data[30:32])[0]
-            flags = 0x0400 if unicast else 0
-            msg = (header(DELAY_RESP, 54, domain, flags, cf, port_id, seq, 3,
-                          0x7F if unicast else -3) +
-                   ts_bytes(rx_ns) + req_port)
-            gen.sendto(msg, (src[0] if unicast else PTP_MCAST, 320))
+            flags = 0 if mc else FLAG_UNICAST
+            msg = (header(DELAY_RESP, 54, a.domain, flags, cf, port_id, seq,
+                          3, -3 if mc else 0x7F) +
+                   ts_bytes(tsc.map(rx_ns)) + req_port)
+            gen.sendto(msg, (mcast if mc else src[0], 320))
             n_resp += 1
     print(f"onestep_gm: sent {n_sync} Sync, {n_resp} Delay_Resp", flush=True)
 
