@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* PI servo: frequency estimate from the first two samples, then PI. */
+/* PI servo: frequency estimate over the first second, then PI. */
 
 #include <math.h>
 #include <stdlib.h>
@@ -8,6 +8,8 @@
 
 #define SERVO_KP_NORM_MAX 0.7
 #define SERVO_KI_NORM_MAX 0.3
+#define SERVO_EST_BASELINE_NS	1000000000LL	/* frequency estimate */
+#define SERVO_EST_MAX_FRAC	0.25		/* of max_ppb: plausible */
 
 static double clampd(double v, double lim)
 {
@@ -33,6 +35,7 @@ int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb)
 	s->state = SERVO_UNLOCKED;
 	s->n_steps = 0;
 	s->n_resets = 0;
+	s->n_est_rejected = 0;
 	return 0;
 }
 
@@ -48,16 +51,30 @@ static bool over_threshold(const struct servo *s, int64_t off)
 	return s->p.step_threshold_ns > 0 && llabs(off) > s->p.step_threshold_ns;
 }
 
-/* Second sample: the slope of the offset is the remaining frequency error. */
+/*
+ * A later sample, at least SERVO_EST_BASELINE_NS after the first: the slope
+ * of the offset is the remaining frequency error. Software timestamps
+ * carry up to milliseconds of noise, which over a short baseline implies
+ * thousands of ppm: a slope beyond max_ppb * SERVO_EST_MAX_FRAC is
+ * discarded (the drift keeps its value, the PI loop finds the rest).
+ */
 static double servo_estimate(struct servo *s, int64_t off, int64_t local)
 {
+	double est;
+
 	if (local <= s->local0) {
 		s->offset0 = off;
 		s->local0 = local;
 		return -s->drift;
 	}
-	s->drift += (double)(off - s->offset0) * 1e9 / (double)(local - s->local0);
-	s->drift = clampd(s->drift, s->p.max_ppb);
+	if (local - s->local0 < SERVO_EST_BASELINE_NS &&
+	    !over_threshold(s, off))
+		return -s->drift;	/* baseline too short: wait */
+	est = (double)(off - s->offset0) * 1e9 / (double)(local - s->local0);
+	if (fabs(est) > s->p.max_ppb * SERVO_EST_MAX_FRAC)
+		s->n_est_rejected++;
+	else
+		s->drift = clampd(s->drift + est, s->p.max_ppb);
 	s->count = 2;
 	if (over_threshold(s, off)) {
 		s->state = SERVO_JUMP;

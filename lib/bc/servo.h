@@ -5,9 +5,12 @@
 /*
  * PI clock servo. Input: offsetFromMaster (local - master, ns) and the local
  * time of the measurement; output: the frequency adjustment to apply to the
- * clock, in ppb (positive = make the clock faster). The first two samples
- * estimate the frequency error; afterwards a proportional-integral loop
- * runs. Offsets beyond the step threshold ask the caller to step.
+ * clock, in ppb (positive = make the clock faster). The first sample and
+ * the first one at least 1 s later estimate the frequency error (an
+ * implausible estimate, beyond max_ppb / 4, is discarded: timestamp noise
+ * over a short baseline); afterwards a proportional-integral loop runs.
+ * Offsets beyond the step threshold ask the caller to step (at the second
+ * sample already, without waiting for the 1 s baseline).
  * One servo per domain (EP-22). No allocation, no I/O.
  */
 
@@ -37,6 +40,7 @@ struct servo {
 	int64_t offset0, local0;
 	enum servo_state state;
 	uint64_t n_steps, n_resets;
+	uint64_t n_est_rejected;	/* implausible frequency estimates */
 };
 
 /* Initialise s; drift_ppb is the clock's current frequency error estimate

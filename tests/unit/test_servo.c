@@ -188,6 +188,74 @@ static void test_step_threshold(void)
 	CU_ASSERT(st.max < 100);
 }
 
+/*
+ * Software timestamps: milliseconds of noise at 8 samples/s. The frequency
+ * estimate waits for a 1 s baseline and discards implausible slopes (more
+ * than max_ppb / 4), instead of throwing the clock to the clamp.
+ */
+static void test_noisy_estimate(void)
+{
+	struct servo_params p = { .kp = 0.1, .ki = 0.01, .max_ppb = 900000.0,
+				  .interval_s = 0.125 };
+	struct servo s;
+	enum servo_state st;
+	struct prng rng = { 0x2545F4914F6CDD1DULL };
+	struct dclock c;
+	double adj, base = 7.0 * SEC, fsum = 0.0, fmax = 0.0;
+	int64_t t = 1000 * SEC;
+	int i, n = 0;
+
+	CU_ASSERT_EQUAL_FATAL(servo_init(&s, &p, 0.0), 0);
+	adj = servo_sample(&s, tmv_from_ns(0), tmv_from_ns(SEC), &st);
+	CU_ASSERT_EQUAL(st, SERVO_UNLOCKED);
+	/* 1 ms of noise 125 ms later would imply 8000 ppm: wait */
+	adj = servo_sample(&s, tmv_from_ns(1000000), tmv_from_ns(SEC + SEC / 8), &st);
+	CU_ASSERT_EQUAL(st, SERVO_UNLOCKED);
+	CU_ASSERT_DOUBLE_EQUAL(adj, 0.0, 1e-12);
+	/* 1 s baseline, 400 us: 400 ppm > 225 ppm, discarded */
+	adj = servo_sample(&s, tmv_from_ns(400000), tmv_from_ns(2 * SEC), &st);
+	CU_ASSERT_EQUAL(st, SERVO_LOCKED);
+	CU_ASSERT_DOUBLE_EQUAL(adj, 0.0, 1e-12);
+	CU_ASSERT_EQUAL(s.n_est_rejected, 1);
+	/* a plausible slope is kept: 30 us over 1 s = 30 ppm fast */
+	servo_reset(&s);
+	servo_sample(&s, tmv_from_ns(0), tmv_from_ns(10 * SEC), &st);
+	adj = servo_sample(&s, tmv_from_ns(30000), tmv_from_ns(11 * SEC), &st);
+	CU_ASSERT_EQUAL(st, SERVO_LOCKED);
+	CU_ASSERT_DOUBLE_EQUAL(adj, -30000.0, 1e-6);
+	CU_ASSERT_EQUAL(s.n_est_rejected, 1);
+
+	/* closed loop: +40 ppm base, 500 us sigma noise, 8 Hz, 60 s */
+	CU_ASSERT_EQUAL_FATAL(servo_init(&s, &p, 0.0), 0);
+	dclock_init(&c, tmv_from_ns((int64_t)base), tmv_from_ns(t));
+	for (i = 0; i < 480; i++) {
+		tmv_t b, local;
+		int64_t off;
+		double f;
+
+		t += SEC / 8;
+		base += (double)(SEC / 8) * (1.0 + 40e-6);
+		b = tmv_from_ns((int64_t)llround(base));
+		local = dclock_now(&c, b);
+		off = tmv_to_ns(local) - t +
+		      (int64_t)llround(500000.0 * prng_gauss(&rng));
+		adj = servo_sample(&s, tmv_from_ns(off), local, &st);
+		dclock_adjust_freq(&c, b, adj);
+		f = dclock_get_freq(&c);
+		if (i >= 240) {		/* last 30 s */
+			fsum += f;
+			n++;
+		}
+		if (i >= 8 && fabs(f) > fmax)
+			fmax = fabs(f);
+	}
+	printf("\n    +40 ppm, 500 us noise at 8 Hz: mean freq %.1f ppb, "
+	       "max |freq| %.1f ppb, rejected estimates %llu", fsum / n, fmax,
+	       (unsigned long long)s.n_est_rejected);
+	CU_ASSERT(fmax < 900000.0);		/* never at the clamp */
+	CU_ASSERT(fabs(fsum / n + 40e3) < 20e3);
+}
+
 static void test_states_and_params(void)
 {
 	struct servo s;
@@ -229,6 +297,7 @@ int test_register(void)
 		{ "converge without noise", test_converge_noiseless },
 		{ "follow a +5 ppm frequency step", test_frequency_step },
 		{ "step threshold", test_step_threshold },
+		{ "noisy samples: estimate baseline, plausibility", test_noisy_estimate },
 		{ "states, gains, clamps", test_states_and_params },
 		{ NULL, NULL },
 	};
