@@ -80,7 +80,7 @@ boundary_clocks = (
     servo = { kp = 0.1; ki = 0.01; }; },
   { domain = 25; transport = "udpv4"; ports = [ "p3", "p5" ];
     clock_class = 248; log_sync_interval = -3; log_min_delay_req_interval = -3;
-    servo = { kp = 0.1; ki = 0.01; step_threshold_ns = 1000000; }; },
+    servo = { kp = 0.1; ki = 0.01; step_threshold_ns = 3000000; }; },
   { domain = 26; transport = "udpv6"; ports = [ "p0", "p4" ];
     clock_class = 248; log_sync_interval = -3; log_min_delay_req_interval = -3;
     delay_req = "unicast";
@@ -172,7 +172,10 @@ it_dump_ptpsw > "$IT_TMP/dump1.txt"
 grep -E "^bc |^neigh" "$IT_TMP/dump1.txt" | sed 's/^/ptpsw: /'
 
 # ---- (c) EP-22: each receiver sees its own domain's time ----------------
-it_check "BC 25 port p3 SLAVE, p5 MASTER" eval 'grep -q "^bc 25: port 1 p3 SLAVE" "$IT_TMP/dump1.txt" && grep -q "^bc 25: port 2 p5 MASTER" "$IT_TMP/dump1.txt"'
+# (p3 may be UNCALIBRATED for a moment: software-timestamp noise of a
+# loaded host beyond the 3 ms step threshold resets the servo)
+G25=$(cid "$PFX-g25")
+it_check "BC 25 follows g25 ($G25) on p3, p5 MASTER" eval 'grep -q "^bc 25: parent $G25-1 grandmaster $G25" "$IT_TMP/dump1.txt" && grep -qE "^bc 25: port 1 p3 (SLAVE|UNCALIBRATED)" "$IT_TMP/dump1.txt" && grep -q "^bc 25: port 2 p5 MASTER" "$IT_TMP/dump1.txt"'
 it_load_report
 for r in 24:0 25:-$OFF25_NS; do
 	d=${r%%:*}; want=${r#*:}
@@ -184,7 +187,7 @@ for r in 24:0 25:-$OFF25_NS; do
 		awk -v m="$mean" -v w="$want" -v b="$MAX_MEAN_NS" 'BEGIN { d = m - w; exit !(d < b && d > -b) }'
 done
 # the two domains differ by the 5 ms; neither receiver sees the other's
-it_check "r24 never saw a domain-25 master, r25 never a domain-24 one" eval '! grep -q "$(cid "$PFX-g25")" "$IT_TMP/r24.log" && ! grep -qE "$GM1|$GM2" "$IT_TMP/r25.log"'
+it_check "r24 never saw a domain-25 master, r25 never a domain-24 one" eval '! grep -q "$G25" "$IT_TMP/r24.log" && ! grep -qE "$GM1|$GM2" "$IT_TMP/r25.log"'
 
 # ---- (d) EP-02: the IPv6 BC with the IPv4 ones --------------------------
 it_check "BC 26 (udpv6) port p0 SLAVE, p4 MASTER" eval 'grep -q "^bc 26: port 1 p0 SLAVE" "$IT_TMP/dump1.txt" && grep -q "^bc 26: port 2 p4 MASTER" "$IT_TMP/dump1.txt"'
