@@ -198,6 +198,7 @@ void status_line(const struct app *app, FILE *out)
 static void dump_port(const struct app *app, unsigned int p, FILE *out)
 {
 	const struct app_port *ap = &app->ports[p];
+	struct watchdog_counters wd;
 	struct port_stats s;
 	unsigned int r;
 
@@ -214,6 +215,11 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 		" to-bc %" PRIu64 " bc_no_instance %" PRIu64 " local-rx %"
 		PRIu64 "\n", s.ptp_rx, s.ptp_tx, s.ptp_corrected, s.ptp_to_bc,
 		app->ctl[p].bc_no_instance, app->ctl[p].local_rx);
+	worker_watchdog_sum(app->workers, app->n_workers, p, &wd);
+	fprintf(out, "  watchdog: pdelay %" PRIu64 " negotiation %" PRIu64
+		" alt_master %" PRIu64 " raw_l2 %" PRIu64 " tlv_malformed %"
+		PRIu64 "\n", wd.pdelay, wd.negotiation, wd.alt_master,
+		wd.raw_ptp, wd.tlv_malformed);
 	fprintf(out, "  drops %" PRIu64 ":", drops_total(&s));
 	for (r = 1; r < DROP__COUNT; r++)
 		if (s.drop[r])

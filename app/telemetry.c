@@ -208,6 +208,24 @@ static void tel_port_counters(struct rte_tel_data *d,
 	rte_tel_data_add_dict_u64(d, "ptp_to_bc", s->ptp_to_bc);
 }
 
+/* Profile watchdog counters of ingress port p, summed over workers. */
+static struct rte_tel_data *tel_watchdog(const struct app *app,
+					 unsigned int p)
+{
+	struct rte_tel_data *d = tel_new_dict();
+	struct watchdog_counters wd;
+
+	if (d == NULL)
+		return NULL;
+	worker_watchdog_sum(app->workers, app->n_workers, p, &wd);
+	rte_tel_data_add_dict_u64(d, "pdelay", wd.pdelay);
+	rte_tel_data_add_dict_u64(d, "negotiation", wd.negotiation);
+	rte_tel_data_add_dict_u64(d, "alt_master", wd.alt_master);
+	rte_tel_data_add_dict_u64(d, "raw_l2", wd.raw_ptp);
+	rte_tel_data_add_dict_u64(d, "tlv_malformed", wd.tlv_malformed);
+	return d;
+}
+
 static void tel_port(const struct app *app, unsigned int p,
 		     struct rte_tel_data *d)
 {
@@ -242,6 +260,7 @@ static void tel_port(const struct app *app, unsigned int p,
 	rte_tel_data_add_dict_u64(d, "bc_no_instance",
 				  app->ctl[p].bc_no_instance);
 	tel_add_child(d, "drops_by_reason", tel_drops(&s, &drops));
+	tel_add_child(d, "watchdog", tel_watchdog(app, p));
 	rte_tel_data_add_dict_u64(d, "drops",
 				  drops + app->ctl[p].bc_no_instance);
 }

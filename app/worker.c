@@ -95,6 +95,16 @@ void worker_free(struct worker *w)
 	rte_free(w);
 }
 
+void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
+			 unsigned int p, struct watchdog_counters *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n && p < CONF_MAX_PORTS; i++)
+		watchdog_add(out, &ws[i]->wd[p]);
+}
+
 /*
  * Two-step TC on hardware TX stamps: an event message sent for its stamp
  * or a general message held for one leaves the TX buffer here. Returns
@@ -405,6 +415,8 @@ static inline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
+	if (fi.cls == FRAME_PTP)
+		watchdog_check(data, len, &fi, &w->wd[in]);
 	if (len >= 12)
 		learn(w, data + 6, in, bc);
 	if (w->app->local.on) {		/* ptpsw's own addresses (neigh.h) */

@@ -17,6 +17,7 @@
 
 #include "conf/config.h"
 #include "net/frame.h"
+#include "net/watchdog.h"
 
 struct app;
 struct tc;
@@ -97,6 +98,8 @@ struct worker {
 	struct learn_slot learn[WORKER_LEARN_SLOTS];
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];
+	/* profile watchdog (RFC 9760 forbidden options) per ingress port */
+	struct watchdog_counters wd[CONF_MAX_PORTS];
 } __rte_cache_aligned;
 
 /* Allocate a worker (rte_zmalloc) with its tc instance.
@@ -104,6 +107,11 @@ struct worker {
 struct worker *worker_create(struct app *app, unsigned int id,
 			     unsigned int lcore);
 void worker_free(struct worker *w);
+
+/* Sum of the watchdog counters of ingress port p over n workers into
+ * *out (overwritten). Reads live counters (aligned 64-bit words). */
+void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
+			 unsigned int p, struct watchdog_counters *out);
 
 /* lcore entry point (arg: struct worker *). Returns 0 when app_quit. */
 int worker_main(void *arg);

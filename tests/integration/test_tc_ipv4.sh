@@ -105,5 +105,22 @@ it_check "Follow_Up not corrected by a one-step TC ($f_cf)" [ "$f_cf" = 0 ]
 it_check "ICMP echo tr1 -> gm" it_ping "$PFX-tr1" "$NS_NET4.1"
 it_check "TCP (iperf3 3 s) tr1 -> gm" it_iperf "$PFX-tr1" "$PFX-gm" "$NS_NET4.1" 3
 
-[ "$IT_SWITCH" = ptpsw ] && it_dump_ptpsw | sed 's/^/ptpsw: /'
+# Profile watchdog: one Pdelay_Req (forbidden by RFC 9760) from the GM's
+# namespace, domain 99 (no receiver's), is counted on the GM's port p0.
+if [ "$IT_SWITCH" = ptpsw ]; then
+	ip netns exec "$PFX-gm" python3 -c '
+import socket, struct, sys
+hdr = struct.pack("!BBHBBH8s4s10sHBb", 0x02, 0x02, 54, 99, 0, 0,
+		  bytes(8), bytes(4), bytes(8) + b"\x00\x01", 1, 5, 0x7f)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+	     socket.inet_aton(sys.argv[1]))
+s.sendto(hdr + bytes(20), ("224.0.0.107", 319))' "$NS_NET4.1"
+	sleep 0.5
+	it_dump_ptpsw > "$IT_TMP/dump.txt"
+	sed 's/^/ptpsw: /' "$IT_TMP/dump.txt"
+	wd=$(awk '/^port 0 /{p = 1; next} /^port /{p = 0}
+		p && /watchdog:/ {print $3}' "$IT_TMP/dump.txt")
+	it_check "watchdog counts the Pdelay_Req on p0 ($wd)" [ "${wd:-0}" -ge 1 ]
+fi
 exit 0
