@@ -6,6 +6,8 @@
  */
 
 #include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
 
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
@@ -26,6 +28,8 @@
 
 #define WORKER_EXPIRE_NS	(100 * 1000 * 1000)
 #define WORKER_PREFETCH		4
+/* Empty polls for this long before an idle worker starts to sleep. */
+#define WORKER_IDLE_SPIN_NS	20000
 
 static const char *const drop_names[DROP__COUNT - FRAME_E__COUNT] = {
 	[DROP_FILTERED - FRAME_E__COUNT] = "filtered",
@@ -74,6 +78,7 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	w->lcore = lcore;
 	w->txq = (uint16_t)id;
 	w->app = app;
+	w->idle_sleep_ns = (uint64_t)app->conf.worker_idle_sleep_us * 1000;
 	w->learn_ns = WORKER_LEARN_NS;
 	if (app->fdb_aging_ns / 64 < w->learn_ns)
 		w->learn_ns = app->fdb_aging_ns / 64;
@@ -146,18 +151,20 @@ static void tx_hwtx_released(void *arg, unsigned int out, struct rte_mbuf *m,
 	tx_add(arg, out, m, TXF_PTP | TXF_TC | TXF_NOHOLD);
 }
 
-/* TC on a TX buffer: egress time predicted once, each TC copy corrected
- * (one-step) or its residence stored (two-step), or taken by tc_hwtx. */
-static void tx_tc(struct worker *w, unsigned int out, uint64_t *bytes)
+/* TC on entries from..n of a TX buffer: egress time predicted once, each
+ * TC copy corrected (one-step) or its residence stored (two-step), or
+ * taken by tc_hwtx. */
+static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
+		  uint64_t *bytes)
 {
 	struct txbuf *b = &w->tx[out];
 	struct port_stats *st = &w->stats[out];
 	struct frame_info fi;
 	uint64_t tx_ts;
-	uint16_t i, k = 0;
+	uint16_t i, k = from;
 
 	tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
-	for (i = 0; i < b->n; i++) {
+	for (i = from; i < b->n; i++) {
 		struct rte_mbuf *m = b->pkts[i];
 		uint8_t f = b->flags[i];
 		const struct pkt_meta *pm;
@@ -181,30 +188,52 @@ static void tx_tc(struct worker *w, unsigned int out, uint64_t *bytes)
 	b->n = k;
 }
 
-/* Send a port's TX buffer: egress time first, then the TC, then TX. */
+/* Send entries from..to of a port's TX buffer; what the PMD does not take
+ * is freed, counted, and its bytes taken off *bytes. */
+static void tx_send(struct worker *w, unsigned int out, uint16_t from,
+		    uint16_t to, uint64_t *bytes)
+{
+	struct txbuf *b = &w->tx[out];
+	struct port_stats *st = &w->stats[out];
+	uint16_t i, sent;
+
+	if (from == to)
+		return;
+	sent = rte_eth_tx_burst(w->app->ports[out].port_id, w->txq,
+				b->pkts + from, (uint16_t)(to - from));
+	if (b->n_ptp)
+		for (i = from; i < from + sent; i++)
+			st->ptp_tx += (b->flags[i] & TXF_PTP) != 0;
+	st->tx_pkts += sent;
+	if (unlikely(from + sent < to)) {
+		for (i = from + sent; i < to; i++) {
+			*bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
+			rte_pktmbuf_free(b->pkts[i]);
+		}
+		st->drop[DROP_TX_FULL] += to - from - sent;
+	}
+}
+
+/*
+ * Send a port's TX buffer. With TC copies in it, the frames queued before
+ * the first one leave first (their copy and kick then happen before the
+ * egress stamp, not inside the uncorrected span after it); then the egress
+ * time, the TC, and TX of the rest. Order is kept.
+ */
 static void tx_flush(struct worker *w, unsigned int out)
 {
 	struct txbuf *b = &w->tx[out];
-	struct app_port *ap = &w->app->ports[out];
-	struct port_stats *st = &w->stats[out];
 	uint64_t bytes = b->bytes;
-	uint16_t i, sent;
+	uint16_t first = 0;
 
-	if (b->n_tc)
-		tx_tc(w, out, &bytes);
-	sent = rte_eth_tx_burst(ap->port_id, w->txq, b->pkts, b->n);
-	if (b->n_ptp)
-		for (i = 0; i < sent; i++)
-			st->ptp_tx += (b->flags[i] & TXF_PTP) != 0;
-	st->tx_pkts += sent;
-	if (unlikely(sent < b->n)) {
-		for (i = sent; i < b->n; i++) {
-			bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
-			rte_pktmbuf_free(b->pkts[i]);
-		}
-		st->drop[DROP_TX_FULL] += b->n - sent;
+	if (b->n_tc) {
+		while (!(b->flags[first] & TXF_TC))
+			first++;
+		tx_send(w, out, 0, first, &bytes);
+		tx_tc(w, out, first, &bytes);
 	}
-	st->tx_bytes += bytes;
+	tx_send(w, out, first, b->n, &bytes);
+	w->stats[out].tx_bytes += bytes;
 	b->n = 0;
 	b->n_tc = 0;
 	b->n_ptp = 0;
@@ -456,8 +485,9 @@ static uint32_t link_mask(const struct app *app)
 	return up;
 }
 
-static void rx_port(struct worker *w, unsigned int in, uint32_t up,
-		    uint64_t now)
+/* Returns the number of frames received. */
+static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
+			uint64_t now)
 {
 	struct app_port *ap = &w->app->ports[in];
 	struct port_stats *st = &w->stats[in];
@@ -468,7 +498,7 @@ static void rx_port(struct worker *w, unsigned int in, uint32_t up,
 
 	n = rte_eth_rx_burst(ap->port_id, 0, pkts, WORKER_BURST);
 	if (n == 0)
-		return;
+		return 0;
 	ts_source_rx_burst(&ap->ts, pkts, n, ts);
 	for (i = 0; i < n && i < WORKER_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -481,11 +511,13 @@ static void rx_port(struct worker *w, unsigned int in, uint32_t up,
 	}
 	st->rx_pkts += n;
 	st->rx_bytes += bytes;
+	return n;
 }
 
 /* Frames the control lcore built (boundary clocks, ARP/ND; bc_runtime.h):
  * worker 0 sends them on its TX queue of port m->port. */
-static void ctl_tx(struct worker *w)
+/* Returns the number of frames taken from the ring. */
+static unsigned int ctl_tx(struct worker *w)
 {
 	struct rte_mbuf *m[WORKER_BURST];
 	unsigned int n, i;
@@ -504,6 +536,7 @@ static void ctl_tx(struct worker *w)
 				ts_source_tx_predict(&w->app->ports[out].ts)))
 			tx_flush(w, out);	/* sent now: stamp holds */
 	}
+	return n;
 }
 
 /*
@@ -546,15 +579,45 @@ static void worker_drain(struct worker *w)
 	}
 }
 
+/*
+ * Idle back-off: after WORKER_IDLE_SPIN_NS of loops that found nothing to
+ * do, sleep idle_sleep_ns between polls until traffic comes back. A
+ * syscall only in an idle loop (TX buffers are empty by then), never per
+ * packet. Not with tc_hwtx: held messages wait for completions.
+ */
+static void worker_idle(struct worker *w, unsigned int got, uint64_t now)
+{
+	struct timespec ts;
+
+	if (got || w->idle_sleep_ns == 0 || w->hwtx != NULL) {
+		w->idle_since = 0;
+		return;
+	}
+	if (w->idle_since == 0) {
+		w->idle_since = now;
+		return;
+	}
+	if (now - w->idle_since < WORKER_IDLE_SPIN_NS)
+		return;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)w->idle_sleep_ns;
+	nanosleep(&ts, NULL);
+	w->idle_sleeps++;
+}
+
 int worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct app *app = w->app;
-	unsigned int i, p;
+	unsigned int i, p, got;
 	uint64_t now;
 	uint32_t up;
 
 	worker_hwtx_setup(w);
+	/* short sleeps mean short: the default 50 us timer slack would
+	 * more than double them */
+	if (w->idle_sleep_ns)
+		prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	while (!app_quit) {
 		now = timebase_now();
 		up = link_mask(app);
@@ -563,10 +626,11 @@ int worker_main(void *arg)
 			memset(w->learn, 0, sizeof(w->learn));
 			w->last_up = up;
 		}
+		got = 0;
 		for (i = 0; i < w->n_rx; i++)
-			rx_port(w, w->rx_ports[i], up, now);
+			got += rx_port(w, w->rx_ports[i], up, now);
 		if (w->id == 0 && app->ctl_tx_ring != NULL)
-			ctl_tx(w);
+			got += ctl_tx(w);
 		if (w->hwtx != NULL)
 			tc_hwtx_poll(w->hwtx, now, tx_hwtx_released, w);
 		for (p = 0; p < app->n_ports; p++)
@@ -577,6 +641,7 @@ int worker_main(void *arg)
 			w->last_expire_ns = now;
 		}
 		w->loops++;
+		worker_idle(w, got, now);
 	}
 	worker_drain(w);
 	return 0;

@@ -91,6 +91,9 @@ struct worker {
 	unsigned int n_rx;
 	uint8_t rx_ports[CONF_MAX_PORTS];	/* conf port indices */
 	uint64_t loops;
+	uint64_t idle_sleep_ns;		/* worker_idle_sleep_us; 0: busy-poll */
+	uint64_t idle_since;		/* timebase ns of the first empty loop */
+	uint64_t idle_sleeps;		/* nanosleep calls */
 	uint64_t last_expire_ns;
 	uint32_t last_up;		/* link mask of the previous loop */
 	uint64_t learn_ns;		/* learn cache validity */

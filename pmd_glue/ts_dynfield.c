@@ -6,8 +6,9 @@
  *   net_pcap            microseconds of CLOCK_REALTIME (kernel RX time)
  *   NIC with read_clock the clock rte_eth_read_clock() reads (ticks)
  *   NIC with timesync   ns of the clock rte_eth_timesync_read_time() reads
- * Packets without the RX timestamp flag, or whose stamp is more than
- * DYN_MAX_AGE_NS older than the burst, get the burst's TSC time.
+ * Packets without the RX timestamp flag, or whose stamp is not a plausible
+ * receive time (more than DYN_MAX_AGE_NS before the burst, or more than
+ * DYN_MAX_LEAD_NS after it), get the burst's TSC time.
  */
 
 #include <errno.h>
@@ -23,9 +24,18 @@
 #include "ts_source.h"
 
 #define DYN_XTS_TRIES 5
-/* A stamp older than this at burst time is not a receive time (a replayed
- * pcap file carries the file's times): use the burst's TSC instead. */
-#define DYN_MAX_AGE_NS 20000000
+/*
+ * Validity of a mapped stamp against the burst's TSC time. A frame can
+ * wait in the PMD's ring for as long as the worker is descheduled (tens
+ * of milliseconds on a busy host): such a stamp is the receive time that
+ * matters most to the TC, so ages up to a second are accepted. Older ones
+ * are not receive times (a replayed pcap file carries the file's times).
+ * A stamp after the burst returned is a mapping error: within
+ * DYN_MAX_LEAD_NS (the map's error, net_pcap's microsecond resolution) it
+ * is clamped to the burst time, beyond it rejected.
+ */
+#define DYN_MAX_AGE_NS 1000000000
+#define DYN_MAX_LEAD_NS 1000000
 
 enum dyn_clock {
 	DYN_CLOCK_REALTIME_US,	/* net_pcap */
@@ -152,11 +162,11 @@ static void dyn_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 		}
 		v = *RTE_MBUF_DYNFIELD(pkts[i], p->offset, uint64_t *);
 		b = clockmap_to_base(&p->map, (int64_t)v * p->scale);
-		if (b <= 0 || (int64_t)now - b > DYN_MAX_AGE_NS) {
+		if (b <= 0 || (int64_t)now - b > DYN_MAX_AGE_NS ||
+		    b - (int64_t)now > DYN_MAX_LEAD_NS) {
 			ts_out[i] = now;
 			continue;
 		}
-		/* a stamp after the burst returned is a mapping error */
 		if (b > (int64_t)now)
 			b = (int64_t)now;
 		ts_out[i] = (uint64_t)b;

@@ -1247,6 +1247,11 @@ static const struct conf_key conf_keys[] = {
 	  RANGE(1024, 1048576), FLD(struct conf, mbufs),
 	  .help = "Packet buffers in the mempool (8192 fits `-m 512` without "
 		  "hugepages)." },
+	{ .path = "worker_idle_sleep_us", .type = CK_INT, .def = "20",
+	  RANGE(0, 1000), FLD(struct conf, worker_idle_sleep_us),
+	  .help = "A worker that found no packet on any of its ports for "
+		  "20 us sleeps this long (us) before polling again; 0 "
+		  "busy-polls. A syscall only when idle, never per packet." },
 };
 
 static const size_t conf_n_keys = sizeof(conf_keys) / sizeof(conf_keys[0]);
@@ -1611,6 +1616,11 @@ static void conf_print_misc(const struct conf *c, FILE *out)
 	fprintf(out, "  log level %s, status every %u ms, MAC aging %u s, "
 		"%u mbufs\n", conf_log_levels[c->log_level],
 		c->status_interval_ms, c->mac_aging_s, c->mbufs);
+	if (c->worker_idle_sleep_us)
+		fprintf(out, "  idle workers sleep %u us\n",
+			c->worker_idle_sleep_us);
+	else
+		fprintf(out, "  workers busy-poll\n");
 }
 
 void conf_print(const struct conf *c, FILE *out)

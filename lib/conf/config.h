@@ -121,6 +121,7 @@ struct conf {
 	uint32_t status_interval_ms;	/* 0 = no periodic status line */
 	uint32_t mac_aging_s;
 	uint32_t mbufs;			/* mempool size */
+	uint32_t worker_idle_sleep_us;	/* 0 = pure busy-poll */
 };
 
 /*
