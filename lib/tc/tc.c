@@ -68,10 +68,12 @@ struct tc_rate {
 	bool fu_wait;		/* two-step Sync waiting for its Follow_Up */
 	bool known;		/* an estimate was ever made */
 	bool seeded;		/* the current reference chain made one */
+	bool sampled;		/* last_rx is valid */
 	uint8_t n_ref;		/* reference points held: 0, 1 or 2 */
 	uint8_t rejects;	/* consecutive rejected samples */
 	uint16_t fu_seq;
 	tmv_t master_seen;
+	tmv_t last_rx;		/* ingress of the last Sync sampled */
 	tmv_t fu_rx;
 	ptp_cf_t fu_cf;
 	struct tc_rate_pt ref;	/* baseline start */
@@ -619,6 +621,7 @@ static bool tc_rate_master(struct tc_rate *r, const uint8_t *id, tmv_t rx)
 	r->master_seen = rx;
 	r->fu_wait = false;
 	r->n_ref = 0;
+	r->sampled = false;
 	r->seeded = false;
 	r->rejects = 0;
 	return true;
@@ -632,6 +635,11 @@ static void tc_rate_sync(struct tc *tc, const uint8_t *ptp, tmv_t rx)
 
 	if (!tc_rate_master(r, ptp + OFF_SRC, rx))
 		return;
+	if (r->sampled && tmv_to_ns(tmv_sub(rx, r->last_rx)) >= 0 &&
+	    tmv_to_ns(tmv_sub(rx, r->last_rx)) < TC_RATE_MIN_GAP_NS)
+		return;
+	r->sampled = true;
+	r->last_rx = rx;
 	if (tc_two_step_flag(ptp)) {
 		r->fu_wait = true;
 		r->fu_seq = rd16(ptp + OFF_SEQ);

@@ -32,7 +32,8 @@
  * that once running, smoothed over TC_RATE_SMOOTH samples. A sample further
  * than TC_RATE_MAX_DEV from 1.0 is rejected (counted); after
  * TC_RATE_MAX_REJECTS in a row (the time transmitter stepped its time) the
- * reference restarts, keeping the last estimate.
+ * reference restarts, keeping the last estimate. At most one Sync per
+ * TC_RATE_MIN_GAP_NS is sampled.
  */
 #define TC_RATE_MAX_DEV 500e-6
 #define TC_RATE_MIN_BASE_NS 1000000000LL
@@ -40,6 +41,10 @@
 #define TC_RATE_SMOOTH 8
 #define TC_RATE_MAX_REJECTS 4
 #define TC_RATE_MASTER_TIMEOUT_NS 5000000000LL
+/* Syncs of the tracked time transmitter closer than this to the last one
+ * sampled are not sampled (the profile's fastest Sync rate is 128/s;
+ * bounds the estimator's cost under a Sync flood). */
+#define TC_RATE_MIN_GAP_NS 1000000LL
 
 enum tc_mode { TC_ONE_STEP = 0, TC_TWO_STEP };
 

@@ -972,6 +972,28 @@ static void test_ratio_one_step(void)
 	tc_free(tc);
 }
 
+/* Syncs closer than TC_RATE_MIN_GAP_NS to the last one sampled are not
+ * sampled: a flood of wrong ones between the regular Syncs changes
+ * nothing (each would be a rejected sample, four a restart). */
+static void test_ratio_flood(void)
+{
+	struct tc *tc = syn_tc(TC_ONE_STEP);
+	struct gm g = { .domain = 0, .src = 9, .rate = 1 + 100e-6,
+			.rx0 = T0 };
+	int64_t k, j;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	for (k = 0; k <= 160; k++) {
+		gm_sync(tc, &g, k, 0, 0);
+		for (j = 1; j <= 5; j++)	/* 100 us apart, origin +50 ms */
+			gm_sync(tc, &g, k, j * 100000, 50000000);
+	}
+	CU_ASSERT_DOUBLE_EQUAL(tc_rate_ratio(tc, 0), 1 + 100e-6, 1e-9);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->ratio_rejected, 0);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->domain[0].sync_seen, 161 * 6);
+	tc_free(tc);
+}
+
 static void test_ratio_two_step(void)
 {
 	struct tc *tc = syn_tc(TC_TWO_STEP);
@@ -1156,6 +1178,7 @@ int test_register(void)
 		{ "many_pending", test_many_pending },
 		{ "expiry", test_expiry },
 		{ "ratio_one_step", test_ratio_one_step },
+		{ "ratio_flood", test_ratio_flood },
 		{ "ratio_two_step", test_ratio_two_step },
 		{ "ratio_off", test_ratio_off },
 		{ "ratio_per_domain", test_ratio_per_domain },
