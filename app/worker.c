@@ -30,6 +30,9 @@
 #define WORKER_PREFETCH		4
 /* Empty polls for this long before an idle worker starts to sleep. */
 #define WORKER_IDLE_SPIN_NS	20000
+/* A destination looked up in the fdb is reused for this long (hit or
+ * miss): a MAC another worker just learnt floods a little longer. */
+#define WORKER_MEMO_NS		100000
 
 static const char *const drop_names[DROP__COUNT - FRAME_E__COUNT] = {
 	[DROP_FILTERED - FRAME_E__COUNT] = "filtered",
@@ -138,7 +141,8 @@ static bool tx_hwtx(struct worker *w, unsigned int out, struct rte_mbuf *m,
 }
 
 static inline void tx_add(struct worker *w, unsigned int out,
-			  struct rte_mbuf *m, uint8_t flags);
+			  struct rte_mbuf *m, uint8_t flags,
+			  const struct pkt_meta *pm);
 
 /* A message tc_hwtx held is released: back into the TX buffer. */
 static void tx_hwtx_released(void *arg, unsigned int out, struct rte_mbuf *m,
@@ -148,7 +152,8 @@ static void tx_hwtx_released(void *arg, unsigned int out, struct rte_mbuf *m,
 	(void)fi;
 	(void)in_port;
 	(void)rx_ts;			/* all still in the mbuf's pkt_meta */
-	tx_add(arg, out, m, TXF_PTP | TXF_TC | TXF_NOHOLD);
+	tx_add(arg, out, m, TXF_PTP | TXF_TC | TXF_NOHOLD,
+	       meta_get(m, ((struct worker *)arg)->app->meta_offset));
 }
 
 /* TC on entries from..n of a TX buffer: egress time predicted once, each
@@ -170,7 +175,7 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 		const struct pkt_meta *pm;
 
 		if (f & TXF_TC) {
-			pm = meta_get(m, w->app->meta_offset);
+			pm = &b->meta[i];
 			meta_to_info(pm, &fi);
 			if (w->hwtx != NULL &&
 			    tx_hwtx(w, out, m, f, pm, &fi, tx_ts, bytes))
@@ -181,6 +186,8 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 				      tmv_from_ns((int64_t)pm->rx_ts),
 				      tmv_from_ns((int64_t)tx_ts)))
 				st->ptp_corrected++;
+			if (k != i)
+				b->meta[k] = b->meta[i];
 		}
 		b->pkts[k] = m;
 		b->flags[k++] = f;
@@ -240,13 +247,17 @@ static void tx_flush(struct worker *w, unsigned int out)
 	b->bytes = 0;
 }
 
+/* Queue m for port out; pm (the TC's metadata) only with TXF_TC. */
 static inline void tx_add(struct worker *w, unsigned int out,
-			  struct rte_mbuf *m, uint8_t flags)
+			  struct rte_mbuf *m, uint8_t flags,
+			  const struct pkt_meta *pm)
 {
 	struct txbuf *b = &w->tx[out];
 
 	if (unlikely(b->n == WORKER_TXBUF))
 		tx_flush(w, out);
+	if (flags & TXF_TC)
+		b->meta[b->n] = *pm;
 	b->flags[b->n] = flags;
 	b->pkts[b->n++] = m;
 	b->bytes += rte_pktmbuf_pkt_len(m);
@@ -261,7 +272,7 @@ static inline void send_shared(struct worker *w, uint32_t mask,
 	unsigned int k;
 
 	if (likely((mask & (mask - 1)) == 0)) {	/* one port: no refcnt */
-		tx_add(w, (unsigned int)__builtin_ctz(mask), m, 0);
+		tx_add(w, (unsigned int)__builtin_ctz(mask), m, 0, NULL);
 		return;
 	}
 	k = (unsigned int)__builtin_popcount(mask);
@@ -270,14 +281,15 @@ static inline void send_shared(struct worker *w, uint32_t mask,
 		unsigned int out = (unsigned int)__builtin_ctz(mask);
 
 		mask &= mask - 1;
-		tx_add(w, out, m, 0);
+		tx_add(w, out, m, 0, NULL);
 	}
 }
 
 /* A private copy per port (each gets its own correction); the last
  * port gets the original. */
 static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
-			unsigned int in, uint8_t flags)
+			unsigned int in, uint8_t flags,
+			const struct pkt_meta *pm)
 {
 	while (mask) {
 		unsigned int out = (unsigned int)__builtin_ctz(mask);
@@ -291,20 +303,23 @@ static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
 				continue;
 			}
 		}
-		tx_add(w, out, c, flags);
+		tx_add(w, out, c, flags, pm);
 	}
 }
 
 /*
  * What one RX burst shares: its time, the link mask, and a memo of the
- * last unicast fdb lookup (bursts are often one flow), forgotten when
- * this worker learns that MAC and at the end of the burst.
+ * last unicast fdb lookup (traffic is often one flow), forgotten when
+ * this worker learns that MAC; kept across bursts for WORKER_MEMO_NS
+ * (struct worker), so an unknown destination is not searched for in all
+ * of its fdb probe buckets at every burst.
  */
 struct burst_ctx {
 	uint64_t now;
 	uint32_t up;
 	int dst_port;
 	uint64_t dst_key;		/* mac_key() | MAC_KEY_VALID; 0: none */
+	uint64_t dst_t;			/* when it was looked up */
 };
 
 #define MAC_KEY_VALID	(1ull << 63)
@@ -321,6 +336,20 @@ static inline uint64_t mac_key(const uint8_t *mac)
 	return (uint64_t)lo | (uint64_t)hi << 32;
 }
 
+static inline struct learn_slot *learn_slot(struct worker *w, uint64_t mac)
+{
+	return &w->learn[(mac * 0x9E3779B97F4A7C15ull) >> 54 &
+			 (WORKER_LEARN_SLOTS - 1)];
+}
+
+/* The learn cache slot of the next frame's source, ahead of its use. */
+static inline void learn_prefetch(struct worker *w, const struct rte_mbuf *m)
+{
+	if (rte_pktmbuf_data_len(m) >= 12)
+		rte_prefetch0(learn_slot(w, mac_key(rte_pktmbuf_mtod_offset(
+					 m, const uint8_t *, 6))));
+}
+
 /* Learn src on port in, through the worker's learn cache. */
 static inline void learn(struct worker *w, const uint8_t *src,
 			 unsigned int in, struct burst_ctx *bc)
@@ -332,8 +361,7 @@ static inline void learn(struct worker *w, const uint8_t *src,
 		return;
 	mac = mac_key(src);
 	key = mac | (uint64_t)in << 48 | MAC_KEY_VALID;
-	s = &w->learn[(mac * 0x9E3779B97F4A7C15ull) >> 54 &
-		      (WORKER_LEARN_SLOTS - 1)];
+	s = learn_slot(w, mac);
 	if (s->key == key && bc->now - s->t < w->learn_ns)
 		return;
 	w->fdb_learn_calls++;
@@ -355,6 +383,7 @@ static inline int lookup(struct worker *w, const uint8_t *dst,
 	if (key != bc->dst_key) {
 		bc->dst_port = fdb_lookup(w->app->fdb, dst, bc->now);
 		bc->dst_key = key;
+		bc->dst_t = bc->now;
 	}
 	return bc->dst_port;
 }
@@ -405,6 +434,7 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 {
 	struct app *app = w->app;
 	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
+	struct pkt_meta pm;
 
 	w->stats[in].ptp_rx++;
 	if (app_bit(app->bc_domains, fi->domain)) {
@@ -421,10 +451,14 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		send_shared(w, mask, m);
 		return;
 	}
-	meta_from_info(meta_get(m, app->meta_offset), fi, (uint8_t)in, rx_ts);
+	/* the TX buffer carries it; the mbuf too when tc_hwtx may hold the
+	 * message (it comes back with only the mbuf) */
+	meta_from_info(&pm, fi, (uint8_t)in, rx_ts);
+	if (w->hwtx != NULL)
+		*meta_get(m, app->meta_offset) = pm;
 	tc_ingress(w->tc, data, rte_pktmbuf_data_len(m), fi, (uint16_t)in,
 		   tmv_from_ns((int64_t)rx_ts));
-	send_copies(w, mask, m, in, TXF_PTP | TXF_TC);
+	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, &pm);
 }
 
 static inline void handle_pkt(struct worker *w, struct rte_mbuf *m,
@@ -499,6 +533,11 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	n = rte_eth_rx_burst(ap->port_id, 0, pkts, WORKER_BURST);
 	if (n == 0)
 		return 0;
+	if (now - w->memo_t < WORKER_MEMO_NS) {
+		bc.dst_key = w->memo_key;
+		bc.dst_port = w->memo_port;
+		bc.dst_t = w->memo_t;
+	}
 	ts_source_rx_burst(&ap->ts, pkts, n, ts);
 	for (i = 0; i < n && i < WORKER_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -506,9 +545,14 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 		if (i + WORKER_PREFETCH < n)
 			rte_prefetch0(rte_pktmbuf_mtod(
 				pkts[i + WORKER_PREFETCH], void *));
+		if (i + 1 < n)
+			learn_prefetch(w, pkts[i + 1]);
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		handle_pkt(w, pkts[i], in, ts[i], &bc);
 	}
+	w->memo_key = bc.dst_key;
+	w->memo_port = bc.dst_port;
+	w->memo_t = bc.dst_t;
 	st->rx_pkts += n;
 	st->rx_bytes += bytes;
 	return n;
@@ -531,7 +575,7 @@ static unsigned int ctl_tx(struct worker *w)
 			rte_pktmbuf_free(m[i]);
 			continue;
 		}
-		tx_add(w, out, m[i], 0);
+		tx_add(w, out, m[i], 0, NULL);
 		if (bc_runtime_tx_stamp(m[i], w->app->meta_offset,
 				ts_source_tx_predict(&w->app->ports[out].ts)))
 			tx_flush(w, out);	/* sent now: stamp holds */
@@ -624,6 +668,7 @@ int worker_main(void *arg)
 		if (unlikely(up != w->last_up)) {
 			/* fdb_flush_port() follows a link down: relearn */
 			memset(w->learn, 0, sizeof(w->learn));
+			w->memo_key = 0;
 			w->last_up = up;
 		}
 		got = 0;

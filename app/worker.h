@@ -16,6 +16,7 @@
 #include <rte_mbuf.h>
 
 #include "conf/config.h"
+#include "meta.h"
 #include "net/frame.h"
 #include "net/watchdog.h"
 
@@ -62,6 +63,7 @@ struct txbuf {
 	uint64_t bytes;			/* sum of their pkt_len */
 	uint8_t flags[WORKER_TXBUF];
 	struct rte_mbuf *pkts[WORKER_TXBUF];
+	struct pkt_meta meta[WORKER_TXBUF];	/* entries flagged TXF_TC */
 };
 
 /*
@@ -98,6 +100,9 @@ struct worker {
 	uint32_t last_up;		/* link mask of the previous loop */
 	uint64_t learn_ns;		/* learn cache validity */
 	uint64_t fdb_learn_calls;	/* learn cache misses */
+	uint64_t memo_key;		/* last destination looked up (worker.c) */
+	uint64_t memo_t;
+	int memo_port;
 	struct learn_slot learn[WORKER_LEARN_SLOTS];
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];
