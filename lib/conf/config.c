@@ -1247,7 +1247,7 @@ static const struct conf_key conf_keys[] = {
 	  RANGE(1024, 1048576), FLD(struct conf, mbufs),
 	  .help = "Packet buffers in the mempool (8192 fits `-m 512` without "
 		  "hugepages)." },
-	{ .path = "worker_idle_sleep_us", .type = CK_INT, .def = "20",
+	{ .path = "worker_idle_sleep_us", .type = CK_INT, .def = "0",
 	  RANGE(0, 1000), FLD(struct conf, worker_idle_sleep_us),
 	  .help = "A worker that found no packet on any of its ports for "
 		  "20 us sleeps this long (us) before polling again; 0 "
