@@ -353,6 +353,18 @@ void bc_runtime_input(struct app *app, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/* TX timestamps first, so that a Delay_Resp drained next finds its t3. */
+void bc_runtime_flush(struct app *app, uint64_t now)
+{
+	struct bc_runtime *rt = app->bcrt;
+	unsigned int i;
+
+	if (rt == NULL)
+		return;
+	for (i = 0; i < rt->n; i++)
+		flush_pending(rt->inst[i], now);
+}
+
 void bc_runtime_tick(struct app *app, uint64_t now)
 {
 	struct bc_runtime *rt = app->bcrt;
@@ -629,13 +641,13 @@ static void dump_port(const struct app *app, const struct bc *bc,
 		" tx-errors %" PRIu64 " announce %" PRIu64 " sync %" PRIu64
 		" follow_up %" PRIu64 " delay_req %" PRIu64 " delay_resp %"
 		PRIu64 " not-from-parent %" PRIu64 " unmatched %" PRIu64
-		" resp-unicast %" PRIu64 " resp-multicast %" PRIu64
+		" resp-before-t3 %" PRIu64 " resp-unicast %" PRIu64 " resp-multicast %" PRIu64
 		" resp-table %" PRIu64 "\n", bc->dds.domainNumber, p + 1,
 		app->conf.ports[bc->cfg.ports[p]].name,
 		fsm_state_name(pt->state), s->rx, s->tx, s->tx_errors,
 		s->announce_rx, s->sync_rx, s->follow_up_rx, s->delay_req_rx,
 		s->delay_resp_rx, s->not_from_parent, s->unmatched,
-		s->delay_resp_unicast, s->delay_resp_multicast,
+		s->resp_before_t3, s->delay_resp_unicast, s->delay_resp_multicast,
 		s->delay_resp_table);
 }
 

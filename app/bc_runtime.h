@@ -112,6 +112,9 @@ bool bc_runtime_active(const struct app *app);
  * to its instance, ARP/ND to neigh, the rest is counted. Frees m. */
 void bc_runtime_input(struct app *app, struct rte_mbuf *m);
 
+/* Hand finished TX timestamps back to the instances (before draining RX). */
+void bc_runtime_flush(struct app *app, uint64_t now);
+
 /* Run every instance's timers and the neighbour cache aging. */
 void bc_runtime_tick(struct app *app, uint64_t now);
 

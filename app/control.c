@@ -104,6 +104,7 @@ int control_run(struct app *app)
 	while (!app_quit) {
 		nanosleep(&tick, NULL);
 		now = timebase_now();
+		bc_runtime_flush(app, now);
 		control_drain_bc(app);
 		bc_runtime_tick(app, now);
 		monitor_rt_tick(app, now);

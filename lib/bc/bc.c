@@ -221,7 +221,7 @@ static void send_delay_req(struct bc *bc, unsigned int p, tmv_t now)
 	m.hdr.flagField = ucast ? PTP_FLAG_UNICAST : 0;
 	m.body.sync.ts = ptp_tmv_to_ts(dclock_now(&bc->clock, now));
 	pt->dreq.pending = true;
-	pt->dreq.have_t3 = false;
+	pt->dreq.have_t3 = pt->dreq.have_resp = false;
 	pt->dreq.seq = m.hdr.sequenceId;
 	bc_send(bc, p, &m, ucast ? &r->addr : NULL, true);
 }
@@ -521,6 +521,16 @@ static int rx_delay_resp(struct bc *bc, unsigned int p, const struct ptp_msg *m)
 		pt->stats.unmatched++;
 		return 1;
 	}
+	if (!pt->dreq.have_t3) {
+		/* the TX timestamp of our Delay_Req is still on its way (it
+		 * comes back from the worker through another path): keep t4
+		 * and finish when t3 arrives */
+		pt->dreq.have_resp = true;
+		pt->dreq.t4 = t4;
+		pt->dreq.resp_cf = m->hdr.correction;
+		pt->stats.resp_before_t3++;
+		return 0;
+	}
 	pt->dreq.pending = false;
 	delay_sample(bc, pt, t4, m->hdr.correction);
 	return 0;
@@ -683,6 +693,10 @@ void bc_tx_timestamp(struct bc *bc, unsigned int port, uint8_t type,
 		   pt->dreq.seq == seq) {
 		pt->dreq.t3 = dclock_from_base(&bc->clock, ts);
 		pt->dreq.have_t3 = true;
+		if (pt->dreq.have_resp) {
+			pt->dreq.pending = pt->dreq.have_resp = false;
+			delay_sample(bc, pt, pt->dreq.t4, pt->dreq.resp_cf);
+		}
 	}
 }
 

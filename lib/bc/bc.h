@@ -72,6 +72,7 @@ struct bc_port_stats {
 	uint64_t not_from_parent;	/* Sync/Follow_Up/Delay_Resp ignored */
 	uint64_t unmatched;		/* Follow_Up / Delay_Resp without partner */
 	uint64_t delay_resp_unicast, delay_resp_multicast, delay_resp_table;
+	uint64_t resp_before_t3;	/* Delay_Resp held for its TX timestamp */
 };
 
 struct bc_stats {
@@ -101,8 +102,10 @@ struct bc_port {
 	} sync;
 	struct {
 		bool pending, have_t3;
+		bool have_resp;		/* Delay_Resp came before t3 */
 		uint16_t seq;
-		tmv_t t3;
+		tmv_t t3, t4;
+		ptp_cf_t resp_cf;
 	} dreq;
 	struct { bool pending; uint16_t seq; } sync_tx;
 	struct bc_port_stats stats;

@@ -40,7 +40,7 @@ struct qmsg {
 	struct bc_addr dst;
 };
 
-struct txts { int node; unsigned int port; uint8_t type; uint16_t seq; tmv_t ts; };
+struct txts { int node; unsigned int port; uint8_t type; uint16_t seq; tmv_t ts; int64_t due; };
 
 struct sent_log {
 	unsigned int n, unicast;
@@ -58,6 +58,7 @@ struct sim {
 	struct txts tq[64];
 	int ntq;
 	bool rewrite_src;		/* model a TC replacing IP sources */
+	int64_t ts_lag;			/* TX timestamps come back this late */
 	struct sent_log log[MAXN][16];	/* per node, per messageType */
 };
 
@@ -93,7 +94,8 @@ static int sim_send(void *arg, const struct bc_tx *tx)
 	}
 	if (tx->want_ts && s->ntq < 64)
 		s->tq[s->ntq++] = (struct txts){ nd->idx, tx->port, tx->type,
-						 tx->seq, node_base(nd, s->t) };
+						 tx->seq, node_base(nd, s->t),
+						 s->t + s->ts_lag };
 	if (nd->dead || s->nq >= MAXQ)
 		return 0;
 	m = &s->q[s->nq++];
@@ -192,12 +194,18 @@ static void deliver(struct sim *s, const struct qmsg *m)
 
 static void flush_ts(struct sim *s)
 {
+	int k = 0;
+
 	for (int i = 0; i < s->ntq; i++) {
 		struct txts *x = &s->tq[i];
 
+		if (x->due > s->t) {
+			s->tq[k++] = *x;
+			continue;
+		}
 		bc_tx_timestamp(&s->n[x->node].bc, x->port, x->type, x->seq, x->ts);
 	}
-	s->ntq = 0;
+	s->ntq = k;
 }
 
 static void sim_step(struct sim *s)
@@ -257,7 +265,8 @@ static bool is_parent(const struct node *child, const struct node *par,
 	return bmca_portid_cmp(&child->bc.parent.parentPortIdentity, &want) == 0;
 }
 
-static void run_pair(bool two_step, enum conf_delay_req mode)
+static void run_pair_lag(bool two_step, enum conf_delay_req mode,
+			 int64_t ts_lag)
 {
 	static struct sim s;
 	struct conf_bc ca = cfg_default(), cb = cfg_default();
@@ -270,9 +279,12 @@ static void run_pair(bool two_step, enum conf_delay_req mode)
 	ca.clock_class = 6;
 	cb.delay_req = mode;
 	sim_init(&s, 15000);
+	s.ts_lag = ts_lag;
 	a = sim_add(&s, &ca, 0.0, 0, seg0);
 	b = sim_add(&s, &cb, 50.0, 3 * MS, seg0);
 	sim_run(&s, 60);
+	if (ts_lag > s.delay)	/* each Delay_Resp came before its t3 */
+		CU_ASSERT(b->bc.port[0].stats.resp_before_t3 >= 110);
 	CU_ASSERT_EQUAL(bc_port_state(&a->bc, 0), FSM_MASTER);
 	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
 	CU_ASSERT(is_parent(b, a, 1));
@@ -315,7 +327,15 @@ static void run_pair(bool two_step, enum conf_delay_req mode)
 	CU_ASSERT(s.log[0][PTP_DELAY_RESP].n >= 110);
 }
 
+static void run_pair(bool two_step, enum conf_delay_req mode)
+{
+	run_pair_lag(two_step, mode, 0);
+}
+
 static void test_pair_two_step_multicast(void) { run_pair(true, CONF_DREQ_MULTICAST); }
+/* The runtime hands TX timestamps back on the control lcore's next round:
+ * a Delay_Resp can be there first (the integration failure of stop 6). */
+static void test_pair_late_t3(void) { run_pair_lag(true, CONF_DREQ_MULTICAST, 3 * MS); }
 static void test_pair_one_step_multicast(void) { run_pair(false, CONF_DREQ_MULTICAST); }
 static void test_pair_two_step_unicast(void) { run_pair(true, CONF_DREQ_UNICAST); }
 
@@ -584,6 +604,7 @@ int test_register(void)
 		{ "pair: two-step, multicast Delay_Req", test_pair_two_step_multicast },
 		{ "pair: one-step master (EP-04/18)", test_pair_one_step_multicast },
 		{ "pair: unicast Delay_Req (EP-07)", test_pair_two_step_unicast },
+		{ "pair: Delay_Resp before its TX timestamp", test_pair_late_t3 },
 		{ "unicast addresses (EP-19, EP-15)", test_unicast_addresses },
 		{ "rogue outside acceptable table (EP-17)", test_rogue },
 		{ "failover after announce timeout, holdover", test_failover },
