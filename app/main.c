@@ -135,7 +135,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_CHECK: o->check = true; break;
 		case 'h': usage(stdout); return APP_EXIT_OK;
 		case OPT_VERSION:
-			printf("ptpsw %s\n", PTPSW_VERSION);
+			printf("ptpsw %s\n%s\n", PTPSW_VERSION,
+			       PTPSW_PROFILE_LINE);
 			return APP_EXIT_OK;
 		case OPT_REFERENCE:
 			conf_print_reference(stdout);

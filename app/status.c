@@ -138,8 +138,7 @@ void status_banner(const struct app *app, FILE *out)
 
 	fprintf(out, "ptpsw %s: PTP-aware software switch (IEEE 1588 "
 		"end-to-end transparent clock)\n", PTPSW_VERSION);
-	fprintf(out, "profile: PTP Enterprise Profile (RFC 9760), "
-		"profileIdentifier 00-00-5E-01-01-00, version 1.0\n");
+	fprintf(out, "%s\n", PTPSW_PROFILE_LINE);
 	banner_tc(app, out);
 	bc_runtime_banner(app, out);
 	fprintf(out, "ports: %u\n", app->n_ports);

@@ -10,6 +10,10 @@
 
 #include <stdio.h>
 
+/* EP-27: the profile ptpsw implements, in the banner and --version. */
+#define PTPSW_PROFILE_LINE "profile: PTP Enterprise Profile (RFC 9760), " \
+	"profileIdentifier 00-00-5E-01-01-00, version 1.0"
+
 struct app;
 struct port_stats;
 

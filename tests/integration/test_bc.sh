@@ -66,29 +66,12 @@ it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
 BCID=$(bc_identity $DOM)
 echo "figures: BC domain $DOM clockIdentity $BCID"
 it_check "banner names the BC's clock identity" [ -n "$BCID" ]
+it_check "banner names the profile (EP-27)" grep -qx "profile: PTP Enterprise Profile (RFC 9760), profileIdentifier 00-00-5E-01-01-00, version 1.0" "$IT_TMP/ptpsw.log"
 
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log" --domainNumber=$DOM \
 	--tx_timestamp_timeout=100 \
 	--uds_address="$IT_TMP/gm.uds"
-# EP-13: a BC port may only be MASTER with a current UTC offset, and a
-# software ptp4l GM announces currentUtcOffsetValid only when told so.
-# ptpTimescale 0 (ARB): the GM serves CLOCK_REALTIME as is, so the
-# receivers must not apply the UTC offset to it.
-gm_utc_valid()
-{
-	local i
-	for ((i = 0; i < 30; i++)); do
-		pmc -u -b 0 -d "$2" -s "$1" "SET GRANDMASTER_SETTINGS_NP \
-			clockClass 6 clockAccuracy 0x21 \
-			offsetScaledLogVariance 0x4e5d currentUtcOffset 37 \
-			leap61 0 leap59 0 currentUtcOffsetValid 1 \
-			ptpTimescale 0 timeTraceable 1 frequencyTraceable 1 \
-			timeSource 0x20" 2> /dev/null | grep -q "currentUtcOffsetValid *1" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-it_check "GM announces a valid UTC offset (pmc)" gm_utc_valid "$IT_TMP/gm.uds" $DOM
+it_check "GM announces a valid UTC offset (pmc)" it_gm_utc_valid "$IT_TMP/gm.uds" $DOM
 
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log" \
 	--domainNumber=$DOM --uds_address="$IT_TMP/tr1.uds" \

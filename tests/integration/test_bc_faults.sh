@@ -95,23 +95,6 @@ pmc_get() { pmc -u -s "$SOCK" -d "$1" -b 0 "$2" 2> /dev/null; }
 field() { awk -v k="$1" '$1 == k { print $2; exit }'; }
 bc_gm() { pmc_get "$1" "GET PARENT_DATA_SET" | field grandmasterIdentity; }
 
-# gm_settings UDS DOMAIN: a software ptp4l GM announcing a valid UTC offset
-# (EP-13: the BC may then be MASTER downstream), ARB timescale.
-gm_settings()
-{
-	local i
-	for ((i = 0; i < 30; i++)); do
-		pmc -u -b 0 -d "$2" -s "$1" "SET GRANDMASTER_SETTINGS_NP \
-			clockClass 6 clockAccuracy 0x21 \
-			offsetScaledLogVariance 0x4e5d currentUtcOffset 37 \
-			leap61 0 leap59 0 currentUtcOffsetValid 1 \
-			ptpTimescale 0 timeTraceable 1 frequencyTraceable 1 \
-			timeSource 0x20" 2> /dev/null | grep -q "currentUtcOffsetValid *1" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # rogue_watch: BC 24's grandmaster now; records every one seen.
 SEEN=
 rogue_watch()
@@ -152,9 +135,9 @@ ns_spawn "$PFX-rog" "$IT_TMP/rogue.log" "$PY" "$GMTOOL" "$NS_IF" \
 	--domain 24 --priority1 0 --clock-class 6
 ns_spawn "$PFX-g25" "$IT_TMP/g25.log" "$PY" "$GMTOOL" "$NS_IF" \
 	--domain 25 --offset-ns $OFF25_NS --priority1 1
-it_check "gm1 (24) settings" gm_settings "$IT_TMP/gm1.uds" 24
-it_check "gm2 (24) settings" gm_settings "$IT_TMP/gm2.uds" 24
-it_check "gm26 settings" gm_settings "$IT_TMP/gm26.uds" 26
+it_check "gm1 (24) settings" it_gm_utc_valid "$IT_TMP/gm1.uds" 24
+it_check "gm2 (24) settings" it_gm_utc_valid "$IT_TMP/gm2.uds" 24
+it_check "gm26 settings" it_gm_utc_valid "$IT_TMP/gm26.uds" 26
 ns_ptp4l "$PFX-r24" "$NS_IF" tr-multicast "$IT_TMP/r24.log" --domainNumber=24 \
 	--tx_timestamp_timeout=100 --uds_address="$IT_TMP/r24.uds"
 ns_ptp4l "$PFX-r24" "$NS_IF" tr-unicast "$IT_TMP/r26.log" --domainNumber=26 \

@@ -73,6 +73,14 @@ else
 	fail "syntax error: status $rc, $(echo "$out" | head -2)"
 fi
 
+# EP-27: the profile identification, in --version (and in the banner,
+# which test_bc checks on a running ptpsw)
+if "$PTPSW" --version | grep -qx "profile: PTP Enterprise Profile (RFC 9760), profileIdentifier 00-00-5E-01-01-00, version 1.0"; then
+	echo "ok: --version names the profile (EP-27)"
+else
+	fail "--version does not name the profile: $("$PTPSW" --version | head -3)"
+fi
+
 # missing file
 if "$PTPSW" -c "$T/nonexistent.cfg" --check > /dev/null 2>&1; then
 	fail "missing file accepted"

@@ -73,23 +73,6 @@ bc_identity()
 		"$IT_TMP/ptpsw.log" | head -n 1
 }
 
-# gm_settings UDS DOMAIN: make a software ptp4l GM announce a valid UTC
-# offset (EP-13: the BC's ports may then be MASTER) and timeSource 0x20.
-gm_settings()
-{
-	local i
-	for ((i = 0; i < 30; i++)); do
-		pmc -u -b 0 -d "$2" -s "$1" "SET GRANDMASTER_SETTINGS_NP \
-			clockClass 6 clockAccuracy 0x21 \
-			offsetScaledLogVariance 0x4e5d currentUtcOffset 37 \
-			leap61 0 leap59 0 currentUtcOffsetValid 1 \
-			ptpTimescale 0 timeTraceable 1 frequencyTraceable 1 \
-			timeSource 0x20" 2> /dev/null | grep -q "currentUtcOffsetValid *1" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 mgmt_config > "$IT_TMP/ptpsw.cfg"
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
@@ -114,8 +97,8 @@ ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm24.log" --domainNumber=24 \
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm25.log" --domainNumber=25 \
 	--network_transport=UDPv6 --tx_timestamp_timeout=100 \
 	--uds_address="$IT_TMP/gm25.uds"
-it_check "GM 24 settings (UTC offset valid, timeSource 0x20)" gm_settings "$IT_TMP/gm24.uds" 24
-it_check "GM 25 settings" gm_settings "$IT_TMP/gm25.uds" 25
+it_check "GM 24 settings (UTC offset valid, timeSource 0x20)" it_gm_utc_valid "$IT_TMP/gm24.uds" 24
+it_check "GM 25 settings" it_gm_utc_valid "$IT_TMP/gm25.uds" 25
 echo "running for $RUN_S s"
 sleep "$RUN_S"
 

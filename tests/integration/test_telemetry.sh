@@ -188,14 +188,7 @@ it_start_switch "$T/bc.cfg" || exit 1
 BCID=$(sed -n "s/^boundary clock: domain $DOM .*clockIdentity \([0-9a-f.]*\) .*/\1/p" "$T/ptpsw.log" | tail -n 1)
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$T/gm2.log" --domainNumber=$DOM --uds_address="$T/gm.uds"
 # EP-13: the BC's ports may only become MASTER with a valid UTC offset.
-for ((i = 0; i < 30; i++)); do
-	pmc -u -b 0 -d $DOM -s "$T/gm.uds" "SET GRANDMASTER_SETTINGS_NP \
-		clockClass 6 clockAccuracy 0x21 offsetScaledLogVariance 0x4e5d \
-		currentUtcOffset 37 leap61 0 leap59 0 currentUtcOffsetValid 1 \
-		ptpTimescale 1 timeTraceable 1 frequencyTraceable 1 \
-		timeSource 0x20" 2> /dev/null | grep -q "currentUtcOffsetValid *1" && break
-	sleep 0.2
-done
+it_gm_utc_valid "$T/gm.uds" $DOM
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$T/tr1b.log" --domainNumber=$DOM
 echo "running the boundary clock for ${BC_RUN_S:-20} s"
 sleep "${BC_RUN_S:-20}"
