@@ -378,6 +378,7 @@ static void state_decision(struct bc *bc, tmv_t now)
 	if (new_master) {
 		servo_reset(&bc->servo);
 		bc->cur.have_delay = false;
+		bc->cur.dfilt_n = bc->cur.dfilt_i = 0;
 	}
 	for (unsigned int p = 0; p < bc->n_ports; p++)
 		if (dec[p] != BMCA_DEC_LISTENING)
@@ -422,7 +423,24 @@ static void clock_sample(struct bc *bc, unsigned int p, tmv_t now)
 	}
 }
 
-/* meanPathDelay = ((t2 - t3) + (t4 - t1) - CF_sync - CF_resp) / 2 */
+/* Median of the filter's measurements (n <= BC_DELAY_FILTER). */
+static int64_t delay_median(const int64_t *v, unsigned int n)
+{
+	int64_t s[BC_DELAY_FILTER];
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {		/* insertion sort */
+		int64_t x = v[i];
+
+		for (j = i; j > 0 && s[j - 1] > x; j--)
+			s[j] = s[j - 1];
+		s[j] = x;
+	}
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* meanPathDelay = ((t2 - t3) + (t4 - t1) - CF_sync - CF_resp) / 2,
+ * filtered: the median of the last BC_DELAY_FILTER values */
 static void delay_sample(struct bc *bc, struct bc_port *pt, tmv_t t4,
 			 ptp_cf_t cf_resp)
 {
@@ -436,7 +454,12 @@ static void delay_sample(struct bc *bc, struct bc_port *pt, tmv_t t4,
 		bc->stats.negative_delay++;
 		return;
 	}
-	bc->cur.meanPathDelay = tmv_from_ns(tmv_to_ns(sum) / 2);
+	bc->cur.dfilt[bc->cur.dfilt_i] = tmv_to_ns(sum) / 2;
+	bc->cur.dfilt_i = (bc->cur.dfilt_i + 1) % BC_DELAY_FILTER;
+	if (bc->cur.dfilt_n < BC_DELAY_FILTER)
+		bc->cur.dfilt_n++;
+	bc->cur.meanPathDelay = tmv_from_ns(delay_median(bc->cur.dfilt,
+							 bc->cur.dfilt_n));
 	bc->cur.have_delay = true;
 }
 

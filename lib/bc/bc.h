@@ -35,6 +35,7 @@
 #include "ptp/ptp_time.h"
 
 #define BC_MAX_PORTS		CONF_MAX_BC_PORTS
+#define BC_DELAY_FILTER	10	/* path delay median over this many */
 #define BC_TX_BUF		128
 #define BC_HOLDOVER_CLASS	187	/* may be a timeReceiver, see bc.c */
 #define BC_HOLDOVER_S		300	/* default holdover time */
@@ -127,6 +128,11 @@ struct bc {
 		uint16_t stepsRemoved;
 		tmv_t offsetFromMaster, meanPathDelay;
 		bool have_delay;
+		/* meanPathDelay is the median of the last BC_DELAY_FILTER
+		 * measurements (as ptp4l's delay_filter): a software stamp
+		 * late by a descheduled poller spoils one, not the mean */
+		int64_t dfilt[BC_DELAY_FILTER];
+		unsigned int dfilt_n, dfilt_i;
 	} cur;
 	struct {			/* parentDS */
 		struct ptp_port_identity parentPortIdentity;

@@ -97,8 +97,8 @@ ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm24.log" --domainNumber=24 \
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm25.log" --domainNumber=25 \
 	--network_transport=UDPv6 --tx_timestamp_timeout=100 \
 	--uds_address="$IT_TMP/gm25.uds"
-it_check "GM 24 settings (UTC offset valid, timeSource 0x20)" it_gm_utc_valid "$IT_TMP/gm24.uds" 24
-it_check "GM 25 settings" it_gm_utc_valid "$IT_TMP/gm25.uds" 25
+it_check "GM 24 settings (UTC offset valid, timeSource 0x20)" ns_gm_utc_valid "$IT_TMP/gm24.uds" 24
+it_check "GM 25 settings" ns_gm_utc_valid "$IT_TMP/gm25.uds" 25
 echo "running for $RUN_S s"
 sleep "$RUN_S"
 

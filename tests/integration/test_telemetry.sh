@@ -188,7 +188,7 @@ it_start_switch "$T/bc.cfg" || exit 1
 BCID=$(sed -n "s/^boundary clock: domain $DOM .*clockIdentity \([0-9a-f.]*\) .*/\1/p" "$T/ptpsw.log" | tail -n 1)
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$T/gm2.log" --domainNumber=$DOM --uds_address="$T/gm.uds"
 # EP-13: the BC's ports may only become MASTER with a valid UTC offset.
-it_gm_utc_valid "$T/gm.uds" $DOM
+ns_gm_utc_valid "$T/gm.uds" $DOM
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$T/tr1b.log" --domainNumber=$DOM
 echo "running the boundary clock for ${BC_RUN_S:-20} s"
 sleep "${BC_RUN_S:-20}"
