@@ -72,7 +72,7 @@ static void usage(FILE *out)
 "                             (overrides the config's log_level)\n"
 "      --print-config-reference\n"
 "                             print every configuration key (Markdown)\n"
-"      --version              print the version and exit\n"
+"      --version              print the version and the PTP profile, exit\n"
 "  -h, --help                 this text\n"
 "\n"
 "EAL arguments: the config's eal list, then one --vdev DEVICE (or -a PCI)\n"

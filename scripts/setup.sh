@@ -11,6 +11,8 @@ PKGS=(
 	clang libclang-rt-14-dev
 	# lab, integration tests and benchmarks
 	linuxptp tshark tcpdump iproute2 ethtool iperf3 python3-scapy procps
+	# the man page check of the install test
+	groff-base
 	# fetching DPDK's driver-SDK headers for the simulated PTP NIC
 	xz-utils ca-certificates
 )
