@@ -89,3 +89,37 @@ uint64_t timebase_tsc_hz(void)
 {
 	return tb_hz;
 }
+
+int timebase_xts_update(struct clockmap *m, int tries,
+			int (*read)(void *arg, int64_t *foreign), void *arg)
+{
+	uint64_t best = UINT64_MAX, t0, t1;
+	int64_t f, best_f = 0, best_b = 0;
+	int i, ret;
+
+	for (i = 0; i < tries; i++) {
+		t0 = timebase_now();
+		ret = read(arg, &f);
+		if (ret != 0)
+			return ret;
+		t1 = timebase_now();
+		if (t1 - t0 < best) {
+			best = t1 - t0;
+			best_f = f;
+			best_b = (int64_t)(t0 + (t1 - t0) / 2);
+		}
+	}
+	clockmap_update(m, best_f, best_b);
+	return 0;
+}
+
+int timebase_read_realtime(void *arg, int64_t *ns)
+{
+	struct timespec t;
+
+	(void)arg;
+	if (clock_gettime(CLOCK_REALTIME, &t) != 0)
+		return -1;
+	*ns = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+	return 0;
+}

@@ -77,6 +77,17 @@ void clockmap_init(struct clockmap *m, double nominal_rate);
 void clockmap_update(struct clockmap *m, int64_t foreign, int64_t base);
 /* Map a foreign value onto the timebase (any lcore). Returns timebase ns. */
 int64_t clockmap_to_base(const struct clockmap *m, int64_t foreign);
+
+/*
+ * Cross-timestamp: read(arg, &foreign) bracketed by two timebase reads,
+ * tries times; the pair with the shortest bracket (its midpoint) goes to
+ * clockmap_update(). Returns 0, or read()'s negative errno (map unchanged).
+ * Control lcore only (the reads may be syscalls).
+ */
+int timebase_xts_update(struct clockmap *m, int tries,
+			int (*read)(void *arg, int64_t *foreign), void *arg);
+/* A read() for timebase_xts_update: CLOCK_REALTIME in ns. */
+int timebase_read_realtime(void *arg, int64_t *ns);
 /* Inverse map: timebase ns -> foreign units. */
 int64_t clockmap_from_base(const struct clockmap *m, int64_t base);
 /* Has the map seen at least one pair? */

@@ -7,8 +7,8 @@
  *   NIC with read_clock the clock rte_eth_read_clock() reads (ticks)
  *   NIC with timesync   ns of the clock rte_eth_timesync_read_time() reads
  * Packets without the RX timestamp flag, or whose stamp is not a plausible
- * receive time (more than DYN_MAX_AGE_NS before the burst, or more than
- * DYN_MAX_LEAD_NS after it), get the burst's TSC time.
+ * receive time (more than TS_MAX_AGE_NS before the burst, or more than
+ * TS_MAX_LEAD_NS after it), get the burst's TSC time.
  */
 
 #include <errno.h>
@@ -24,18 +24,6 @@
 #include "ts_source.h"
 
 #define DYN_XTS_TRIES 5
-/*
- * Validity of a mapped stamp against the burst's TSC time. A frame can
- * wait in the PMD's ring for as long as the worker is descheduled (tens
- * of milliseconds on a busy host): such a stamp is the receive time that
- * matters most to the TC, so ages up to a second are accepted. Older ones
- * are not receive times (a replayed pcap file carries the file's times).
- * A stamp after the burst returned is a mapping error: within
- * DYN_MAX_LEAD_NS (the map's error, net_pcap's microsecond resolution) it
- * is clamped to the burst time, beyond it rejected.
- */
-#define DYN_MAX_AGE_NS 1000000000
-#define DYN_MAX_LEAD_NS 1000000
 
 enum dyn_clock {
 	DYN_CLOCK_REALTIME_US,	/* net_pcap */
@@ -51,19 +39,19 @@ struct dyn_priv {
 	struct clockmap map;
 };
 
-/* One read of the foreign clock. Returns 0 or a negative errno. */
-static int dyn_read_foreign(const struct ts_source *ts,
-			    const struct dyn_priv *p, int64_t *out)
+/* One read of the foreign clock (timebase_xts_update's read): 0 or a
+ * negative errno. */
+static int dyn_read_foreign(void *arg, int64_t *out)
 {
+	const struct ts_source *ts = arg;
+	const struct dyn_priv *p = ts->priv;
 	struct timespec t;
 	uint64_t c;
 	int ret;
 
 	switch (p->clock) {
 	case DYN_CLOCK_REALTIME_US:
-		clock_gettime(CLOCK_REALTIME, &t);
-		*out = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-		return 0;
+		return timebase_read_realtime(NULL, out);
 	case DYN_CLOCK_READ_CLOCK:
 		ret = rte_eth_read_clock(ts->port_id, &c);
 		*out = (int64_t)c;
@@ -76,26 +64,11 @@ static int dyn_read_foreign(const struct ts_source *ts,
 	return -EINVAL;
 }
 
-/* Cross-timestamp: the pair with the shortest bracketing interval. */
 static void dyn_refresh(struct ts_source *ts)
 {
 	struct dyn_priv *p = ts->priv;
-	uint64_t best = UINT64_MAX, t0, t1;
-	int64_t f, best_f = 0, best_b = 0;
-	int i;
 
-	for (i = 0; i < DYN_XTS_TRIES; i++) {
-		t0 = timebase_now();
-		if (dyn_read_foreign(ts, p, &f) != 0)
-			return;
-		t1 = timebase_now();
-		if (t1 - t0 < best) {
-			best = t1 - t0;
-			best_f = f;
-			best_b = (int64_t)(t0 + (t1 - t0) / 2);
-		}
-	}
-	clockmap_update(&p->map, best_f, best_b);
+	timebase_xts_update(&p->map, DYN_XTS_TRIES, dyn_read_foreign, ts);
 }
 
 static int dyn_open(struct ts_source *ts)
@@ -162,16 +135,7 @@ static void dyn_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 		}
 		v = *RTE_MBUF_DYNFIELD(pkts[i], p->offset, uint64_t *);
 		b = clockmap_to_base(&p->map, (int64_t)v * p->scale);
-		if (b <= 0 || (int64_t)now - b > DYN_MAX_AGE_NS ||
-		    b - (int64_t)now > DYN_MAX_LEAD_NS) {
-			ts_out[i] = now;
-			continue;
-		}
-		if (b > (int64_t)now)
-			b = (int64_t)now;
-		ts_out[i] = (uint64_t)b;
-		ts->rx_lead_ns = (int64_t)now - b;
-		stamped++;
+		stamped += ts_accept_rx(ts, now, b, &ts_out[i]);
 	}
 	ts->rx_stamped += stamped;
 	ts->rx_fallback += n - stamped;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ts_source: probe a port's timestamping capabilities and choose its
- * backend (ethdev timesync > RX dynfield > TSC software).
+ * backend (ethdev timesync > RX dynfield > af_packet ring stamps > TSC
+ * software).
  */
 
 #include <stdio.h>
@@ -103,6 +104,10 @@ ts_choose(const struct ts_source *ts, enum conf_ts_mode mode,
 		return ethdev_ops();
 	if (c->rx_dynfield && (mode == CONF_TS_AUTO || !is_pcap(ts->driver)))
 		return &ts_dynfield_ops;
+	/* the kernel's receive time from the ring (software; "auto" only;
+	 * if the ring cannot be read, ts_source_open falls back to TSC) */
+	if (mode == CONF_TS_AUTO && strcmp(ts->driver, "net_af_packet") == 0)
+		return &ts_afpkt_ops;
 	if (mode == CONF_TS_AUTO)
 		return &ts_sw_ops;
 	snprintf(err, errlen,

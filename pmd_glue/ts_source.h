@@ -8,6 +8,7 @@
  *   ts_sw.c       TSC software timestamps (any port)
  *   ts_dynfield.c RX timestamp mbuf dynfield (pcap, ice, mlx5, ...)
  *   ts_ethdev.c   rte_eth_timesync_* one-deep latches (Intel style)
+ *   ts_afpkt.c    net_af_packet: the kernel's receive time from its ring
  * All values returned are on the common timebase (timebase.h), in ns.
  */
 
@@ -75,6 +76,7 @@ struct ts_source {
  */
 extern const struct ts_source_ops ts_sw_ops;
 extern const struct ts_source_ops ts_dynfield_ops;
+extern const struct ts_source_ops ts_afpkt_ops;
 #ifdef PTPSW_HAVE_TS_ETHDEV
 extern const struct ts_source_ops ts_ethdev_ops;
 #endif
@@ -109,6 +111,35 @@ const char *ts_mode_name(enum conf_ts_mode mode);
 static inline const char *ts_source_name(const struct ts_source *ts)
 {
 	return ts->ops->name;
+}
+
+/*
+ * Validity of a mapped RX stamp b against the burst's TSC time now. A
+ * frame can wait in the PMD's ring for as long as the worker is
+ * descheduled (tens of milliseconds on a busy host): such a stamp is the
+ * receive time that matters most to the TC, so ages up to a second are
+ * accepted. Older ones are not receive times (a replayed pcap file carries
+ * the file's times). A stamp after the burst returned is a mapping error:
+ * within TS_MAX_LEAD_NS (the map's error, net_pcap's microsecond
+ * resolution) it is clamped to the burst time, beyond it rejected.
+ * Sets *out (b, or now when rejected); returns 1 if b was taken.
+ */
+#define TS_MAX_AGE_NS 1000000000
+#define TS_MAX_LEAD_NS 1000000
+
+static inline unsigned int ts_accept_rx(struct ts_source *ts, uint64_t now,
+					int64_t b, uint64_t *out)
+{
+	if (b <= 0 || (int64_t)now - b > TS_MAX_AGE_NS ||
+	    b - (int64_t)now > TS_MAX_LEAD_NS) {
+		*out = now;
+		return 0;
+	}
+	if (b > (int64_t)now)
+		b = (int64_t)now;
+	*out = (uint64_t)b;
+	ts->rx_lead_ns = (int64_t)now - b;
+	return 1;
 }
 
 static inline void ts_source_rx_burst(struct ts_source *ts,

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <CUnit/CUnit.h>
 #include <rte_bus_vdev.h>
@@ -98,17 +101,83 @@ static void test_auto_null(void)
 	CU_ASSERT(strlen(err) > 0);
 }
 
+/* Send one UDP datagram over lo (to the discard port). */
+static int send_lo_datagram(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return -1;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ret = sendto(fd, "ptpsw", 5, 0, (struct sockaddr *)&a, sizeof(a)) == 5 ?
+	      0 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * net_af_packet: the kernel's receive time from the ring. A datagram sent
+ * over lo 20 ms before the poll must carry a stamp about 20 ms before the
+ * burst (not the poll time), and a frame whose data no longer matches its
+ * ring slot must fall back to the burst's time.
+ */
 static void test_auto_af_packet(void)
 {
+	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
+	struct rte_mbuf *m[32];
+	uint64_t stamps[32], t_send, t_burst, before;
 	struct ts_source ts;
 	const char *n = open_name("net_af_packet_auto", "iface=lo", 0,
 				  CONF_TS_AUTO, &ts);
+	uint16_t got = 0, i;
+	bool ours = false;
 
 	if (n == NULL) {
 		printf("\n  af_packet on lo unavailable (not root?): skipped\n");
 		return;
 	}
-	CU_ASSERT_STRING_EQUAL(n, "software");
+	CU_ASSERT_STRING_EQUAL_FATAL(n, "af_packet-ring");
+	while ((got = rte_eth_rx_burst(ts.port_id, 0, m, 32)) > 0)	/* drain */
+		for (i = 0; i < got; i++)
+			rte_pktmbuf_free(m[i]);
+	t_send = timebase_now();
+	CU_ASSERT_FATAL(send_lo_datagram() == 0);
+	nanosleep(&ms20, NULL);
+	for (int k = 0; k < 50 && got == 0; k++) {
+		got = rte_eth_rx_burst(ts.port_id, 0, m, 32);
+		if (got == 0)
+			nanosleep(&ms20, NULL);
+	}
+	CU_ASSERT_FATAL(got > 0);
+	before = ts.rx_stamped;
+	t_burst = timebase_now();
+	ts_source_rx_burst(&ts, m, got, stamps);
+	CU_ASSERT_EQUAL(ts.rx_stamped - before, got);
+	for (i = 0; i < got; i++) {
+		CU_ASSERT(stamps[i] <= t_burst);
+		/* ours: sent at t_send, stamped by the kernel within 1 ms */
+		if (stamps[i] + 100000 >= t_send && stamps[i] <= t_send + 1000000)
+			ours = true;
+	}
+	CU_ASSERT(ours);
+	printf("\n  af_packet on lo: %u frames, first stamped %.1f us before "
+	       "the burst (sent %.1f us before)\n", got,
+	       (double)(t_burst - stamps[0]) / 1e3,
+	       (double)(t_burst - t_send) / 1e3);
+	/* data that no longer matches its slot: the burst's time */
+	before = ts.rx_fallback;
+	rte_pktmbuf_mtod(m[0], uint8_t *)[0] ^= 0xff;
+	ts_source_rx_burst(&ts, m, 1, stamps);
+	CU_ASSERT_EQUAL(ts.rx_fallback - before, 1);
+	CU_ASSERT(stamps[0] >= t_burst);
+	for (i = 0; i < got; i++)
+		rte_pktmbuf_free(m[i]);
+	ts_source_close(&ts);
+	/* "software" still forces TSC stamps */
+	CU_ASSERT_EQUAL(ts_source_open(&ts, ts.port_id, CONF_TS_SOFTWARE,
+				       NULL, 0), 0);
+	CU_ASSERT_STRING_EQUAL(ts_source_name(&ts), "software");
 	ts_source_close(&ts);
 }
 
@@ -193,7 +262,7 @@ int test_register(void)
 		{ "auto: net_ptpsim -> ethdev", test_auto_sim },
 		{ "auto: net_pcap -> dynfield", test_auto_pcap },
 		{ "auto: net_null -> software; hardware refused", test_auto_null },
-		{ "auto: net_af_packet -> software", test_auto_af_packet },
+		{ "auto: net_af_packet -> kernel stamps from its ring", test_auto_af_packet },
 		{ "sim with dynfield: ethdev; software forced", test_sim_modes },
 		{ "clockmap tracks a real-time PHC", test_clockmap_realtime },
 		{ NULL, NULL },
