@@ -27,7 +27,6 @@
 #include "worker.h"
 
 #define WORKER_EXPIRE_NS	(100 * 1000 * 1000)
-#define WORKER_PREFETCH		4
 /* Empty polls for this long before an idle worker starts to sleep. */
 #define WORKER_IDLE_SPIN_NS	20000
 /* A destination looked up in the fdb is reused for this long (hit or
@@ -324,6 +323,9 @@ struct burst_ctx {
 
 #define MAC_KEY_VALID	(1ull << 63)
 
+_Static_assert(sizeof(struct learn_slot) * WORKER_LEARN_WAYS ==
+	       RTE_CACHE_LINE_SIZE, "a learn cache set is one cache line");
+
 /* The 48 bits of a MAC as an integer (byte order irrelevant: only
  * compared and hashed). */
 static inline uint64_t mac_key(const uint8_t *mac)
@@ -336,39 +338,59 @@ static inline uint64_t mac_key(const uint8_t *mac)
 	return (uint64_t)lo | (uint64_t)hi << 32;
 }
 
-static inline struct learn_slot *learn_slot(struct worker *w, uint64_t mac)
+#define LEARN_SETS	(WORKER_LEARN_SLOTS / WORKER_LEARN_WAYS)
+#define LEARN_MAC_MASK	((1ull << 48) - 1)
+
+/* The learn cache set (one cache line) of a MAC. */
+static inline struct learn_slot *learn_set(struct worker *w, uint64_t mac)
 {
-	return &w->learn[(mac * 0x9E3779B97F4A7C15ull) >> 54 &
-			 (WORKER_LEARN_SLOTS - 1)];
+	return &w->learn[((mac * 0x9E3779B97F4A7C15ull) >> 40 &
+			  (LEARN_SETS - 1)) * WORKER_LEARN_WAYS];
 }
 
-/* The learn cache slot of the next frame's source, ahead of its use. */
+/* The learn cache set of the next frame's source, ahead of its use. */
 static inline void learn_prefetch(struct worker *w, const struct rte_mbuf *m)
 {
 	if (rte_pktmbuf_data_len(m) >= 12)
-		rte_prefetch0(learn_slot(w, mac_key(rte_pktmbuf_mtod_offset(
-					 m, const uint8_t *, 6))));
+		rte_prefetch0(learn_set(w, mac_key(rte_pktmbuf_mtod_offset(
+					m, const uint8_t *, 6))));
 }
 
-/* Learn src on port in, through the worker's learn cache. */
+/*
+ * Learn src on port in, through the worker's learn cache. A MAC has at
+ * most one way of its set: the way holding it on any port, else the
+ * oldest (an empty way is oldest), is the one replaced.
+ */
 static inline void learn(struct worker *w, const uint8_t *src,
 			 unsigned int in, struct burst_ctx *bc)
 {
 	uint64_t mac, key;
-	struct learn_slot *s;
+	struct learn_slot *set, *s;
+	unsigned int k;
 
 	if (src[0] & 1)			/* group MAC: fdb ignores it */
 		return;
 	mac = mac_key(src);
 	key = mac | (uint64_t)in << 48 | MAC_KEY_VALID;
-	s = learn_slot(w, mac);
-	if (s->key == key && bc->now - s->t < w->learn_ns)
-		return;
+	set = learn_set(w, mac);
+	s = &set[0];
+	for (k = 0; k < WORKER_LEARN_WAYS; k++) {
+		if (((set[k].key ^ mac) & LEARN_MAC_MASK) == 0 &&
+		    set[k].key != 0) {
+			s = &set[k];
+			if (s->key == key && bc->now - s->t < w->learn_ns)
+				return;
+			break;
+		}
+		if (set[k].t < s->t)
+			s = &set[k];
+	}
 	w->fdb_learn_calls++;
 	if ((mac | MAC_KEY_VALID) == bc->dst_key)
 		bc->dst_key = 0;
 	if (fdb_learn(w->app->fdb, src, (uint16_t)in, bc->now) != 0) {
 		s->key = 0;		/* table full: try again next time */
+		s->t = 0;
 		return;
 	}
 	s->key = key;
@@ -461,15 +483,35 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, &pm);
 }
 
+/* A frame that is not PTP: to its destination ports, or dropped. */
+static inline void switch_plain(struct worker *w, struct rte_mbuf *m,
+				const uint8_t *data, unsigned int in,
+				struct burst_ctx *bc)
+{
+	uint32_t mask = dest_mask(w, data, in, bc);
+
+	if (mask == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	send_shared(w, mask, m);
+}
+
 static inline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 			      unsigned int in, uint64_t rx_ts,
 			      struct burst_ctx *bc)
 {
 	struct port_stats *st = &w->stats[in];
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m), mask;
+	uint32_t len = rte_pktmbuf_data_len(m);
 	struct frame_info fi;
 
+	/* most frames: surely not PTP, no own address to look for */
+	if (likely(frame_surely_non_ptp(data, len) && !w->app->local.on)) {
+		learn(w, data + 6, in, bc);
+		switch_plain(w, m, data, in, bc);
+		return;
+	}
 	frame_classify(data, len, &fi);
 	if (fi.cls == FRAME_MALFORMED && rte_pktmbuf_pkt_len(m) > len)
 		fi.cls = FRAME_NON_PTP;	/* multi-segment: headers split */
@@ -496,16 +538,11 @@ static inline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 				return;
 		}
 	}
-	mask = dest_mask(w, data, in, bc);
 	if (fi.cls == FRAME_PTP) {
-		handle_ptp(w, m, in, &fi, rx_ts, mask);
+		handle_ptp(w, m, in, &fi, rx_ts, dest_mask(w, data, in, bc));
 		return;
 	}
-	if (mask == 0) {
-		rte_pktmbuf_free(m);
-		return;
-	}
-	send_shared(w, mask, m);
+	switch_plain(w, m, data, in, bc);
 }
 
 static uint32_t link_mask(const struct app *app)
@@ -539,15 +576,14 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 		bc.dst_t = w->memo_t;
 	}
 	ts_source_rx_burst(&ap->ts, pkts, n, ts);
-	for (i = 0; i < n && i < WORKER_PREFETCH; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* the whole burst's headers are fetched at once, ahead of use */
 	for (i = 0; i < n; i++) {
-		if (i + WORKER_PREFETCH < n)
-			rte_prefetch0(rte_pktmbuf_mtod(
-				pkts[i + WORKER_PREFETCH], void *));
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	}
+	for (i = 0; i < n; i++) {
 		if (i + 1 < n)
 			learn_prefetch(w, pkts[i + 1]);
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		handle_pkt(w, pkts[i], in, ts[i], &bc);
 	}
 	w->memo_key = bc.dst_key;

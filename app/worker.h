@@ -70,10 +70,12 @@ struct txbuf {
  * Learn cache: a source MAC seen again on the same port within
  * WORKER_LEARN_NS (or fdb aging/64 if shorter) is not handed to
  * fdb_learn() again; the shared fdb records refreshes that coarsely
- * anyway. Direct-mapped, per worker; cleared when a link changes. A MAC
- * that moved to another port misses (the port is part of the key).
+ * anyway. Set-associative (WORKER_LEARN_WAYS ways per cache line), per
+ * worker; cleared when a link changes. A MAC that moved to another port
+ * misses (the port is part of the key).
  */
 #define WORKER_LEARN_SLOTS	1024	/* power of two */
+#define WORKER_LEARN_WAYS	4	/* slots of a set: one cache line */
 #define WORKER_LEARN_NS		1000000
 
 struct learn_slot {
@@ -103,7 +105,7 @@ struct worker {
 	uint64_t memo_key;		/* last destination looked up (worker.c) */
 	uint64_t memo_t;
 	int memo_port;
-	struct learn_slot learn[WORKER_LEARN_SLOTS];
+	struct learn_slot learn[WORKER_LEARN_SLOTS] __rte_cache_aligned;
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];
 	/* profile watchdog (RFC 9760 forbidden options) per ingress port */

@@ -9,6 +9,7 @@
  * UDP checksum update. Plain byte buffers: no EAL.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,75 @@ struct frame_info {
  */
 enum frame_class frame_classify(const uint8_t *buf, size_t len,
 				struct frame_info *info);
+
+/* helpers of frame_surely_non_ptp() */
+static inline uint16_t frame_rd16_(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline bool frame_udp_dport_ptp_(const uint8_t *udp)
+{
+	uint16_t d = frame_rd16_(udp + 2);
+
+	return d == PTP_UDP_EVENT || d == PTP_UDP_GENERAL;
+}
+
+/*
+ * Fast-path pre-test, cheaper than frame_classify(): true only if
+ * frame_classify(buf, len) would return FRAME_NON_PTP. Decides untagged or
+ * single-tagged frames: an EtherType other than IPv4, IPv6, 0x88F7 or a
+ * VLAN TPID; a well-formed IPv4 header (the checks frame_classify makes)
+ * that is not UDP, a non-first fragment, or UDP to a port other than
+ * 319/320; a well-formed IPv6 header without extension headers that is
+ * not UDP, or UDP to another port. False means "not sure": classify.
+ * Reads at most the IP header and the UDP header's first four bytes.
+ */
+static inline bool frame_surely_non_ptp(const uint8_t *buf, size_t len)
+{
+	const uint8_t *ip;
+	size_t off = 14, hlen, tot;
+	uint16_t type;
+	uint8_t nh;
+
+	if (len < 14 || len > UINT16_MAX)
+		return false;
+	type = frame_rd16_(buf + 12);
+	if (type == 0x8100 || type == 0x88A8 || type == 0x9100) {
+		if (len < 18)
+			return false;
+		type = frame_rd16_(buf + 16);
+		off = 18;
+		if (type == 0x8100 || type == 0x88A8 || type == 0x9100)
+			return false;
+	}
+	ip = buf + off;
+	if (type == 0x0800) {
+		if (len - off < 20 || (ip[0] >> 4) != 4)
+			return false;
+		hlen = (size_t)(ip[0] & 0x0F) * 4;
+		tot = frame_rd16_(ip + 2);
+		if (hlen < 20 || tot < hlen || tot > len - off)
+			return false;
+		if (ip[9] != 17)
+			return true;
+		if (frame_rd16_(ip + 6) & 0x1FFF)	/* non-first fragment */
+			return true;
+		return tot - hlen >= 8 && !frame_udp_dport_ptp_(ip + hlen);
+	}
+	if (type == 0x86DD) {
+		if (len - off < 40 || (ip[0] >> 4) != 6 ||
+		    off + 40 + frame_rd16_(ip + 4) > len)
+			return false;
+		nh = ip[6];
+		if (nh == 0 || nh == 43 || nh == 44 || nh == 60)
+			return false;	/* extension headers: classify */
+		if (nh != 17)
+			return true;
+		return frame_rd16_(ip + 4) >= 8 && !frame_udp_dport_ptp_(ip + 40);
+	}
+	return type != ETH_P_PTP_RAW;
+}
 
 /* Name of an error for counters and logs (static, never NULL). */
 const char *frame_strerror(enum frame_err err);

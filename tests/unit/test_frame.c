@@ -678,36 +678,41 @@ static const struct non_ptp_case non_ptp_cases[] = {
 	{ "udp6 src 319", FRAME_L3_IPV6, 0, 0, 319, 123, 0, 0, 0 },
 };
 
+/* The frame of a non_ptp_case into f. Returns its length. */
+static size_t build_non_ptp(const struct non_ptp_case *c, uint8_t *f)
+{
+	struct frame_layout lay;
+	struct frame_spec s = spec_v4;
+
+	s.l3 = c->l3 == FRAME_L3_IPV6 ? FRAME_L3_IPV6 : FRAME_L3_IPV4;
+	s.n_vlans = c->n_vlans;
+	s.tpid[0] = 0x88A8;
+	s.tpid[1] = 0x8100;
+	s.sport = c->sport;
+	s.dport = c->dport;
+	CU_ASSERT_FATAL(build_ptp_frame(&s, &msg_sync, f, &lay) == 0);
+	if (c->etype)
+		put16(f + lay.l3_off - 2, c->etype);
+	if (c->proto && s.l3 == FRAME_L3_IPV4)
+		f[lay.l3_off + 9] = c->proto;
+	if (c->proto && s.l3 == FRAME_L3_IPV6)
+		f[lay.l3_off + 6] = c->proto;
+	if (c->frag)
+		put16(f + lay.l3_off + 6, c->frag);
+	return c->len ? c->len : lay.len;
+}
+
 static void test_non_ptp(void)
 {
 	const size_t n = sizeof(non_ptp_cases) / sizeof(non_ptp_cases[0]);
 	uint8_t f[BUF_CAP];
-	struct frame_layout lay;
 	struct frame_info fi;
 	size_t i, len;
 
 	for (i = 0; i < n; i++) {
 		const struct non_ptp_case *c = &non_ptp_cases[i];
-		struct frame_spec s = spec_v4;
-		size_t et;
 
-		s.l3 = c->l3 == FRAME_L3_IPV6 ? FRAME_L3_IPV6 : FRAME_L3_IPV4;
-		s.n_vlans = c->n_vlans;
-		s.tpid[0] = 0x88A8;
-		s.tpid[1] = 0x8100;
-		s.sport = c->sport;
-		s.dport = c->dport;
-		CU_ASSERT_FATAL(build_ptp_frame(&s, &msg_sync, f, &lay) == 0);
-		et = lay.l3_off - 2;
-		if (c->etype)
-			put16(f + et, c->etype);
-		if (c->proto && s.l3 == FRAME_L3_IPV4)
-			f[lay.l3_off + 9] = c->proto;
-		if (c->proto && s.l3 == FRAME_L3_IPV6)
-			f[lay.l3_off + 6] = c->proto;
-		if (c->frag)
-			put16(f + lay.l3_off + 6, c->frag);
-		len = c->len ? c->len : lay.len;
+		len = build_non_ptp(c, f);
 		CU_ASSERT_EQUAL(frame_classify(f, len, &fi), FRAME_NON_PTP);
 		if (fi.cls != FRAME_NON_PTP)
 			printf("\n  case '%s': cls %d err %s", c->what, fi.cls,
@@ -720,6 +725,73 @@ static void test_non_ptp(void)
 		CU_ASSERT_EQUAL(frame_add_correction(f, len, &fi,
 				(ptp_cf_t){ 1 }), -1);
 	}
+}
+
+/*
+ * frame_surely_non_ptp() never says "non-PTP" for a frame frame_classify()
+ * calls PTP or malformed: frames of every shape, bytes of their headers
+ * changed at random, cut at random lengths. And it does decide the
+ * ordinary non-PTP frames (untagged or one tag) itself.
+ */
+static void test_surely_non_ptp(void)
+{
+	static const uint16_t ports[] = { 319, 320, 53, 0 };
+	static const uint8_t hot[] = { 12, 13, 16, 17 };
+	uint8_t f[BUF_CAP], g[BUF_CAP];
+	struct frame_layout lay;
+	struct frame_info fi;
+	unsigned int it, k, decided = 0, non_ptp = 0;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(non_ptp_cases) / sizeof(non_ptp_cases[0]);
+	     i++) {
+		const struct non_ptp_case *c = &non_ptp_cases[i];
+
+		len = build_non_ptp(c, f);
+		if (c->n_vlans < 2 && !frame_surely_non_ptp(f, len))
+			printf("\n  case '%s' not decided", c->what);
+		CU_ASSERT(c->n_vlans == 2 || frame_surely_non_ptp(f, len));
+	}
+	for (it = 0; it < 200000; it++) {
+		struct frame_spec s = spec_v4;
+
+		s.l3 = rnd(5) == 0 ? FRAME_L3_RAW_PTP :
+		       rnd(2) ? FRAME_L3_IPV6 : FRAME_L3_IPV4;
+		s.n_vlans = rnd(3);
+		s.tpid[0] = rnd(2) ? 0x8100 : 0x88A8;
+		s.tpid[1] = 0x9100;
+		s.ip_opt_words = rnd(3);
+		s.v6_ext = rnd(3) == 0 ? 1 : 0;
+		s.dport = ports[rnd(4)];
+		if (s.dport == 0)
+			s.dport = (uint16_t)rnd64();
+		CU_ASSERT_FATAL(build_ptp_frame(&s, &msg_sync, f, &lay) == 0);
+		len = lay.len;
+		memcpy(g, f, len);
+		for (k = rnd(4); k > 0; k--) {
+			size_t at = rnd(3) ? lay.l3_off + rnd(48) : rnd(20);
+
+			if (rnd(4) == 0)
+				at = hot[rnd(4)] + 4 * rnd(2);
+			if (at < len)
+				g[at] = rnd(3) ? (uint8_t)rnd64() :
+					(uint8_t)(rnd(2) ? 17 : 0x86);
+		}
+		if (rnd(3) == 0)
+			len = rnd((unsigned int)len + 1);
+		frame_classify(g, len, &fi);
+		non_ptp += fi.cls == FRAME_NON_PTP;
+		if (!frame_surely_non_ptp(g, len))
+			continue;
+		decided++;
+		if (fi.cls != FRAME_NON_PTP)
+			printf("\n  iteration %u: cls %d err %s", it, fi.cls,
+			       frame_strerror(fi.err));
+		CU_ASSERT_EQUAL_FATAL(fi.cls, FRAME_NON_PTP);
+	}
+	/* the test reached the interesting cases */
+	CU_ASSERT(decided > 10000);
+	CU_ASSERT(non_ptp > decided);
 }
 
 /* A third VLAN tag is not walked: the frame is forwarded as non-PTP. */
@@ -1076,6 +1148,7 @@ static const struct test_case frame_cases[] = {
 	{ "UDP payload longer than message", test_classify_udp_longer_than_ptp },
 	{ "malformed table", test_malformed_table },
 	{ "non-PTP frames", test_non_ptp },
+	{ "frame_surely_non_ptp agrees", test_surely_non_ptp },
 	{ "three VLAN tags", test_three_vlans },
 	{ "L2/L3 multicast flags", test_l2_flags },
 	{ "every prefix", test_prefixes },
