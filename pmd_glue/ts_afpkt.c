@@ -179,17 +179,11 @@ static void afpkt_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	ts->rx_fallback += n - stamped;
 }
 
-static uint64_t afpkt_tx_predict(struct ts_source *ts)
-{
-	(void)ts;
-	return timebase_now();
-}
-
 const struct ts_source_ops ts_afpkt_ops = {
 	.name = "af_packet-ring",
 	.open = afpkt_open,
 	.close = afpkt_close,
 	.rx_burst = afpkt_rx_burst,
-	.tx_predict = afpkt_tx_predict,
+	.tx_predict = ts_tx_predict_now,
 	.refresh = afpkt_refresh,
 };

@@ -141,17 +141,11 @@ static void dyn_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	ts->rx_fallback += n - stamped;
 }
 
-static uint64_t dyn_tx_predict(struct ts_source *ts)
-{
-	(void)ts;
-	return timebase_now();
-}
-
 const struct ts_source_ops ts_dynfield_ops = {
 	.name = "rx-dynfield",
 	.open = dyn_open,
 	.close = dyn_close,
 	.rx_burst = dyn_rx_burst,
-	.tx_predict = dyn_tx_predict,
+	.tx_predict = ts_tx_predict_now,
 	.refresh = dyn_refresh,
 };

@@ -146,6 +146,8 @@ static void tse_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	ts->rx_fallback += n - stamped;
 }
 
+/* Not ts_tx_predict_now(): the glue tests compile this file with
+ * timebase_now renamed to their virtual clock. */
 static uint64_t tse_tx_predict(struct ts_source *ts)
 {
 	(void)ts;

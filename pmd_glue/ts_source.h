@@ -77,6 +77,8 @@ struct ts_source {
 extern const struct ts_source_ops ts_sw_ops;
 extern const struct ts_source_ops ts_dynfield_ops;
 extern const struct ts_source_ops ts_afpkt_ops;
+/* tx_predict of the backends without a TX clock: the timebase now. */
+uint64_t ts_tx_predict_now(struct ts_source *ts);
 #ifdef PTPSW_HAVE_TS_ETHDEV
 extern const struct ts_source_ops ts_ethdev_ops;
 #endif

@@ -27,7 +27,7 @@ static void sw_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	ts->rx_fallback += n;
 }
 
-static uint64_t sw_tx_predict(struct ts_source *ts)
+uint64_t ts_tx_predict_now(struct ts_source *ts)
 {
 	(void)ts;
 	return timebase_now();
@@ -37,5 +37,5 @@ const struct ts_source_ops ts_sw_ops = {
 	.name = "software",
 	.open = sw_open,
 	.rx_burst = sw_rx_burst,
-	.tx_predict = sw_tx_predict,
+	.tx_predict = ts_tx_predict_now,
 };
