@@ -167,6 +167,14 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 	uint64_t tx_ts;
 	uint16_t i, k = from;
 
+	/* the lines the correction rewrites, fetched all at once */
+	for (i = from; i < b->n; i++)
+		if (b->flags[i] & TXF_TC) {
+			uint8_t *d = rte_pktmbuf_mtod(b->pkts[i], uint8_t *);
+
+			rte_prefetch0(d + b->meta[i].l4_off);
+			rte_prefetch0(d + b->meta[i].ptp_off + 8);
+		}
 	tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
 	for (i = from; i < b->n; i++) {
 		struct rte_mbuf *m = b->pkts[i];

@@ -38,6 +38,9 @@
 #define PTP_CF_OFF	8
 #define PTP_CF_LEN	8
 
+/* The walk is one function: its layers are inlined into frame_classify. */
+#define FRAME_INLINE	inline __attribute__((always_inline))
+
 /* Where the walk is: the L3/L4 payload [off, end) of the frame. */
 struct frame_cursor {
 	const uint8_t *buf;
@@ -107,8 +110,9 @@ static enum frame_class frame_non_ptp(struct frame_info *info)
 }
 
 /* PTP header at off, len bytes of it present. Sets the PTP fields. */
-static enum frame_class frame_ptp(const uint8_t *buf, size_t off, size_t len,
-				  uint16_t port, struct frame_info *info)
+static FRAME_INLINE enum frame_class
+frame_ptp(const uint8_t *buf, size_t off, size_t len, uint16_t port,
+	  struct frame_info *info)
 {
 	const uint8_t *p = buf + off;
 	uint8_t type;
@@ -135,8 +139,8 @@ static enum frame_class frame_ptp(const uint8_t *buf, size_t off, size_t len,
  * UDP header at c->off; the IP payload ends at c->end. Only frames to a PTP
  * destination port are checked further: the source port never counts.
  */
-static enum frame_class frame_udp(const struct frame_cursor *c,
-				  struct frame_info *info)
+static FRAME_INLINE enum frame_class
+frame_udp(const struct frame_cursor *c, struct frame_info *info)
 {
 	const uint8_t *udp = c->buf + c->off;
 	size_t avail = c->end - c->off;
@@ -172,8 +176,8 @@ static enum frame_class frame_udp_fragment(const struct frame_cursor *c,
 	return frame_non_ptp(info);
 }
 
-static enum frame_class frame_ipv4(const uint8_t *buf, size_t off, size_t len,
-				   struct frame_info *info)
+static FRAME_INLINE enum frame_class
+frame_ipv4(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 {
 	const uint8_t *ip = buf + off;
 	struct frame_cursor c = { .buf = buf };
@@ -241,8 +245,8 @@ static enum frame_class frame_ipv6_fragment(struct frame_cursor *c,
 	return frame_udp_fragment(c, frag_off == 0, info);
 }
 
-static enum frame_class frame_ipv6(const uint8_t *buf, size_t off, size_t len,
-				   struct frame_info *info)
+static FRAME_INLINE enum frame_class
+frame_ipv6(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 {
 	const uint8_t *ip = buf + off;
 	struct frame_cursor c = { .buf = buf, .off = off + IPV6_HLEN };

@@ -38,9 +38,9 @@ static int signaling_negotiates(const uint8_t *m, size_t mlen)
 	return off < mlen && off + 4 > mlen ? -1 : 0;
 }
 
-unsigned int watchdog_check(const uint8_t *buf, size_t len,
-			    const struct frame_info *fi,
-			    struct watchdog_counters *c)
+unsigned int watchdog_check_msg(const uint8_t *buf, size_t len,
+				const struct frame_info *fi,
+				struct watchdog_counters *c)
 {
 	const uint8_t *m;
 	size_t mlen;

@@ -40,15 +40,33 @@ struct watchdog_counters {
 	uint64_t tlv_malformed;	/* Signaling TLV walk ran past the message */
 };
 
+/* watchdog_check() of a message that may carry something (out of line). */
+unsigned int watchdog_check_msg(const uint8_t *buf, size_t len,
+				const struct frame_info *fi,
+				struct watchdog_counters *c);
+
+/* Message types the watchdog looks into: Pdelay_*, Signaling. */
+#define WATCHDOG_TYPES	(1u << 0x2 | 1u << 0x3 | 1u << 0xA | 1u << 0xC)
+
 /*
  * Look at one frame of len bytes classified as fi. Only FRAME_PTP frames
  * are examined (others return 0). Each kind of violation found increments
  * its counter in c once.
  * Returns the WATCHDOG_F_* bits found (0: nothing forbidden).
+ * Inline: a UDP message of another type with alternateMasterFlag clear
+ * (the usual case) returns 0 at once.
  */
-unsigned int watchdog_check(const uint8_t *buf, size_t len,
-			    const struct frame_info *fi,
-			    struct watchdog_counters *c);
+static inline unsigned int watchdog_check(const uint8_t *buf, size_t len,
+					  const struct frame_info *fi,
+					  struct watchdog_counters *c)
+{
+	if (fi->cls == FRAME_PTP && fi->l3 != FRAME_L3_RAW_PTP &&
+	    !(WATCHDOG_TYPES & 1u << (fi->ptp_type & 0x0F)) &&
+	    (size_t)fi->ptp_off + 7 <= len &&
+	    !(buf[fi->ptp_off + 6] & 0x01))	/* alternateMasterFlag */
+		return 0;
+	return watchdog_check_msg(buf, len, fi, c);
+}
 
 /* c += add, counter by counter (summing workers for status). */
 void watchdog_add(struct watchdog_counters *c,

@@ -30,20 +30,6 @@
 #define OFF_CONTROL		32
 #define OFF_LOG_INTERVAL	33
 
-/* Fixed body length after the header, indexed by messageType; 0: reserved. */
-static const uint8_t body_len[16] = {
-	[PTP_SYNC] = 10,
-	[PTP_DELAY_REQ] = 10,
-	[PTP_PDELAY_REQ] = 20,
-	[PTP_PDELAY_RESP] = 20,
-	[PTP_FOLLOW_UP] = 10,
-	[PTP_DELAY_RESP] = 20,
-	[PTP_PDELAY_RESP_FOLLOW_UP] = 20,
-	[PTP_ANNOUNCE] = 30,
-	[PTP_SIGNALING] = 10,
-	[PTP_MANAGEMENT] = 14,
-};
-
 static const char *const type_names[16] = {
 	[PTP_SYNC] = "Sync",
 	[PTP_DELAY_REQ] = "Delay_Req",
@@ -119,13 +105,6 @@ const char *ptp_strerror(int err)
 	return err_names[-err];
 }
 
-uint16_t ptp_msg_min_len(uint8_t type)
-{
-	if (type > 0xf || body_len[type] == 0)
-		return 0;
-	return PTP_HDR_LEN + body_len[type];
-}
-
 const char *ptp_msg_type_name(uint8_t type)
 {
 	if (type > 0xf || type_names[type] == NULL)
@@ -146,25 +125,6 @@ uint8_t ptp_msg_control_field(uint8_t type)
 }
 
 /* ---- parsing ---- */
-
-int ptp_hdr_check(const uint8_t *buf, size_t len)
-{
-	uint16_t min, mlen;
-
-	if (buf == NULL || len < PTP_HDR_LEN)
-		return PTP_E_SHORT_HEADER;
-	if ((buf[OFF_VERSION] & 0x0f) != PTP_VERSION)
-		return PTP_E_VERSION;
-	min = ptp_msg_min_len(buf[OFF_TYPE] & 0x0f);
-	if (min == 0)
-		return PTP_E_BAD_TYPE;
-	mlen = get16(buf + OFF_LENGTH);
-	if (mlen < min)
-		return PTP_E_LEN_TOO_SHORT;
-	if (mlen > len)
-		return PTP_E_LEN_EXCEEDS_FRAME;
-	return PTP_OK;
-}
 
 static void parse_port_id(const uint8_t *p, struct ptp_port_identity *pid)
 {

@@ -146,8 +146,29 @@ struct ptp_msg {
 	struct ptp_tlv tlvs[PTP_MAX_TLVS];
 };
 
-/* Minimum messageLength of a type, or 0 for a reserved type. */
-uint16_t ptp_msg_min_len(uint8_t type);
+/* Minimum messageLength of a type, or 0 for a reserved type (inline: the
+ * fast path checks every PTP header with it). */
+static inline uint16_t ptp_msg_min_len(uint8_t type)
+{
+	switch (type) {
+	case PTP_SYNC:
+	case PTP_DELAY_REQ:
+	case PTP_FOLLOW_UP:
+	case PTP_SIGNALING:
+		return PTP_HDR_LEN + 10;
+	case PTP_PDELAY_REQ:
+	case PTP_PDELAY_RESP:
+	case PTP_DELAY_RESP:
+	case PTP_PDELAY_RESP_FOLLOW_UP:
+		return PTP_HDR_LEN + 20;
+	case PTP_ANNOUNCE:
+		return PTP_HDR_LEN + 30;
+	case PTP_MANAGEMENT:
+		return PTP_HDR_LEN + 14;
+	default:
+		return 0;
+	}
+}
 /* True for Sync, Delay_Req, Pdelay_Req, Pdelay_Resp. */
 static inline int ptp_msg_is_event(uint8_t type) { return type <= 0x3; }
 /* Name of a messageType ("Sync", ...), or "reserved" (static, never NULL). */
@@ -173,7 +194,24 @@ int ptp_msg_parse(const uint8_t *buf, size_t len, struct ptp_msg *msg);
  * type and messageLength against len without decoding the body.
  * Returns PTP_OK or a negative enum ptp_err.
  */
-int ptp_hdr_check(const uint8_t *buf, size_t len);
+static inline int ptp_hdr_check(const uint8_t *buf, size_t len)
+{
+	uint16_t min, mlen;
+
+	if (buf == NULL || len < PTP_HDR_LEN)
+		return PTP_E_SHORT_HEADER;
+	if ((buf[1] & 0x0f) != 2)		/* versionPTP */
+		return PTP_E_VERSION;
+	min = ptp_msg_min_len(buf[0] & 0x0f);
+	if (min == 0)
+		return PTP_E_BAD_TYPE;
+	mlen = (uint16_t)(buf[2] << 8 | buf[3]);	/* messageLength */
+	if (mlen < min)
+		return PTP_E_LEN_TOO_SHORT;
+	if (mlen > len)
+		return PTP_E_LEN_EXCEEDS_FRAME;
+	return PTP_OK;
+}
 
 /*
  * Build a message into buf (cap bytes): header from msg->hdr (messageLength

@@ -82,12 +82,3 @@ double ptp_cf_to_ns_double(ptp_cf_t cf)
 {
 	return (double)cf.scaled / CF_SCALE_D;
 }
-
-ptp_cf_t ptp_cf_add_sat(ptp_cf_t a, ptp_cf_t b)
-{
-	ptp_cf_t r;
-
-	if (__builtin_add_overflow(a.scaled, b.scaled, &r.scaled))
-		r.scaled = b.scaled < 0 ? INT64_MIN : INT64_MAX;
-	return r;
-}

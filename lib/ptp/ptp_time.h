@@ -53,6 +53,13 @@ tmv_t ptp_cf_to_tmv(ptp_cf_t cf);
 ptp_cf_t ptp_cf_from_ns_double(double ns);
 double ptp_cf_to_ns_double(ptp_cf_t cf);
 /* a + b, saturating. */
-ptp_cf_t ptp_cf_add_sat(ptp_cf_t a, ptp_cf_t b);
+static inline ptp_cf_t ptp_cf_add_sat(ptp_cf_t a, ptp_cf_t b)
+{
+	ptp_cf_t r;
+
+	if (__builtin_add_overflow(a.scaled, b.scaled, &r.scaled))
+		r.scaled = b.scaled < 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
 
 #endif /* PTPSW_PTP_TIME_H */

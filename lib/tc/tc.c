@@ -90,6 +90,7 @@ struct tc {
 	uint32_t free_head;
 	uint32_t oldest;
 	uint32_t newest;
+	uint32_t n_skewed;	/* domains whose ratio is not exactly 1.0 */
 	struct tc_rate rate[256];
 };
 
@@ -242,8 +243,12 @@ void tc_free(struct tc *tc)
 
 /* ---- residence ---- */
 
-ptp_cf_t tc_residence(const struct tc *tc, uint8_t domain, uint16_t in_port,
-		      uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts)
+/* tc_residence(), inlined into the per-message path. Integer arithmetic
+ * only unless syntonize is on and the domain's ratio is not exactly 1
+ * (while no domain has one, the ratio is not even read). */
+static inline ptp_cf_t tc_res(const struct tc *tc, uint8_t domain,
+			      uint16_t in_port, uint16_t out_port, tmv_t rx_ts,
+			      tmv_t tx_ts)
 {
 	tmv_t in_wire, out_wire, res;
 	double ratio;
@@ -253,10 +258,18 @@ ptp_cf_t tc_residence(const struct tc *tc, uint8_t domain, uint16_t in_port,
 	out_wire = tmv_add(tx_ts, tmv_from_ns(tc_lat(tc->p.egress_latency_ns,
 						     out_port)));
 	res = tmv_sub(out_wire, in_wire);
+	if (!tc->p.syntonize || tc->n_skewed == 0)
+		return ptp_cf_from_tmv(res);
 	ratio = tc->rate[domain].ratio;
-	if (!tc->p.syntonize || ratio == 1.0)
+	if (ratio == 1.0)
 		return ptp_cf_from_tmv(res);
 	return ptp_cf_from_ns_double((double)tmv_to_ns(res) * ratio);
+}
+
+ptp_cf_t tc_residence(const struct tc *tc, uint8_t domain, uint16_t in_port,
+		      uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts)
+{
+	return tc_res(tc, domain, in_port, out_port, rx_ts, tx_ts);
 }
 
 /* ---- pending table ---- */
@@ -394,12 +407,10 @@ static bool tc_correct(struct tc *tc, uint8_t *buf, size_t len,
 		       const struct frame_info *fi, ptp_cf_t res,
 		       uint64_t *counter)
 {
-	uint8_t domain = buf[fi->ptp_off + OFF_DOMAIN];
-
 	if (frame_add_correction(buf, len, fi, res) != 0)
 		return false;
 	(*counter)++;
-	tc->st.domain[domain].corrected++;
+	tc->st.domain[fi->domain].corrected++;
 	return true;
 }
 
@@ -443,20 +454,22 @@ static bool tc_general(struct tc *tc, uint8_t *buf, size_t len,
 	return tc_correct(tc, buf, len, fi, res, counter);
 }
 
-/* Sync or Delay_Req: corrected now, or stored in two-step mode. */
+/* Sync or Delay_Req: corrected now, or stored in two-step mode. Type,
+ * domain and twoStepFlag come from fi (frame_classify read them). */
 static bool tc_event(struct tc *tc, uint8_t *buf, size_t len,
 		     const struct frame_info *fi, uint8_t type,
 		     uint16_t in_port, uint16_t out_port, tmv_t rx_ts,
 		     tmv_t tx_ts)
 {
-	const uint8_t *ptp = buf + fi->ptp_off;
-	ptp_cf_t res = tc_residence(tc, ptp[OFF_DOMAIN], in_port, out_port,
-				    rx_ts, tx_ts);
+	ptp_cf_t res = tc_res(tc, fi->domain, in_port, out_port, rx_ts,
+			      tx_ts);
 	bool store = tc->p.mode == TC_TWO_STEP &&
-		     (type == PTP_DELAY_REQ || tc_two_step_flag(ptp));
+		     (type == PTP_DELAY_REQ ||
+		      (fi->flags & FRAME_F_TWO_STEP));
 
 	if (store) {
-		tc_store_event(tc, ptp, type, in_port, out_port, res, tx_ts);
+		tc_store_event(tc, buf + fi->ptp_off, type, in_port, out_port,
+			       res, tx_ts);
 		return false;
 	}
 	return tc_correct(tc, buf, len, fi, res,
@@ -468,12 +481,11 @@ bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
 	       const struct frame_info *fi, uint16_t in_port,
 	       uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts)
 {
-	const uint8_t *ptp = tc_ptp(buf, len, fi, PTP_HDR_LEN);
 	uint8_t type;
 
-	if (ptp == NULL)
+	if (tc_ptp(buf, len, fi, PTP_HDR_LEN) == NULL)
 		return false;
-	type = ptp[0] & 0x0f;
+	type = fi->ptp_type;		/* buf is not read to know it */
 	if (fi->ptp_len < tc_need(type))
 		return false;
 	switch (type) {
@@ -506,8 +518,7 @@ ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,
 	type = ptp[0] & 0x0f;
 	if (type != PTP_SYNC && type != PTP_DELAY_REQ)
 		return res;
-	res = tc_residence(tc, ptp[OFF_DOMAIN], in_port, out_port, rx_ts,
-			   tx_ts);
+	res = tc_res(tc, ptp[OFF_DOMAIN], in_port, out_port, rx_ts, tx_ts);
 	if (type == PTP_DELAY_REQ || tc_two_step_flag(ptp))
 		tc_store_event(tc, ptp, type, in_port, out_port, res, tx_ts);
 	return res;
@@ -573,6 +584,7 @@ static void tc_rate_set(struct tc *tc, uint8_t domain, double raw)
 			     : raw;
 
 	v = fmin(fmax(v, 1.0 - TC_RATE_MAX_DEV), 1.0 + TC_RATE_MAX_DEV);
+	tc->n_skewed += (v != 1.0) - (r->ratio != 1.0);
 	r->ratio = v;
 	r->seeded = true;
 	r->known = true;
@@ -671,8 +683,8 @@ static void tc_rate_follow_up(struct tc *tc, const uint8_t *ptp)
 	tc_rate_sample(tc, domain, &pt);
 }
 
-void tc_ingress(struct tc *tc, const uint8_t *buf, size_t len,
-		const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts)
+void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
+		    const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts)
 {
 	const uint8_t *ptp = tc_ptp(buf, len, fi, PTP_HDR_LEN);
 	uint8_t type;

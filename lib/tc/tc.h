@@ -87,13 +87,23 @@ struct tc *tc_create(const struct tc_params *p);
 /* Free tc (NULL is fine). */
 void tc_free(struct tc *tc);
 
+/* tc_ingress() for a Sync or Follow_Up (out of line). */
+void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
+		    const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts);
+
 /*
  * A PTP frame of a TC domain arrived on in_port at rx_ts.
  * Feeds the per-domain rate-ratio estimator (Sync / Follow_Up).
- * Never modifies buf.
+ * Never modifies buf. Inline: other messages return at once.
  */
-void tc_ingress(struct tc *tc, const uint8_t *buf, size_t len,
-		const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts);
+static inline void tc_ingress(struct tc *tc, const uint8_t *buf, size_t len,
+			      const struct frame_info *fi, uint16_t in_port,
+			      tmv_t rx_ts)
+{
+	if (fi != NULL && fi->cls == FRAME_PTP &&
+	    (fi->ptp_type == PTP_SYNC || fi->ptp_type == PTP_FOLLOW_UP))
+		tc_ingress_msg(tc, buf, len, fi, in_port, rx_ts);
+}
 
 /*
  * One copy of the frame leaves on out_port at tx_ts.
