@@ -10,7 +10,9 @@
  * added with frame_add_correction(); afterwards the frame must classify
  * the same, the correctionField must be the saturated sum, only the
  * correctionField and checksum bytes may have changed, and the checksum
- * must equal a full recomputation (IPv4 checksum 0 must stay 0).
+ * must equal a full recomputation (IPv4 checksum 0 must stay 0). The
+ * worker's pre-test frame_surely_non_ptp() may say "surely not PTP" only
+ * for frames frame_classify() calls FRAME_NON_PTP.
  * Any inconsistency aborts.
  *
  * Build: meson setup -Dfuzz=true with CC=clang (tests/fuzz/meson.build),
@@ -168,6 +170,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(frame, data + DELTA_LEN, len);
 	frame_classify(frame, len, &fi);
 	check_info(&fi, len);
+	/* the worker's pre-test may only skip frames classify calls non-PTP */
+	if (frame_surely_non_ptp(frame, len))
+		CHECK(fi.cls == FRAME_NON_PTP);
 	CHECK(frame_strerror(fi.err) != NULL);
 	if (fi.cls == FRAME_PTP)
 		fuzz_rewrite(frame, len, delta);
