@@ -10,9 +10,7 @@
 #include <time.h>
 
 #include <rte_ethdev.h>
-#include <rte_malloc.h>
 #include <rte_mbuf.h>
-#include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include "app.h"
@@ -20,6 +18,7 @@
 #include "meta.h"
 #include "net/frame.h"
 #include "sw/fdb.h"
+#include "sw/hotmem.h"
 #include "tc/tc.h"
 #include "tc_hwtx.h"
 #include "timebase.h"
@@ -73,7 +72,8 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	struct tc_params p;
 	struct worker *w;
 
-	w = rte_zmalloc("ptpsw_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	/* one huge page where possible, also without EAL hugepages */
+	w = hotmem_alloc(sizeof(*w));
 	if (w == NULL)
 		return NULL;
 	w->id = id;
@@ -87,7 +87,7 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	tc_params_fill(app, &p);
 	w->tc = tc_create(&p);
 	if (w->tc == NULL) {
-		rte_free(w);
+		hotmem_free(w, sizeof(*w));
 		return NULL;
 	}
 	return w;
@@ -99,7 +99,7 @@ void worker_free(struct worker *w)
 		return;
 	tc_hwtx_free(w->hwtx);
 	tc_free(w->tc);
-	rte_free(w);
+	hotmem_free(w, sizeof(*w));
 }
 
 void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
@@ -167,14 +167,6 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 	uint64_t tx_ts;
 	uint16_t i, k = from;
 
-	/* the lines the correction rewrites, fetched all at once */
-	for (i = from; i < b->n; i++)
-		if (b->flags[i] & TXF_TC) {
-			uint8_t *d = rte_pktmbuf_mtod(b->pkts[i], uint8_t *);
-
-			rte_prefetch0(d + b->meta[i].l4_off);
-			rte_prefetch0(d + b->meta[i].ptp_off + 8);
-		}
 	tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
 	for (i = from; i < b->n; i++) {
 		struct rte_mbuf *m = b->pkts[i];
@@ -354,14 +346,6 @@ static inline struct learn_slot *learn_set(struct worker *w, uint64_t mac)
 {
 	return &w->learn[((mac * 0x9E3779B97F4A7C15ull) >> 40 &
 			  (LEARN_SETS - 1)) * WORKER_LEARN_WAYS];
-}
-
-/* The learn cache set of the next frame's source, ahead of its use. */
-static inline void learn_prefetch(struct worker *w, const struct rte_mbuf *m)
-{
-	if (rte_pktmbuf_data_len(m) >= 12)
-		rte_prefetch0(learn_set(w, mac_key(rte_pktmbuf_mtod_offset(
-					m, const uint8_t *, 6))));
 }
 
 /*
@@ -584,14 +568,11 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 		bc.dst_t = w->memo_t;
 	}
 	ts_source_rx_burst(&ap->ts, pkts, n, ts);
-	/* the whole burst's headers are fetched at once, ahead of use */
+	/* No software prefetch: the PMD has just written each mbuf and its
+	 * data; a pass over the burst or prefetches ahead measured slower
+	 * (docs/performance.md, Forwarding). */
 	for (i = 0; i < n; i++) {
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	}
-	for (i = 0; i < n; i++) {
-		if (i + 1 < n)
-			learn_prefetch(w, pkts[i + 1]);
 		handle_pkt(w, pkts[i], in, ts[i], &bc);
 	}
 	w->memo_key = bc.dst_key;

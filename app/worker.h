@@ -112,7 +112,7 @@ struct worker {
 	struct watchdog_counters wd[CONF_MAX_PORTS];
 } __rte_cache_aligned;
 
-/* Allocate a worker (rte_zmalloc) with its tc instance.
+/* Allocate a worker (sw/hotmem.h: a huge page) with its tc instance.
  * Returns NULL on failure. */
 struct worker *worker_create(struct app *app, unsigned int id,
 			     unsigned int lcore);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw/hotmem.h"
 #include "tc/tc.h"
 
 /* Offsets in a PTP message (IEEE 1588-2019 13.3, 13.6 - 13.8). */
@@ -209,7 +210,8 @@ struct tc *tc_create(const struct tc_params *p)
 		return NULL;
 	while (nb < 2 * p->pending_entries)
 		nb <<= 1;
-	tc = calloc(1, sizeof(*tc));
+	/* read per message: one huge page where possible (sw/hotmem.h) */
+	tc = hotmem_alloc(sizeof(*tc));
 	if (tc == NULL)
 		goto err;
 	tc->p = *p;
@@ -227,7 +229,7 @@ struct tc *tc_create(const struct tc_params *p)
 err_ent:
 	free(tc->ent);
 err_tc:
-	free(tc);
+	hotmem_free(tc, sizeof(*tc));
 err:
 	return NULL;
 }
@@ -238,7 +240,7 @@ void tc_free(struct tc *tc)
 		return;
 	free(tc->bucket);
 	free(tc->ent);
-	free(tc);
+	hotmem_free(tc, sizeof(*tc));
 }
 
 /* ---- residence ---- */

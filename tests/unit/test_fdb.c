@@ -6,6 +6,7 @@
 
 #include "cunit_main.h"
 #include "sw/fdb.h"
+#include "sw/hotmem.h"
 
 /* Locally administered unicast MAC 02:xx:xx:xx:xx:xx numbered n. */
 static void mac_n(uint8_t mac[6], uint32_t n)
@@ -328,6 +329,29 @@ static void test_concurrent(void)
 	fdb_free(f);
 }
 
+/* sw/hotmem.h: zeroed, 2 MiB-aligned, writable to its end; sizes that
+ * are and are not multiples of the alignment. */
+static void test_hotmem(void)
+{
+	static const size_t sizes[] = { 1, 100000, (size_t)2 << 20,
+					((size_t)2 << 20) + 1 };
+	size_t i, k;
+
+	CU_ASSERT_PTR_NULL(hotmem_alloc(0));
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint8_t *p = hotmem_alloc(sizes[i]);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		CU_ASSERT_EQUAL((uintptr_t)p & (((uintptr_t)2 << 20) - 1), 0);
+		for (k = 0; k < sizes[i]; k += 4096)
+			CU_ASSERT_EQUAL(p[k], 0);
+		CU_ASSERT_EQUAL(p[sizes[i] - 1], 0);
+		memset(p, 0xA5, sizes[i]);
+		hotmem_free(p, sizes[i]);
+	}
+	hotmem_free(NULL, 1);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -341,6 +365,7 @@ int test_register(void)
 		{ "full", test_full },
 		{ "many", test_many },
 		{ "concurrent", test_concurrent },
+		{ "hotmem", test_hotmem },
 		{ NULL, NULL },
 	};
 
