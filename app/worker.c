@@ -496,15 +496,21 @@ static inline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 	struct port_stats *st = &w->stats[in];
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
+	struct frame_scan_pos pos;
 	struct frame_info fi;
+	enum frame_scan scan = frame_prescan(data, len, &pos);
 
 	/* most frames: surely not PTP, no own address to look for */
-	if (likely(frame_surely_non_ptp(data, len) && !w->app->local.on)) {
+	if (likely(scan == FRAME_SCAN_NON_PTP && !w->app->local.on)) {
 		learn(w, data + 6, in, bc);
 		switch_plain(w, m, data, in, bc);
 		return;
 	}
-	frame_classify(data, len, &fi);
+	/* one walk over the headers: PTP over UDP goes on from there */
+	if (scan == FRAME_SCAN_UDP_PTP)
+		frame_classify_udp(data, len, &pos, &fi);
+	else
+		frame_classify(data, len, &fi);
 	if (fi.cls == FRAME_MALFORMED && rte_pktmbuf_pkt_len(m) > len)
 		fi.cls = FRAME_NON_PTP;	/* multi-segment: headers split */
 	if (fi.cls == FRAME_MALFORMED) {

@@ -176,6 +176,14 @@ static enum frame_class frame_udp_fragment(const struct frame_cursor *c,
 	return frame_non_ptp(info);
 }
 
+/* Destination address flags of an IP header (IPv4 224/4, IPv6 ff00::/8). */
+static inline void frame_l3_flags(const uint8_t *ip, enum frame_l3 l3,
+				  struct frame_info *info)
+{
+	if (l3 == FRAME_L3_IPV4 ? (ip[16] & 0xF0) == 0xE0 : ip[24] == 0xFF)
+		info->flags |= FRAME_F_L3_MCAST;
+}
+
 static FRAME_INLINE enum frame_class
 frame_ipv4(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 {
@@ -191,8 +199,7 @@ frame_ipv4(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 	tot = rd16(ip + 2);
 	if (hlen < IPV4_MIN_HLEN || tot < hlen || tot > len - off)
 		return frame_fail(info, FRAME_E_TRUNC_L3);
-	if ((ip[16] & 0xF0) == 0xE0)
-		info->flags |= FRAME_F_L3_MCAST;
+	frame_l3_flags(ip, FRAME_L3_IPV4, info);
 	if (ip[9] != IPPROTO_UDP_)
 		return frame_non_ptp(info);
 	c.off = off + hlen;
@@ -258,8 +265,7 @@ frame_ipv6(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 	c.end = c.off + rd16(ip + 4);
 	if (c.end > len)
 		return frame_fail(info, FRAME_E_TRUNC_L3);
-	if (ip[24] == 0xFF)
-		info->flags |= FRAME_F_L3_MCAST;
+	frame_l3_flags(ip, FRAME_L3_IPV6, info);
 	nh = ip[6];
 	if (frame_ipv6_skip_ext(&c, &nh) != 0)
 		return frame_fail(info, FRAME_E_TRUNC_L3);
@@ -268,6 +274,18 @@ frame_ipv6(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 	if (nh != IPPROTO_UDP_)
 		return frame_non_ptp(info);
 	return frame_udp(&c, info);
+}
+
+/* The destination MAC's flags. */
+static inline void frame_l2_flags(const uint8_t *buf, struct frame_info *info)
+{
+	static const uint8_t bcast[ETH_ALEN] = {
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+
+	if (buf[0] & 0x01)
+		info->flags |= FRAME_F_L2_MCAST;
+	if (memcmp(buf, bcast, ETH_ALEN) == 0)
+		info->flags |= FRAME_F_L2_BCAST;
 }
 
 static bool frame_is_vlan_tpid(uint16_t type)
@@ -283,15 +301,10 @@ static bool frame_is_vlan_tpid(uint16_t type)
 static uint16_t frame_l2(const uint8_t *buf, size_t len, size_t *l3_off,
 			 struct frame_info *info)
 {
-	static const uint8_t bcast[ETH_ALEN] = {
-		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
 	size_t off = ETH_HLEN;
 	uint16_t type;
 
-	if (buf[0] & 0x01)
-		info->flags |= FRAME_F_L2_MCAST;
-	if (memcmp(buf, bcast, ETH_ALEN) == 0)
-		info->flags |= FRAME_F_L2_BCAST;
+	frame_l2_flags(buf, info);
 	type = rd16(buf + 12);
 	while (frame_is_vlan_tpid(type) && info->n_vlans < FRAME_MAX_VLANS) {
 		if (len - off < VLAN_HLEN) {
@@ -333,6 +346,23 @@ enum frame_class frame_classify(const uint8_t *buf, size_t len,
 	default:
 		return frame_non_ptp(info);
 	}
+}
+
+enum frame_class frame_classify_udp(const uint8_t *buf, size_t len,
+				    const struct frame_scan_pos *pos,
+				    struct frame_info *info)
+{
+	struct frame_cursor c = { .buf = buf, .off = pos->l4_off,
+				  .end = pos->end };
+
+	(void)len;		/* frame_prescan() checked end against it */
+	memset(info, 0, sizeof(*info));
+	frame_l2_flags(buf, info);
+	info->n_vlans = pos->n_vlans;
+	info->l3 = pos->l3;
+	info->l3_off = pos->l3_off;
+	frame_l3_flags(buf + pos->l3_off, pos->l3, info);
+	return frame_udp(&c, info);
 }
 
 const char *frame_strerror(enum frame_err err)

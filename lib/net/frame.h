@@ -85,7 +85,7 @@ struct frame_info {
 enum frame_class frame_classify(const uint8_t *buf, size_t len,
 				struct frame_info *info);
 
-/* helpers of frame_surely_non_ptp() */
+/* helpers of frame_prescan() */
 static inline uint16_t frame_rd16_(const uint8_t *p)
 {
 	return (uint16_t)((p[0] << 8) | p[1]);
@@ -98,17 +98,42 @@ static inline bool frame_udp_dport_ptp_(const uint8_t *udp)
 	return d == PTP_UDP_EVENT || d == PTP_UDP_GENERAL;
 }
 
+static inline bool frame_tpid_(uint16_t type)
+{
+	return type == 0x8100 || type == 0x88A8 || type == 0x9100;
+}
+
+/* What frame_prescan() found. */
+enum frame_scan {
+	FRAME_SCAN_OTHER = 0,	/* not sure: frame_classify() */
+	FRAME_SCAN_NON_PTP,	/* frame_classify() says FRAME_NON_PTP */
+	FRAME_SCAN_UDP_PTP,	/* IP header fine, unfragmented UDP to 319/320:
+				 * frame_classify_udp() goes on from there */
+};
+
+/* Where frame_prescan() got to (FRAME_SCAN_UDP_PTP). */
+struct frame_scan_pos {
+	enum frame_l3 l3;
+	uint8_t n_vlans;
+	uint16_t l3_off;
+	uint16_t l4_off;
+	uint16_t end;		/* end of the IP payload */
+};
+
 /*
- * Fast-path pre-test, cheaper than frame_classify(): true only if
- * frame_classify(buf, len) would return FRAME_NON_PTP. Decides untagged or
- * single-tagged frames: an EtherType other than IPv4, IPv6, 0x88F7 or a
- * VLAN TPID; a well-formed IPv4 header (the checks frame_classify makes)
- * that is not UDP, a non-first fragment, or UDP to a port other than
- * 319/320; a well-formed IPv6 header without extension headers that is
- * not UDP, or UDP to another port. False means "not sure": classify.
+ * Fast-path pre-test, cheaper than frame_classify(), for untagged or
+ * single-tagged frames. FRAME_SCAN_NON_PTP only if frame_classify(buf,
+ * len) would return FRAME_NON_PTP: an EtherType other than IPv4, IPv6,
+ * 0x88F7 or a VLAN TPID; a well-formed IPv4 header (the checks
+ * frame_classify makes) that is not UDP, a non-first fragment, or UDP to a
+ * port other than 319/320; a well-formed IPv6 header without extension
+ * headers that is not UDP, or UDP to another port. FRAME_SCAN_UDP_PTP
+ * with *pos for an unfragmented datagram of at least 8 bytes to 319/320
+ * behind such a header. Anything else: FRAME_SCAN_OTHER.
  * Reads at most the IP header and the UDP header's first four bytes.
  */
-static inline bool frame_surely_non_ptp(const uint8_t *buf, size_t len)
+static inline enum frame_scan frame_prescan(const uint8_t *buf, size_t len,
+					    struct frame_scan_pos *pos)
 {
 	const uint8_t *ip;
 	size_t off = 14, hlen, tot;
@@ -116,43 +141,80 @@ static inline bool frame_surely_non_ptp(const uint8_t *buf, size_t len)
 	uint8_t nh;
 
 	if (len < 14 || len > UINT16_MAX)
-		return false;
+		return FRAME_SCAN_OTHER;
 	type = frame_rd16_(buf + 12);
-	if (type == 0x8100 || type == 0x88A8 || type == 0x9100) {
+	pos->n_vlans = 0;
+	if (frame_tpid_(type)) {
 		if (len < 18)
-			return false;
+			return FRAME_SCAN_OTHER;
 		type = frame_rd16_(buf + 16);
 		off = 18;
-		if (type == 0x8100 || type == 0x88A8 || type == 0x9100)
-			return false;
+		pos->n_vlans = 1;
+		if (frame_tpid_(type))
+			return FRAME_SCAN_OTHER;
 	}
 	ip = buf + off;
+	pos->l3_off = (uint16_t)off;
 	if (type == 0x0800) {
 		if (len - off < 20 || (ip[0] >> 4) != 4)
-			return false;
+			return FRAME_SCAN_OTHER;
 		hlen = (size_t)(ip[0] & 0x0F) * 4;
 		tot = frame_rd16_(ip + 2);
 		if (hlen < 20 || tot < hlen || tot > len - off)
-			return false;
+			return FRAME_SCAN_OTHER;
 		if (ip[9] != 17)
-			return true;
+			return FRAME_SCAN_NON_PTP;
 		if (frame_rd16_(ip + 6) & 0x1FFF)	/* non-first fragment */
-			return true;
-		return tot - hlen >= 8 && !frame_udp_dport_ptp_(ip + hlen);
+			return FRAME_SCAN_NON_PTP;
+		if (tot - hlen < 8)
+			return FRAME_SCAN_OTHER;
+		if (!frame_udp_dport_ptp_(ip + hlen))
+			return FRAME_SCAN_NON_PTP;
+		if (frame_rd16_(ip + 6) & 0x2000)	/* first fragment */
+			return FRAME_SCAN_OTHER;
+		pos->l3 = FRAME_L3_IPV4;
+		pos->l4_off = (uint16_t)(off + hlen);
+		pos->end = (uint16_t)(off + tot);
+		return FRAME_SCAN_UDP_PTP;
 	}
 	if (type == 0x86DD) {
 		if (len - off < 40 || (ip[0] >> 4) != 6 ||
 		    off + 40 + frame_rd16_(ip + 4) > len)
-			return false;
+			return FRAME_SCAN_OTHER;
 		nh = ip[6];
 		if (nh == 0 || nh == 43 || nh == 44 || nh == 60)
-			return false;	/* extension headers: classify */
+			return FRAME_SCAN_OTHER;	/* extension headers */
 		if (nh != 17)
-			return true;
-		return frame_rd16_(ip + 4) >= 8 && !frame_udp_dport_ptp_(ip + 40);
+			return FRAME_SCAN_NON_PTP;
+		if (frame_rd16_(ip + 4) < 8)
+			return FRAME_SCAN_OTHER;
+		if (!frame_udp_dport_ptp_(ip + 40))
+			return FRAME_SCAN_NON_PTP;
+		pos->l3 = FRAME_L3_IPV6;
+		pos->l4_off = (uint16_t)(off + 40);
+		pos->end = (uint16_t)(off + 40 + frame_rd16_(ip + 4));
+		return FRAME_SCAN_UDP_PTP;
 	}
-	return type != ETH_P_PTP_RAW;
+	return type == ETH_P_PTP_RAW ? FRAME_SCAN_OTHER : FRAME_SCAN_NON_PTP;
 }
+
+/* True only if frame_classify(buf, len) would return FRAME_NON_PTP
+ * (frame_prescan() says FRAME_SCAN_NON_PTP). */
+static inline bool frame_surely_non_ptp(const uint8_t *buf, size_t len)
+{
+	struct frame_scan_pos pos;
+
+	return frame_prescan(buf, len, &pos) == FRAME_SCAN_NON_PTP;
+}
+
+/*
+ * frame_classify() of a frame frame_prescan() found FRAME_SCAN_UDP_PTP
+ * (buf and len the same), going on from the UDP header at pos: fills info
+ * exactly as frame_classify() does, without walking L2/L3 again.
+ */
+enum frame_class frame_classify_udp(const uint8_t *buf, size_t len,
+				    const struct frame_scan_pos *pos,
+				    struct frame_info *info);
 
 /* Name of an error for counters and logs (static, never NULL). */
 const char *frame_strerror(enum frame_err err);

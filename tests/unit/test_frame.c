@@ -728,10 +728,11 @@ static void test_non_ptp(void)
 }
 
 /*
- * frame_surely_non_ptp() never says "non-PTP" for a frame frame_classify()
- * calls PTP or malformed: frames of every shape, bytes of their headers
- * changed at random, cut at random lengths. And it does decide the
- * ordinary non-PTP frames (untagged or one tag) itself.
+ * frame_prescan() never says "non-PTP" for a frame frame_classify() calls
+ * PTP or malformed, and frame_classify_udp() after it fills frame_info as
+ * frame_classify() does: frames of every shape, bytes of their headers
+ * changed at random, cut at random lengths. And the pre-test does decide
+ * the ordinary non-PTP frames (untagged or one tag) itself.
  */
 static void test_surely_non_ptp(void)
 {
@@ -740,7 +741,10 @@ static void test_surely_non_ptp(void)
 	uint8_t f[BUF_CAP], g[BUF_CAP];
 	struct frame_layout lay;
 	struct frame_info fi;
-	unsigned int it, k, decided = 0, non_ptp = 0;
+	unsigned int it, k, decided = 0, non_ptp = 0, from_udp = 0;
+	unsigned int udp_ptp = 0;
+	struct frame_scan_pos pos;
+	enum frame_scan scan;
 	size_t i, len;
 
 	for (i = 0; i < sizeof(non_ptp_cases) / sizeof(non_ptp_cases[0]);
@@ -781,7 +785,18 @@ static void test_surely_non_ptp(void)
 			len = rnd((unsigned int)len + 1);
 		frame_classify(g, len, &fi);
 		non_ptp += fi.cls == FRAME_NON_PTP;
-		if (!frame_surely_non_ptp(g, len))
+		scan = frame_prescan(g, len, &pos);
+		if (scan == FRAME_SCAN_UDP_PTP) {
+			/* classification from the UDP header on: the same */
+			struct frame_info fq;
+
+			frame_classify_udp(g, len, &pos, &fq);
+			CU_ASSERT_FATAL(memcmp(&fq, &fi, sizeof(fi)) == 0);
+			from_udp++;
+			udp_ptp += fi.cls == FRAME_PTP;
+			continue;
+		}
+		if (scan != FRAME_SCAN_NON_PTP)
 			continue;
 		decided++;
 		if (fi.cls != FRAME_NON_PTP)
@@ -792,6 +807,8 @@ static void test_surely_non_ptp(void)
 	/* the test reached the interesting cases */
 	CU_ASSERT(decided > 10000);
 	CU_ASSERT(non_ptp > decided);
+	CU_ASSERT(from_udp > 10000);
+	CU_ASSERT(udp_ptp > 1000 && udp_ptp < from_udp);
 }
 
 /* A third VLAN tag is not walked: the frame is forwarded as non-PTP. */
@@ -1148,7 +1165,7 @@ static const struct test_case frame_cases[] = {
 	{ "UDP payload longer than message", test_classify_udp_longer_than_ptp },
 	{ "malformed table", test_malformed_table },
 	{ "non-PTP frames", test_non_ptp },
-	{ "frame_surely_non_ptp agrees", test_surely_non_ptp },
+	{ "frame_prescan agrees with classify", test_surely_non_ptp },
 	{ "three VLAN tags", test_three_vlans },
 	{ "L2/L3 multicast flags", test_l2_flags },
 	{ "every prefix", test_prefixes },
