@@ -118,15 +118,14 @@ void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
  * true if it did (counted as sent, or its bytes taken back when held).
  */
 static bool tx_hwtx(struct worker *w, unsigned int out, struct rte_mbuf *m,
-		    uint8_t flags, const struct pkt_meta *pm,
-		    const struct frame_info *fi, uint64_t tx_ts,
-		    uint64_t *bytes)
+		    uint8_t flags, const struct tx_tc_info *ti,
+		    uint64_t tx_ts, uint64_t *bytes)
 {
 	struct port_stats *st = &w->stats[out];
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 
-	switch (tc_hwtx_egress(w->hwtx, out, m, fi, pm->in_port, pm->rx_ts,
-			       tx_ts, !(flags & TXF_NOHOLD))) {
+	switch (tc_hwtx_egress(w->hwtx, out, m, &ti->fi, ti->in_port,
+			       ti->rx_ts, tx_ts, !(flags & TXF_NOHOLD))) {
 	case TC_HWTX_SENT:
 		st->tx_pkts++;
 		st->ptp_tx++;
@@ -141,18 +140,17 @@ static bool tx_hwtx(struct worker *w, unsigned int out, struct rte_mbuf *m,
 
 static inline void tx_add(struct worker *w, unsigned int out,
 			  struct rte_mbuf *m, uint8_t flags,
-			  const struct pkt_meta *pm);
+			  const struct tx_tc_info *ti);
 
 /* A message tc_hwtx held is released: back into the TX buffer. */
 static void tx_hwtx_released(void *arg, unsigned int out, struct rte_mbuf *m,
 			     const struct frame_info *fi, uint16_t in_port,
 			     uint64_t rx_ts)
 {
-	(void)fi;
-	(void)in_port;
-	(void)rx_ts;			/* all still in the mbuf's pkt_meta */
-	tx_add(arg, out, m, TXF_PTP | TXF_TC | TXF_NOHOLD,
-	       meta_get(m, ((struct worker *)arg)->app->meta_offset));
+	struct tx_tc_info ti = { .fi = *fi, .in_port = (uint8_t)in_port,
+				 .rx_ts = rx_ts };
+
+	tx_add(arg, out, m, TXF_PTP | TXF_TC | TXF_NOHOLD, &ti);
 }
 
 /* TC on entries from..n of a TX buffer: egress time predicted once, each
@@ -163,7 +161,6 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 {
 	struct txbuf *b = &w->tx[out];
 	struct port_stats *st = &w->stats[out];
-	struct frame_info fi;
 	uint64_t tx_ts;
 	uint16_t i, k = from;
 
@@ -171,22 +168,24 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 	for (i = from; i < b->n; i++) {
 		struct rte_mbuf *m = b->pkts[i];
 		uint8_t f = b->flags[i];
-		const struct pkt_meta *pm;
+		const struct tx_tc_info *ti;
 
 		if (f & TXF_TC) {
-			pm = &b->meta[i];
-			meta_to_info(pm, &fi);
+			ti = &b->tc[i];
 			if (w->hwtx != NULL &&
-			    tx_hwtx(w, out, m, f, pm, &fi, tx_ts, bytes))
+			    tx_hwtx(w, out, m, f, ti, tx_ts, bytes)) {
+				/* left the buffer: n_ptp stays exact */
+				b->n_ptp -= (f & TXF_PTP) != 0;
 				continue;
+			}
 			if (tc_egress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
-				      rte_pktmbuf_data_len(m), &fi,
-				      pm->in_port, (uint16_t)out,
-				      tmv_from_ns((int64_t)pm->rx_ts),
+				      rte_pktmbuf_data_len(m), &ti->fi,
+				      ti->in_port, (uint16_t)out,
+				      tmv_from_ns((int64_t)ti->rx_ts),
 				      tmv_from_ns((int64_t)tx_ts)))
 				st->ptp_corrected++;
 			if (k != i)
-				b->meta[k] = b->meta[i];
+				b->tc[k] = b->tc[i];
 		}
 		b->pkts[k] = m;
 		b->flags[k++] = f;
@@ -207,7 +206,9 @@ static void tx_send(struct worker *w, unsigned int out, uint16_t from,
 		return;
 	sent = rte_eth_tx_burst(w->app->ports[out].port_id, w->txq,
 				b->pkts + from, (uint16_t)(to - from));
-	if (b->n_ptp)
+	if (b->n_ptp == b->n)		/* every queued frame is PTP */
+		st->ptp_tx += sent;
+	else if (b->n_ptp)
 		for (i = from; i < from + sent; i++)
 			st->ptp_tx += (b->flags[i] & TXF_PTP) != 0;
 	st->tx_pkts += sent;
@@ -246,17 +247,17 @@ static void tx_flush(struct worker *w, unsigned int out)
 	b->bytes = 0;
 }
 
-/* Queue m for port out; pm (the TC's metadata) only with TXF_TC. */
+/* Queue m for port out; ti (the TC's metadata) only with TXF_TC. */
 static inline void tx_add(struct worker *w, unsigned int out,
 			  struct rte_mbuf *m, uint8_t flags,
-			  const struct pkt_meta *pm)
+			  const struct tx_tc_info *ti)
 {
 	struct txbuf *b = &w->tx[out];
 
 	if (unlikely(b->n == WORKER_TXBUF))
 		tx_flush(w, out);
 	if (flags & TXF_TC)
-		b->meta[b->n] = *pm;
+		b->tc[b->n] = *ti;
 	b->flags[b->n] = flags;
 	b->pkts[b->n++] = m;
 	b->bytes += rte_pktmbuf_pkt_len(m);
@@ -288,7 +289,7 @@ static inline void send_shared(struct worker *w, uint32_t mask,
  * port gets the original. */
 static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
 			unsigned int in, uint8_t flags,
-			const struct pkt_meta *pm)
+			const struct tx_tc_info *ti)
 {
 	while (mask) {
 		unsigned int out = (unsigned int)__builtin_ctz(mask);
@@ -302,7 +303,7 @@ static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
 				continue;
 			}
 		}
-		tx_add(w, out, c, flags, pm);
+		tx_add(w, out, c, flags, ti);
 	}
 }
 
@@ -448,7 +449,7 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 {
 	struct app *app = w->app;
 	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
-	struct pkt_meta pm;
+	struct tx_tc_info ti;
 
 	w->stats[in].ptp_rx++;
 	if (app_bit(app->bc_domains, fi->domain)) {
@@ -465,14 +466,14 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		send_shared(w, mask, m);
 		return;
 	}
-	/* the TX buffer carries it; the mbuf too when tc_hwtx may hold the
-	 * message (it comes back with only the mbuf) */
-	meta_from_info(&pm, fi, (uint8_t)in, rx_ts);
-	if (w->hwtx != NULL)
-		*meta_get(m, app->meta_offset) = pm;
+	/* the TX buffer carries it (tc_hwtx keeps its own copy of a message
+	 * it holds and hands it back on release) */
+	ti.fi = *fi;
+	ti.in_port = (uint8_t)in;
+	ti.rx_ts = rx_ts;
 	tc_ingress(w->tc, data, rte_pktmbuf_data_len(m), fi, (uint16_t)in,
 		   tmv_from_ns((int64_t)rx_ts));
-	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, &pm);
+	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, &ti);
 }
 
 /* A frame that is not PTP: to its destination ports, or dropped. */

@@ -56,6 +56,14 @@ struct port_stats {
 #define TXF_TC	2u	/* call tc_egress() before sending */
 #define TXF_NOHOLD 4u	/* released by tc_hwtx: do not hold it again */
 
+/* What the TC needs of a queued copy: its classification as is (no
+ * conversion at either end), ingress port and time. */
+struct tx_tc_info {
+	struct frame_info fi;
+	uint8_t in_port;
+	uint64_t rx_ts;			/* timebase ns */
+};
+
 struct txbuf {
 	uint16_t n;
 	uint16_t n_tc;			/* entries flagged TXF_TC */
@@ -63,7 +71,7 @@ struct txbuf {
 	uint64_t bytes;			/* sum of their pkt_len */
 	uint8_t flags[WORKER_TXBUF];
 	struct rte_mbuf *pkts[WORKER_TXBUF];
-	struct pkt_meta meta[WORKER_TXBUF];	/* entries flagged TXF_TC */
+	struct tx_tc_info tc[WORKER_TXBUF];	/* entries flagged TXF_TC */
 };
 
 /*
