@@ -63,6 +63,15 @@ bool clockmap_valid(const struct clockmap *m)
 	return m->samples > 0;
 }
 
+/* rate, kept within nominal x (1 +- CLOCKMAP_MAX_DEV) */
+static double rate_bound(const struct clockmap *m, double rate)
+{
+	double lo = m->nominal_rate * (1.0 - CLOCKMAP_MAX_DEV);
+	double hi = m->nominal_rate * (1.0 + CLOCKMAP_MAX_DEV);
+
+	return rate < lo ? lo : rate > hi ? hi : rate;
+}
+
 /* Start the estimate over at (f, b) with slope rate. */
 static void map_restart(struct clockmap *m, int64_t f, int64_t b, double rate)
 {
@@ -88,7 +97,7 @@ void clockmap_update(struct clockmap *m, int64_t foreign, int64_t base)
 	struct map_pub cur = { m->rate, m->foreign_ref, m->base_ref,
 			       m->base_frac };
 	struct map_pub p;
-	double dx, dy, resid, off, whole;
+	double dx, dy, resid, off, whole, span;
 
 	if (m->samples == 0) {
 		m->last_resid_ns = 0;
@@ -116,7 +125,11 @@ void clockmap_update(struct clockmap *m, int64_t foreign, int64_t base)
 	m->my += dy / m->w;
 	m->cxx = CLOCKMAP_LAMBDA * m->cxx + dx * -m->mx;
 	m->cxy = CLOCKMAP_LAMBDA * m->cxy + dx * -m->my;
-	p.rate = m->cxx > 0.0 ? m->cxy / m->cxx : m->rate;
+	/* a slope only from pairs spread over CLOCKMAP_MIN_SPAN_NS: the
+	 * weighted variance of the foreign values, in timebase ns */
+	span = CLOCKMAP_MIN_SPAN_NS / m->nominal_rate;
+	p.rate = m->cxx >= m->w * span * span ?
+		 rate_bound(m, m->cxy / m->cxx) : m->rate;
 	p.foreign_ref = foreign;
 	/* the line at foreign: base + off, off kept to a fraction of a ns */
 	off = m->my - p.rate * m->mx;

@@ -52,6 +52,12 @@ uint64_t timebase_tsc_hz(void);
  */
 #define CLOCKMAP_WINDOW 16
 #define CLOCKMAP_STEP_NS 1000000	/* default step threshold: 1 ms */
+/* The rate stays within nominal x (1 +- CLOCKMAP_MAX_DEV) (NIC oscillators
+ * and CLOCK_REALTIME are within a few hundred ppm), and is re-estimated
+ * only from pairs whose foreign values spread over CLOCKMAP_MIN_SPAN_NS
+ * or more (pairs taken back to back carry only bracket noise). */
+#define CLOCKMAP_MAX_DEV 1e-3
+#define CLOCKMAP_MIN_SPAN_NS 1e6
 
 struct clockmap {
 	volatile uint32_t gen;		/* odd while being written */

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <linux/if_packet.h>
 
 #include <rte_ethdev.h>
@@ -103,6 +104,7 @@ static int afpkt_open(struct ts_source *ts)
 {
 	struct afpkt_priv *p;
 	const struct afpkt_rxq *q;
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
 	size_t fs = 0;
 	int i;
 
@@ -120,8 +122,12 @@ static int afpkt_open(struct ts_source *ts)
 	p->frame_size = fs;
 	clockmap_init(&p->map, 1.0);
 	ts->priv = p;
-	for (i = 0; i < 4; i++)
+	/* pairs 10 ms apart, so the rate is known before the first packet */
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			nanosleep(&ms10, NULL);
 		afpkt_refresh(ts);
+	}
 	return 0;
 }
 

@@ -173,6 +173,51 @@ static void test_step(void)
 	      "extrapolation after step");
 }
 
+/*
+ * Pairs taken back to back (microseconds apart, tens of ns of bracket
+ * noise) carry no rate information: they must not set the rate, and the
+ * map must be right once pairs 100 ms apart follow (a port's map is
+ * primed like that at open; a garbage rate from them put one port's
+ * stamps hundreds of us off, and restarts on each > 1 ms residual kept
+ * the bad rate forever).
+ */
+static void test_close_pairs(void)
+{
+	struct sim s = { 1.0 + 2e-6, 1796000000000000000LL, 5000000000LL };
+	struct clockmap m;
+	int64_t b = s.b0, worst = 0;
+	int i;
+
+	clockmap_init(&m, 1.0);
+	for (i = 0; i < 4; i++) {	/* 1 us apart, +-40 ns noise */
+		b += 1000;
+		clockmap_update(&m, sim_f(&s, b) + (int64_t)noise(40.0), b);
+	}
+	CHECK(fabs(m.rate - 1.0) < 1e-3, "rate from close pairs %.9f", m.rate);
+	for (i = 0; i < 40; i++) {
+		int64_t e;
+
+		b += 100000000;
+		clockmap_update(&m, sim_f(&s, b) + (int64_t)noise(40.0), b);
+		/* half-way to the next refresh */
+		e = llabs(clockmap_to_base(&m, sim_f(&s, b + 50000000)) -
+			  (b + 50000000));
+		if (i >= 3 && e > worst)
+			worst = e;
+	}
+	CHECK(worst < 1000, "error between refreshes after priming %lld ns",
+	      (long long)worst);
+	CHECK(fabs(m.rate - s.rate) < 1e-6, "rate %.9f", m.rate);
+	/* a rate that wild is refused whatever the pairs say */
+	clockmap_init(&m, 1.0);
+	b = s.b0;
+	clockmap_update(&m, sim_f(&s, b), b);
+	b += 1000000;
+	clockmap_update(&m, sim_f(&s, b) + 20000, b);	/* 2 % in 1 ms */
+	CHECK(fabs(m.rate - 1.0) <= CLOCKMAP_MAX_DEV + 1e-12,
+	      "rate %.6f beyond the bound", m.rate);
+}
+
 int main(void)
 {
 	test_empty();
@@ -180,6 +225,7 @@ int main(void)
 	test_noise();
 	test_rate_change();
 	test_step();
+	test_close_pairs();
 	if (failures) {
 		fprintf(stderr, "test_clockmap: %d failures\n", failures);
 		return 1;
