@@ -52,6 +52,12 @@ struct app;
 #define BC_RT_TS_WANTED	0xA5	/* ptpsw_meta.flags of a control frame */
 #define BC_RT_TS_DONE	0x5A
 
+/* Does a frame of app->ctl_tx_ring want a TX timestamp? */
+static inline bool bc_runtime_wants_stamp(struct rte_mbuf *m, int meta_off)
+{
+	return meta_get(m, meta_off)->flags == BC_RT_TS_WANTED;
+}
+
 /*
  * Worker 0, for a frame taken off app->ctl_tx_ring just before it is
  * sent: if it wants a TX timestamp, stamp it (timebase now) and return

@@ -607,6 +607,11 @@ static unsigned int ctl_tx(struct worker *w)
 			rte_pktmbuf_free(m[i]);
 			continue;
 		}
+		/* an event message's stamp is its own: the frames queued
+		 * before it (data through a busy port) leave first */
+		if (bc_runtime_wants_stamp(m[i], w->app->meta_offset) &&
+		    w->tx[out].n > 0)
+			tx_flush(w, out);
 		tx_add(w, out, m[i], 0, NULL);
 		if (bc_runtime_tx_stamp(m[i], w->app->meta_offset,
 				ts_source_tx_predict(&w->app->ports[out].ts)))
