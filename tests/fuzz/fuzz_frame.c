@@ -170,9 +170,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(frame, data + DELTA_LEN, len);
 	frame_classify(frame, len, &fi);
 	check_info(&fi, len);
-	/* the worker's pre-test may only skip frames classify calls non-PTP */
-	if (frame_surely_non_ptp(frame, len))
-		CHECK(fi.cls == FRAME_NON_PTP);
+	/* the worker's pre-test: "non-PTP" only where classify says so, and
+	 * classify_udp from its position gives classify's result exactly */
+	{
+		struct frame_scan_pos pos;
+		struct frame_info fu;
+
+		switch (frame_prescan(frame, len, &pos)) {
+		case FRAME_SCAN_NON_PTP:
+			CHECK(fi.cls == FRAME_NON_PTP);
+			break;
+		case FRAME_SCAN_UDP_PTP:
+			memset(&fu, 0, sizeof(fu));
+			CHECK(frame_classify_udp(frame, len, &pos, &fu) == fi.cls);
+			CHECK(fu.cls == fi.cls && fu.err == fi.err &&
+			      fu.l3 == fi.l3 && fu.n_vlans == fi.n_vlans &&
+			      fu.l3_off == fi.l3_off && fu.ptp_off == fi.ptp_off &&
+			      fu.ptp_len == fi.ptp_len && fu.flags == fi.flags &&
+			      fu.l4_off == fi.l4_off && fu.domain == fi.domain &&
+			      fu.ptp_type == fi.ptp_type && fu.seq_id == fi.seq_id);
+			break;
+		default:
+			break;
+		}
+	}
 	CHECK(frame_strerror(fi.err) != NULL);
 	if (fi.cls == FRAME_PTP)
 		fuzz_rewrite(frame, len, delta);
