@@ -8,7 +8,8 @@
 #
 # Asserts, from the JSON the client prints (parsed by python3):
 #   /         lists the /ptpsw/ commands;
-#   /ptpsw/ports  every configured port, link up, backend "software",
+#   /ptpsw/ports  every configured port, link up, backend "af_packet-ring"
+#                 (af_packet's kernel receive stamps) with stamped frames,
 #                 rx/ptp_rx/ptp_corrected counters > 0 on the GM's port,
 #                 drops_by_reason present, counters grow between queries
 #                 and agree with the SIGUSR1 dump;
@@ -96,8 +97,8 @@ jcheck "three ports p0 p1 p2" "$P" "sorted(r) == ['p0', 'p1', 'p2']"
 jcheck "devices are the lab's af_packet ports" "$P" \
 	"all(r[p]['device'].startswith('net_af_packet') and '$PFX' in r[p]['device'] for p in r)"
 jcheck "links up" "$P" "all(r[p]['link'] == 'up' for p in r)"
-jcheck "timestamp backend software on every port" "$P" \
-	"all(r[p]['ts_backend'] == 'software' for p in r)"
+jcheck "timestamp backend af_packet-ring on every port, frames stamped" "$P" \
+	"all(r[p]['ts_backend'] == 'af_packet-ring' for p in r) and r['p0']['ts_rx_stamped'] > 0"
 jcheck "GM port p0: rx, ptp_rx, ptp_corrected > 0" "$P" \
 	"r['p0']['rx_pkts'] > 0 and r['p0']['ptp_rx'] > 0 and r['p0']['ptp_corrected'] > 0"
 jcheck "receiver ports: ptp_rx > 0 (Delay_Req)" "$P" \
