@@ -29,7 +29,8 @@
 #   EP-02/01  the IPv6 BC (26) runs with the IPv4 ones: its port p0 SLAVE,
 #          the UDPv6 receiver collects samples through it, ND resolved;
 #   link   a switch-side veth set down: if the PMD reports the link (not
-#          af_packet, see below), the BC port must become FAULTY and recover.
+#          af_packet, see below), the BC port must become FAULTY and recover
+#          (test_bc_link.sh proves it on a net_tap port, which does).
 #
 # Accuracy bounds are generous (MAX_MEAN_NS, 2 ms): software timestamps on
 # a loaded 2-CPU host.
