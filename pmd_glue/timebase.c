@@ -5,6 +5,7 @@
  * The frequency is EAL's, refined against CLOCK_MONOTONIC_RAW at init.
  */
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <time.h>
@@ -119,7 +120,7 @@ int timebase_read_realtime(void *arg, int64_t *ns)
 
 	(void)arg;
 	if (clock_gettime(CLOCK_REALTIME, &t) != 0)
-		return -1;
+		return -errno;
 	*ns = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 	return 0;
 }

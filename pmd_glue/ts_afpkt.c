@@ -60,7 +60,6 @@ struct afpkt_priv {
 	const volatile struct afpkt_rxq *q;
 	size_t frame_size;
 	struct clockmap map;		/* CLOCK_REALTIME ns -> timebase */
-	uint64_t mismatch;		/* slot no longer held the frame */
 };
 
 static void afpkt_refresh(struct ts_source *ts)
@@ -160,7 +159,7 @@ static int64_t afpkt_slot_time(const struct afpkt_priv *p,
 static void afpkt_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 			   uint16_t n, uint64_t *ts_out)
 {
-	struct afpkt_priv *p = ts->priv;
+	const struct afpkt_priv *p = ts->priv;
 	const volatile struct afpkt_rxq *q = p->q;
 	uint64_t now = timebase_now();
 	unsigned int fc = q->framecount, slot, stamped = 0;
@@ -173,8 +172,7 @@ static void afpkt_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 			(const volatile struct tpacket2_hdr *)q->rd[slot].iov_base,
 			pkts[i]);
 
-		if (rt < 0) {
-			p->mismatch++;
+		if (rt < 0) {		/* counted as fallback below */
 			ts_out[i] = now;
 			continue;
 		}
