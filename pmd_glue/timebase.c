@@ -26,6 +26,8 @@ static void tb_pair(uint64_t *tsc, int64_t *raw)
 	struct timespec t;
 	int i;
 
+	*tsc = 0;
+	*raw = 0;
 	for (i = 0; i < 5; i++) {
 		t0 = rte_rdtsc();
 		clock_gettime(CLOCK_MONOTONIC_RAW, &t);

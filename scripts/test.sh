@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install, build and run every test of ptpsw on Debian 12 (root).
 #   scripts/test.sh            everything: unit, tshark, glue, integration,
-#                              sanitizer unit run, short fuzz runs
+#                              sanitizer unit run, release build, short
+#                              fuzz runs
 #   FUZZ_SECONDS=N             seconds per fuzz target (default 30; 0 skips)
 #   SUITES="unit tshark"       only these meson suites (default: all)
 set -euo pipefail
@@ -56,6 +57,17 @@ ninja -C build-asan
 meson test -C build-asan --no-rebuild --print-errorlogs --suite unit 2>&1 | tee "$log" || rc=1
 count_meson "$log"
 rm -f "$log"
+
+step "release build (-O3, warnings are errors there too)"
+if [ ! -f build-release/build.ninja ]; then
+	meson setup build-release -Dbuildtype=release >/dev/null
+fi
+if ninja -C build-release >/dev/null; then
+	passed=$((passed + 1))
+else
+	ninja -C build-release 2>&1 | grep -E 'error|warning' | head -20 || true
+	failed=$((failed + 1)); rc=1
+fi
 
 if [ "$FUZZ_SECONDS" -gt 0 ] && [ -x scripts/fuzz.sh ]; then
 	step "fuzz targets, ${FUZZ_SECONDS}s each"
