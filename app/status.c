@@ -201,12 +201,20 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 	struct port_stats s;
 	unsigned int r;
 
+	const struct ts_afpkt_tx_stats *tx = ts_afpkt_tx_get_stats(&ap->ts);
+
 	status_port_sum(app, p, &s);
 	fprintf(out, "port %u %s: device %s driver %s link %s timestamps %s"
 		" (stamped %" PRIu64 " fallback %" PRIu64 " lead %" PRId64
 		" ns)\n", p, ap->conf->name, ap->conf->device, ap->driver,
 		port_link(ap), ts_source_name(&ap->ts), ap->ts.rx_stamped,
 		ap->ts.rx_fallback, ap->ts.rx_lead_ns);
+	if (tx != NULL && tx->tx_sent)	/* two-step TC on kernel TX stamps */
+		fprintf(out, "  tx stamps: sent %" PRIu64 " stamped %" PRIu64
+			" no-stamp %" PRIu64 " timeout %" PRIu64 " rejected %"
+			PRIu64 " refused %" PRIu64 "\n", tx->tx_sent,
+			tx->tx_stamped, tx->tx_nostamp, tx->tx_timeout,
+			tx->tx_rejected, tx->tx_refused);
 	fprintf(out, "  rx %" PRIu64 " pkts %" PRIu64 " bytes, tx %" PRIu64
 		" pkts %" PRIu64 " bytes, flooded %" PRIu64 "\n",
 		s.rx_pkts, s.rx_bytes, s.tx_pkts, s.tx_bytes, s.flooded);

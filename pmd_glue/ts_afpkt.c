@@ -25,6 +25,22 @@
  * Reads only: the backend never writes to the PMD's ring or queue.
  * The mapped stamp is a software time at the switch-side interface: the
  * af_packet ring wait before the poll is then inside the TC's residence.
+ *
+ * TX stamps (two-step TC, tc_hwtx.h). The PMD's TX ring (struct
+ * pkt_tx_queue, same socket) hands each sent slot back with the kernel's
+ * software time of the skb once the kernel is done with it, if the socket
+ * asked for it (PACKET_TIMESTAMP with SOF_TIMESTAMPING_SOFTWARE, set once
+ * at open; the PMD masks those status bits, see tx_ring_status_available
+ * in the driver). On a veth the skb is done with when the receiving
+ * namespace's IP layer takes it, after its netif_rx stamped it: the slot's
+ * time is the receive time the peer's own software stamp shows, so the
+ * kernel's TX path (the sendto kick, the veth hand-over) is inside the
+ * residence as well. tx_event() sends one message alone and remembers its
+ * slot, length and first AFPKT_CMP bytes; tx_poll() takes the stamp only
+ * if that slot still holds the frame and the time lies between just
+ * before the send and now (anything else: no stamp, and tc_hwtx falls
+ * back to the predicted time). Not for one-step mode: the frame has left
+ * before the stamp is known.
  */
 
 #include <errno.h>
@@ -34,6 +50,7 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <linux/if_packet.h>
+#include <linux/net_tstamp.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -45,6 +62,14 @@
 #define AFPKT_XTS_TRIES 5
 #define AFPKT_CMP 16		/* frame bytes compared (MACs, EtherType) */
 #define AFPKT_MAX_FRAMES (1u << 20)
+#define AFPKT_TX_PEND 8		/* stamp requests in flight (< TC_HWTX_PEND) */
+/* A stamp later than this after the send is given up (tc_hwtx holds the
+ * Follow_Up / Delay_Resp for TC_HWTX_HOLD_NS, 20 ms). */
+#define AFPKT_TX_TIMEOUT_NS 10000000
+/* Tolerance of the stamp bounds: the realtime map's error. */
+#define AFPKT_TX_SLACK_NS 20000
+/* Offset of a TX slot's frame data (where the PMD copies it). */
+#define AFPKT_TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
 
 /* Leading fields of struct pkt_rx_queue, drivers/net/af_packet/
  * rte_eth_af_packet.c, DPDK 22.11 (checked against 22.11.11). */
@@ -56,10 +81,36 @@ struct afpkt_rxq {
 	unsigned int framenum;
 };
 
+/* Leading fields of struct pkt_tx_queue (same source). */
+struct afpkt_txq {
+	int sockfd;
+	unsigned int frame_data_size;
+	struct iovec *rd;
+	uint8_t *map;
+	unsigned int framecount;
+	unsigned int framenum;
+};
+
+/* A message sent for its TX stamp. */
+struct afpkt_txpend {
+	uint64_t cookie;
+	uint64_t sent_before;		/* timebase ns, just before the send */
+	unsigned int slot;
+	uint32_t len;
+	uint8_t head[AFPKT_CMP];
+};
+
 struct afpkt_priv {
 	const volatile struct afpkt_rxq *q;
 	size_t frame_size;
 	struct clockmap map;		/* CLOCK_REALTIME ns -> timebase */
+	/* TX stamps (NULL tq: none) */
+	const volatile struct afpkt_txq *tq;
+	size_t tx_frame_size;
+	uint16_t tx_queue;
+	unsigned int pend_head, pend_len;
+	struct afpkt_txpend pend[AFPKT_TX_PEND];
+	struct ts_afpkt_tx_stats st;
 };
 
 static void afpkt_refresh(struct ts_source *ts)
@@ -70,32 +121,71 @@ static void afpkt_refresh(struct ts_source *ts)
 			    NULL);
 }
 
-/* Is q what the 22.11 layout says it is? 0 or -ENOTSUP. */
-static int afpkt_check(const struct afpkt_rxq *q, size_t *frame_size)
+/* Is a ring (socket, slot vector, mapping, size, next slot) what the
+ * 22.11 layout says it is? 0 or -ENOTSUP; *frame_size: slot size. */
+static int afpkt_check_ring(int sockfd, const struct iovec *rd,
+			    const uint8_t *map, unsigned int framecount,
+			    unsigned int framenum, size_t *frame_size)
 {
 	int v = 0, dom = 0;
 	socklen_t l = sizeof(v);
 	size_t fs;
 
-	if (q == NULL || q->sockfd < 0 || q->rd == NULL || q->map == NULL ||
-	    q->framecount < 2 || q->framecount > AFPKT_MAX_FRAMES ||
-	    q->framenum >= q->framecount)
+	if (sockfd < 0 || rd == NULL || map == NULL ||
+	    framecount < 2 || framecount > AFPKT_MAX_FRAMES ||
+	    framenum >= framecount)
 		return -ENOTSUP;
-	if (getsockopt(q->sockfd, SOL_SOCKET, SO_DOMAIN, &dom, &l) != 0 ||
+	if (getsockopt(sockfd, SOL_SOCKET, SO_DOMAIN, &dom, &l) != 0 ||
 	    dom != AF_PACKET)
 		return -ENOTSUP;
 	l = sizeof(v);
-	if (getsockopt(q->sockfd, SOL_PACKET, PACKET_VERSION, &v, &l) != 0 ||
+	if (getsockopt(sockfd, SOL_PACKET, PACKET_VERSION, &v, &l) != 0 ||
 	    v != TPACKET_V2)
 		return -ENOTSUP;
-	if ((uint8_t *)q->rd[0].iov_base != q->map)
+	if ((const uint8_t *)rd[0].iov_base != map)
 		return -ENOTSUP;
-	fs = (size_t)((uint8_t *)q->rd[1].iov_base - q->map);
+	fs = (size_t)((const uint8_t *)rd[1].iov_base - map);
 	if (fs < sizeof(struct tpacket2_hdr) || fs > (1u << 20) ||
-	    (uint8_t *)q->rd[q->framecount - 1].iov_base !=
-	    q->map + fs * (q->framecount - 1))
+	    (const uint8_t *)rd[framecount - 1].iov_base !=
+	    map + fs * (framecount - 1))
 		return -ENOTSUP;
 	*frame_size = fs;
+	return 0;
+}
+
+static int afpkt_check(const struct afpkt_rxq *q, size_t *frame_size)
+{
+	if (q == NULL)
+		return -ENOTSUP;
+	return afpkt_check_ring(q->sockfd, q->rd, q->map, q->framecount,
+				q->framenum, frame_size);
+}
+
+/*
+ * TX stamps on queue 0 of the port, if its TX queue has the 22.11 layout,
+ * shares the RX queue's socket (the PMD opens one per queue pair), its
+ * frames hold the PMD's data size, and the socket takes PACKET_TIMESTAMP.
+ * Returns 0 (p->tq set) or -ENOTSUP.
+ */
+static int afpkt_tx_setup(struct ts_source *ts, struct afpkt_priv *p)
+{
+	const struct afpkt_txq *tq;
+	int req = SOF_TIMESTAMPING_SOFTWARE;
+	size_t fs = 0;
+
+	tq = rte_eth_fp_ops[ts->port_id].txq.data ?
+	     rte_eth_fp_ops[ts->port_id].txq.data[0] : NULL;
+	if (tq == NULL || tq->sockfd != p->q->sockfd ||
+	    afpkt_check_ring(tq->sockfd, tq->rd, tq->map, tq->framecount,
+			     tq->framenum, &fs) != 0 ||
+	    AFPKT_TX_DATA_OFF + (size_t)tq->frame_data_size > fs)
+		return -ENOTSUP;
+	if (setsockopt(tq->sockfd, SOL_PACKET, PACKET_TIMESTAMP, &req,
+		       sizeof(req)) != 0)
+		return -ENOTSUP;
+	p->tq = tq;
+	p->tx_frame_size = fs;
+	p->tx_queue = 0;
 	return 0;
 }
 
@@ -121,6 +211,8 @@ static int afpkt_open(struct ts_source *ts)
 	p->frame_size = fs;
 	clockmap_init(&p->map, 1.0);
 	ts->priv = p;
+	if (afpkt_tx_setup(ts, p) == 0)
+		ts->ops = &ts_afpkt_tx_ops;
 	/* pairs 10 ms apart, so the rate is known before the first packet */
 	for (i = 0; i < 4; i++) {
 		if (i > 0)
@@ -183,11 +275,134 @@ static void afpkt_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	ts->rx_fallback += n - stamped;
 }
 
-const struct ts_source_ops ts_afpkt_ops = {
-	.name = "af_packet-ring",
-	.open = afpkt_open,
-	.close = afpkt_close,
-	.rx_burst = afpkt_rx_burst,
-	.tx_predict = ts_tx_predict_now,
-	.refresh = afpkt_refresh,
+/* tx_event: send m alone on queue for its TX stamp (ts_source.h). */
+static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
+			  struct rte_mbuf *m, uint64_t cookie)
+{
+	struct afpkt_priv *p = ts->priv;
+	const volatile struct afpkt_txq *tq = p->tq;
+	struct afpkt_txpend *e;
+	unsigned int slot, fc = tq->framecount;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	if (queue != p->tx_queue || m->nb_segs != 1 ||
+	    (m->ol_flags & RTE_MBUF_F_TX_VLAN) || len > tq->frame_data_size) {
+		p->st.tx_refused++;
+		return -EBUSY;		/* sent the normal way */
+	}
+	if (p->pend_len == AFPKT_TX_PEND) {
+		p->st.tx_refused++;
+		return -ENOSPC;
+	}
+	e = &p->pend[(p->pend_head + p->pend_len) % AFPKT_TX_PEND];
+	slot = tq->framenum;
+	e->cookie = cookie;
+	e->slot = slot;
+	e->len = len;
+	memcpy(e->head, rte_pktmbuf_mtod(m, const void *),
+	       len < AFPKT_CMP ? len : AFPKT_CMP);
+	e->sent_before = timebase_now();
+	if (rte_eth_tx_burst(ts->port_id, queue, &m, 1) != 1) {
+		p->st.tx_refused++;
+		return -EBUSY;		/* m is still the caller's */
+	}
+	/* the PMD put it in slot and moved on by one (or the send failed) */
+	if (tq->framenum != (slot + 1) % fc)
+		e->len = 0;		/* no slot to read: no stamp */
+	p->pend_len++;
+	p->st.tx_sent++;
+	return 0;
+}
+
+/* The stamp of e if its slot is done: 1 (stamp in *rt), 0 not yet,
+ * -ENODATA (done without a stamp, or the slot holds another frame). */
+static int afpkt_tx_slot(const struct afpkt_priv *p,
+			 const struct afpkt_txpend *e, int64_t *rt)
+{
+	const volatile struct tpacket2_hdr *hdr;
+	uint32_t st, sec, nsec;
+	size_t cmp = e->len < AFPKT_CMP ? e->len : AFPKT_CMP;
+
+	if (e->len == 0)
+		return -ENODATA;
+	hdr = p->tq->rd[e->slot].iov_base;
+	st = hdr->tp_status;
+	if (st & (TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING))
+		return 0;
+	rte_smp_rmb();
+	sec = hdr->tp_sec;
+	nsec = hdr->tp_nsec;
+	if (!(st & TP_STATUS_TS_SOFTWARE) || hdr->tp_len != e->len ||
+	    nsec >= 1000000000u ||
+	    memcmp((const uint8_t *)hdr + AFPKT_TX_DATA_OFF, e->head,
+		   cmp) != 0)
+		return -ENODATA;
+	rte_smp_rmb();
+	if (hdr->tp_status != st || hdr->tp_sec != sec || hdr->tp_nsec != nsec)
+		return -ENODATA;	/* taken for the next frame meanwhile */
+	*rt = (int64_t)sec * 1000000000 + nsec;
+	return 1;
+}
+
+/* tx_poll: the oldest request's stamp, in send order. */
+static int afpkt_tx_poll(struct ts_source *ts, uint64_t *cookie,
+			 uint64_t *tx_ts)
+{
+	struct afpkt_priv *p = ts->priv;
+	struct afpkt_txpend *e;
+	uint64_t now;
+	int64_t rt = 0, b;
+	int r;
+
+	if (p->pend_len == 0)
+		return 0;
+	e = &p->pend[p->pend_head];
+	now = timebase_now();
+	r = afpkt_tx_slot(p, e, &rt);
+	if (r == 0 && now - e->sent_before <= AFPKT_TX_TIMEOUT_NS)
+		return 0;
+	*cookie = e->cookie;
+	p->pend_head = (p->pend_head + 1) % AFPKT_TX_PEND;
+	p->pend_len--;
+	if (r == 0) {
+		p->st.tx_timeout++;
+		return -ETIMEDOUT;
+	}
+	if (r < 0) {
+		p->st.tx_nostamp++;
+		return r;
+	}
+	b = clockmap_to_base(&p->map, rt);
+	if (b < (int64_t)e->sent_before - AFPKT_TX_SLACK_NS ||
+	    b > (int64_t)now + AFPKT_TX_SLACK_NS) {
+		p->st.tx_rejected++;
+		return -ESTALE;
+	}
+	*tx_ts = (uint64_t)b;
+	p->st.tx_stamped++;
+	return 1;
+}
+
+#define AFPKT_OPS_RX				\
+	.name = "af_packet-ring",		\
+	.open = afpkt_open,			\
+	.close = afpkt_close,			\
+	.rx_burst = afpkt_rx_burst,		\
+	.tx_predict = ts_tx_predict_now,	\
+	.refresh = afpkt_refresh
+
+const struct ts_source_ops ts_afpkt_ops = { AFPKT_OPS_RX };
+
+/* The same with TX stamps (open() switches to it when they work). */
+const struct ts_source_ops ts_afpkt_tx_ops = {
+	AFPKT_OPS_RX,
+	.tx_event = afpkt_tx_event,
+	.tx_poll = afpkt_tx_poll,
 };
+
+const struct ts_afpkt_tx_stats *ts_afpkt_tx_get_stats(const struct ts_source *ts)
+{
+	const struct afpkt_priv *p = ts->priv;
+
+	return ts->ops == &ts_afpkt_tx_ops && p != NULL ? &p->st : NULL;
+}

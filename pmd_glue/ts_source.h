@@ -8,7 +8,8 @@
  *   ts_sw.c       TSC software timestamps (any port)
  *   ts_dynfield.c RX timestamp mbuf dynfield (pcap, ice, mlx5, ...)
  *   ts_ethdev.c   rte_eth_timesync_* one-deep latches (Intel style)
- *   ts_afpkt.c    net_af_packet: the kernel's receive time from its ring
+ *   ts_afpkt.c    net_af_packet: the kernel's receive time from its ring,
+ *                 and its software TX time (two-step TC)
  * All values returned are on the common timebase (timebase.h), in ns.
  */
 
@@ -77,6 +78,21 @@ struct ts_source {
 extern const struct ts_source_ops ts_sw_ops;
 extern const struct ts_source_ops ts_dynfield_ops;
 extern const struct ts_source_ops ts_afpkt_ops;
+extern const struct ts_source_ops ts_afpkt_tx_ops;	/* with TX stamps */
+
+/* TX stamp counters of an af_packet-ring port (ts_afpkt.c). */
+struct ts_afpkt_tx_stats {
+	uint64_t tx_sent;	/* messages sent for a TX stamp */
+	uint64_t tx_stamped;	/* stamp taken */
+	uint64_t tx_nostamp;	/* slot done without a stamp, or reused */
+	uint64_t tx_timeout;	/* no stamp within AFPKT_TX_TIMEOUT_NS */
+	uint64_t tx_rejected;	/* stamp outside [send, poll] */
+	uint64_t tx_refused;	/* not taken: sent the normal way */
+};
+
+/* Its TX stamp counters, or NULL if the port has no af_packet TX stamps. */
+const struct ts_afpkt_tx_stats *
+ts_afpkt_tx_get_stats(const struct ts_source *ts);
 /* tx_predict of the backends without a TX clock: the timebase now. */
 uint64_t ts_tx_predict_now(struct ts_source *ts);
 #ifdef PTPSW_HAVE_TS_ETHDEV

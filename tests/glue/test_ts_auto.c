@@ -181,6 +181,124 @@ static void test_auto_af_packet(void)
 	ts_source_close(&ts);
 }
 
+/* Delete the test's network namespace (and the veth pair with it). */
+static void ns_del(const char *ns)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", ns);
+	if (system(cmd) != 0)
+		printf("\n  could not delete netns %s\n", ns);
+}
+
+/*
+ * net_af_packet TX stamps (two-step TC): a veth pair whose peer sits in a
+ * network namespace of this test's own. A PTP frame sent with
+ * ts_source_tx_event() must come back from ts_source_tx_poll() with its
+ * cookie and a stamp between just before the send and the poll (the
+ * peer's receive time); with the PMD's TX ring wrapped around more than
+ * once by ordinary bursts (whose slots then carry timestamp status bits),
+ * every burst must still be taken.
+ */
+static void test_af_packet_tx(void)
+{
+	char ns[32], ifa[16], ifb[16], args[32], cmd[384];
+	struct timespec ms1 = { 0, 1000 * 1000 };
+	uint8_t frame[256];
+	struct rte_mbuf *m;
+	struct ts_source ts;
+	uint64_t before, after, cookie = 0, tx = 0;
+	size_t len;
+	const char *n;
+	int r = 0, k, on = 1, fd;
+	unsigned int sent = 0, stamped = 0;
+
+	snprintf(ns, sizeof(ns), "ptpsw-glue-%d", (int)getpid());
+	snprintf(ifa, sizeof(ifa), "pgt%da", (int)getpid() % 1000000);
+	snprintf(ifb, sizeof(ifb), "pgt%db", (int)getpid() % 1000000);
+	snprintf(cmd, sizeof(cmd), "ip netns add %s 2>/dev/null && "
+		 "ip link add %s type veth peer name %s netns %s && "
+		 "ip link set %s up && ip -n %s link set %s up",
+		 ns, ifa, ifb, ns, ifa, ns, ifb);
+	if (system(cmd) != 0) {		/* not root, or no netns */
+		printf("\n  veth/netns unavailable: skipped\n");
+		ns_del(ns);
+		return;
+	}
+	/* receive stamps are taken only while some socket asks for them */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CU_ASSERT(fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
+					sizeof(on)) == 0);
+	snprintf(args, sizeof(args), "iface=%s", ifa);
+	n = open_name("net_af_packet_tx", args, 0, CONF_TS_AUTO, &ts);
+	CU_ASSERT_PTR_NOT_NULL(n);
+	if (n == NULL)
+		goto out;
+	CU_ASSERT_STRING_EQUAL(n, "af_packet-ring");
+	CU_ASSERT_FATAL(ts_source_has_tx_event(&ts));
+	len = glue_build_ptp(frame, sizeof(frame), 0, 0, 7, true, 0,
+			     (ptp_cf_t){ 0 });
+	for (k = 0; k < 5; k++) {
+		m = glue_mbuf(frame, len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		before = timebase_now();
+		r = ts_source_tx_event(&ts, 0, m, 100 + (uint64_t)k);
+		CU_ASSERT_EQUAL(r, 0);
+		if (r != 0) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		sent++;
+		for (int i = 0; i < 100; i++) {
+			r = ts_source_tx_poll(&ts, &cookie, &tx);
+			if (r != 0)
+				break;
+			nanosleep(&ms1, NULL);
+		}
+		after = timebase_now();
+		CU_ASSERT_EQUAL(r, 1);
+		CU_ASSERT_EQUAL(cookie, 100 + (uint64_t)k);
+		if (r == 1) {
+			CU_ASSERT(tx + 20000 >= before && tx <= after);
+			stamped++;
+		}
+	}
+	printf("\n  af_packet TX stamps on a veth: %u of %u sent, last %.1f us "
+	       "after the send\n", stamped, sent,
+	       (double)((int64_t)tx - (int64_t)before) / 1e3);
+	/* ordinary bursts wrap the TX ring (512 slots) twice */
+	for (k = 0; k < 40; k++) {
+		struct rte_mbuf *b[32];
+		uint16_t i, got;
+
+		for (i = 0; i < 32; i++)
+			b[i] = glue_mbuf(frame, len);
+		got = rte_eth_tx_burst(ts.port_id, 0, b, 32);
+		CU_ASSERT_EQUAL(got, 32);
+		for (i = got; i < 32; i++)
+			rte_pktmbuf_free(b[i]);
+	}
+	/* and a stamped send still works after that */
+	m = glue_mbuf(frame, len);
+	CU_ASSERT_EQUAL_FATAL(ts_source_tx_event(&ts, 0, m, 7), 0);
+	for (int i = 0; i < 100; i++) {
+		r = ts_source_tx_poll(&ts, &cookie, &tx);
+		if (r != 0)
+			break;
+		nanosleep(&ms1, NULL);
+	}
+	CU_ASSERT_EQUAL(r, 1);
+	CU_ASSERT_EQUAL(cookie, 7);
+	CU_ASSERT_EQUAL(ts_afpkt_tx_get_stats(&ts)->tx_stamped, stamped + 1);
+	ts_source_close(&ts);
+	rte_eth_dev_stop(ts.port_id);
+	rte_eth_dev_close(ts.port_id);
+out:
+	if (fd >= 0)
+		close(fd);
+	ns_del(ns);
+}
+
 /* Sim with dynfield=1 and the offload on: still the ethdev backend
  * (timesync ops beat the dynfield), and "software" forces TSC stamps. */
 static void test_sim_modes(void)
@@ -263,6 +381,7 @@ int test_register(void)
 		{ "auto: net_pcap -> dynfield", test_auto_pcap },
 		{ "auto: net_null -> software; hardware refused", test_auto_null },
 		{ "auto: net_af_packet -> kernel stamps from its ring", test_auto_af_packet },
+		{ "net_af_packet TX stamps on a veth (two-step)", test_af_packet_tx },
 		{ "sim with dynfield: ethdev; software forced", test_sim_modes },
 		{ "clockmap tracks a real-time PHC", test_clockmap_realtime },
 		{ NULL, NULL },

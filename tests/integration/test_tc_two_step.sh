@@ -91,6 +91,16 @@ it_cf_transit "A Delay_Req tr2 -> gm (unicast Delay_Resp CF)" 30 "$TR2" "$GMC" \
 	"ptp.v2.messagetype == 1 && ip.src == $NS_NET4.3" \
 	"$TR2" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3"
 
+# The event messages left with their kernel TX stamps (af_packet-ring
+# backend, pmd_glue/ts_afpkt.c): per port "tx stamps: sent N stamped M ...".
+if [ "$IT_SWITCH" = ptpsw ]; then
+	st=$(it_dump_ptpsw | awk '/^  tx stamps:/ {s += $4; t += $6} END {print s + 0, t + 0}')
+	read -r tx_sent tx_stamped <<< "$st"
+	echo "figures: A event messages sent for a TX stamp $tx_sent, stamped $tx_stamped"
+	it_check "two-step TC takes the kernel TX stamps of its af_packet ports" \
+		eval '[ "$tx_sent" -gt 100 ] && [ $((tx_stamped * 10)) -ge $((tx_sent * 9)) ]'
+fi
+
 # ---- part B: one-step GM ---------------------------------------------------
 echo "== part B: one-step GM (onestep_gm.py) through the two-step TC, $RUN_B_S s"
 caps B
