@@ -112,15 +112,18 @@ it_exit()
 }
 
 # it_config OUT [SED_EXPR...]: a ptpsw config from config/lab.cfg with this
-# test's veth names (plswN -> PFXaN) and EAL file prefix; each SED_EXPR is
-# applied too (e.g. to switch the TC to two-step).
+# test's veth names (plswN -> PFXaN) and EAL file prefix, and the TC in
+# one-step mode (lab.cfg runs two-step; most checks look at in-place
+# corrections); each SED_EXPR is applied after that (test_tc_two_step
+# switches back to two-step).
 it_config()
 {
 	local out=$1 e args=()
 	shift
 	[ -f "$SRCDIR/config/lab.cfg" ] || { echo "config/lab.cfg missing" >&2; return 1; }
 	args=(-e "s/plsw\([0-9]\)/${PFX}a\1/g"
-	      -e "s/\(\"--file-prefix\", *\"\)[^\"]*\"/\1$PFX\"/")
+	      -e "s/\(\"--file-prefix\", *\"\)[^\"]*\"/\1$PFX\"/"
+	      -e 's/mode = "two-step"/mode = "one-step"/')
 	for e in "$@"; do args+=(-e "$e"); done
 	# IT_PORTS=N (> 3): more af_packet ports plsw3.. after p2
 	local i extra=

@@ -49,11 +49,11 @@ echo 'bogus_key = 1;' >> "$T/unknown.cfg"
 bad "unknown key" "$T/unknown.cfg" "$(wc -l < "$T/unknown.cfg")" '[A-Za-z_.]*bogus_key'
 
 # unknown key inside a group
-sed 's/^\(  mode = "one-step";\)/\1\n  frobnicate = true;/' "$LAB" > "$T/unknown2.cfg"
+sed 's/^\(  mode = "two-step";\)/\1\n  frobnicate = true;/' "$LAB" > "$T/unknown2.cfg"
 bad "unknown key in transparent_clock" "$T/unknown2.cfg" "$(lineof frobnicate "$T/unknown2.cfg")" '[A-Za-z_.]*frobnicate'
 
 # bad enum string
-sed 's/mode = "one-step"/mode = "three-step"/' "$LAB" > "$T/mode.cfg"
+sed 's/mode = "two-step"/mode = "three-step"/' "$LAB" > "$T/mode.cfg"
 bad "bad TC mode" "$T/mode.cfg" "$(lineof three-step "$T/mode.cfg")" '[A-Za-z_.]*mode'
 
 # duplicate port name: the second p0 is the culprit

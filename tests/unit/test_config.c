@@ -772,7 +772,7 @@ static void test_example_configs(void)
 	}
 }
 
-static void check_lab(const char *file, const char *pmd)
+static void check_lab(const char *file, const char *pmd, enum conf_tc_mode mode)
 {
 	struct conf c;
 	struct conf_error err;
@@ -795,7 +795,7 @@ static void check_lab(const char *file, const char *pmd)
 	CU_ASSERT_EQUAL(c.n_workers, 1);
 	CU_ASSERT_EQUAL(c.workers[0], 1);
 	CU_ASSERT_TRUE(c.tc.enabled);
-	CU_ASSERT_EQUAL(c.tc.mode, CONF_TC_ONE_STEP);
+	CU_ASSERT_EQUAL(c.tc.mode, mode);
 	CU_ASSERT_TRUE(c.tc.syntonize);
 	CU_ASSERT_TRUE(c.tc.all_domains);
 	CU_ASSERT_EQUAL(c.mbufs, 8192);
@@ -804,8 +804,11 @@ static void check_lab(const char *file, const char *pmd)
 
 static void test_lab_configs(void)
 {
-	check_lab(TOP_SRCDIR "/config/lab.cfg", "net_af_packet");
-	check_lab(TOP_SRCDIR "/config/lab-pcap.cfg", "net_pcap");
+	/* two-step on af_packet's TX stamps; net_pcap has none: one-step */
+	check_lab(TOP_SRCDIR "/config/lab.cfg", "net_af_packet",
+		  CONF_TC_TWO_STEP);
+	check_lab(TOP_SRCDIR "/config/lab-pcap.cfg", "net_pcap",
+		  CONF_TC_ONE_STEP);
 }
 
 static void test_file_errors(void)
