@@ -20,6 +20,7 @@
 #include "neigh.h"
 #include "net/frame.h"
 #include "timebase.h"
+#include "worker.h"
 
 #define RT_PEND		16	/* TX timestamps waiting to be handed back */
 #define RT_AGE_NS	(1000ull * 1000 * 1000)
@@ -723,5 +724,10 @@ void bc_runtime_dump(const struct app *app, FILE *out)
 		return;
 	for (i = 0; i < app->bcrt->n; i++)
 		dump_inst(app, i, out);
+	if (app->n_workers > 0)		/* worker 0 sends the BC's frames */
+		fprintf(out, "bc: TX stamps of event messages from the port backend "
+			"%" PRIu64 ", fallback to the predicted time %" PRIu64
+			"\n", app->workers[0]->bcts_stamped,
+			app->workers[0]->bcts_predicted);
 	neigh_dump(app, &app->bcrt->neigh, out);
 }

@@ -590,6 +590,82 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	return n;
 }
 
+/*
+ * A BC event message for port out, sent through the port's backend for
+ * its TX stamp (bc_tx_poll hands the stamp over). Returns false (m not
+ * taken) if it does not want a stamp, the backend has no TX stamps, the
+ * two-step TC owns them on that port, or the queue is full.
+ */
+static bool bc_tx_event(struct worker *w, unsigned int out,
+			struct rte_mbuf *m)
+{
+	struct app_port *ap = &w->app->ports[out];
+	struct bcts_port *q = &w->bcts[out];
+	struct bcts_ent *e;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	if (!bc_runtime_wants_stamp(m, w->app->meta_offset) ||
+	    !ts_source_has_tx_event(&ap->ts) || tc_hwtx_port_on(w->hwtx, out) ||
+	    q->len == WORKER_BCTS)
+		return false;
+	e = &q->e[(q->head + q->len) % WORKER_BCTS];
+	e->m = m;
+	e->cookie = ++w->bcts_seq;
+	rte_mbuf_refcnt_update(m, 1);	/* ours until the stamp is in */
+	e->pred = ts_source_tx_predict(&ap->ts);
+	if (ts_source_tx_event(&ap->ts, w->txq, m, e->cookie) != 0) {
+		rte_mbuf_refcnt_update(m, -1);
+		return false;
+	}
+	q->len++;
+	w->stats[out].tx_pkts++;
+	w->stats[out].tx_bytes += len;
+	return true;
+}
+
+/* The oldest BC message of port p is done: its stamp to the control
+ * lcore (bc_runtime_tx_stamp; a no-op if it gave up waiting), our
+ * reference dropped. */
+static void bcts_pop(struct worker *w, unsigned int p, uint64_t ts,
+		     bool stamped)
+{
+	struct bcts_port *q = &w->bcts[p];
+	struct bcts_ent *e = &q->e[q->head];
+
+	bc_runtime_tx_stamp(e->m, w->app->meta_offset, ts);
+	rte_pktmbuf_free(e->m);
+	q->head = (q->head + 1) % WORKER_BCTS;
+	q->len--;
+	if (stamped)
+		w->bcts_stamped++;
+	else
+		w->bcts_predicted++;
+}
+
+/* Completions of the BC messages sent by bc_tx_event (in send order);
+ * one the backend could not stamp gets its predicted time. */
+static void bc_tx_poll(struct worker *w)
+{
+	unsigned int p;
+	uint64_t cookie, tx;
+	int r;
+
+	for (p = 0; p < w->app->n_ports; p++) {
+		struct bcts_port *q = &w->bcts[p];
+
+		while (q->len > 0 &&
+		       (r = ts_source_tx_poll(&w->app->ports[p].ts, &cookie,
+					      &tx)) != 0) {
+			/* older ones the backend skipped: predicted */
+			while (q->len > 0 && q->e[q->head].cookie != cookie)
+				bcts_pop(w, p, q->e[q->head].pred, false);
+			if (q->len > 0)
+				bcts_pop(w, p, r == 1 ? tx : q->e[q->head].pred,
+					 r == 1);
+		}
+	}
+}
+
 /* Frames the control lcore built (boundary clocks, ARP/ND; bc_runtime.h):
  * worker 0 sends them on its TX queue of port m->port. */
 /* Returns the number of frames taken from the ring. */
@@ -612,6 +688,8 @@ static unsigned int ctl_tx(struct worker *w)
 		if (bc_runtime_wants_stamp(m[i], w->app->meta_offset) &&
 		    w->tx[out].n > 0)
 			tx_flush(w, out);
+		if (bc_tx_event(w, out, m[i]))	/* stamped by the backend */
+			continue;
 		tx_add(w, out, m[i], 0, NULL);
 		if (bc_runtime_tx_stamp(m[i], w->app->meta_offset,
 				ts_source_tx_predict(&w->app->ports[out].ts)))
@@ -650,6 +728,10 @@ static void worker_drain(struct worker *w)
 
 	tc_hwtx_free(w->hwtx);		/* held messages and stamp refs */
 	w->hwtx = NULL;
+	for (p = 0; p < w->app->n_ports; p++)	/* BC stamp refs */
+		while (w->bcts[p].len > 0)
+			bcts_pop(w, p, w->bcts[p].e[w->bcts[p].head].pred,
+				 false);
 
 	for (p = 0; p < w->app->n_ports; p++) {
 		for (i = 0; i < w->tx[p].n; i++)
@@ -711,8 +793,10 @@ int worker_main(void *arg)
 		got = 0;
 		for (i = 0; i < w->n_rx; i++)
 			got += rx_port(w, w->rx_ports[i], up, now);
-		if (w->id == 0 && app->ctl_tx_ring != NULL)
+		if (w->id == 0 && app->ctl_tx_ring != NULL) {
 			got += ctl_tx(w);
+			bc_tx_poll(w);
+		}
 		if (w->hwtx != NULL)
 			tc_hwtx_poll(w->hwtx, now, tx_hwtx_released, w);
 		for (p = 0; p < app->n_ports; p++)

@@ -89,6 +89,13 @@ it_check "BC port p0 is SLAVE" grep -q "^bc $DOM: port 1 p0 SLAVE" "$IT_TMP/dump
 it_check "BC ports p1, p2 are MASTER" eval 'grep -q "^bc $DOM: port 2 p1 MASTER" "$IT_TMP/dump1.txt" && grep -q "^bc $DOM: port 3 p2 MASTER" "$IT_TMP/dump1.txt"'
 it_check "BC's grandmaster is the ptp4l GM ($GMID)" grep -q "^bc $DOM: parent $GMID-1 grandmaster $GMID" "$IT_TMP/dump1.txt"
 it_check "BC servo locked" grep -qi "^bc $DOM: offset .* servo locked" "$IT_TMP/dump1.txt"
+# af_packet ports: the BC's Sync / Delay_Req leave with the kernel's TX
+# stamp (pmd_glue/ts_afpkt.c), not a predicted time
+st=$(sed -n 's/^bc: TX stamps of event messages from the port backend \([0-9]*\), fallback to the predicted time \([0-9]*\)$/\1 \2/p' "$IT_TMP/dump1.txt")
+read -r bst bpr <<< "${st:-0 0}"
+echo "figures: BC event messages with backend TX stamps $bst, predicted $bpr"
+it_check "BC event messages leave with the kernel's TX stamps" \
+	eval '[ "$bst" -gt 50 ] && [ $((bpr * 10)) -le "$bst" ]'
 it_check "ARP for the BC addresses answered" grep -qE "^neigh: arp request rx [0-9]+ tx [0-9]+, reply rx [0-9]+ tx [1-9]" "$IT_TMP/dump1.txt"
 
 it_sync_stats "tr1 (multicast Delay_Req) via BC" "$IT_TMP/tr1.log" $SKIP_S 40 "$MAX_RMS_NS" "$MAX_ABS_NS"
