@@ -315,7 +315,9 @@ static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
 }
 
 /* The stamp of e if its slot is done: 1 (stamp in *rt), 0 not yet,
- * -ENODATA (done without a stamp, or the slot holds another frame). */
+ * -ESTALE (sent, but done without a stamp, or the slot holds another
+ * frame by now: tc_hwtx then stores the predicted time), -EIO (the PMD
+ * put it in no slot: not sent). */
 static int afpkt_tx_slot(const struct afpkt_priv *p,
 			 const struct afpkt_txpend *e, int64_t *rt)
 {
@@ -324,7 +326,7 @@ static int afpkt_tx_slot(const struct afpkt_priv *p,
 	size_t cmp = e->len < AFPKT_CMP ? e->len : AFPKT_CMP;
 
 	if (e->len == 0)
-		return -ENODATA;
+		return -EIO;
 	hdr = p->tq->rd[e->slot].iov_base;
 	st = hdr->tp_status;
 	if (st & (TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING))
@@ -336,10 +338,10 @@ static int afpkt_tx_slot(const struct afpkt_priv *p,
 	    nsec >= 1000000000u ||
 	    memcmp((const uint8_t *)hdr + AFPKT_TX_DATA_OFF, e->head,
 		   cmp) != 0)
-		return -ENODATA;
+		return -ESTALE;
 	rte_smp_rmb();
 	if (hdr->tp_status != st || hdr->tp_sec != sec || hdr->tp_nsec != nsec)
-		return -ENODATA;	/* taken for the next frame meanwhile */
+		return -ESTALE;		/* taken for the next frame meanwhile */
 	*rt = (int64_t)sec * 1000000000 + nsec;
 	return 1;
 }
