@@ -590,11 +590,25 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	return n;
 }
 
+/* tc_hwtx has the stamp of a BC message sent through it. */
+static void bc_hwtx_done(void *arg, struct rte_mbuf *m, uint64_t ts,
+			 bool stamped)
+{
+	struct worker *w = arg;
+
+	bc_runtime_tx_stamp(m, w->app->meta_offset, ts);
+	if (stamped)
+		w->bcts_stamped++;
+	else
+		w->bcts_predicted++;
+}
+
 /*
  * A BC event message for port out, sent through the port's backend for
- * its TX stamp (bc_tx_poll hands the stamp over). Returns false (m not
- * taken) if it does not want a stamp, the backend has no TX stamps, the
- * two-step TC owns them on that port, or the queue is full.
+ * its TX stamp: through tc_hwtx where the two-step TC uses the port's
+ * stamps (one latch, one owner), else directly (bc_tx_poll hands the
+ * stamp over). Returns false (m not taken) if it does not want a stamp,
+ * the backend has no TX stamps, or the queue is full.
  */
 static bool bc_tx_event(struct worker *w, unsigned int out,
 			struct rte_mbuf *m)
@@ -605,8 +619,18 @@ static bool bc_tx_event(struct worker *w, unsigned int out,
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 
 	if (!bc_runtime_wants_stamp(m, w->app->meta_offset) ||
-	    !ts_source_has_tx_event(&ap->ts) || tc_hwtx_port_on(w->hwtx, out) ||
-	    q->len == WORKER_BCTS)
+	    !ts_source_has_tx_event(&ap->ts))
+		return false;
+	if (tc_hwtx_port_on(w->hwtx, out)) {
+		if (tc_hwtx_send_foreign(w->hwtx, out, m,
+					 ts_source_tx_predict(&ap->ts),
+					 bc_hwtx_done, w) != 0)
+			return false;
+		w->stats[out].tx_pkts++;
+		w->stats[out].tx_bytes += len;
+		return true;
+	}
+	if (q->len == WORKER_BCTS)
 		return false;
 	e = &q->e[(q->head + q->len) % WORKER_BCTS];
 	e->m = m;

@@ -96,10 +96,43 @@ static enum tc_hwtx_verdict hwtx_send(struct tc_hwtx *h, unsigned int out,
 	e->t = tx_pred;
 	e->in_port = in_port;
 	e->ev_port = (uint16_t)out;
+	e->foreign = NULL;
 	hp->submitted++;
 	hp->pend_len++;
 	h->st.sent++;
 	return TC_HWTX_SENT;
+}
+
+int tc_hwtx_send_foreign(struct tc_hwtx *h, unsigned int out,
+			 struct rte_mbuf *m, uint64_t tx_pred,
+			 tc_hwtx_foreign_fn fn, void *arg)
+{
+	struct tc_hwtx_port *hp;
+	struct tc_hwtx_msg *e;
+	uint32_t cookie;
+
+	if (!tc_hwtx_port_on(h, out) || fn == NULL)
+		return -1;
+	hp = &h->port[out];
+	cookie = hp->submitted;
+	e = &hp->pend[cookie % TC_HWTX_PEND];
+	if (hp->pend_len == TC_HWTX_PEND || e->m != NULL)
+		return -1;
+	rte_mbuf_refcnt_update(m, 1);
+	if (ts_source_tx_event(hp->ts, hp->queue, m, cookie) != 0) {
+		rte_mbuf_refcnt_update(m, -1);
+		return -1;
+	}
+	memset(e, 0, sizeof(*e));
+	e->m = m;
+	e->t = tx_pred;
+	e->ev_port = (uint16_t)out;
+	e->foreign = fn;
+	e->foreign_arg = arg;
+	hp->submitted++;
+	hp->pend_len++;
+	h->st.foreign++;
+	return 0;
 }
 
 /* Hold a Follow_Up / Delay_Resp while stamps it may need are out. */
@@ -166,7 +199,10 @@ static void hwtx_complete(struct tc_hwtx *h, unsigned int p, int r,
 
 	if (m == NULL)
 		return;		/* not ours (cannot happen: counted nowhere) */
-	if (r == 1 || r == -ETIMEDOUT || r == -ESTALE) {
+	if (e->foreign != NULL) {
+		h->st.foreign_stamped += r == 1;
+		e->foreign(e->foreign_arg, m, r == 1 ? tx_ts : e->t, r == 1);
+	} else if (r == 1 || r == -ETIMEDOUT || r == -ESTALE) {
 		if (r == 1)
 			h->st.stamped++;
 		else

@@ -53,7 +53,15 @@ struct tc_hwtx_stats {
 	uint64_t released;	/* held and released with the stamp in */
 	uint64_t hold_timeout;	/* released by TC_HWTX_HOLD_NS */
 	uint64_t hold_full;	/* hold queue full: not held */
+	uint64_t foreign;	/* other event messages (a BC's) sent */
+	uint64_t foreign_stamped; /* of those, with the backend's stamp */
 };
+
+/* Stamp of a message sent with tc_hwtx_send_foreign(): ts is the
+ * backend's stamp (stamped) or the time predicted at the send. m is
+ * still tc_hwtx's (do not free it). */
+typedef void (*tc_hwtx_foreign_fn)(void *arg, struct rte_mbuf *m,
+				   uint64_t ts, bool stamped);
 
 /* One message the module keeps: in flight for a stamp, or held. */
 struct tc_hwtx_msg {
@@ -64,6 +72,8 @@ struct tc_hwtx_msg {
 	uint32_t need;		/* held: stamps to wait for on ev_port */
 	uint16_t in_port;
 	uint16_t ev_port;
+	tc_hwtx_foreign_fn foreign;	/* sent: not the TC's (NULL: TC's) */
+	void *foreign_arg;
 };
 
 struct tc_hwtx_port {
@@ -129,6 +139,19 @@ enum tc_hwtx_verdict tc_hwtx_egress(struct tc_hwtx *h, unsigned int out,
 				    const struct frame_info *fi,
 				    uint16_t in_port, uint64_t rx_ts,
 				    uint64_t tx_pred, bool may_hold);
+
+/*
+ * Send m, an event message that is not the TC's (a boundary clock's Sync
+ * or Delay_Req), on out through the port's backend for its TX stamp:
+ * the one latch per port is shared with the TC's messages. fn(arg, ...)
+ * gets the stamp from tc_hwtx_poll() (tx_pred if the backend has none).
+ * Returns 0 (m sent: the caller's reference is the PMD's now, tc_hwtx
+ * keeps one of its own until fn ran), or -1 (not sent; out has no TX
+ * stamps here or its queue is full: m is still the caller's).
+ */
+int tc_hwtx_send_foreign(struct tc_hwtx *h, unsigned int out,
+			 struct rte_mbuf *m, uint64_t tx_pred,
+			 tc_hwtx_foreign_fn fn, void *arg);
 
 /* Called by tc_hwtx_poll() for each released message, in hold order: the
  * caller must tc_egress() and send m on out (it owns m again). */

@@ -336,6 +336,20 @@ static void test_two_step_hw_tx(void)
 	tc = NULL;
 }
 
+/* Latch of p_b back on, what reached p_rx dropped, hw and tc freed. */
+static void latch_back_and_free(void)
+{
+	struct rte_mbuf *m;
+
+	rte_eth_timesync_enable((uint16_t)p_b);
+	while (rte_eth_rx_burst((uint16_t)p_rx, 0, &m, 1) == 1)
+		rte_pktmbuf_free(m);
+	tc_hwtx_free(hw);
+	hw = NULL;
+	tc_free(tc);
+	tc = NULL;
+}
+
 /* A held Follow_Up whose Sync never gets a stamp is released after
  * TC_HWTX_HOLD_NS; the residence then comes from the predicted time. */
 static void test_hold_timeout(void)
@@ -346,7 +360,6 @@ static void test_hold_timeout(void)
 	};
 	const struct tc_hwtx_stats *hs;
 	uint16_t seq = 7;
-	struct rte_mbuf *m;
 
 	tc = tc_create(&prm);
 	hw = tc_hwtx_create(tc, 4);
@@ -372,13 +385,97 @@ static void test_hold_timeout(void)
 	vnow += 2000;
 	CU_ASSERT(recv_cf(p_rx, PTP_FOLLOW_UP, seq) > 3000.0);
 	CU_ASSERT_EQUAL(hs->hold_timeout, 0);
-	rte_eth_timesync_enable((uint16_t)p_b);
-	while (rte_eth_rx_burst((uint16_t)p_rx, 0, &m, 1) == 1)
-		rte_pktmbuf_free(m);
-	tc_hwtx_free(hw);
-	hw = NULL;
-	tc_free(tc);
-	tc = NULL;
+	latch_back_and_free();
+}
+
+/* What tc_hwtx handed back for a foreign (BC) message. */
+struct foreign_res {
+	unsigned int calls;
+	uint64_t ts;
+	bool stamped;
+	uint16_t seq;
+};
+
+static void foreign_done(void *arg, struct rte_mbuf *m, uint64_t ts,
+			 bool stamped)
+{
+	struct foreign_res *r = arg;
+	struct frame_info fi;
+
+	glue_classify(m, &fi);
+	r->calls++;
+	r->ts = ts;
+	r->stamped = stamped;
+	r->seq = fi.seq_id;
+}
+
+/*
+ * A boundary clock's event message sent through tc_hwtx on a port whose
+ * latch the two-step TC owns: its stamp comes back through the callback
+ * (latched on the wire), and with the latch off, the predicted time once
+ * the backend gives up. The TC's own counters do not move.
+ */
+static void test_foreign(void)
+{
+	struct tc_params prm = {
+		.mode = TC_TWO_STEP, .syntonize = false, .pending_entries = 8,
+		.pending_timeout_ns = 1000000000LL,
+	};
+	const struct tc_hwtx_stats *hs;
+	struct foreign_res res = { 0 };
+	struct ptpsim_record rec;
+	uint8_t buf[256];
+	size_t len = glue_build_ptp(buf, sizeof(buf), PTP_SYNC, 24, 41, true,
+				    0, (ptp_cf_t){ 0 });
+	struct rte_mbuf *m;
+	uint64_t pred;
+
+	tc = tc_create(&prm);
+	hw = tc_hwtx_create(tc, 4);
+	CU_ASSERT_FATAL(tc != NULL && hw != NULL);
+	CU_ASSERT_FATAL(tc_hwtx_port_enable(hw, (unsigned int)p_b, &tsb, 0) == 0);
+	hs = tc_hwtx_get_stats(hw);
+	/* not on a port without TX stamps */
+	m = glue_mbuf(buf, len);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(tc_hwtx_send_foreign(hw, (unsigned int)p_a, m, 0,
+					     foreign_done, &res), -1);
+	/* stamped */
+	pred = ts_source_tx_predict(&tsb);
+	CU_ASSERT_EQUAL_FATAL(tc_hwtx_send_foreign(hw, (unsigned int)p_b, m,
+						   pred, foreign_done, &res), 0);
+	vnow += 3000;
+	tc_hwtx_poll(hw, vnow, released, NULL);
+	CU_ASSERT_EQUAL(res.calls, 1);
+	CU_ASSERT(res.stamped);
+	CU_ASSERT_EQUAL(res.seq, 41);
+	CU_ASSERT_FATAL(ptpsim_find_record((uint16_t)p_b, false, PTP_SYNC, 41,
+					   &rec) == 0);
+	CU_ASSERT(rec.latched);
+	CU_ASSERT_EQUAL(hs->foreign, 1);
+	CU_ASSERT_EQUAL(hs->foreign_stamped, 1);
+	CU_ASSERT_EQUAL(hs->sent + hs->stamped + hs->fallback + hs->lost, 0);
+	/* no latch: the predicted time after the backend's timeout */
+	rte_eth_timesync_disable((uint16_t)p_b);
+	len = glue_build_ptp(buf, sizeof(buf), PTP_SYNC, 24, 42, true, 0,
+			     (ptp_cf_t){ 0 });
+	m = glue_mbuf(buf, len);
+	CU_ASSERT_FATAL(m != NULL);
+	pred = ts_source_tx_predict(&tsb);
+	CU_ASSERT_EQUAL_FATAL(tc_hwtx_send_foreign(hw, (unsigned int)p_b, m,
+						   pred, foreign_done, &res), 0);
+	vnow += 2000;
+	tc_hwtx_poll(hw, vnow, released, NULL);
+	CU_ASSERT_EQUAL(res.calls, 1);		/* not yet */
+	vnow += TS_ETHDEV_TX_TIMEOUT_NS + 1;
+	tc_hwtx_poll(hw, vnow, released, NULL);
+	CU_ASSERT_EQUAL(res.calls, 2);
+	CU_ASSERT(!res.stamped);
+	CU_ASSERT_EQUAL(res.ts, pred);
+	CU_ASSERT_EQUAL(res.seq, 42);
+	CU_ASSERT_EQUAL(hs->foreign, 2);
+	CU_ASSERT_EQUAL(hs->foreign_stamped, 1);
+	latch_back_and_free();
 }
 
 int test_register(void)
@@ -388,6 +485,8 @@ int test_register(void)
 		  "cf == true residence x ratio", test_two_step_hw_tx },
 		{ "no TX stamp: backend timeout, predicted residence",
 		  test_hold_timeout },
+		{ "a BC's event message shares the latch (foreign send)",
+		  test_foreign },
 		{ NULL, NULL },
 	};
 
