@@ -727,7 +727,7 @@ void bc_runtime_dump(const struct app *app, FILE *out)
 	if (app->n_workers > 0)		/* worker 0 sends the BC's frames */
 		fprintf(out, "bc: TX stamps of event messages from the port backend "
 			"%" PRIu64 ", fallback to the predicted time %" PRIu64
-			"\n", app->workers[0]->bcts_stamped,
-			app->workers[0]->bcts_predicted);
+			"\n", app->workers[0]->bc_ts_stamped,
+			app->workers[0]->bc_ts_predicted);
 	neigh_dump(app, &app->bcrt->neigh, out);
 }

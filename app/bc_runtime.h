@@ -23,10 +23,10 @@
  * between the two lcores (the worker may be preempted on a busy host).
  * Where the port's backend has TX stamps (ts_source_tx_event: NIC
  * latches, af_packet's kernel stamps), worker 0 sends the frame through
- * the backend instead (through tc_hwtx_send_foreign when the two-step TC
- * owns the port's stamps) and writes the backend's stamp once it is in
- * (the predicted time if the backend has none for it); see bc_tx_event()
- * in worker.c.
+ * the backend instead (tc_hwtx_send_foreign: tc_hwtx owns each port's
+ * stamps, for the two-step TC too) and writes the backend's stamp once it
+ * is in (the predicted time if the backend has none for it); see
+ * bc_tx_event() in worker.c.
  *
  * Clock identities (1588-2019 7.5.2.2.2): instance k takes the EUI-48 MAC
  * of its first port, mapped to EUI-64 by inserting FF:FE in the middle

@@ -172,7 +172,7 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 
 		if (f & TXF_TC) {
 			ti = &b->tc[i];
-			if (w->hwtx != NULL &&
+			if (w->hwtx_tc && w->hwtx != NULL &&
 			    tx_hwtx(w, out, m, f, ti, tx_ts, bytes)) {
 				/* left the buffer: n_ptp stays exact */
 				b->n_ptp -= (f & TXF_PTP) != 0;
@@ -598,96 +598,31 @@ static void bc_hwtx_done(void *arg, struct rte_mbuf *m, uint64_t ts,
 
 	bc_runtime_tx_stamp(m, w->app->meta_offset, ts);
 	if (stamped)
-		w->bcts_stamped++;
+		w->bc_ts_stamped++;
 	else
-		w->bcts_predicted++;
+		w->bc_ts_predicted++;
 }
 
 /*
- * A BC event message for port out, sent through the port's backend for
- * its TX stamp: through tc_hwtx where the two-step TC uses the port's
- * stamps (one latch, one owner), else directly (bc_tx_poll hands the
- * stamp over). Returns false (m not taken) if it does not want a stamp,
- * the backend has no TX stamps, or the queue is full.
+ * A BC event message for port out, sent through tc_hwtx for the port
+ * backend's TX stamp (bc_hwtx_done hands it over). Returns false (m not
+ * taken) if it does not want a stamp, the port has no TX stamps, or
+ * tc_hwtx could not send it.
  */
 static bool bc_tx_event(struct worker *w, unsigned int out,
 			struct rte_mbuf *m)
 {
-	struct app_port *ap = &w->app->ports[out];
-	struct bcts_port *q = &w->bcts[out];
-	struct bcts_ent *e;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 
 	if (!bc_runtime_wants_stamp(m, w->app->meta_offset) ||
-	    !ts_source_has_tx_event(&ap->ts))
+	    !tc_hwtx_port_on(w->hwtx, out) ||
+	    tc_hwtx_send_foreign(w->hwtx, out, m,
+				 ts_source_tx_predict(&w->app->ports[out].ts),
+				 bc_hwtx_done, w) != 0)
 		return false;
-	if (tc_hwtx_port_on(w->hwtx, out)) {
-		if (tc_hwtx_send_foreign(w->hwtx, out, m,
-					 ts_source_tx_predict(&ap->ts),
-					 bc_hwtx_done, w) != 0)
-			return false;
-		w->stats[out].tx_pkts++;
-		w->stats[out].tx_bytes += len;
-		return true;
-	}
-	if (q->len == WORKER_BCTS)
-		return false;
-	e = &q->e[(q->head + q->len) % WORKER_BCTS];
-	e->m = m;
-	e->cookie = ++w->bcts_seq;
-	rte_mbuf_refcnt_update(m, 1);	/* ours until the stamp is in */
-	e->pred = ts_source_tx_predict(&ap->ts);
-	if (ts_source_tx_event(&ap->ts, w->txq, m, e->cookie) != 0) {
-		rte_mbuf_refcnt_update(m, -1);
-		return false;
-	}
-	q->len++;
 	w->stats[out].tx_pkts++;
 	w->stats[out].tx_bytes += len;
 	return true;
-}
-
-/* The oldest BC message of port p is done: its stamp to the control
- * lcore (bc_runtime_tx_stamp; a no-op if it gave up waiting), our
- * reference dropped. */
-static void bcts_pop(struct worker *w, unsigned int p, uint64_t ts,
-		     bool stamped)
-{
-	struct bcts_port *q = &w->bcts[p];
-	struct bcts_ent *e = &q->e[q->head];
-
-	bc_runtime_tx_stamp(e->m, w->app->meta_offset, ts);
-	rte_pktmbuf_free(e->m);
-	q->head = (q->head + 1) % WORKER_BCTS;
-	q->len--;
-	if (stamped)
-		w->bcts_stamped++;
-	else
-		w->bcts_predicted++;
-}
-
-/* Completions of the BC messages sent by bc_tx_event (in send order);
- * one the backend could not stamp gets its predicted time. */
-static void bc_tx_poll(struct worker *w)
-{
-	unsigned int p;
-	uint64_t cookie, tx;
-	int r;
-
-	for (p = 0; p < w->app->n_ports; p++) {
-		struct bcts_port *q = &w->bcts[p];
-
-		while (q->len > 0 &&
-		       (r = ts_source_tx_poll(&w->app->ports[p].ts, &cookie,
-					      &tx)) != 0) {
-			/* older ones the backend skipped: predicted */
-			while (q->len > 0 && q->e[q->head].cookie != cookie)
-				bcts_pop(w, p, q->e[q->head].pred, false);
-			if (q->len > 0)
-				bcts_pop(w, p, r == 1 ? tx : q->e[q->head].pred,
-					 r == 1);
-		}
-	}
 }
 
 /* Frames the control lcore built (boundary clocks, ARP/ND; bc_runtime.h):
@@ -722,17 +657,30 @@ static unsigned int ctl_tx(struct worker *w)
 	return n;
 }
 
+/* Does a boundary clock run (its event messages want TX stamps)? */
+static bool app_has_bc(const struct app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(app->bc_domains); i++)
+		if (app->bc_domains[i])
+			return true;
+	return false;
+}
+
 /*
- * Worker 0 in two-step mode takes the TX stamps of every port whose
- * backend has them (ports are open by launch time). Without memory it
- * runs on, correcting from predicted egress times like other ports.
+ * Worker 0 takes the TX stamps of every port whose backend has them
+ * (ports are open by launch time) when the two-step TC or a boundary
+ * clock uses them; the TC only in two-step mode (hwtx_tc). Without
+ * memory it runs on with predicted egress times like other ports.
  */
 static void worker_hwtx_setup(struct worker *w)
 {
 	struct app *app = w->app;
 	unsigned int p;
 
-	if (w->id != 0 || app->conf.tc.mode != CONF_TC_TWO_STEP)
+	w->hwtx_tc = app->conf.tc.mode == CONF_TC_TWO_STEP;
+	if (w->id != 0 || (!w->hwtx_tc && !app_has_bc(app)))
 		return;
 	for (p = 0; p < app->n_ports && p < TC_MAX_PORTS; p++) {
 		if (!ts_source_has_tx_event(&app->ports[p].ts))
@@ -752,10 +700,6 @@ static void worker_drain(struct worker *w)
 
 	tc_hwtx_free(w->hwtx);		/* held messages and stamp refs */
 	w->hwtx = NULL;
-	for (p = 0; p < w->app->n_ports; p++)	/* BC stamp refs */
-		while (w->bcts[p].len > 0)
-			bcts_pop(w, p, w->bcts[p].e[w->bcts[p].head].pred,
-				 false);
 
 	for (p = 0; p < w->app->n_ports; p++) {
 		for (i = 0; i < w->tx[p].n; i++)
@@ -770,13 +714,15 @@ static void worker_drain(struct worker *w)
  * Idle back-off: after WORKER_IDLE_SPIN_NS of loops that found nothing to
  * do, sleep idle_sleep_ns between polls until traffic comes back. A
  * syscall only in an idle loop (TX buffers are empty by then), never per
- * packet. Not with tc_hwtx: held messages wait for completions.
+ * packet. Not with the two-step TC on TX stamps: held messages wait for
+ * completions (a BC's stamp is read a sleep later: it is the kernel's
+ * or the NIC's, not the time of the read).
  */
 static void worker_idle(struct worker *w, unsigned int got, uint64_t now)
 {
 	struct timespec ts;
 
-	if (got || w->idle_sleep_ns == 0 || w->hwtx != NULL) {
+	if (got || w->idle_sleep_ns == 0 || (w->hwtx_tc && w->hwtx != NULL)) {
 		w->idle_since = 0;
 		return;
 	}
@@ -817,10 +763,8 @@ int worker_main(void *arg)
 		got = 0;
 		for (i = 0; i < w->n_rx; i++)
 			got += rx_port(w, w->rx_ports[i], up, now);
-		if (w->id == 0 && app->ctl_tx_ring != NULL) {
+		if (w->id == 0 && app->ctl_tx_ring != NULL)
 			got += ctl_tx(w);
-			bc_tx_poll(w);
-		}
 		if (w->hwtx != NULL)
 			tc_hwtx_poll(w->hwtx, now, tx_hwtx_released, w);
 		for (p = 0; p < app->n_ports; p++)

@@ -91,34 +91,17 @@ struct learn_slot {
 	uint64_t t;			/* timebase ns of the last fdb_learn */
 };
 
-/*
- * Boundary-clock event messages worker 0 sent for a backend TX stamp
- * (ports whose backend has them and that tc_hwtx does not use): per port,
- * in send order; each holds a reference to its mbuf until the stamp (or
- * the backend's verdict) is in, then writes it for the control lcore.
- */
-#define WORKER_BCTS		8
-
-struct bcts_ent {
-	struct rte_mbuf *m;
-	uint64_t cookie;
-	uint64_t pred;			/* egress time predicted at the send */
-};
-
-struct bcts_port {
-	uint32_t head, len;
-	struct bcts_ent e[WORKER_BCTS];
-};
-
 struct worker {
 	unsigned int id;
 	unsigned int lcore;
 	uint16_t txq;
 	struct app *app;
 	struct tc *tc;
-	/* two-step TC on hardware TX stamps (tc_hwtx.h): worker 0 only, on
-	 * the ports whose backend has them; NULL if none or one-step */
+	/* TX stamps (tc_hwtx.h): worker 0 only, on the ports whose backend
+	 * has them, for the two-step TC and the boundary clocks' event
+	 * messages; NULL if none or neither uses them */
 	struct tc_hwtx *hwtx;
+	bool hwtx_tc;			/* the TC uses hwtx (two-step mode) */
 	unsigned int n_rx;
 	uint8_t rx_ports[CONF_MAX_PORTS];	/* conf port indices */
 	uint64_t loops;
@@ -137,11 +120,9 @@ struct worker {
 	struct port_stats stats[CONF_MAX_PORTS];
 	/* profile watchdog (RFC 9760 forbidden options) per ingress port */
 	struct watchdog_counters wd[CONF_MAX_PORTS];
-	/* BC event messages waiting for their TX stamp (worker 0) */
-	struct bcts_port bcts[CONF_MAX_PORTS];
-	uint64_t bcts_seq;
-	uint64_t bcts_stamped;		/* stamp from the backend */
-	uint64_t bcts_predicted;	/* backend had none: predicted time */
+	/* BC event messages sent through hwtx (worker 0) */
+	uint64_t bc_ts_stamped;		/* stamp from the backend */
+	uint64_t bc_ts_predicted;	/* backend had none: predicted time */
 } __rte_cache_aligned;
 
 /* Allocate a worker (sw/hotmem.h: a huge page) with its tc instance.

@@ -69,36 +69,48 @@ static bool hwtx_two_step_event(const struct frame_info *fi)
 	       (fi->ptp_type == PTP_SYNC && (fi->flags & FRAME_F_TWO_STEP));
 }
 
+/* Send m on out for its TX stamp: the port's next pending entry (m, its
+ * port and predicted time set, the rest zero), or NULL (m still the
+ * caller's: the queue is full or the backend refused). */
+static struct tc_hwtx_msg *hwtx_submit(struct tc_hwtx *h, unsigned int out,
+				       struct rte_mbuf *m, uint64_t tx_pred)
+{
+	struct tc_hwtx_port *hp = &h->port[out];
+	uint32_t cookie = hp->submitted;
+	struct tc_hwtx_msg *e = &hp->pend[cookie % TC_HWTX_PEND];
+
+	if (hp->pend_len == TC_HWTX_PEND || e->m != NULL)
+		return NULL;
+	/* our reference keeps the frame readable after the PMD is done */
+	rte_mbuf_refcnt_update(m, 1);
+	if (ts_source_tx_event(hp->ts, hp->queue, m, cookie) != 0) {
+		rte_mbuf_refcnt_update(m, -1);
+		return NULL;
+	}
+	memset(e, 0, sizeof(*e));
+	e->m = m;
+	e->t = tx_pred;
+	e->ev_port = (uint16_t)out;
+	hp->submitted++;
+	hp->pend_len++;
+	return e;
+}
+
 static enum tc_hwtx_verdict hwtx_send(struct tc_hwtx *h, unsigned int out,
 				      struct rte_mbuf *m,
 				      const struct frame_info *fi,
 				      uint16_t in_port, uint64_t rx_ts,
 				      uint64_t tx_pred)
 {
-	struct tc_hwtx_port *hp = &h->port[out];
-	uint32_t cookie = hp->submitted;
-	struct tc_hwtx_msg *e = &hp->pend[cookie % TC_HWTX_PEND];
+	struct tc_hwtx_msg *e = hwtx_submit(h, out, m, tx_pred);
 
-	if (hp->pend_len == TC_HWTX_PEND || e->m != NULL) {
+	if (e == NULL) {
 		h->st.busy++;
 		return TC_HWTX_PASS;
 	}
-	/* our reference keeps the frame readable after the PMD is done */
-	rte_mbuf_refcnt_update(m, 1);
-	if (ts_source_tx_event(hp->ts, hp->queue, m, cookie) != 0) {
-		rte_mbuf_refcnt_update(m, -1);
-		h->st.busy++;
-		return TC_HWTX_PASS;
-	}
-	e->m = m;
 	e->fi = *fi;
 	e->rx_ts = rx_ts;
-	e->t = tx_pred;
 	e->in_port = in_port;
-	e->ev_port = (uint16_t)out;
-	e->foreign = NULL;
-	hp->submitted++;
-	hp->pend_len++;
 	h->st.sent++;
 	return TC_HWTX_SENT;
 }
@@ -107,30 +119,15 @@ int tc_hwtx_send_foreign(struct tc_hwtx *h, unsigned int out,
 			 struct rte_mbuf *m, uint64_t tx_pred,
 			 tc_hwtx_foreign_fn fn, void *arg)
 {
-	struct tc_hwtx_port *hp;
 	struct tc_hwtx_msg *e;
-	uint32_t cookie;
 
 	if (!tc_hwtx_port_on(h, out) || fn == NULL)
 		return -1;
-	hp = &h->port[out];
-	cookie = hp->submitted;
-	e = &hp->pend[cookie % TC_HWTX_PEND];
-	if (hp->pend_len == TC_HWTX_PEND || e->m != NULL)
+	e = hwtx_submit(h, out, m, tx_pred);
+	if (e == NULL)
 		return -1;
-	rte_mbuf_refcnt_update(m, 1);
-	if (ts_source_tx_event(hp->ts, hp->queue, m, cookie) != 0) {
-		rte_mbuf_refcnt_update(m, -1);
-		return -1;
-	}
-	memset(e, 0, sizeof(*e));
-	e->m = m;
-	e->t = tx_pred;
-	e->ev_port = (uint16_t)out;
 	e->foreign = fn;
 	e->foreign_arg = arg;
-	hp->submitted++;
-	hp->pend_len++;
 	h->st.foreign++;
 	return 0;
 }

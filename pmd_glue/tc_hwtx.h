@@ -24,6 +24,10 @@
  * the egress time predicted just before it was sent (counted as fallback);
  * one the backend could not send at all stores nothing (counted as lost).
  *
+ * Other event messages that want their TX stamp (a boundary clock's Sync
+ * and Delay_Req) go out through the same pending queue with
+ * tc_hwtx_send_foreign(): one owner per port's stamps, in send order.
+ *
  * One instance per worker lcore; all calls from that lcore. Only one
  * lcore may use the TX stamps of a port (the latch is one deep).
  * No allocation after tc_hwtx_create(), no locks, no syscalls.
