@@ -193,9 +193,7 @@ static int afpkt_open(struct ts_source *ts)
 {
 	struct afpkt_priv *p;
 	const struct afpkt_rxq *q;
-	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
 	size_t fs = 0;
-	int i;
 
 	if (strcmp(ts->driver, "net_af_packet") != 0 ||
 	    strncmp(rte_version(), "DPDK 22.11", 10) != 0)
@@ -213,12 +211,6 @@ static int afpkt_open(struct ts_source *ts)
 	ts->priv = p;
 	if (afpkt_tx_setup(ts, p) == 0)
 		ts->ops = &ts_afpkt_tx_ops;
-	/* pairs 10 ms apart, so the rate is known before the first packet */
-	for (i = 0; i < 4; i++) {
-		if (i > 0)
-			nanosleep(&ms10, NULL);
-		afpkt_refresh(ts);
-	}
 	return 0;
 }
 

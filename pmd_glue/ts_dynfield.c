@@ -74,7 +74,6 @@ static void dyn_refresh(struct ts_source *ts)
 static int dyn_open(struct ts_source *ts)
 {
 	struct dyn_priv *p;
-	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
 	int i;
 
 	p = calloc(1, sizeof(*p));
@@ -104,12 +103,6 @@ static int dyn_open(struct ts_source *ts)
 	}
 	clockmap_init(&p->map, 1.0);
 	ts->priv = p;
-	/* a few pairs so the rate is known before the first packet */
-	for (i = 0; i < 3; i++) {
-		dyn_refresh(ts);
-		nanosleep(&ms10, NULL);
-	}
-	dyn_refresh(ts);
 	return 0;
 }
 

@@ -80,7 +80,6 @@ static void tse_refresh(struct ts_source *ts)
 
 static int tse_open(struct ts_source *ts)
 {
-	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
 	struct tse_priv *p;
 	int ret;
 
@@ -92,12 +91,6 @@ static int tse_open(struct ts_source *ts)
 		return -ENOMEM;
 	clockmap_init(&p->map, 1.0);
 	ts->priv = p;
-	/* a few pairs so the rate is known before the first packet */
-	for (int i = 0; i < 3; i++) {
-		tse_refresh(ts);
-		nanosleep(&ms10, NULL);
-	}
-	tse_refresh(ts);
 	return 0;
 }
 

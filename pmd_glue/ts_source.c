@@ -6,12 +6,15 @@
  */
 
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf_dyn.h>
 
 #include "ts_source.h"
+
+#define TS_PRIME_PAIRS	4	/* cross-timestamps taken at open */
 
 static bool is_pcap(const char *driver)
 {
@@ -123,6 +126,22 @@ ts_choose(const struct ts_source *ts, enum conf_ts_mode mode,
 	return NULL;
 }
 
+/* A backend with a clock map: pairs 10 ms apart, so its rate is known
+ * before the first packet. */
+static void ts_source_prime(struct ts_source *ts)
+{
+	struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	if (ts->ops->refresh == NULL)
+		return;
+	for (i = 0; i < TS_PRIME_PAIRS; i++) {
+		if (i > 0)
+			nanosleep(&ms10, NULL);
+		ts->ops->refresh(ts);
+	}
+}
+
 int ts_source_open(struct ts_source *ts, uint16_t port_id,
 		   enum conf_ts_mode mode, char *err, size_t errlen)
 {
@@ -150,6 +169,7 @@ int ts_source_open(struct ts_source *ts, uint16_t port_id,
 	/* timesync stays on only for backends reading the NIC clock */
 	if (ts->caps.timesync && ts->ops == &ts_sw_ops)
 		rte_eth_timesync_disable(port_id);
+	ts_source_prime(ts);
 	return 0;
 fail:
 	if (ts->caps.timesync)
