@@ -355,7 +355,13 @@ enum frame_class frame_classify_udp(const uint8_t *buf, size_t len,
 	struct frame_cursor c = { .buf = buf, .off = pos->l4_off,
 				  .end = pos->end };
 
-	(void)len;		/* frame_prescan() checked end against it */
+	/* pos is frame_prescan()'s for this buf and len; one not within
+	 * len gets the whole walk instead of trust */
+	if (pos->end > len || pos->l4_off > pos->end ||
+	    (pos->l3 != FRAME_L3_IPV4 && pos->l3 != FRAME_L3_IPV6) ||
+	    (size_t)pos->l3_off + (pos->l3 == FRAME_L3_IPV6 ? IPV6_HLEN :
+				   IPV4_MIN_HLEN) > pos->l4_off)
+		return frame_classify(buf, len, info);
 	memset(info, 0, sizeof(*info));
 	frame_l2_flags(buf, info);
 	info->n_vlans = pos->n_vlans;

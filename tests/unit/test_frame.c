@@ -792,6 +792,15 @@ static void test_surely_non_ptp(void)
 
 			frame_classify_udp(g, len, &pos, &fq);
 			CU_ASSERT_FATAL(memcmp(&fq, &fi, sizeof(fi)) == 0);
+			/* a pos not for this len: the whole walk, not trust */
+			if (len > 14 && pos.end > len - 1) {
+				struct frame_info fs;
+
+				frame_classify(g, len - 1, &fs);
+				frame_classify_udp(g, len - 1, &pos, &fq);
+				CU_ASSERT_FATAL(memcmp(&fq, &fs,
+						       sizeof(fs)) == 0);
+			}
 			from_udp++;
 			udp_ptp += fi.cls == FRAME_PTP;
 			continue;
