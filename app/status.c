@@ -109,9 +109,32 @@ static void banner_port(const struct app_port *ap, FILE *out)
 		RTE_ETHER_ADDR_BYTES(&ap->mac), port_link(ap));
 	if (ap->link_up && ap->speed_mbps)
 		fprintf(out, " %u Mbps", ap->speed_mbps);
-	fprintf(out, " timestamps %s (%s) rx-worker %u\n",
+	fprintf(out, " timestamps %s (%s), tx %s, rx-worker %u\n",
 		ts_source_name(&ap->ts), ts_mode_name(ap->conf->timestamping),
+		ts_source_has_tx_event(&ap->ts) ? "stamped" : "predicted",
 		ap->rx_worker);
+}
+
+/*
+ * One-step mode writes the correction before the frame leaves, so it
+ * can only predict the egress time; a port whose backend stamps sent
+ * frames (a NIC's latch, af_packet's kernel stamp) gives the two-step
+ * TC the real one. Say so once at start-up.
+ */
+static void banner_one_step_hint(const struct app *app, FILE *out)
+{
+	unsigned int i, n = 0;
+
+	if (!app->conf.tc.enabled || app->conf.tc.mode == CONF_TC_TWO_STEP)
+		return;
+	for (i = 0; i < app->n_ports; i++)
+		n += ts_source_has_tx_event(&app->ports[i].ts);
+	if (n == 0)
+		return;
+	fprintf(out, "note: one-step mode predicts the egress time; %u of %u "
+		"ports stamp sent frames (tx stamped), which the two-step TC "
+		"uses: transparent_clock.mode = \"two-step\" "
+		"(docs/configuration.md)\n", n, app->n_ports);
 }
 
 static void banner_tc(const struct app *app, FILE *out)
@@ -144,6 +167,7 @@ void status_banner(const struct app *app, FILE *out)
 	fprintf(out, "ports: %u\n", app->n_ports);
 	for (i = 0; i < app->n_ports; i++)
 		banner_port(&app->ports[i], out);
+	banner_one_step_hint(app, out);
 	fprintf(out, "workers: %u (lcores", app->n_workers);
 	for (i = 0; i < app->n_workers; i++)
 		fprintf(out, " %u", app->workers[i]->lcore);

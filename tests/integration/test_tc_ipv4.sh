@@ -122,5 +122,11 @@ s.sendto(hdr + bytes(20), ("224.0.0.107", 319))' "$NS_NET4.1"
 	wd=$(awk '/^port 0 /{p = 1; next} /^port /{p = 0}
 		p && /watchdog:/ {print $3}' "$IT_TMP/dump.txt")
 	it_check "watchdog counts the Pdelay_Req on p0 ($wd)" [ "${wd:-0}" -ge 1 ]
+	# af_packet ports stamp sent frames; one-step mode says that
+	# two-step would use those stamps
+	n=$(grep -c '^  port .*timestamps af_packet-ring (auto), tx stamped,' "$IT_TMP/ptpsw.log")
+	it_check "banner: af_packet ports have TX stamps ($n of 3)" [ "$n" = 3 ]
+	it_check "banner: one-step mode points to two-step" \
+		grep -q '^note: one-step mode predicts the egress time; 3 of 3 ports' "$IT_TMP/ptpsw.log"
 fi
 exit 0

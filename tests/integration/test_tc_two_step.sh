@@ -99,6 +99,8 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 	echo "figures: A event messages sent for a TX stamp $tx_sent, stamped $tx_stamped"
 	it_check "two-step TC takes the kernel TX stamps of its af_packet ports" \
 		eval '[ "$tx_sent" -gt 100 ] && [ $((tx_stamped * 10)) -ge $((tx_sent * 9)) ]'
+	it_check "banner: no one-step note in two-step mode" \
+		eval '! grep -q "^note: one-step mode" "$IT_TMP/ptpsw.log"'
 fi
 
 # ---- part B: one-step GM ---------------------------------------------------
