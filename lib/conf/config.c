@@ -1506,6 +1506,33 @@ static void conf_print_port(const struct conf_port *p, FILE *out)
 	fputc('\n', out);
 }
 
+/*
+ * One-step mode can only predict the egress time. net_af_packet ports
+ * (timestamping auto or hardware) stamp sent frames, which the two-step
+ * TC uses: say so (the running switch says it for every backend).
+ */
+static void conf_print_one_step_hint(const struct conf *c, FILE *out)
+{
+	static const char afpkt[] = "net_af_packet";
+	unsigned int i, n = 0;
+
+	if (c->tc.mode == CONF_TC_TWO_STEP)
+		return;
+	for (i = 0; i < c->n_ports; i++) {
+		const struct conf_port *p = &c->ports[i];
+
+		if (p->timestamping == CONF_TS_SOFTWARE ||
+		    strncmp(p->device, afpkt, sizeof(afpkt) - 1) != 0)
+			continue;
+		fprintf(out, "%s%s", n++ ? " " : "    note: one-step mode "
+			"predicts the egress time; these net_af_packet ports "
+			"stamp sent frames, which two-step mode uses (mode = "
+			"\"two-step\"): ", p->name);
+	}
+	if (n)
+		fputc('\n', out);
+}
+
 static void conf_print_tc(const struct conf *c, FILE *out)
 {
 	const struct conf_tc *tc = &c->tc;
@@ -1533,6 +1560,7 @@ static void conf_print_tc(const struct conf *c, FILE *out)
 			fprintf(out, "none");
 	}
 	fputc('\n', out);
+	conf_print_one_step_hint(c, out);
 }
 
 static void conf_print_bc_ports(const struct conf *c,

@@ -694,6 +694,41 @@ static void test_print(void)
 	conf_free(&c);
 }
 
+/* One-step mode: --check names the af_packet ports whose TX stamps only
+ * two-step mode can use (not one with timestamping software, not a NIC
+ * whose backend is only known at start-up); two-step mode: no note. */
+static void test_print_one_step_hint(void)
+{
+	static const char one_step[] =
+		"ports = (\n"
+		"  { name = \"a\"; device = \"net_af_packet0,iface=x0\"; },\n"
+		"  { name = \"b\"; device = \"net_af_packet1,iface=x1\";"
+		" timestamping = \"software\"; },\n"
+		"  { name = \"c\"; device = \"0000:3b:00.0\"; },\n"
+		"  { name = \"d\"; device = \"net_af_packet2,iface=x2\";"
+		" timestamping = \"hardware\"; } );\n"
+		"transparent_clock = { mode = \"one-step\"; };\n";
+	struct conf c;
+	struct conf_error err;
+	char *out;
+
+	CU_ASSERT_EQUAL_FATAL(load(one_step, &c, &err), 0);
+	out = capture(conf_print, &c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "note: one-step mode predicts the "
+				      "egress time"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(mode = \"two-step\"): a d\n"));
+	free(out);
+	conf_free(&c);
+
+	CU_ASSERT_EQUAL_FATAL(load(full_cfg, &c, &err), 0);
+	out = capture(conf_print, &c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NULL(strstr(out, "note: one-step"));
+	free(out);
+	conf_free(&c);
+}
+
 static char *read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -847,6 +882,7 @@ static const struct test_case config_tests[] = {
 	{ "TC empty domain list", test_empty_domain_list },
 	{ "port index", test_port_index },
 	{ "conf_print", test_print },
+	{ "conf_print: one-step hint", test_print_one_step_hint },
 	{ "reference keys in docs", test_reference_in_docs },
 	{ "example configs load", test_example_configs },
 	{ "lab configs", test_lab_configs },
