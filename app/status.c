@@ -222,10 +222,9 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 {
 	const struct app_port *ap = &app->ports[p];
 	struct watchdog_counters wd;
+	const struct ts_afpkt_tx_stats *tx = ts_afpkt_tx_get_stats(&ap->ts);
 	struct port_stats s;
 	unsigned int r;
-
-	const struct ts_afpkt_tx_stats *tx = ts_afpkt_tx_get_stats(&ap->ts);
 
 	status_port_sum(app, p, &s);
 	fprintf(out, "port %u %s: device %s driver %s link %s timestamps %s"

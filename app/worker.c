@@ -615,7 +615,6 @@ static bool bc_tx_event(struct worker *w, unsigned int out,
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 
 	if (!bc_runtime_wants_stamp(m, w->app->meta_offset) ||
-	    !tc_hwtx_port_on(w->hwtx, out) ||
 	    tc_hwtx_send_foreign(w->hwtx, out, m,
 				 ts_source_tx_predict(&w->app->ports[out].ts),
 				 bc_hwtx_done, w) != 0)
@@ -657,17 +656,6 @@ static unsigned int ctl_tx(struct worker *w)
 	return n;
 }
 
-/* Does a boundary clock run (its event messages want TX stamps)? */
-static bool app_has_bc(const struct app *app)
-{
-	unsigned int i;
-
-	for (i = 0; i < sizeof(app->bc_domains); i++)
-		if (app->bc_domains[i])
-			return true;
-	return false;
-}
-
 /*
  * Worker 0 takes the TX stamps of every port whose backend has them
  * (ports are open by launch time) when the two-step TC or a boundary
@@ -680,7 +668,8 @@ static void worker_hwtx_setup(struct worker *w)
 	unsigned int p;
 
 	w->hwtx_tc = app->conf.tc.mode == CONF_TC_TWO_STEP;
-	if (w->id != 0 || (!w->hwtx_tc && !app_has_bc(app)))
+	/* a boundary clock's event messages want TX stamps too */
+	if (w->id != 0 || (!w->hwtx_tc && app->conf.n_bcs == 0))
 		return;
 	for (p = 0; p < app->n_ports && p < TC_MAX_PORTS; p++) {
 		if (!ts_source_has_tx_event(&app->ports[p].ts))
