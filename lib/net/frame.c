@@ -482,7 +482,9 @@ int frame_add_correction(uint8_t *buf, size_t len,
 		return 0;
 	udp = buf + info->l4_off;
 	csum = rd16(udp + UDP_CSUM_OFF);
-	if (info->l3 == FRAME_L3_IPV4 && csum == 0)
+	/* 0: no checksum was made (IPv4; IPv6 per RFC 6935/6936; a computed
+	 * 0 is sent as 0xFFFF). Updating it would send a wrong one. */
+	if (csum == 0)
 		return 0;
 	at = (size_t)info->ptp_off + PTP_CF_OFF;
 	ulen = rd16(udp + 4);

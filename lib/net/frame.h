@@ -223,8 +223,9 @@ const char *frame_strerror(enum frame_err err);
  * Add delta to the correctionField of a classified PTP frame in place
  * (saturating, ptp_cf_add_sat) and update the UDP checksum incrementally
  * (RFC 1624) over the changed 16-bit words, whatever their alignment
- * relative to the UDP header: IPv4 checksum 0 stays 0, IPv6 always updated,
- * result 0 becomes 0xFFFF. Raw 0x88F7 frames have no checksum.
+ * relative to the UDP header: a checksum of 0 (none made: IPv4, or IPv6
+ * zero-checksum UDP, RFC 6935/6936) stays 0, a result of 0 becomes 0xFFFF.
+ * Raw 0x88F7 frames have no checksum.
  * Fast path: no allocation, no side effect other than the 8 + 2 bytes.
  * Returns 0, or -1 (buffer untouched) if info does not describe a PTP frame
  * that fits in this buffer.

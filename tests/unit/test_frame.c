@@ -1042,6 +1042,38 @@ static void test_csum_ipv4_zero_stays_zero(void)
 	}
 }
 
+/*
+ * IPv6 too: a stored 0 is never a computed checksum (that is sent as
+ * 0xFFFF), so it means none was made (RFC 6935/6936 zero-checksum UDP). An
+ * incremental update over it would send a wrong checksum instead; the
+ * correction leaves it 0, as it arrived (found by fuzz_tc).
+ */
+static void test_csum_ipv6_zero_stays_zero(void)
+{
+	uint8_t f[BUF_CAP], g[BUF_CAP];
+	struct frame_layout lay;
+	struct frame_info fi;
+	struct frame_spec s = spec_v4;
+	unsigned int i, k;
+
+	s.l3 = FRAME_L3_IPV6;
+	s.csum = false;
+	CU_ASSERT_FATAL(build_ptp_frame(&s, &msg_sync, f, &lay) == 0);
+	CU_ASSERT_FATAL(frame_classify(f, lay.len, &fi) == FRAME_PTP);
+	CU_ASSERT_EQUAL_FATAL(fi.l3, FRAME_L3_IPV6);
+	CU_ASSERT_EQUAL(get16(f + lay.l4_off + 6), 0);
+	CU_ASSERT_FALSE(fi.flags & FRAME_F_UDP_CSUM);
+	for (i = 0; i < 100; i++) {
+		memcpy(g, f, lay.len);
+		CU_ASSERT_EQUAL(frame_add_correction(f, lay.len, &fi,
+				(ptp_cf_t){ rnd_delta() }), 0);
+		CU_ASSERT_EQUAL(get16(f + lay.l4_off + 6), 0);
+		for (k = 0; k < lay.len; k++)	/* only the CF changed */
+			if (k < fi.ptp_off + 8u || k >= fi.ptp_off + 16u)
+				CU_ASSERT_EQUAL(f[k], g[k]);
+	}
+}
+
 /* Raw Ethernet PTP: correction added, nothing else touched. */
 static void test_raw_correction(void)
 {
@@ -1182,6 +1214,7 @@ static const struct test_case frame_cases[] = {
 	{ "random corrections keep checksum", test_csum_random },
 	{ "checksum 0 sent as 0xFFFF", test_csum_zero_becomes_ffff },
 	{ "IPv4 checksum 0 stays 0", test_csum_ipv4_zero_stays_zero },
+	{ "IPv6 checksum 0 stays 0", test_csum_ipv6_zero_stays_zero },
 	{ "raw correction saturates", test_raw_correction },
 	{ "odd alignment", test_csum_odd_alignment },
 	{ "full UDP checksum", test_udp_csum_full },
