@@ -33,14 +33,7 @@
 #include "net/frame.h"
 #include "ptp/msg.h"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_check.h"
 
 #define DELTA_LEN	8
 #define UDP_CSUM_OFF	6

@@ -21,14 +21,7 @@
 
 #include "ptp/msg.h"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_check.h"
 
 #define ANNOUNCE_RESERVED_OFF	(PTP_HDR_LEN + 12)
 
