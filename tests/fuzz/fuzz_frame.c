@@ -144,8 +144,6 @@ static void fuzz_rewrite(const uint8_t *frame, size_t len, int64_t delta)
 	free(f);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct frame_info fi;
@@ -327,20 +325,13 @@ static void gen_write(const char *dir, const char *name, int64_t delta,
 		      const uint8_t *f, size_t len)
 {
 	uint8_t in[DELTA_LEN + 1024];
-	char path[512];
-	FILE *fp;
 	int i;
 
 	CHECK(len <= sizeof(in) - DELTA_LEN);
 	for (i = 0; i < DELTA_LEN; i++)
 		in[i] = (uint8_t)((uint64_t)delta >> (56 - 8 * i));
 	memcpy(in + DELTA_LEN, f, len);
-	LLVMFuzzerTestOneInput(in, DELTA_LEN + len);	/* must not abort */
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "wb");
-	CHECK(fp != NULL);
-	CHECK(fwrite(in, 1, DELTA_LEN + len, fp) == DELTA_LEN + len);
-	CHECK(fclose(fp) == 0);
+	fuzz_write_seed(dir, name, in, DELTA_LEN + len);
 }
 
 int main(int argc, char **argv)

@@ -212,8 +212,6 @@ static void rebuild(const uint8_t *data, const struct ptp_msg *m)
 	same_tlvs(m, &again);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ptp_msg m;

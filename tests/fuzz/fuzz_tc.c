@@ -182,8 +182,6 @@ out:
 	free(was);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct watchdog_counters wd;
@@ -279,20 +277,6 @@ static size_t put_rec(uint8_t *o, uint8_t ports, uint8_t op, uint16_t gap,
 	return REC_HDR + s->len;
 }
 
-static void write_input(const char *dir, const char *name, const uint8_t *in,
-			size_t n)
-{
-	char path[512];
-	FILE *fp;
-
-	LLVMFuzzerTestOneInput(in, n);		/* must not abort */
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "wb");
-	CHECK(fp != NULL);
-	CHECK(fwrite(in, 1, n, fp) == n);
-	CHECK(fclose(fp) == 0);
-}
-
 static int is_type(const struct frame_seed *s, uint8_t type)
 {
 	struct frame_info fi;
@@ -319,7 +303,7 @@ int main(int argc, char **argv)
 			n = 2 + put_rec(in + 2, 0x10, 0, 1, 800, &seeds[i]);
 			snprintf(name, sizeof(name), "%s-%.63s",
 				 mode ? "2step" : "1step", seeds[i].name);
-			write_input(argv[2], name, in, n);
+			fuzz_write_seed(argv[2], name, in, n);
 		}
 		if (!mode)
 			continue;
@@ -345,7 +329,7 @@ int main(int argc, char **argv)
 					     &seeds[j]);
 				snprintf(name, sizeof(name), "seq-%.63s-%.63s",
 					 seeds[i].name, seeds[j].name);
-				write_input(argv[2], name, in, n);
+				fuzz_write_seed(argv[2], name, in, n);
 			}
 		}
 	}
