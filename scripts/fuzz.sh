@@ -2,7 +2,7 @@
 # Build the libFuzzer targets with clang and run each one.
 #   scripts/fuzz.sh [SECONDS] [TARGET]
 #     SECONDS  run time per target (default 60)
-#     TARGET   frame, msg, tc, bc or all (default all)
+#     TARGET   frame, msg, tc, bc, conf or all (default all)
 #   FUZZ_BUILD_DIR  build directory (default build-fuzz in the source tree)
 # Each target starts from a temporary copy of tests/fuzz/corpus/<target>, so
 # the committed seed corpus is never modified. Crash inputs are kept in
@@ -14,7 +14,7 @@ ROOT=$PWD
 SECS=${1:-60}
 WANT=${2:-all}
 BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
-TARGETS="frame msg tc bc"
+TARGETS="frame msg tc bc conf"
 
 case "$SECS" in
 ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a number" >&2; exit 2 ;;
@@ -48,7 +48,8 @@ for t in $TARGETS; do
 	mkdir -p "$art"
 	log=$work.log
 	echo "fuzz_$t: ${SECS}s"
-	if "$exe" -max_total_time="$SECS" -print_final_stats=1 -timeout=10 \
+	if LSAN_OPTIONS="suppressions=$ROOT/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+		"$exe" -max_total_time="$SECS" -print_final_stats=1 -timeout=10 \
 		-artifact_prefix="$art/" "$work" >"$log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1)
