@@ -16,8 +16,9 @@
  *     only the correctionField and the UDP checksum, and only of Sync,
  *     Delay_Req, Follow_Up and Delay_Resp (Announce, Signaling,
  *     Management and the peer-delay messages pass byte for byte);
- *   - a frame whose UDP checksum was valid still has a valid one, an IPv4
- *     checksum of 0 stays 0, and the frame classifies exactly as before;
+ *   - a frame whose UDP checksum was valid still has a valid one, a
+ *     checksum of 0 (none made) stays 0, and the frame classifies exactly
+ *     as before;
  *   - the two-step table never holds more than pending_entries;
  *   - every domain's rate ratio stays finite and within the estimator's
  *     plausibility bound.
@@ -171,7 +172,7 @@ static void one_frame(struct tc *tc, const struct tc_params *p,
 	if (fi.l4_off) {
 		uint16_t before = rd16(was + fi.l4_off + UDP_CSUM_OFF);
 
-		if (fi.l3 == FRAME_L3_IPV4 && before == 0)
+		if (before == 0)	/* none made (IPv4, IPv6 RFC 6936) */
 			CHECK(rd16(f + fi.l4_off + UDP_CSUM_OFF) == 0);
 		if (ip_csum_ok)
 			CHECK(csum_valid(f, len, &fi));
