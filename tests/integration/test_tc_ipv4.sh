@@ -13,7 +13,8 @@
 # byte for byte (EP-25), Sync leaves the GM with correctionField 0 and
 # reaches tr2 with a non-zero one, and every Sync and Delay_Req correction
 # lies within the message's transit between the two captures; TCP (iperf3)
-# and ICMP cross the switch.
+# and ICMP cross the switch, and none of that unicast traffic between tr1
+# and the GM is flooded to tr2's port (MAC learning).
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -101,9 +102,25 @@ it_cf_transit "Delay_Req tr2 -> gm (Delay_Req CF)" 50 "$TR" "$GM" \
 f_cf=$(it_count "$TR" "ptp.v2.messagetype == 8 && ptp.v2.correction.ns != 0")
 it_check "Follow_Up not corrected by a one-step TC ($f_cf)" [ "$f_cf" = 0 ]
 
-# Other traffic crosses the switch.
+# Other traffic crosses the switch, and only to where it is going: with
+# both MACs learned (from their PTP traffic), tr2's port sees none of it.
+if [ "$IT_SWITCH" = ptpsw ]; then
+	ns_spawn "$PFX-tr2" "$IT_TMP/uc.pcap.log" tcpdump -i "$NS_IF" -n -U \
+		-s 128 -w "$IT_TMP/uc.pcap" 'icmp or tcp'
+	CAP_UC=$NS_LAST_PID
+	ns_wait_log "$IT_TMP/uc.pcap.log" "listening on" 5
+fi
 it_check "ICMP echo tr1 -> gm" it_ping "$PFX-tr1" "$NS_NET4.1"
 it_check "TCP (iperf3 3 s) tr1 -> gm" it_iperf "$PFX-tr1" "$PFX-gm" "$NS_NET4.1" 3
+if [ "$IT_SWITCH" = ptpsw ]; then
+	ns_stop "$CAP_UC" tcpdump INT
+	n=$(it_count "$IT_TMP/uc.pcap" \
+		"(ip.src == $NS_NET4.2 && ip.dst == $NS_NET4.1) || (ip.src == $NS_NET4.1 && ip.dst == $NS_NET4.2)")
+	echo "figures: tr1 <-> gm ICMP/TCP frames seen on tr2's port: $n"
+	# learning broken would flood all of iperf3's frames (thousands)
+	it_check "unicast tr1 <-> gm not flooded to tr2 ($n frames)" \
+		[ "${n:-999999}" -le 3 ]
+fi
 
 # Profile watchdog: one Pdelay_Req (forbidden by RFC 9760) from the GM's
 # namespace, domain 99 (no receiver's), is counted on the GM's port p0.
