@@ -6,6 +6,7 @@
  */
 
 #include <string.h>
+#include <smmintrin.h>
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -324,8 +325,9 @@ struct burst_ctx {
 
 #define MAC_KEY_VALID	(1ull << 63)
 
-_Static_assert(sizeof(struct learn_slot) * WORKER_LEARN_WAYS ==
-	       RTE_CACHE_LINE_SIZE, "a learn cache set is one cache line");
+_Static_assert(sizeof(struct learn_set) == RTE_CACHE_LINE_SIZE &&
+	       WORKER_LEARN_WAYS == 4,
+	       "a learn cache set is one cache line of four ways");
 
 /* The 48 bits of a MAC as an integer (byte order irrelevant: only
  * compared and hashed). */
@@ -343,51 +345,80 @@ static inline uint64_t mac_key(const uint8_t *mac)
 #define LEARN_MAC_MASK	((1ull << 48) - 1)
 
 /* The learn cache set (one cache line) of a MAC. */
-static inline struct learn_slot *learn_set(struct worker *w, uint64_t mac)
+static inline struct learn_set *learn_set(struct worker *w, uint64_t mac)
 {
-	return &w->learn[((mac * 0x9E3779B97F4A7C15ull) >> 40 &
-			  (LEARN_SETS - 1)) * WORKER_LEARN_WAYS];
+	return &w->learn[(mac * 0x9E3779B97F4A7C15ull) >> 40 &
+			 (LEARN_SETS - 1)];
+}
+
+/* Bit k set: way k holds exactly key. One compare for the four ways and
+ * no branch on where the key sits: a scan that stopped at the matching
+ * way mispredicted its exit whenever the source MACs came in no
+ * repeating order (docs/performance.md, "Learn cache"). */
+static inline unsigned int learn_hits(const struct learn_set *set,
+				      uint64_t key)
+{
+	__m128i k = _mm_set1_epi64x((long long)key);
+	__m128i a = _mm_load_si128((const __m128i *)&set->key[0]);
+	__m128i b = _mm_load_si128((const __m128i *)&set->key[2]);
+
+	return (unsigned int)_mm_movemask_pd(
+			_mm_castsi128_pd(_mm_cmpeq_epi64(a, k))) |
+	       (unsigned int)_mm_movemask_pd(
+			_mm_castsi128_pd(_mm_cmpeq_epi64(b, k))) << 2;
+}
+
+/* The way to (re)write for mac: the way holding it on any port, else the
+ * oldest (an empty way is oldest). */
+static unsigned int learn_way(const struct learn_set *set, uint64_t mac)
+{
+	unsigned int k, old = 0;
+
+	for (k = 0; k < WORKER_LEARN_WAYS; k++) {
+		if (set->key[k] != 0 &&
+		    ((set->key[k] ^ mac) & LEARN_MAC_MASK) == 0)
+			return k;
+		if (set->t[k] < set->t[old])
+			old = k;
+	}
+	return old;
 }
 
 /*
  * Learn src on port in, through the worker's learn cache. A MAC has at
- * most one way of its set: the way holding it on any port, else the
- * oldest (an empty way is oldest), is the one replaced.
+ * most one way of its set. The usual case (the MAC on the same port,
+ * learned within learn_ns) is one vector compare and one time compare.
  */
 static inline void learn(struct worker *w, const uint8_t *src,
 			 unsigned int in, struct burst_ctx *bc)
 {
 	uint64_t mac, key;
-	struct learn_slot *set, *s;
-	unsigned int k;
+	struct learn_set *set;
+	unsigned int hits, k;
 
 	if (src[0] & 1)			/* group MAC: fdb ignores it */
 		return;
 	mac = mac_key(src);
 	key = mac | (uint64_t)in << 48 | MAC_KEY_VALID;
 	set = learn_set(w, mac);
-	s = &set[0];
-	for (k = 0; k < WORKER_LEARN_WAYS; k++) {
-		if (((set[k].key ^ mac) & LEARN_MAC_MASK) == 0 &&
-		    set[k].key != 0) {
-			s = &set[k];
-			if (s->key == key && bc->now - s->t < w->learn_ns)
-				return;
-			break;
-		}
-		if (set[k].t < s->t)
-			s = &set[k];
+	hits = learn_hits(set, key);
+	if (likely(hits != 0)) {
+		k = (unsigned int)__builtin_ctz(hits);
+		if (bc->now - set->t[k] < w->learn_ns)
+			return;
+	} else {
+		k = learn_way(set, mac);
 	}
 	w->fdb_learn_calls++;
 	if ((mac | MAC_KEY_VALID) == bc->dst_key)
 		bc->dst_key = 0;
 	if (fdb_learn(w->app->fdb, src, (uint16_t)in, bc->now) != 0) {
-		s->key = 0;		/* table full: try again next time */
-		s->t = 0;
+		set->key[k] = 0;	/* table full: try again next time */
+		set->t[k] = 0;
 		return;
 	}
-	s->key = key;
-	s->t = bc->now;
+	set->key[k] = key;
+	set->t[k] = bc->now;
 }
 
 static inline int lookup(struct worker *w, const uint8_t *dst,

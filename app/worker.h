@@ -86,9 +86,13 @@ struct txbuf {
 #define WORKER_LEARN_WAYS	4	/* slots of a set: one cache line */
 #define WORKER_LEARN_NS		1000000
 
-struct learn_slot {
-	uint64_t key;			/* MAC | port << 48 | bit 63; 0: empty */
-	uint64_t t;			/* timebase ns of the last fdb_learn */
+/* One set of the learn cache: a cache line, keys first so that one
+ * vector compare finds a way. */
+struct learn_set {
+	uint64_t key[WORKER_LEARN_WAYS];	/* MAC | port << 48 | bit 63;
+						 * 0: empty */
+	uint64_t t[WORKER_LEARN_WAYS];		/* timebase ns of the last
+						 * fdb_learn */
 };
 
 struct worker {
@@ -115,7 +119,8 @@ struct worker {
 	uint64_t memo_key;		/* last destination looked up (worker.c) */
 	uint64_t memo_t;
 	int memo_port;
-	struct learn_slot learn[WORKER_LEARN_SLOTS] __rte_cache_aligned;
+	struct learn_set learn[WORKER_LEARN_SLOTS / WORKER_LEARN_WAYS]
+		__rte_cache_aligned;
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];
 	/* profile watchdog (RFC 9760 forbidden options) per ingress port */
