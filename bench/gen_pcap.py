@@ -1,13 +1,19 @@
 #!/usr/bin/python3
 """Write the forwarding benchmark's traffic mixes as pcap files.
 
-usage: gen_pcap.py OUTDIR
+usage: gen_pcap.py OUTDIR [--shuffled N]
+
+--shuffled N  N frames per mix (a multiple of 1000): the 1000 frames
+              below N/1000 times, each copy in its own random order (fixed
+              seed), so the source MACs come in no order a branch predictor
+              learns within 1000 frames, as on a real network.
 
 mix-0.pcap    no PTP: 64-byte UDP frames (flows over 100 source MACs)
 mix-1.pcap    1 % PTP event messages (one-step Sync over UDPv4 319)
 mix-100.pcap  100 % PTP event messages (Sync and Delay_Req, UDPv4 and UDPv6)
 """
 import os
+import random
 import sys
 
 from scapy.all import Ether, IP, IPv6, UDP, Raw, wrpcap  # noqa: E402
@@ -41,14 +47,37 @@ def ptp(i):
             UDP(sport=319, dport=319) / Raw(ptp_event(1, i % 65536)))
 
 
+def spread(frames, total, rng):
+    """total frames: copies of frames, each copy shuffled."""
+    out = []
+    while len(out) < total:
+        copy = list(frames)
+        rng.shuffle(copy)
+        out += copy
+    return out
+
+
 def main():
-    out = sys.argv[1]
+    args = sys.argv[1:]
+    if len(args) not in (1, 3) or (len(args) == 3 and args[1] != "--shuffled"):
+        sys.exit("usage: gen_pcap.py OUTDIR [--shuffled N]")
+    out = args[0]
+    total = int(args[2]) if len(args) == 3 else 0
+    if total and total % 1000:
+        sys.exit("--shuffled: N must be a multiple of 1000")
     os.makedirs(out, exist_ok=True)
     n = 1000
-    wrpcap(os.path.join(out, "mix-0.pcap"), [plain(i) for i in range(n)])
-    wrpcap(os.path.join(out, "mix-1.pcap"),
-           [ptp(i) if i % 100 == 50 else plain(i) for i in range(n)])
-    wrpcap(os.path.join(out, "mix-100.pcap"), [ptp(i) for i in range(n)])
+    mixes = {
+        "mix-0.pcap": [plain(i) for i in range(n)],
+        "mix-1.pcap": [ptp(i) if i % 100 == 50 else plain(i)
+                       for i in range(n)],
+        "mix-100.pcap": [ptp(i) for i in range(n)],
+    }
+    rng = random.Random(1588)
+    for name, frames in mixes.items():
+        if total:
+            frames = spread(frames, total, rng)
+        wrpcap(os.path.join(out, name), frames)
 
 
 if __name__ == "__main__":
