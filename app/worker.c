@@ -6,7 +6,9 @@
  */
 
 #include <string.h>
+#ifdef __SSE4_1__
 #include <smmintrin.h>
+#endif
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -358,6 +360,7 @@ static inline struct learn_set *learn_set(struct worker *w, uint64_t mac)
 static inline unsigned int learn_hits(const struct learn_set *set,
 				      uint64_t key)
 {
+#ifdef __SSE4_1__
 	__m128i k = _mm_set1_epi64x((long long)key);
 	__m128i a = _mm_load_si128((const __m128i *)&set->key[0]);
 	__m128i b = _mm_load_si128((const __m128i *)&set->key[2]);
@@ -366,6 +369,12 @@ static inline unsigned int learn_hits(const struct learn_set *set,
 			_mm_castsi128_pd(_mm_cmpeq_epi64(a, k))) |
 	       (unsigned int)_mm_movemask_pd(
 			_mm_castsi128_pd(_mm_cmpeq_epi64(b, k))) << 2;
+#else	/* other CPUs: the same without vector registers */
+	return (unsigned int)(set->key[0] == key) |
+	       (unsigned int)(set->key[1] == key) << 1 |
+	       (unsigned int)(set->key[2] == key) << 2 |
+	       (unsigned int)(set->key[3] == key) << 3;
+#endif
 }
 
 /* The way to (re)write for mac: the way holding it on any port, else the
