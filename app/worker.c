@@ -343,14 +343,13 @@ static inline uint64_t mac_key(const uint8_t *mac)
 	return (uint64_t)lo | (uint64_t)hi << 32;
 }
 
-#define LEARN_SETS	(WORKER_LEARN_SLOTS / WORKER_LEARN_WAYS)
 #define LEARN_MAC_MASK	((1ull << 48) - 1)
 
 /* The learn cache set (one cache line) of a MAC. */
 static inline struct learn_set *learn_set(struct worker *w, uint64_t mac)
 {
 	return &w->learn[(mac * 0x9E3779B97F4A7C15ull) >> 40 &
-			 (LEARN_SETS - 1)];
+			 (WORKER_LEARN_SETS - 1)];
 }
 
 /* Bit k set: way k holds exactly key. One compare for the four ways and

@@ -84,6 +84,7 @@ struct txbuf {
  */
 #define WORKER_LEARN_SLOTS	1024	/* power of two */
 #define WORKER_LEARN_WAYS	4	/* slots of a set: one cache line */
+#define WORKER_LEARN_SETS	(WORKER_LEARN_SLOTS / WORKER_LEARN_WAYS)
 #define WORKER_LEARN_NS		1000000
 
 /* One set of the learn cache: a cache line, keys first so that one
@@ -119,8 +120,7 @@ struct worker {
 	uint64_t memo_key;		/* last destination looked up (worker.c) */
 	uint64_t memo_t;
 	int memo_port;
-	struct learn_set learn[WORKER_LEARN_SLOTS / WORKER_LEARN_WAYS]
-		__rte_cache_aligned;
+	struct learn_set learn[WORKER_LEARN_SETS] __rte_cache_aligned;
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];
 	/* profile watchdog (RFC 9760 forbidden options) per ingress port */

@@ -174,12 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case FRAME_SCAN_UDP_PTP:
 			memset(&fu, 0, sizeof(fu));
 			CHECK(frame_classify_udp(frame, len, &pos, &fu) == fi.cls);
-			CHECK(fu.cls == fi.cls && fu.err == fi.err &&
-			      fu.l3 == fi.l3 && fu.n_vlans == fi.n_vlans &&
-			      fu.l3_off == fi.l3_off && fu.ptp_off == fi.ptp_off &&
-			      fu.ptp_len == fi.ptp_len && fu.flags == fi.flags &&
-			      fu.l4_off == fi.l4_off && fu.domain == fi.domain &&
-			      fu.ptp_type == fi.ptp_type && fu.seq_id == fi.seq_id);
+			CHECK(fuzz_same_info(&fu, &fi));
 			break;
 		default:
 			break;

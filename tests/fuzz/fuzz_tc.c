@@ -97,16 +97,6 @@ static int csum_valid(const uint8_t *f, size_t len,
 	return frame_udp_csum(f, len, fi) == stored;
 }
 
-static int same_info(const struct frame_info *a, const struct frame_info *b)
-{
-	return a->cls == b->cls && a->err == b->err && a->l3 == b->l3 &&
-	       a->n_vlans == b->n_vlans && a->flags == b->flags &&
-	       a->l3_off == b->l3_off && a->l4_off == b->l4_off &&
-	       a->ptp_off == b->ptp_off && a->ptp_len == b->ptp_len &&
-	       a->ptp_type == b->ptp_type && a->domain == b->domain &&
-	       a->seq_id == b->seq_id;
-}
-
 /* Only the correctionField and the UDP checksum may differ. */
 static void only_cf_and_csum(const uint8_t *was, const uint8_t *now,
 			     size_t len, const struct frame_info *fi)
@@ -168,7 +158,7 @@ static void one_frame(struct tc *tc, const struct tc_params *p,
 	}
 	only_cf_and_csum(was, f, len, &fi);
 	CHECK(frame_classify(f, len, &again) == FRAME_PTP);
-	CHECK(same_info(&fi, &again));
+	CHECK(fuzz_same_info(&fi, &again));
 	if (fi.l4_off) {
 		uint16_t before = rd16(was + fi.l4_off + UDP_CSUM_OFF);
 

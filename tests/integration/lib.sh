@@ -249,11 +249,13 @@ it_stop_ptpsw()
 	else it_fail "ptpsw exit status $rc on SIGINT"; tail -n 20 "$IT_TMP/ptpsw.log"; fi
 }
 
-# it_capture NS FILE: tcpdump of PTP (UDP 319/320) on the namespace's veth.
-# Sets NS_LAST_PID. Waits until the capture runs.
+# it_capture NS FILE [FILTER [SNAPLEN]]: tcpdump on the namespace's veth,
+# of PTP (UDP 319/320) unless a pcap FILTER is given, whole frames unless
+# a SNAPLEN is. Sets NS_LAST_PID. Waits until the capture runs.
 it_capture()
 {
-	ns_spawn "$1" "$2.log" tcpdump -i "$NS_IF" -n -U -s 0 -w "$2" 'udp port 319 or udp port 320'
+	ns_spawn "$1" "$2.log" tcpdump -i "$NS_IF" -n -U -s "${4:-0}" -w "$2" \
+		"${3:-udp port 319 or udp port 320}"
 	ns_wait_log "$2.log" "listening on" 5
 }
 

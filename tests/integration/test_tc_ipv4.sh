@@ -105,10 +105,9 @@ it_check "Follow_Up not corrected by a one-step TC ($f_cf)" [ "$f_cf" = 0 ]
 # Other traffic crosses the switch, and only to where it is going: with
 # both MACs learned (from their PTP traffic), tr2's port sees none of it.
 if [ "$IT_SWITCH" = ptpsw ]; then
-	ns_spawn "$PFX-tr2" "$IT_TMP/uc.pcap.log" tcpdump -i "$NS_IF" -n -U \
-		-s 128 -w "$IT_TMP/uc.pcap" 'icmp or tcp'
+	it_capture "$PFX-tr2" "$IT_TMP/uc.pcap" 'icmp or tcp' 128 ||
+		it_fail "capture of ICMP/TCP in tr2"
 	CAP_UC=$NS_LAST_PID
-	ns_wait_log "$IT_TMP/uc.pcap.log" "listening on" 5
 fi
 it_check "ICMP echo tr1 -> gm" it_ping "$PFX-tr1" "$NS_NET4.1"
 it_check "TCP (iperf3 3 s) tr1 -> gm" it_iperf "$PFX-tr1" "$PFX-gm" "$NS_NET4.1" 3
