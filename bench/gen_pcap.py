@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """Write the forwarding benchmark's traffic mixes as pcap files.
 
-usage: gen_pcap.py OUTDIR [--shuffled N]
+usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N]
 
 --shuffled N  N frames per mix (a multiple of 1000): the 1000 frames
               below N/1000 times, each copy in its own random order (fixed
               seed), so the source MACs come in no order a branch predictor
               learns within 1000 frames, as on a real network.
+--dests N     the plain frames go to N unicast destination MACs in turn
+              (02:00:00:ff:xx:yy) instead of one; none is ever a source,
+              so each is unknown and flooded, and a destination lookup
+              memo of the last frame's never hits (N > 1).
 
 mix-0.pcap    no PTP: 64-byte UDP frames (flows over 100 source MACs)
 mix-1.pcap    1 % PTP event messages (one-step Sync over UDPv4 319)
@@ -29,9 +33,11 @@ def ptp_event(msg_type, seq, domain=0):
     return hdr + bytes(10)
 
 
-def plain(i):
+def plain(i, dests=1):
     src = "02:00:00:00:%02x:%02x" % (i // 256 % 256, i % 100)
-    return (Ether(src=src, dst="02:00:00:ff:00:01") /
+    d = 1 + i % dests
+    dst = "02:00:00:ff:%02x:%02x" % (d // 256 % 256, d % 256)
+    return (Ether(src=src, dst=dst) /
             IP(src="10.1.0.%d" % (i % 250 + 1), dst="10.2.0.1") /
             UDP(sport=1024 + i % 1000, dport=9) / Raw(bytes(18)))
 
@@ -59,17 +65,28 @@ def spread(frames, total, rng):
 
 def main():
     args = sys.argv[1:]
-    if len(args) not in (1, 3) or (len(args) == 3 and args[1] != "--shuffled"):
-        sys.exit("usage: gen_pcap.py OUTDIR [--shuffled N]")
-    out = args[0]
-    total = int(args[2]) if len(args) == 3 else 0
-    if total and total % 1000:
+    if not args or args[0].startswith("-"):
+        sys.exit("usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N]")
+    out = args.pop(0)
+    total, dests = 0, 1
+    while args:
+        if len(args) < 2 or args[0] not in ("--shuffled", "--dests") or \
+                not args[1].isdigit():
+            sys.exit("usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N]")
+        if args[0] == "--shuffled":
+            total = int(args[1])
+        else:
+            dests = int(args[1])
+        args = args[2:]
+    if total % 1000:
         sys.exit("--shuffled: N must be a multiple of 1000")
+    if not 1 <= dests <= 65535:
+        sys.exit("--dests: N must be 1..65535")
     os.makedirs(out, exist_ok=True)
     n = 1000
     mixes = {
-        "mix-0.pcap": [plain(i) for i in range(n)],
-        "mix-1.pcap": [ptp(i) if i % 100 == 50 else plain(i)
+        "mix-0.pcap": [plain(i, dests) for i in range(n)],
+        "mix-1.pcap": [ptp(i) if i % 100 == 50 else plain(i, dests)
                        for i in range(n)],
         "mix-100.pcap": [ptp(i) for i in range(n)],
     }
