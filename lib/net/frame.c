@@ -59,35 +59,6 @@ static inline void wr16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* The 8 bytes at p as a big-endian integer, and back. */
-static inline uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline void wr64(uint8_t *p, uint64_t v)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	memcpy(p, &v, sizeof(v));
-}
-
-/* One's complement sum of the four big-endian 16-bit words of v, not
- * folded to 16 bits (at most 0x2FFFE). */
-static inline uint32_t csum_words64(uint64_t v)
-{
-	uint64_t s = (v >> 32) + (v & 0xFFFFFFFFu);
-
-	return (uint32_t)((s >> 16) + (s & 0xFFFF));
-}
-
 static bool frame_port_is_ptp(uint16_t port)
 {
 	return port == PTP_UDP_EVENT || port == PTP_UDP_GENERAL;
@@ -447,18 +418,24 @@ static uint16_t frame_csum_fold_change(const uint8_t *buf, size_t l4,
 	return csum;
 }
 
-/*
- * RFC 1624 eqn. 3 over the four words of a changed 64-bit field that sits
- * at an even offset of the datagram: ~(~HC + sum(~m) + sum(m')).
- */
-static uint16_t frame_csum_update64(uint16_t csum, uint64_t old, uint64_t nw)
+/* A fitting frame's correctionField at an even offset of the datagram
+ * and inside it (whole words), or a raw frame: the word path. */
+static bool frame_cf_words(const uint8_t *buf, const struct frame_info *info)
 {
-	uint32_t sum = (uint16_t)~csum;
+	size_t at = (size_t)info->ptp_off + PTP_CF_OFF;
 
-	sum += csum_words64(~old) + csum_words64(nw);
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	return (uint16_t)~sum;
+	if (info->l3 == FRAME_L3_RAW_PTP)
+		return true;
+	return ((at - info->l4_off) & 1) == 0 &&
+	       at + PTP_CF_LEN <= (size_t)info->l4_off +
+				   rd16(buf + info->l4_off + 4);
+}
+
+bool frame_cf_in_place_ok(const uint8_t *buf, size_t len,
+			  const struct frame_info *info)
+{
+	return buf != NULL && info != NULL &&
+	       frame_info_fits(buf, len, info) && frame_cf_words(buf, info);
 }
 
 int frame_add_correction(uint8_t *buf, size_t len,
@@ -467,36 +444,32 @@ int frame_add_correction(uint8_t *buf, size_t len,
 	uint8_t old[PTP_CF_LEN];
 	uint8_t *ptp, *udp;
 	uint64_t ov;
-	size_t at, ulen;
 	uint16_t csum;
 	ptp_cf_t cf;
 
 	if (buf == NULL || info == NULL || !frame_info_fits(buf, len, info))
 		return -1;
+	if (frame_cf_words(buf, info)) {	/* the usual case */
+		frame_cf_add_in_place(buf, info, delta);
+		return 0;
+	}
+	/* a field not in whole words of the datagram (no frame_classify()
+	 * result: UDP puts it 16 bytes after the UDP header): word by word */
 	ptp = buf + info->ptp_off;
-	ov = rd64(ptp + PTP_CF_OFF);
+	ov = frame_rd64_(ptp + PTP_CF_OFF);
 	cf.scaled = (int64_t)ov;
 	cf = ptp_cf_add_sat(cf, delta);
-	wr64(ptp + PTP_CF_OFF, (uint64_t)cf.scaled);
-	if (info->l3 == FRAME_L3_RAW_PTP)
-		return 0;
+	frame_wr64_(ptp + PTP_CF_OFF, (uint64_t)cf.scaled);
 	udp = buf + info->l4_off;
 	csum = rd16(udp + UDP_CSUM_OFF);
 	/* 0: no checksum was made (IPv4; IPv6 per RFC 6935/6936; a computed
 	 * 0 is sent as 0xFFFF). Updating it would send a wrong one. */
 	if (csum == 0)
 		return 0;
-	at = (size_t)info->ptp_off + PTP_CF_OFF;
-	ulen = rd16(udp + 4);
-	if (((at - info->l4_off) & 1) == 0 &&
-	    at + PTP_CF_LEN <= info->l4_off + ulen) {
-		/* the usual case: whole words inside the datagram */
-		csum = frame_csum_update64(csum, ov, (uint64_t)cf.scaled);
-	} else {
-		wr64(old, ov);
-		csum = frame_csum_fold_change(buf, info->l4_off, ulen, at, old,
-					      PTP_CF_LEN, csum);
-	}
+	frame_wr64_(old, ov);
+	csum = frame_csum_fold_change(buf, info->l4_off, rd16(udp + 4),
+				      (size_t)info->ptp_off + PTP_CF_OFF, old,
+				      PTP_CF_LEN, csum);
 	wr16(udp + UDP_CSUM_OFF, csum == 0 ? 0xFFFF : csum);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ptp/ptp_time.h"
 
@@ -232,6 +233,82 @@ const char *frame_strerror(enum frame_err err);
  */
 int frame_add_correction(uint8_t *buf, size_t len,
 			 const struct frame_info *info, ptp_cf_t delta);
+
+/*
+ * True if frame_add_correction(buf, len, info, ...) would succeed and take
+ * its word path: info describes a PTP frame that fits in buf[0..len) and
+ * either is raw 0x88F7 (no checksum) or has its correctionField in whole
+ * 16-bit words inside the UDP datagram. Always so for what
+ * frame_classify() calls FRAME_PTP (test_frame and fuzz_frame check it).
+ */
+bool frame_cf_in_place_ok(const uint8_t *buf, size_t len,
+			  const struct frame_info *info);
+
+/* helpers of frame_cf_add_in_place() */
+static inline uint64_t frame_rd64_(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline void frame_wr64_(uint8_t *p, uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, sizeof(v));
+}
+
+/* One's complement sum of the four big-endian 16-bit words of v, not
+ * folded to 16 bits (at most 0x2FFFE). */
+static inline uint32_t frame_csum_words64_(uint64_t v)
+{
+	uint64_t s = (v >> 32) + (v & 0xFFFFFFFFu);
+
+	return (uint32_t)((s >> 16) + (s & 0xFFFF));
+}
+
+/*
+ * The word path of frame_add_correction(), for a frame
+ * frame_cf_in_place_ok() accepts, without checking it: saturating add,
+ * RFC 1624 eqn. 3 over the field's four words, a checksum of 0 stays 0,
+ * a result of 0 becomes 0xFFFF. The same bytes as frame_add_correction().
+ */
+static inline void frame_cf_add_in_place(uint8_t *buf,
+					 const struct frame_info *info,
+					 ptp_cf_t delta)
+{
+	uint8_t *cfp = buf + info->ptp_off + 8;
+	uint8_t *csp;
+	uint64_t ov = frame_rd64_(cfp);
+	ptp_cf_t cf = { .scaled = (int64_t)ov };
+	uint32_t sum;
+	uint16_t csum;
+
+	cf = ptp_cf_add_sat(cf, delta);
+	frame_wr64_(cfp, (uint64_t)cf.scaled);
+	if (info->l3 == FRAME_L3_RAW_PTP)
+		return;
+	csp = buf + info->l4_off + 6;
+	csum = (uint16_t)(csp[0] << 8 | csp[1]);
+	if (csum == 0)		/* none made: stays none */
+		return;
+	sum = (uint16_t)~csum;
+	sum += frame_csum_words64_(~ov) +
+	       frame_csum_words64_((uint64_t)cf.scaled);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	csum = (uint16_t)~sum;
+	if (csum == 0)
+		csum = 0xFFFF;
+	csp[0] = (uint8_t)(csum >> 8);
+	csp[1] = (uint8_t)csum;
+}
 
 /* RFC 1624 (eqn. 3) incremental update of a 16-bit one's complement
  * checksum when 16-bit word old_word becomes new_word. All three in the

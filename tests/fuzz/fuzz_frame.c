@@ -12,7 +12,9 @@
  * correctionField and checksum bytes may have changed, and the checksum
  * must equal a full recomputation (IPv4 checksum 0 must stay 0). The
  * worker's pre-test frame_surely_non_ptp() may say "surely not PTP" only
- * for frames frame_classify() calls FRAME_NON_PTP.
+ * for frames frame_classify() calls FRAME_NON_PTP. Every PTP result must
+ * pass frame_cf_in_place_ok(): the TC's egress corrects it in place
+ * without checking the layout again.
  * Any inconsistency aborts.
  *
  * Build: meson setup -Dfuzz=true with CC=clang (tests/fuzz/meson.build),
@@ -90,6 +92,14 @@ static void check_info(const struct frame_info *fi, size_t len)
 	else
 		CHECK(fi->l3 == FRAME_L3_RAW_PTP && fi->l4_off == 0);
 	CHECK(!!(fi->flags & FRAME_F_EVENT) == ptp_msg_is_event(fi->ptp_type));
+}
+
+/* What the transparent clock's egress relies on without checking it
+ * again (frame_cf_add_in_place, tc_egress_in_place). */
+static void check_in_place(const uint8_t *f, size_t len,
+			   const struct frame_info *fi)
+{
+	CHECK(frame_cf_in_place_ok(f, len, fi));
 }
 
 static void check_same(const struct frame_info *a, const struct frame_info *b)
@@ -181,8 +191,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	CHECK(frame_strerror(fi.err) != NULL);
-	if (fi.cls == FRAME_PTP)
+	if (fi.cls == FRAME_PTP) {
+		check_in_place(frame, len, &fi);
 		fuzz_rewrite(frame, len, delta);
+	}
 	else
 		CHECK(frame_add_correction(frame, len, &fi,
 					   (ptp_cf_t){ delta }) == -1);
