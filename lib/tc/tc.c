@@ -30,6 +30,7 @@
 #define PORT_ID_LEN	10
 #define TS_LEN		10
 #define LEN_WITH_TS	(OFF_BODY_TS + TS_LEN)
+_Static_assert(LEN_WITH_TS == TC_IN_PLACE_MIN_LEN, "tc_in_place()");
 #define LEN_WITH_REQ	(OFF_REQ + PORT_ID_LEN)
 
 #define TC_NONE UINT32_MAX
@@ -505,6 +506,26 @@ bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
 	default:
 		return false;
 	}
+}
+
+bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
+			const struct frame_info *fi, uint16_t in_port,
+			uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts)
+{
+	/* no header is read: only that the rewrite stays inside buf */
+	if (!tc_in_place(tc->p.mode, fi) ||
+	    (size_t)fi->ptp_off + fi->ptp_len > len ||
+	    (fi->l3 != FRAME_L3_RAW_PTP &&
+	     (fi->l4_off == 0 || (size_t)fi->l4_off + 8 > fi->ptp_off)))
+		return false;
+	frame_cf_add_in_place(buf, fi, tc_res(tc, fi->domain, in_port,
+					      out_port, rx_ts, tx_ts));
+	if (fi->ptp_type == PTP_SYNC)
+		tc->st.corrected_sync++;
+	else
+		tc->st.corrected_delay_req++;
+	tc->st.domain[fi->domain].corrected++;
+	return true;
 }
 
 ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,

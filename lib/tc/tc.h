@@ -48,6 +48,9 @@
 
 enum tc_mode { TC_ONE_STEP = 0, TC_TWO_STEP };
 
+/* Sync and Delay_Req: header and originTimestamp (tc_egress() needs it) */
+#define TC_IN_PLACE_MIN_LEN	44
+
 struct tc_params {
 	enum tc_mode mode;
 	bool syntonize;
@@ -133,6 +136,36 @@ bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
  * one-step Sync has no Follow_Up). buf is not modified.
  * Returns the residence (also when not stored), 0 for other messages.
  */
+/*
+ * The worker's per-message fast path.
+ *
+ * tc_in_place(), at ingress, from the frame_info alone: true if
+ * tc_egress() would correct this message in place at once: a Sync or
+ * Delay_Req in one-step mode, a one-step Sync in two-step mode (the rest
+ * is stored or matched: tc_egress()).
+ *
+ * tc_egress_in_place(), at egress, for a message tc_in_place() accepted:
+ * what tc_egress() does to it and to the counters, without reading the
+ * frame's headers again. fi must be frame_classify()'s for these bytes
+ * (then the correctionField lies in whole words of the UDP datagram:
+ * frame_cf_in_place_ok); for any other fi it stays within buf[0..len) but
+ * the UDP checksum may come out wrong. Returns false (frame untouched)
+ * for a message tc_in_place() refuses or one that does not fit in len.
+ */
+static inline bool tc_in_place(enum tc_mode mode, const struct frame_info *fi)
+{
+	if (fi->cls != FRAME_PTP || fi->ptp_len < TC_IN_PLACE_MIN_LEN)
+		return false;
+	if (mode == TC_ONE_STEP)
+		return fi->ptp_type == PTP_SYNC ||
+		       fi->ptp_type == PTP_DELAY_REQ;
+	return fi->ptp_type == PTP_SYNC && !(fi->flags & FRAME_F_TWO_STEP);
+}
+
+bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
+			const struct frame_info *fi, uint16_t in_port,
+			uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
+
 ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,
 		       const struct frame_info *fi, uint16_t in_port,
 		       uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cunit_main.h"
@@ -760,6 +761,139 @@ static void test_bad_info(void)
 	tc_free(tc);
 }
 
+/* ---- the worker's fast path ---- */
+
+/*
+ * tc_in_place() says yes exactly for the messages tc_egress() corrects at
+ * once, and tc_egress_in_place() then gives the same bytes and counters,
+ * over types, encapsulations, modes, twoStepFlag, checksum 0, port
+ * latencies, CF values near saturation and residences of both signs.
+ */
+static void test_in_place(void)
+{
+	static const uint8_t types[] = { PTP_SYNC, PTP_DELAY_REQ,
+					 PTP_FOLLOW_UP, PTP_DELAY_RESP,
+					 PTP_ANNOUNCE, PTP_SIGNALING };
+	static const struct tf_opt opts[] = {
+		{ NET_V4, 0, true, false }, { NET_V4, 2, false, true },
+		{ NET_V6, 0, true, false }, { NET_V6, 1, false, false },
+		{ NET_RAW, 0, true, false }, { NET_RAW, 1, false, false },
+	};
+	static const double cfs[] = { 0, 1234.5, -77.25, 1.4e14, -1.4e14 };
+	static const int64_t res[] = { 0, 1, 999, -5, 123456789 };
+	enum tc_mode modes[] = { TC_ONE_STEP, TC_TWO_STEP };
+	size_t t, o, m, c, r, two, yes = 0;
+
+	for (m = 0; m < 2; m++) {
+		struct tc_params p = params(modes[m]);
+		struct tc *a, *b;
+
+		p.ingress_latency_ns[0] = 40;
+		p.egress_latency_ns[1] = -7;
+		a = tc_create(&p);
+		b = tc_create(&p);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		for (t = 0; t < sizeof(types); t++)
+		for (o = 0; o < sizeof(opts) / sizeof(opts[0]); o++)
+		for (two = 0; two < 2; two++)
+		for (c = 0; c < sizeof(cfs) / sizeof(cfs[0]); c++)
+		for (r = 0; r < sizeof(res) / sizeof(res[0]); r++) {
+			struct spec s = SYNC1;
+			struct tf f, g, orig;
+			bool fast, slow;
+
+			s.type = types[t];
+			s.two_step = two != 0;
+			s.cf_ns = cfs[c];
+			tf_build(&f, &s, &opts[o]);
+			CU_ASSERT(frame_cf_in_place_ok(f.b, f.len, &f.fi));
+			orig = g = f;
+			fast = tc_in_place(modes[m], &f.fi);
+			slow = tc_egress(b, g.b, g.len, &g.fi, 0, 1, ns(T0),
+					 ns(T0 + res[r]));
+			if (!fast) {
+				/* refused: left alone, stored or matched */
+				CU_ASSERT_FALSE(tc_egress_in_place(a, f.b,
+					f.len, &f.fi, 0, 1, ns(T0),
+					ns(T0 + res[r])));
+				CU_ASSERT(memcmp(f.b, orig.b, f.len) == 0);
+				continue;
+			}
+			yes++;
+			CU_ASSERT_TRUE(slow);
+			CU_ASSERT_TRUE(tc_egress_in_place(a, f.b, f.len, &f.fi,
+							  0, 1, ns(T0),
+							  ns(T0 + res[r])));
+			CU_ASSERT(memcmp(f.b, g.b, f.len) == 0);
+			CU_ASSERT(tf_only_cf_changed(&f, &orig));
+			CU_ASSERT(tf_csum_ok(&f));
+		}
+		/* the same counters (tc_egress() also counted what it
+		 * corrected later, Follow_Up and Delay_Resp: not compared) */
+		CU_ASSERT_EQUAL(tc_get_stats(a)->corrected_sync,
+				tc_get_stats(b)->corrected_sync);
+		CU_ASSERT_EQUAL(tc_get_stats(a)->corrected_delay_req,
+				tc_get_stats(b)->corrected_delay_req);
+		CU_ASSERT_EQUAL(tc_get_stats(a)->domain[0].corrected,
+				tc_get_stats(a)->corrected_sync +
+				tc_get_stats(a)->corrected_delay_req);
+		tc_free(a);
+		tc_free(b);
+	}
+	/* one-step: every Sync and Delay_Req (2 types x 6 x 2 flags x 25);
+	 * two-step: one-step Syncs only (6 x 25) */
+	CU_ASSERT_EQUAL(yes, 2 * 6 * 2 * 25 + 6 * 25);
+}
+
+/* A frame_info that does not fit the buffer is refused, not trusted:
+ * tc_egress_in_place() reads no header, but never writes outside it. */
+static void test_in_place_bad_info(void)
+{
+	struct tc_params p = params(TC_ONE_STEP);
+	struct tc *tc = tc_create(&p);
+	struct spec s = SYNC1;
+	struct tf f, orig;
+	struct frame_info bad;
+	uint8_t *heap;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	tf_build(&f, &s, &OPT_V4);
+	orig = f;
+	bad = f.fi;
+	bad.ptp_len = 40;		/* no room for originTimestamp */
+	CU_ASSERT_FALSE(tc_in_place(TC_ONE_STEP, &bad));
+	CU_ASSERT_FALSE(tc_egress_in_place(tc, f.b, f.len, &bad, 0, 1,
+					   ns(T0), ns(T0 + 5)));
+	bad = f.fi;
+	bad.cls = FRAME_MALFORMED;
+	CU_ASSERT_FALSE(tc_in_place(TC_ONE_STEP, &bad));
+	CU_ASSERT_FALSE(tc_egress_in_place(tc, f.b, f.len, &bad, 0, 1,
+					   ns(T0), ns(T0 + 5)));
+	/* the message ends beyond the buffer */
+	CU_ASSERT_FALSE(tc_egress_in_place(tc, f.b, f.fi.ptp_off + 43,
+					   &f.fi, 0, 1, ns(T0), ns(T0 + 5)));
+	/* no UDP header before the message */
+	bad = f.fi;
+	bad.l4_off = 0;
+	CU_ASSERT_FALSE(tc_egress_in_place(tc, f.b, f.len, &bad, 0, 1,
+					   ns(T0), ns(T0 + 5)));
+	bad = f.fi;
+	bad.l4_off = (uint16_t)(f.fi.ptp_off - 7);
+	CU_ASSERT_FALSE(tc_egress_in_place(tc, f.b, f.len, &bad, 0, 1,
+					   ns(T0), ns(T0 + 5)));
+	CU_ASSERT(memcmp(f.b, orig.b, f.len) == 0);
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->corrected_sync, 0);
+	/* an exact-size heap copy: the rewrite stays inside (ASan) */
+	heap = malloc(f.len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(heap);
+	memcpy(heap, f.b, f.len);
+	CU_ASSERT_TRUE(tc_egress_in_place(tc, heap, f.len, &f.fi, 0, 1,
+					  ns(T0), ns(T0 + 5)));
+	free(heap);
+	tc_free(tc);
+}
+
 /* ---- pending table ---- */
 
 static double fu_seq(struct tc *tc, uint16_t seq, bool *mod)
@@ -1174,6 +1308,8 @@ int test_register(void)
 		{ "event_sent", test_event_sent },
 		{ "untouched", test_untouched },
 		{ "bad_info", test_bad_info },
+		{ "in_place", test_in_place },
+		{ "in_place_bad_info", test_in_place_bad_info },
 		{ "eviction", test_eviction },
 		{ "many_pending", test_many_pending },
 		{ "expiry", test_expiry },
