@@ -88,6 +88,7 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	if (app->fdb_aging_ns / 64 < w->learn_ns)
 		w->learn_ns = app->fdb_aging_ns / 64;
 	tc_params_fill(app, &p);
+	w->tc_mode = p.mode;
 	w->tc = tc_create(&p);
 	if (w->tc == NULL) {
 		hotmem_free(w, sizeof(*w));
@@ -181,11 +182,16 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 				b->n_ptp -= (f & TXF_PTP) != 0;
 				continue;
 			}
-			if (tc_egress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
-				      rte_pktmbuf_data_len(m), &ti->fi,
-				      ti->in_port, (uint16_t)out,
-				      tmv_from_ns((int64_t)ti->rx_ts),
-				      tmv_from_ns((int64_t)tx_ts)))
+			/* fi is frame_classify()'s of these bytes, which
+			 * nothing changed since: no re-parse for a message
+			 * corrected in place */
+			if ((tc_in_place(w->tc_mode, &ti->fi) ?
+			     tc_egress_in_place : tc_egress)(
+				    w->tc, rte_pktmbuf_mtod(m, uint8_t *),
+				    rte_pktmbuf_data_len(m), &ti->fi,
+				    ti->in_port, (uint16_t)out,
+				    tmv_from_ns((int64_t)ti->rx_ts),
+				    tmv_from_ns((int64_t)tx_ts)))
 				st->ptp_corrected++;
 			if (k != i)
 				b->tc[k] = b->tc[i];

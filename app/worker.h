@@ -19,6 +19,7 @@
 #include "meta.h"
 #include "net/frame.h"
 #include "net/watchdog.h"
+#include "tc/tc.h"
 
 struct app;
 struct tc;
@@ -100,6 +101,7 @@ struct worker {
 	unsigned int id;
 	unsigned int lcore;
 	uint16_t txq;
+	enum tc_mode tc_mode;		/* the TC's, for tc_in_place() */
 	struct app *app;
 	struct tc *tc;
 	/* TX stamps (tc_hwtx.h): worker 0 only, on the ports whose backend
