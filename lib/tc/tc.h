@@ -130,22 +130,15 @@ bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
 	       uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
 
 /*
- * Residence for an event message whose egress time is only known after
- * sending (hardware TX timestamp). Stores it for the matching general
- * message like two-step mode does (two-step Sync and Delay_Req only: a
- * one-step Sync has no Follow_Up). buf is not modified.
- * Returns the residence (also when not stored), 0 for other messages.
- */
-/*
  * The worker's per-message fast path.
  *
- * tc_in_place(), at ingress, from the frame_info alone: true if
- * tc_egress() would correct this message in place at once: a Sync or
- * Delay_Req in one-step mode, a one-step Sync in two-step mode (the rest
- * is stored or matched: tc_egress()).
+ * tc_in_place(), from the frame_info alone: true if tc_egress() would
+ * correct this message in place at once: a Sync or Delay_Req in one-step
+ * mode, a one-step Sync in two-step mode (the rest is stored or matched:
+ * tc_egress()).
  *
- * tc_egress_in_place(), at egress, for a message tc_in_place() accepted:
- * what tc_egress() does to it and to the counters, without reading the
+ * tc_egress_in_place(), for a message tc_in_place() accepted: what
+ * tc_egress() does to it and to the counters, without reading the
  * frame's headers again. fi must be frame_classify()'s for these bytes
  * (then the correctionField lies in whole words of the UDP datagram:
  * frame_cf_in_place_ok); for any other fi it stays within buf[0..len) but
@@ -166,6 +159,13 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 			const struct frame_info *fi, uint16_t in_port,
 			uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
 
+/*
+ * Residence for an event message whose egress time is only known after
+ * sending (hardware TX timestamp). Stores it for the matching general
+ * message like two-step mode does (two-step Sync and Delay_Req only: a
+ * one-step Sync has no Follow_Up). buf is not modified.
+ * Returns the residence (also when not stored), 0 for other messages.
+ */
 ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,
 		       const struct frame_info *fi, uint16_t in_port,
 		       uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
