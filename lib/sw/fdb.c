@@ -11,6 +11,9 @@
  */
 
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "sw/fdb.h"
 
@@ -177,19 +180,57 @@ int fdb_learn(struct fdb *f, const uint8_t mac[6], uint16_t port, uint64_t now)
 	return -1;
 }
 
+#ifdef __SSE2__
+/*
+ * Bit k set: bucket home + k (no wrap) held key when read. Two buckets per
+ * compare and no branch per bucket: an unknown MAC (flooded traffic) is
+ * compared with all FDB_PROBE buckets of its window. Each 8-byte bucket is
+ * read whole (x86 reads an aligned 8-byte lane as one); a bucket written
+ * meanwhile is missed (the frame floods once) or found and then re-read
+ * with acquire by fdb_lookup().
+ */
+static uint32_t fdb_scan(const struct fdb *f, uint32_t home, uint64_t key)
+{
+	const __m128i mask = _mm_set1_epi64x((long long)FDB_MAC_MASK);
+	const __m128i want = _mm_set1_epi64x((long long)key);
+	uint32_t hits = 0, k;
+
+	for (k = 0; k < FDB_PROBE; k += 2) {
+		__m128i w = _mm_loadu_si128((const __m128i *)&f->word[home + k]);
+		__m128i eq = _mm_cmpeq_epi32(_mm_and_si128(w, mask), want);
+
+		/* a bucket matches if both of its 32-bit halves do */
+		eq = _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0xB1));
+		hits |= (uint32_t)_mm_movemask_pd(_mm_castsi128_pd(eq)) << k;
+	}
+	return hits;
+}
+#endif
+
 int fdb_lookup(const struct fdb *f, const uint8_t mac[6], uint64_t now)
 {
 	uint64_t key, w, seen;
-	uint32_t home, i, k;
+	uint32_t home, i, k = 0;
 
 	if ((mac[0] & 1) != 0)
 		return FDB_NO_PORT;
 	key = fdb_mac_key(mac);
+	if (key == 0)			/* never learned; matches free buckets */
+		return FDB_NO_PORT;
 	home = fdb_home(f, key);
-	for (k = 0; k < f->probe; k++) {
+#ifdef __SSE2__
+	if (f->probe == FDB_PROBE && home + FDB_PROBE <= f->mask + 1) {
+		uint32_t hits = fdb_scan(f, home, key);
+
+		if (hits == 0)
+			return FDB_NO_PORT;
+		k = (uint32_t)__builtin_ctz(hits);
+	}
+#endif
+	for (; k < f->probe; k++) {
 		i = (home + k) & f->mask;
-		w = fdb_load(&f->word[i]);
-		if (w == 0 || (w & FDB_MAC_MASK) != key)
+		w = fdb_load(&f->word[i]);	/* acquire: then its time */
+		if ((w & FDB_MAC_MASK) != key)
 			continue;
 		seen = __atomic_load_n(&f->seen[i], __ATOMIC_RELAXED);
 		if (fdb_is_old(f, seen, now))

@@ -260,6 +260,65 @@ static void test_many(void)
 	fdb_free(f);
 }
 
+/*
+ * A full table of 32 buckets: windows that fit (the two-bucket vector
+ * scan) and windows that wrap past the end (bucket by bucket) both find
+ * every MAC at any offset of its window, with its own port and age, and
+ * never a MAC that is not there, also with buckets freed in between. The
+ * all-zero MAC, never learned, is not found in free buckets.
+ */
+static void test_scan(void)
+{
+	enum { CAP = 32 };
+	struct fdb *f = fdb_create(CAP, 1000);
+	static const uint8_t zero[6];
+	uint8_t m[6];
+	uint32_t n, learned = 0;
+	int bad = 0, port;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fdb_lookup(f, zero, 0), FDB_NO_PORT);
+	for (n = 0; learned < CAP && n < 10 * CAP; n++) {
+		mac_n(m, n * 40503u);
+		if (fdb_learn(f, m, (uint16_t)(n % 7), n) == 0)
+			learned++;
+	}
+	CU_ASSERT_EQUAL(learned, CAP);
+	CU_ASSERT_EQUAL(fdb_lookup(f, zero, 0), FDB_NO_PORT);
+	for (n = 0; n < 10 * CAP; n++) {
+		mac_n(m, n * 40503u);
+		port = fdb_lookup(f, m, n);
+		/* learned at time n: found with its port; the rest failed
+		 * to learn (table full) and must not be found */
+		if (port != FDB_NO_PORT && port != (int)(n % 7))
+			bad++;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* every learned MAC found, the others not */
+	for (n = 0, learned = 0; n < 10 * CAP; n++) {
+		mac_n(m, n * 40503u);
+		learned += fdb_lookup(f, m, n) != FDB_NO_PORT;
+	}
+	CU_ASSERT_EQUAL(learned, CAP);
+	/* free the port-3 buckets: the MACs behind them are still found */
+	CU_ASSERT(fdb_flush_port(f, 3) > 0);
+	for (n = 0, learned = 0; n < 10 * CAP; n++) {
+		mac_n(m, n * 40503u);
+		port = fdb_lookup(f, m, n);
+		bad += port == 3;
+		learned += port != FDB_NO_PORT;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT(learned > 0 && learned < CAP);
+	/* aged: not found by either scan */
+	for (n = 0; n < 10 * CAP; n++) {
+		mac_n(m, n * 40503u);
+		bad += fdb_lookup(f, m, 10 * CAP + 2000) != FDB_NO_PORT;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	fdb_free(f);
+}
+
 /* Two writers and one reader at once: a reader sees a port this MAC was
  * really learned on, never a mix of two entries. */
 struct mt_arg {
@@ -364,6 +423,7 @@ int test_register(void)
 		{ "group_mac", test_group_mac },
 		{ "full", test_full },
 		{ "many", test_many },
+		{ "scan", test_scan },
 		{ "concurrent", test_concurrent },
 		{ "hotmem", test_hotmem },
 		{ NULL, NULL },
