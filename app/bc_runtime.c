@@ -702,10 +702,11 @@ static void dump_inst(const struct app *app, unsigned int i, FILE *out)
 		s->malformed);
 	fprintf(out, "bc %u: state-decisions %" PRIu64 " state-changes %"
 		PRIu64 " servo-samples %" PRIu64 " steps %" PRIu64
-		" negative-delay %" PRIu64 " holdovers %" PRIu64 "\n",
+		" negative-delay %" PRIu64 " time-overflow %" PRIu64
+		" holdovers %" PRIu64 "\n",
 		in.domain, s->state_decisions, s->state_changes,
 		s->servo_samples, s->servo_steps, s->negative_delay,
-		s->holdover_entered);
+		s->time_overflow, s->holdover_entered);
 	fprintf(out, "bc %u: runtime rx %" PRIu64 " wrong-transport %" PRIu64
 		" not-bc-port %" PRIu64 " not-ours %" PRIu64 " tx %" PRIu64
 		" tx-ts %" PRIu64 " tx-ts-lost %" PRIu64 " unresolved %" PRIu64 " no-mbuf %" PRIu64

@@ -392,18 +392,39 @@ static void state_decision(struct bc *bc, tmv_t now)
 
 /* ---- reception ---- */
 
+/* *out = a - b - c - d, or false if any step leaves int64 (the operands
+ * come from the wire: timestamps, correctionFields). */
+static bool time_diff(int64_t a, int64_t b, int64_t c, int64_t d,
+		      int64_t *out)
+{
+	return !__builtin_sub_overflow(a, b, out) &&
+	       !__builtin_sub_overflow(*out, c, out) &&
+	       !__builtin_sub_overflow(*out, d, out);
+}
+
 /* Completed Sync (and Delay measurement): feed the servo. */
 static void clock_sample(struct bc *bc, unsigned int p, tmv_t now)
 {
 	struct bc_port *pt = &bc->port[p];
 	enum servo_state st;
+	int64_t ns, stepped;
 	tmv_t off;
 	double adj;
 
 	if (!bc->cur.have_delay)
 		return;
-	off = tmv_sub(tmv_sub(tmv_sub(pt->sync.t2, pt->sync.t1),
-			      ptp_cf_to_tmv(pt->sync.cf)), bc->cur.meanPathDelay);
+	/* wire values: an offset, or the step it asks for, that 64-bit ns
+	 * cannot hold is counted and ignored, never computed */
+	if (!time_diff(tmv_to_ns(pt->sync.t2), tmv_to_ns(pt->sync.t1),
+		       tmv_to_ns(ptp_cf_to_tmv(pt->sync.cf)),
+		       tmv_to_ns(bc->cur.meanPathDelay), &ns) ||
+	    ns == INT64_MIN ||
+	    __builtin_sub_overflow(tmv_to_ns(dclock_now(&bc->clock, now)), ns,
+				   &stepped)) {
+		bc->stats.time_overflow++;
+		return;
+	}
+	off = tmv_from_ns(ns);
 	bc->cur.offsetFromMaster = off;
 	bc->stats.servo_samples++;
 	adj = servo_sample(&bc->servo, off, pt->sync.t2, &st);
@@ -444,12 +465,22 @@ static int64_t delay_median(const int64_t *v, unsigned int n)
 static void delay_sample(struct bc *bc, struct bc_port *pt, tmv_t t4,
 			 ptp_cf_t cf_resp)
 {
+	int64_t a, b;
 	tmv_t sum;
 
 	if (!pt->sync.complete || !pt->dreq.have_t3)
 		return;
-	sum = tmv_add(tmv_sub(pt->sync.t2, pt->dreq.t3), tmv_sub(t4, pt->sync.t1));
-	sum = tmv_sub(sum, ptp_cf_to_tmv(ptp_cf_add_sat(pt->sync.cf, cf_resp)));
+	if (__builtin_sub_overflow(tmv_to_ns(pt->sync.t2),
+				   tmv_to_ns(pt->dreq.t3), &a) ||
+	    !time_diff(tmv_to_ns(t4), tmv_to_ns(pt->sync.t1),
+		       tmv_to_ns(ptp_cf_to_tmv(ptp_cf_add_sat(pt->sync.cf,
+							      cf_resp))),
+		       0, &b) ||
+	    __builtin_add_overflow(a, b, &a)) {
+		bc->stats.time_overflow++;
+		return;
+	}
+	sum = tmv_from_ns(a);
 	if (tmv_is_neg(sum)) {
 		bc->stats.negative_delay++;
 		return;

@@ -83,6 +83,8 @@ struct bc_stats {
 	uint64_t signaling_other, management;
 	uint64_t state_decisions, state_changes;
 	uint64_t servo_samples, servo_steps, negative_delay;
+	uint64_t time_overflow;		/* offset or delay beyond int64 ns:
+					 * sample ignored */
 	uint64_t holdover_entered;
 };
 
