@@ -22,7 +22,6 @@
 #include "tc/tc.h"
 
 struct app;
-struct tc;
 struct tc_hwtx;
 
 #define WORKER_BURST	32

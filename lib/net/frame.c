@@ -34,8 +34,8 @@
 #define IPPROTO_FRAG	44
 #define IPPROTO_DSTOPT	60
 #define UDP_HLEN	8
-#define UDP_CSUM_OFF	6
-#define PTP_CF_OFF	8
+#define UDP_CSUM_OFF	FRAME_UDP_CSUM_OFF
+#define PTP_CF_OFF	FRAME_PTP_CF_OFF
 #define PTP_CF_LEN	8
 
 /* The walk is one function: its layers are inlined into frame_classify. */

@@ -17,6 +17,8 @@
 #include "ptp/ptp_time.h"
 
 #define ETH_P_PTP_RAW	0x88F7
+#define FRAME_UDP_CSUM_OFF	6	/* checksum in the UDP header */
+#define FRAME_PTP_CF_OFF	8	/* correctionField in the PTP header */
 #define PTP_UDP_EVENT	319
 #define PTP_UDP_GENERAL	320
 
@@ -283,7 +285,7 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 					 const struct frame_info *info,
 					 ptp_cf_t delta)
 {
-	uint8_t *cfp = buf + info->ptp_off + 8;
+	uint8_t *cfp = buf + info->ptp_off + FRAME_PTP_CF_OFF;
 	uint8_t *csp;
 	uint64_t ov = frame_rd64_(cfp);
 	ptp_cf_t cf = { .scaled = (int64_t)ov };
@@ -294,8 +296,8 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 	frame_wr64_(cfp, (uint64_t)cf.scaled);
 	if (info->l3 == FRAME_L3_RAW_PTP)
 		return;
-	csp = buf + info->l4_off + 6;
-	csum = (uint16_t)(csp[0] << 8 | csp[1]);
+	csp = buf + info->l4_off + FRAME_UDP_CSUM_OFF;
+	csum = frame_rd16_(csp);
 	if (csum == 0)		/* none made: stays none */
 		return;
 	sum = (uint16_t)~csum;

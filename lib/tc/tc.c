@@ -406,14 +406,21 @@ void tc_expire(struct tc *tc, tmv_t now)
 
 /* ---- egress ---- */
 
+/* A message of fi's domain was corrected: *counter and the domain's. */
+static void tc_count(struct tc *tc, const struct frame_info *fi,
+		     uint64_t *counter)
+{
+	(*counter)++;
+	tc->st.domain[fi->domain].corrected++;
+}
+
 static bool tc_correct(struct tc *tc, uint8_t *buf, size_t len,
 		       const struct frame_info *fi, ptp_cf_t res,
 		       uint64_t *counter)
 {
 	if (frame_add_correction(buf, len, fi, res) != 0)
 		return false;
-	(*counter)++;
-	tc->st.domain[fi->domain].corrected++;
+	tc_count(tc, fi, counter);
 	return true;
 }
 
@@ -520,11 +527,8 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 		return false;
 	frame_cf_add_in_place(buf, fi, tc_res(tc, fi->domain, in_port,
 					      out_port, rx_ts, tx_ts));
-	if (fi->ptp_type == PTP_SYNC)
-		tc->st.corrected_sync++;
-	else
-		tc->st.corrected_delay_req++;
-	tc->st.domain[fi->domain].corrected++;
+	tc_count(tc, fi, fi->ptp_type == PTP_SYNC ? &tc->st.corrected_sync :
+					      &tc->st.corrected_delay_req);
 	return true;
 }
 
