@@ -31,6 +31,10 @@
 #   LOGDIR=              keep logs there (default: a temp dir, removed)
 #   LAB_STATE=/run/ptpsw-lab.state
 #   PTPSW_ARGS=          extra arguments to ptpsw (e.g. "-- --file-prefix=x")
+#   CAPTURE=             a directory: capture PTP on the switch's end of the
+#                        GM's veth (gm-in.pcap) and in both receivers'
+#                        namespaces (tr1.pcap, tr2.pcap), then show where
+#                        each Sync's error comes from (bench/sync-breakdown)
 
 set -u
 
@@ -47,6 +51,7 @@ DOMAIN=${DOMAIN:-0}
 SKIP=${SKIP:-5}
 LAB_STATE=${LAB_STATE:-/run/ptpsw-lab.state}
 PTPSW_ARGS=${PTPSW_ARGS:-}
+CAPTURE=${CAPTURE:-}
 SW_PORTS=(plsw0 plsw1 plsw2)
 PFX=psw$$
 
@@ -124,6 +129,11 @@ lab_exit()
 		fi
 	fi
 	ns_cleanup "$LAB_STATE"
+	if [ -n "$CAPTURE" ] && [ -s "$CAPTURE/gm-in.pcap" ]; then
+		echo "where each Sync's error comes from (bench/sync-breakdown, captures in $CAPTURE):"
+		"$SRCDIR/bench/sync-breakdown" "$CAPTURE/gm-in.pcap" \
+			"$CAPTURE/tr1.pcap" "$CAPTURE/tr2.pcap"
+	fi
 	if [ -n "$LOGDIR_TMP" ]; then
 		rm -rf "$LOGDIR_TMP"
 	else
@@ -155,6 +165,25 @@ status_line()
 	bridge)	echo "Linux bridge plswbr" ;;
 	ptp4l-tc) tail -n 1 "$f" 2> /dev/null | cut -c1-160 ;;
 	esac
+}
+
+# CAPTURE=DIR: nanosecond-stamped PTP captures for bench/sync-breakdown,
+# stopped by PID with the rest of the lab
+lab_capture()
+{
+	local n f=(udp port 319 or udp port 320)
+	ns_have tcpdump || { echo "tcpdump is missing (apt-get install tcpdump)" >&2; return 1; }
+	ns_have tshark || { echo "tshark is missing (apt-get install tshark)" >&2; return 1; }
+	mkdir -p "$CAPTURE" || return 1
+	ns_spawn - "$CAPTURE/gm-in.log" tcpdump -i "${SW_PORTS[0]}" -n -U -Q in \
+		--time-stamp-precision=nano -w "$CAPTURE/gm-in.pcap" "${f[@]}"
+	ns_wait_log "$CAPTURE/gm-in.log" "listening on" 5 || return 1
+	for n in tr1 tr2; do
+		ns_spawn "$PFX-$n" "$CAPTURE/$n.log" tcpdump -i "$NS_IF" -n -U \
+			--time-stamp-precision=nano -w "$CAPTURE/$n.pcap" "${f[@]}"
+		ns_wait_log "$CAPTURE/$n.log" "listening on" 5 || return 1
+	done
+	ns_log "capturing PTP into $CAPTURE (gm-in.pcap, tr1.pcap, tr2.pcap)"
 }
 
 lab_run()
@@ -219,6 +248,10 @@ lab_run()
 	# Delay_Req waits for ARP (see ns_lab_arp in scripts/lib/netns.sh)
 	if [ "$SWITCH" != ptp4l-tc ]; then
 		ns_lab_arp "$PFX" 5 || ns_log "warning: ARP/ND through the switch incomplete"
+	fi
+
+	if [ -n "$CAPTURE" ]; then
+		lab_capture || ns_die "could not start the captures in $CAPTURE"
 	fi
 
 	extra=(--network_transport="$TRANSPORT" --domainNumber="$DOMAIN")

@@ -254,8 +254,20 @@ it_stop_ptpsw()
 # a SNAPLEN is. Sets NS_LAST_PID. Waits until the capture runs.
 it_capture()
 {
-	ns_spawn "$1" "$2.log" tcpdump -i "$NS_IF" -n -U -s "${4:-0}" -w "$2" \
+	ns_spawn "$1" "$2.log" tcpdump -i "$NS_IF" -n -U -s "${4:-0}" \
+		--time-stamp-precision=nano -w "$2" \
 		"${3:-udp port 319 or udp port 320}"
+	ns_wait_log "$2.log" "listening on" 5
+}
+
+# it_capture_sw IDX FILE: capture PTP on the switch's own end of lab veth
+# IDX (root namespace, ${SW[IDX]}), nanosecond stamps. A frame the switch
+# receives there carries the kernel's receive stamp, the same one an
+# af_packet port of ptpsw reads as its ingress time.
+it_capture_sw()
+{
+	ns_spawn - "$2.log" tcpdump -i "${SW[$1]}" -n -U -Q in \
+		--time-stamp-precision=nano -w "$2" "udp port 319 or udp port 320"
 	ns_wait_log "$2.log" "listening on" 5
 }
 
@@ -339,6 +351,58 @@ it_cf_transit()
 		it_fail "$name: $bad of $n corrections outside (0, transit)"
 	else
 		it_ok "$name: all $n corrections within (0, transit)"
+	fi
+}
+
+# it_cf_exact NAME MIN_N IN_PCAP OUT_PCAP EV_FILTER CF_PCAP CF_FILTER LIMIT_NS:
+# the correction equals the residence, to the nanosecond stamp. IN_PCAP is
+# captured on the switch's ingress veth end (it_capture_sw: the stamp
+# ptpsw's af_packet port reads), OUT_PCAP in the receiver's namespace
+# (its kernel receive stamp, which on a veth is also the kernel TX stamp
+# the two-step TC reads for the copy it sent). For every event message
+# matched by sequenceId in both and in CF_PCAP, d = OUT - IN - CF: the part
+# of the switch's own span that the correction did not cover. Passes if
+# |d| < LIMIT_NS for at least 90 % of them (the TC falls back to a
+# predicted egress time when a TX stamp is late, as its dump counts).
+# Times are compared in integer nanoseconds (a double holds an epoch
+# time only to about 240 ns). Prints the median and extremes of d in ns.
+it_cf_exact()
+{
+	local name=$1 min=$2 s n good
+	{
+		it_tshark "$3" "$5" ptp.v2.sequenceid frame.time_epoch | sed 's/^/A /'
+		it_tshark "$4" "$5" ptp.v2.sequenceid frame.time_epoch | sed 's/^/B /'
+		it_tshark "$6" "$7" ptp.v2.sequenceid ptp.v2.correction.ns | sed 's/^/C /'
+	} > "$IT_TMP/cfx.txt"
+	s=$(awk -v lim="$8" '
+	# "S.FFFFFFFFF" -> seconds and nanoseconds, kept apart
+	function sec(t) { split(t, p, "."); return p[1] + 0 }
+	function nsec(t,  f) { split(t, p, "."); f = substr(p[2] "000000000", 1, 9); return f + 0 }
+	$1 == "A" && !($2 in as) { as[$2] = sec($3); an[$2] = nsec($3) }
+	$1 == "B" && !($2 in bs) { bs[$2] = sec($3); bn[$2] = nsec($3) }
+	$1 == "C" && !($2 in c) { c[$2] = $3 }
+	END {
+		for (q in as) {
+			if (!(q in bs) || !(q in c))
+				continue
+			d = (bs[q] - as[q]) * 1000000000 + (bn[q] - an[q]) - c[q]
+			v[++n] = d
+			if (d < lim && -d < lim) good++
+		}
+		if (!n) { print "n=0 good=0"; exit }
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+		printf "n=%d good=%d uncovered_ns=median%d/min%d/max%d\n",
+		       n, good + 0, v[int((n + 1) / 2)], v[1], v[n]
+	}' "$IT_TMP/cfx.txt")
+	echo "figures: $name: $s"
+	n=$(ns_field "$s" n); good=$(ns_field "$s" good)
+	if [ "$n" -lt "$min" ]; then
+		it_fail "$name: $n matched messages < $min"
+	elif [ $((good * 10)) -lt $((n * 9)) ]; then
+		it_fail "$name: only $good of $n corrections within $8 ns of the residence"
+	else
+		it_ok "$name: $good of $n corrections within $8 ns of the residence"
 	fi
 }
 
