@@ -378,6 +378,81 @@ static void test_delay_filter(void)
 	CU_ASSERT_EQUAL(off, 0);
 }
 
+/* A Follow_Up rewritten on the wire so that t2 - t1 - correctionField -
+ * meanPathDelay leaves int64 nanoseconds: preciseOriginTimestamp at the
+ * largest time int64 ns holds (t2 - t1 is then just above INT64_MIN) and
+ * correctionField 1000 s, more than t2, pushes it below. The sample is
+ * counted and ignored: no servo sample, no step. The next Sync is taken. */
+static void test_time_overflow(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default(), cb = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a, *b;
+	struct qmsg *fu = NULL;
+	struct ptp_msg m;
+	uint64_t ovf, samples, steps, resets, fu_rx;
+	int64_t off, mpd;
+	int len;
+
+	ca.priority1 = 100;
+	ca.clock_class = 6;
+	sim_init(&s, 15000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	b = sim_add(&s, &cb, 20.0, 0, seg0);
+	sim_run(&s, 30);
+	CU_ASSERT_EQUAL_FATAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT_FATAL(b->bc.cur.have_delay);
+	CU_ASSERT_EQUAL(b->bc.stats.time_overflow, 0);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+
+	/* wait for A's next Follow_Up to be on its way to B */
+	for (int i = 0; i < 1000 && fu == NULL; i++) {
+		sim_step(&s);
+		for (int k = 0; k < s.nq && fu == NULL; k++)
+			if (s.q[k].from == 0 && s.q[k].type == PTP_FOLLOW_UP)
+				fu = &s.q[k];
+	}
+	CU_ASSERT_FATAL(fu != NULL);
+	CU_ASSERT_FATAL(ptp_msg_parse(fu->buf, fu->len, &m) == PTP_OK);
+	m.body.sync.ts.sec = 9223372036;	/* INT64_MAX ns */
+	m.body.sync.ts.nsec = 854775807;
+	m.hdr.correction = ptp_cf_from_tmv(tmv_from_ns(1000 * SEC));
+	len = ptp_msg_build(&m, fu->buf, sizeof(fu->buf));
+	CU_ASSERT_FATAL(len > 0);
+	fu->len = (size_t)len;
+
+	ovf = b->bc.stats.time_overflow;
+	samples = b->bc.stats.servo_samples;
+	steps = b->bc.stats.servo_steps;
+	resets = b->bc.servo.n_resets;
+	fu_rx = b->bc.port[0].stats.follow_up_rx;
+	off = tmv_to_ns(b->bc.cur.offsetFromMaster);
+	mpd = tmv_to_ns(b->bc.cur.meanPathDelay);
+	sim_step(&s);			/* delivers the Sync and the Follow_Up */
+	CU_ASSERT_EQUAL(b->bc.port[0].stats.follow_up_rx, fu_rx + 1);
+	CU_ASSERT_EQUAL(b->bc.port[0].stats.unmatched, 0);
+	CU_ASSERT_EQUAL(b->bc.stats.time_overflow, ovf + 1);
+	CU_ASSERT_EQUAL(b->bc.stats.servo_samples, samples);
+	CU_ASSERT_EQUAL(b->bc.stats.servo_steps, steps);
+	CU_ASSERT_EQUAL(b->bc.servo.n_resets, resets);
+	CU_ASSERT_EQUAL(tmv_to_ns(b->bc.cur.offsetFromMaster), off);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+
+	/* the next exchanges are normal and taken again; a Delay_Resp that
+	 * still pairs with the rewritten t1 is ignored the same way */
+	sim_run(&s, 2);
+	CU_ASSERT(b->bc.stats.servo_samples > samples);
+	CU_ASSERT_EQUAL(b->bc.stats.servo_steps, steps);
+	CU_ASSERT_EQUAL(tmv_to_ns(b->bc.cur.meanPathDelay), mpd);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+	printf("\n    time_overflow %llu, servo_samples %llu -> %llu",
+	       (unsigned long long)b->bc.stats.time_overflow,
+	       (unsigned long long)samples,
+	       (unsigned long long)b->bc.stats.servo_samples);
+}
+
 static void test_unicast_addresses(void)
 {
 	static struct sim s;
@@ -642,6 +717,8 @@ int test_register(void)
 		{ "pair: unicast Delay_Req (EP-07)", test_pair_two_step_unicast },
 		{ "pair: Delay_Resp before its TX timestamp", test_pair_late_t3 },
 		{ "path delay median filter (late stamps)", test_delay_filter },
+		{ "time overflow: wire times int64 ns cannot hold are counted and ignored",
+		  test_time_overflow },
 		{ "unicast addresses (EP-19, EP-15)", test_unicast_addresses },
 		{ "rogue outside acceptable table (EP-17)", test_rogue },
 		{ "failover after announce timeout, holdover", test_failover },
