@@ -34,7 +34,8 @@
 #   CAPTURE=             a directory: capture PTP on the switch's end of the
 #                        GM's veth (gm-in.pcap) and in both receivers'
 #                        namespaces (tr1.pcap, tr2.pcap), then show where
-#                        each Sync's error comes from (bench/sync-breakdown)
+#                        each Sync's error comes from (bench/sync-breakdown);
+#                        "auto": DIR is capture/ in the log directory
 
 set -u
 
@@ -213,6 +214,7 @@ lab_run()
 		LOGDIR_TMP=$(mktemp -d /tmp/ptpsw-lab.XXXXXX)
 		LOGDIR=$LOGDIR_TMP
 	fi
+	[ "$CAPTURE" = auto ] && CAPTURE=$LOGDIR/capture
 	mkdir -p "$(dirname "$LAB_STATE")"
 	NS_STATE=$LAB_STATE
 	: > "$NS_STATE"
