@@ -46,6 +46,18 @@ void status_port_sum(const struct app *app, unsigned int p,
 	}
 }
 
+void status_tc_res(const struct app *app, unsigned int p,
+		   struct tc_res_stats *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	if (p >= TC_MAX_PORTS)
+		return;
+	for (i = 0; i < app->n_workers; i++)
+		tc_res_merge(out, &tc_get_stats(app->workers[i]->tc)->res[p]);
+}
+
 static uint64_t drops_total(const struct port_stats *s)
 {
 	uint64_t t = 0;
@@ -74,19 +86,8 @@ static void tc_sum(const struct app *app, struct tc_sum *t)
 	for (i = 0; i < app->n_workers; i++) {
 		const struct tc_stats *s = tc_get_stats(app->workers[i]->tc);
 
-		t->s.corrected_sync += s->corrected_sync;
-		t->s.corrected_delay_req += s->corrected_delay_req;
-		t->s.corrected_follow_up += s->corrected_follow_up;
-		t->s.corrected_delay_resp += s->corrected_delay_resp;
-		t->s.pending_stored += s->pending_stored;
-		t->s.pending_evicted += s->pending_evicted;
-		t->s.pending_expired += s->pending_expired;
-		t->s.pending_unmatched += s->pending_unmatched;
-		t->s.ratio_rejected += s->ratio_rejected;
-		t->s.pending_in_use += s->pending_in_use;
+		tc_stats_add(&t->s, s);
 		for (d = 0; d < 256; d++) {
-			t->s.domain[d].corrected += s->domain[d].corrected;
-			t->s.domain[d].sync_seen += s->domain[d].sync_seen;
 			if (s->domain[d].sync_seen > best[d]) {
 				best[d] = s->domain[d].sync_seen;
 				t->ratio[d] = tc_rate_ratio(app->workers[i]->tc,
@@ -223,6 +224,7 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 	const struct app_port *ap = &app->ports[p];
 	struct watchdog_counters wd;
 	const struct ts_afpkt_tx_stats *tx = ts_afpkt_tx_get_stats(&ap->ts);
+	struct tc_res_stats res;
 	struct port_stats s;
 	unsigned int r;
 
@@ -241,6 +243,11 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 	fprintf(out, "  rx %" PRIu64 " pkts %" PRIu64 " bytes, tx %" PRIu64
 		" pkts %" PRIu64 " bytes, flooded %" PRIu64 "\n",
 		s.rx_pkts, s.rx_bytes, s.tx_pkts, s.tx_bytes, s.flooded);
+	status_tc_res(app, p, &res);
+	if (res.n)
+		fprintf(out, "  tc residence: n %" PRIu64 " min %" PRId64
+			" mean %" PRId64 " max %" PRId64 " ns\n", res.n,
+			res.min_ns, res.sum_ns / (int64_t)res.n, res.max_ns);
 	fprintf(out, "  ptp rx %" PRIu64 " tx %" PRIu64 " corrected %" PRIu64
 		" to-bc %" PRIu64 " bc_no_instance %" PRIu64 " local-rx %"
 		PRIu64 "\n", s.ptp_rx, s.ptp_tx, s.ptp_corrected, s.ptp_to_bc,

@@ -16,10 +16,16 @@
 
 struct app;
 struct port_stats;
+struct tc_res_stats;
 
 /* Sum of every worker's counters of port p into *out. */
 void status_port_sum(const struct app *app, unsigned int p,
 		     struct port_stats *out);
+
+/* The TC's residence times of the event messages port p sent, merged over
+ * workers (n = 0: none, or p beyond the TC's TC_MAX_PORTS). */
+void status_tc_res(const struct app *app, unsigned int p,
+		   struct tc_res_stats *out);
 
 /* Version, profile identification (RFC 9760 EP-27), TC set-up, ports. */
 void status_banner(const struct app *app, FILE *out);

@@ -233,6 +233,7 @@ static void tel_port(const struct app *app, unsigned int p,
 	struct port_stats s;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 	const struct ts_afpkt_tx_stats *tx;
+	struct tc_res_stats res;
 	uint64_t drops;
 
 	status_port_sum(app, p, &s);
@@ -261,6 +262,14 @@ static void tel_port(const struct app *app, unsigned int p,
 	rte_tel_data_add_dict_int(d, "egress_latency_ns",
 				  ap->conf->egress_latency_ns);
 	tel_port_counters(d, &s);
+	status_tc_res(app, p, &res);
+	rte_tel_data_add_dict_u64(d, "tc_residence_n", res.n);
+	rte_tel_data_add_dict_int(d, "tc_residence_min_ns",
+				  tel_clamp(res.n ? res.min_ns : 0));
+	rte_tel_data_add_dict_int(d, "tc_residence_mean_ns",
+				  tel_clamp(res.n ? res.sum_ns / (int64_t)res.n : 0));
+	rte_tel_data_add_dict_int(d, "tc_residence_max_ns",
+				  tel_clamp(res.n ? res.max_ns : 0));
 	rte_tel_data_add_dict_u64(d, "bc_no_instance",
 				  app->ctl[p].bc_no_instance);
 	tel_add_child(d, "drops_by_reason", tel_drops(&s, &drops));
@@ -331,21 +340,10 @@ static void tel_tc_sum(const struct app *app, struct tel_tc *t)
 	for (i = 0; i < app->n_workers; i++) {
 		const struct tc_stats *s = tc_get_stats(app->workers[i]->tc);
 
-		t->s.corrected_sync += s->corrected_sync;
-		t->s.corrected_delay_req += s->corrected_delay_req;
-		t->s.corrected_follow_up += s->corrected_follow_up;
-		t->s.corrected_delay_resp += s->corrected_delay_resp;
-		t->s.pending_stored += s->pending_stored;
-		t->s.pending_evicted += s->pending_evicted;
-		t->s.pending_expired += s->pending_expired;
-		t->s.pending_unmatched += s->pending_unmatched;
-		t->s.ratio_rejected += s->ratio_rejected;
-		t->s.pending_in_use += s->pending_in_use;
+		tc_stats_add(&t->s, s);
 		for (d = 0; d < 256; d++) {
 			uint64_t seen = s->domain[d].sync_seen;
 
-			t->s.domain[d].corrected += s->domain[d].corrected;
-			t->s.domain[d].sync_seen += seen;
 			if (seen > best[d]) {
 				best[d] = seen;
 				t->ratio[d] = tc_rate_ratio(app->workers[i]->tc,

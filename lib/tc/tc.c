@@ -225,6 +225,10 @@ struct tc *tc_create(const struct tc_params *p)
 	tc->hmask = nb - 1;
 	tc_init_table(tc);
 	tc_init_rates(tc);
+	for (nb = 0; nb < TC_MAX_PORTS; nb++) {	/* tc_res_note() */
+		tc->st.res[nb].min_ns = INT64_MAX;
+		tc->st.res[nb].max_ns = INT64_MIN;
+	}
 	return tc;
 
 err_ent:
@@ -406,6 +410,58 @@ void tc_expire(struct tc *tc, tmv_t now)
 
 /* ---- egress ---- */
 
+/* One copy of an event message left out_port with residence res. */
+static inline void tc_res_note(struct tc *tc, uint16_t out_port,
+			       ptp_cf_t res)
+{
+	struct tc_res_stats *r;
+	int64_t ns = res.scaled >> 16;	/* gcc: arithmetic shift (floor) */
+
+	if (out_port >= TC_MAX_PORTS)
+		return;
+	/* no branch on the value: min/max start at the far ends
+	 * (tc_create), the sum wraps (2^63 ns of summed residence) */
+	r = &tc->st.res[out_port];
+	r->min_ns = ns < r->min_ns ? ns : r->min_ns;
+	r->max_ns = ns > r->max_ns ? ns : r->max_ns;
+	r->n++;
+	r->sum_ns = (int64_t)((uint64_t)r->sum_ns + (uint64_t)ns);
+}
+
+void tc_res_merge(struct tc_res_stats *a, const struct tc_res_stats *b)
+{
+	if (b->n == 0)
+		return;
+	if (a->n == 0 || b->min_ns < a->min_ns)
+		a->min_ns = b->min_ns;
+	if (a->n == 0 || b->max_ns > a->max_ns)
+		a->max_ns = b->max_ns;
+	a->n += b->n;
+	a->sum_ns = (int64_t)((uint64_t)a->sum_ns + (uint64_t)b->sum_ns);
+}
+
+void tc_stats_add(struct tc_stats *sum, const struct tc_stats *s)
+{
+	unsigned int i;
+
+	sum->corrected_sync += s->corrected_sync;
+	sum->corrected_delay_req += s->corrected_delay_req;
+	sum->corrected_follow_up += s->corrected_follow_up;
+	sum->corrected_delay_resp += s->corrected_delay_resp;
+	sum->pending_stored += s->pending_stored;
+	sum->pending_evicted += s->pending_evicted;
+	sum->pending_expired += s->pending_expired;
+	sum->pending_unmatched += s->pending_unmatched;
+	sum->ratio_rejected += s->ratio_rejected;
+	sum->pending_in_use += s->pending_in_use;
+	for (i = 0; i < 256; i++) {
+		sum->domain[i].corrected += s->domain[i].corrected;
+		sum->domain[i].sync_seen += s->domain[i].sync_seen;
+	}
+	for (i = 0; i < TC_MAX_PORTS; i++)
+		tc_res_merge(&sum->res[i], &s->res[i]);
+}
+
 /* A message of fi's domain was corrected: *counter and the domain's. */
 static void tc_count(struct tc *tc, const struct frame_info *fi,
 		     uint64_t *counter)
@@ -477,6 +533,7 @@ static bool tc_event(struct tc *tc, uint8_t *buf, size_t len,
 		     (type == PTP_DELAY_REQ ||
 		      (fi->flags & FRAME_F_TWO_STEP));
 
+	tc_res_note(tc, out_port, res);
 	if (store) {
 		tc_store_event(tc, buf + fi->ptp_off, type, in_port, out_port,
 			       res, tx_ts);
@@ -519,14 +576,17 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 			const struct frame_info *fi, uint16_t in_port,
 			uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts)
 {
+	ptp_cf_t res;
+
 	/* no header is read: only that the rewrite stays inside buf */
 	if (!tc_in_place(tc->p.mode, fi) ||
 	    (size_t)fi->ptp_off + fi->ptp_len > len ||
 	    (fi->l3 != FRAME_L3_RAW_PTP &&
 	     (fi->l4_off == 0 || (size_t)fi->l4_off + 8 > fi->ptp_off)))
 		return false;
-	frame_cf_add_in_place(buf, fi, tc_res(tc, fi->domain, in_port,
-					      out_port, rx_ts, tx_ts));
+	res = tc_res(tc, fi->domain, in_port, out_port, rx_ts, tx_ts);
+	tc_res_note(tc, out_port, res);
+	frame_cf_add_in_place(buf, fi, res);
 	tc_count(tc, fi, fi->ptp_type == PTP_SYNC ? &tc->st.corrected_sync :
 					      &tc->st.corrected_delay_req);
 	return true;
@@ -546,6 +606,7 @@ ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,
 	if (type != PTP_SYNC && type != PTP_DELAY_REQ)
 		return res;
 	res = tc_res(tc, ptp[OFF_DOMAIN], in_port, out_port, rx_ts, tx_ts);
+	tc_res_note(tc, out_port, res);
 	if (type == PTP_DELAY_REQ || tc_two_step_flag(ptp))
 		tc_store_event(tc, ptp, type, in_port, out_port, res, tx_ts);
 	return res;

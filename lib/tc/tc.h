@@ -62,6 +62,18 @@ struct tc_params {
 	int32_t egress_latency_ns[TC_MAX_PORTS];
 };
 
+/* Residence times in ns (the rate ratio applied, latencies included;
+ * rounded down to whole ns). min/max only mean something when n > 0; sum_ns
+ * wraps after 2^63 ns of summed residence. A negative minimum says the egress stamp came before the
+ * ingress stamp: latency settings larger than the real path, or stamps
+ * from clocks the timebase does not map well. */
+struct tc_res_stats {
+	uint64_t n;
+	int64_t sum_ns;
+	int64_t min_ns;
+	int64_t max_ns;
+};
+
 /* Counters of one instance (monotonic). */
 struct tc_domain_stats {
 	uint64_t corrected;		/* messages whose CF was changed */
@@ -80,8 +92,18 @@ struct tc_stats {
 	uint64_t pending_unmatched;	/* Follow_Up/Delay_Resp with no entry */
 	uint64_t ratio_rejected;	/* implausible rate samples ignored */
 	uint32_t pending_in_use;
+	/* per egress port: the residence times of the event messages sent
+	 * (each TC copy of a Sync or Delay_Req once, corrected in place or
+	 * stored for its Follow_Up / Delay_Resp) */
+	struct tc_res_stats res[TC_MAX_PORTS];
 	struct tc_domain_stats domain[256];
 };
+
+/* sum += s: counters added, residence extremes merged (rate_ratio is not
+ * summed: take tc_rate_ratio() of one instance). */
+void tc_stats_add(struct tc_stats *sum, const struct tc_stats *s);
+/* a += b for one port's residence times. */
+void tc_res_merge(struct tc_res_stats *a, const struct tc_res_stats *b);
 
 struct tc;
 

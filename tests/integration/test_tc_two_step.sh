@@ -129,6 +129,13 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 	echo "figures: A event messages sent for a TX stamp $tx_sent, stamped $tx_stamped"
 	it_check "two-step TC takes the kernel TX stamps of its af_packet ports" \
 		eval '[ "$tx_sent" -gt 100 ] && [ $((tx_stamped * 10)) -ge $((tx_sent * 9)) ]'
+	# per egress port: the residences of the event messages it sent
+	res=$(it_dump_ptpsw | awk '/^port [0-9]+ / {p = $3}
+		/^  tc residence:/ {print p, $4, $6, $8, $10}')
+	echo "figures: A tc residence per egress port (port n min mean max, ns):" $res
+	it_check "dump: tc residence on all 3 ports, n >= 30, 0 < min <= mean <= max < 10 ms" \
+		eval 'echo "$res" | awk "{ if (\$2 >= 30 && \$3 > 0 && \$3 <= \$4 && \$4 <= \$5 && \$5 < 10000000) ok++ }
+			END { exit !(ok == 3 && NR == 3) }"'
 	it_check "banner: no one-step note in two-step mode" \
 		eval '! grep -q "^note: one-step mode" "$IT_TMP/ptpsw.log"'
 fi

@@ -101,6 +101,8 @@ jcheck "timestamp backend af_packet-ring on every port, frames stamped" "$P" \
 	"all(r[p]['ts_backend'] == 'af_packet-ring' for p in r) and r['p0']['ts_rx_stamped'] > 0"
 jcheck "GM port p0: rx, ptp_rx, ptp_corrected > 0" "$P" \
 	"r['p0']['rx_pkts'] > 0 and r['p0']['ptp_rx'] > 0 and r['p0']['ptp_corrected'] > 0"
+jcheck "TC residence per egress port: n > 0, 0 < min <= mean <= max on every port" "$P" \
+	"all(r[p]['tc_residence_n'] > 0 and 0 < r[p]['tc_residence_min_ns'] <= r[p]['tc_residence_mean_ns'] <= r[p]['tc_residence_max_ns'] for p in r)"
 jcheck "receiver ports: ptp_rx > 0 (Delay_Req)" "$P" \
 	"r['p1']['ptp_rx'] > 0 and r['p2']['ptp_rx'] > 0"
 jcheck "ptp_rx <= rx_pkts, ts_rx_stamped + fallback counted" "$P" \

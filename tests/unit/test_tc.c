@@ -681,6 +681,86 @@ static void test_event_sent(void)
 	tc_free(tc);
 }
 
+/* ---- residence statistics per egress port ---- */
+
+/* Every event copy's residence counts once on its egress port, whichever
+ * path measured it: tc_egress (one-step in place, two-step stored),
+ * tc_egress_in_place, tc_event_sent. General messages add nothing. */
+static void test_residence_stats(void)
+{
+	struct tc_params p = params(TC_TWO_STEP);
+	struct tc *a, *b;
+	struct tc_stats sum;
+	const struct tc_res_stats *r;
+	struct spec s2 = SYNC1, fu;
+	struct tf f;
+
+	p.egress_latency_ns[3] = 40;
+	p.egress_latency_ns[5] = -7000;	/* more than the span: negative */
+	a = tc_create(&p);
+	b = tc_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	/* one-step Sync through a two-step TC: corrected in place */
+	tf_build(&f, &SYNC1, &OPT_V4);
+	CU_ASSERT_TRUE(tc_in_place(TC_TWO_STEP, &f.fi));
+	CU_ASSERT_TRUE(tc_egress_in_place(a, f.b, f.len, &f.fi, 1, 2, ns(T0),
+					  ns(T0 + 1000)));
+	tf_build(&f, &SYNC1, &OPT_V4);
+	CU_ASSERT_TRUE(tc_egress(a, f.b, f.len, &f.fi, 1, 2, ns(T0),
+				 ns(T0 + 3000)));
+	/* two-step Sync stored (500 + 40 latency), its Follow_Up not counted */
+	s2.two_step = true;
+	send_sync(a, &s2, 1, 3, T0, T0 + 500);
+	fu = s2;
+	fu.type = PTP_FOLLOW_UP;
+	send_general(a, &fu, 1, 3, T0 + 600, NULL);
+	/* a Delay_Req stamped after the send, on port 2 */
+	tf_build(&f, &DREQ1, &OPT_V4);
+	tc_event_sent(a, f.b, f.len, &f.fi, 3, 2, ns(T0), ns(T0 + 2000));
+	/* a negative egress latency larger than the span */
+	tf_build(&f, &SYNC1, &OPT_V4);
+	CU_ASSERT_TRUE(tc_egress(a, f.b, f.len, &f.fi, 4, 5, ns(T0),
+				 ns(T0 + 1000)));
+
+	r = tc_get_stats(a)->res;
+	CU_ASSERT_EQUAL(r[2].n, 3);
+	CU_ASSERT_EQUAL(r[2].min_ns, 1000);
+	CU_ASSERT_EQUAL(r[2].max_ns, 3000);
+	CU_ASSERT_EQUAL(r[2].sum_ns, 6000);
+	CU_ASSERT_EQUAL(r[3].n, 1);
+	CU_ASSERT_EQUAL(r[3].min_ns, 540);
+	CU_ASSERT_EQUAL(r[3].max_ns, 540);
+	CU_ASSERT_EQUAL(r[5].n, 1);
+	CU_ASSERT_EQUAL(r[5].min_ns, -6000);
+	CU_ASSERT_EQUAL(r[1].n, 0);
+	CU_ASSERT_EQUAL(r[4].n, 0);
+
+	/* a second instance (another worker): merged extremes and sums */
+	tf_build(&f, &SYNC1, &OPT_V4);
+	CU_ASSERT_TRUE(tc_egress(b, f.b, f.len, &f.fi, 1, 2, ns(T0),
+				 ns(T0 + 9000)));
+	tf_build(&f, &SYNC1, &OPT_V4);
+	CU_ASSERT_TRUE(tc_egress(b, f.b, f.len, &f.fi, 1, 3, ns(T0),
+				 ns(T0 + 100)));
+	memset(&sum, 0, sizeof(sum));
+	tc_stats_add(&sum, tc_get_stats(a));
+	tc_stats_add(&sum, tc_get_stats(b));
+	CU_ASSERT_EQUAL(sum.res[2].n, 4);
+	CU_ASSERT_EQUAL(sum.res[2].min_ns, 1000);
+	CU_ASSERT_EQUAL(sum.res[2].max_ns, 9000);
+	CU_ASSERT_EQUAL(sum.res[2].sum_ns, 15000);
+	CU_ASSERT_EQUAL(sum.res[3].n, 2);
+	CU_ASSERT_EQUAL(sum.res[3].min_ns, 140);
+	CU_ASSERT_EQUAL(sum.res[3].max_ns, 540);
+	CU_ASSERT_EQUAL(sum.res[5].min_ns, -6000);
+	CU_ASSERT_EQUAL(sum.corrected_sync, 5);
+	CU_ASSERT_EQUAL(sum.corrected_follow_up, 1);
+	CU_ASSERT_EQUAL(sum.domain[0].corrected, 6);
+	tc_free(a);
+	tc_free(b);
+}
+
 /* ---- messages that must never change (EP-25) ---- */
 
 static void test_untouched(void)
@@ -1287,6 +1367,7 @@ int test_register(void)
 {
 	static const struct test_case cases[] = {
 		{ "bad_params", test_bad_params },
+		{ "residence_stats", test_residence_stats },
 		{ "one_step_sync", test_one_step_sync },
 		{ "one_step_two_step_sync", test_one_step_two_step_sync },
 		{ "delay_req_one_step", test_delay_req_one_step },
