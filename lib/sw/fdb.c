@@ -187,7 +187,11 @@ int fdb_learn(struct fdb *f, const uint8_t mac[6], uint16_t port, uint64_t now)
  * compared with all FDB_PROBE buckets of its window. Each 8-byte bucket is
  * read whole (x86 reads an aligned 8-byte lane as one); a bucket written
  * meanwhile is missed (the frame floods once) or found and then re-read
- * with acquire by fdb_lookup().
+ * with acquire by fdb_lookup(). In C11 terms the plain vector load races
+ * with the writers' atomic stores; DPDK's lock-free rte_hash reads its
+ * bucket signatures the same way (an SSE load, then an acquire load of the
+ * entry it matched), and per-bucket atomic loads measured slower here
+ * (docs/performance.md, "Many destinations").
  */
 static uint32_t fdb_scan(const struct fdb *f, uint32_t home, uint64_t key)
 {
