@@ -68,14 +68,7 @@ static uint64_t drops_total(const struct port_stats *s)
 	return t;
 }
 
-/* TC statistics summed over workers; rate ratio from the worker that saw
- * most Syncs of the domain. */
-struct tc_sum {
-	struct tc_stats s;
-	double ratio[256];
-};
-
-static void tc_sum(const struct app *app, struct tc_sum *t)
+void status_tc_sum(const struct app *app, struct status_tc_sum *t)
 {
 	uint64_t best[256] = { 0 };
 	unsigned int i, d;
@@ -180,7 +173,7 @@ void status_banner(const struct app *app, FILE *out)
 
 void status_line(const struct app *app, FILE *out)
 {
-	static struct tc_sum t;
+	static struct status_tc_sum t;
 	struct port_stats s;
 	uint64_t rx = 0, tx = 0, drop = 0, ptp = 0, corr = 0;
 	unsigned int i, up = 0, shown = 0, more = 0, d;
@@ -194,7 +187,7 @@ void status_line(const struct app *app, FILE *out)
 		corr += s.ptp_corrected;
 		up += app->ports[i].link_up != 0;
 	}
-	tc_sum(app, &t);
+	status_tc_sum(app, &t);
 	fprintf(out, "ptpsw: up %" PRIu64 "s ports %u/%u up rx %" PRIu64
 		" tx %" PRIu64 " drop %" PRIu64 " ptp %" PRIu64
 		" ptp-corrected %" PRIu64,
@@ -247,7 +240,7 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 	if (res.n)
 		fprintf(out, "  tc residence: n %" PRIu64 " min %" PRId64
 			" mean %" PRId64 " max %" PRId64 " ns\n", res.n,
-			res.min_ns, res.sum_ns / (int64_t)res.n, res.max_ns);
+			res.min_ns, tc_res_mean_ns(&res), res.max_ns);
 	fprintf(out, "  ptp rx %" PRIu64 " tx %" PRIu64 " corrected %" PRIu64
 		" to-bc %" PRIu64 " bc_no_instance %" PRIu64 " local-rx %"
 		PRIu64 "\n", s.ptp_rx, s.ptp_tx, s.ptp_corrected, s.ptp_to_bc,
@@ -267,10 +260,10 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 
 static void dump_tc(const struct app *app, FILE *out)
 {
-	static struct tc_sum t;
+	static struct status_tc_sum t;
 	unsigned int d;
 
-	tc_sum(app, &t);
+	status_tc_sum(app, &t);
 	fprintf(out, "tc: corrected sync %" PRIu64 " delay_req %" PRIu64
 		" follow_up %" PRIu64 " delay_resp %" PRIu64 "\n",
 		t.s.corrected_sync, t.s.corrected_delay_req,

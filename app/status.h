@@ -10,17 +10,26 @@
 
 #include <stdio.h>
 
+#include "tc/tc.h"
+
 /* EP-27: the profile ptpsw implements, in the banner and --version. */
 #define PTPSW_PROFILE_LINE "profile: PTP Enterprise Profile (RFC 9760), " \
 	"profileIdentifier 00-00-5E-01-01-00, version 1.0"
 
 struct app;
 struct port_stats;
-struct tc_res_stats;
 
 /* Sum of every worker's counters of port p into *out. */
 void status_port_sum(const struct app *app, unsigned int p,
 		     struct port_stats *out);
+
+/* TC statistics summed over workers; the rate ratio of a domain is the
+ * estimate of the worker that saw most of its Syncs (1.0 if none). */
+struct status_tc_sum {
+	struct tc_stats s;
+	double ratio[256];
+};
+void status_tc_sum(const struct app *app, struct status_tc_sum *t);
 
 /* The TC's residence times of the event messages port p sent, merged over
  * workers (n = 0: none, or p beyond the TC's TC_MAX_PORTS). */

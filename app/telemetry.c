@@ -267,7 +267,7 @@ static void tel_port(const struct app *app, unsigned int p,
 	rte_tel_data_add_dict_int(d, "tc_residence_min_ns",
 				  tel_clamp(res.n ? res.min_ns : 0));
 	rte_tel_data_add_dict_int(d, "tc_residence_mean_ns",
-				  tel_clamp(res.n ? res.sum_ns / (int64_t)res.n : 0));
+				  tel_clamp(res.n ? tc_res_mean_ns(&res) : 0));
 	rte_tel_data_add_dict_int(d, "tc_residence_max_ns",
 				  tel_clamp(res.n ? res.max_ns : 0));
 	rte_tel_data_add_dict_u64(d, "bc_no_instance",
@@ -322,38 +322,7 @@ static int tel_ports(const struct app *app, const char *params,
 
 /* ---- /ptpsw/tc ---- */
 
-/* Summed over workers; the rate ratio of a domain is the estimate of the
- * worker that saw most of its Syncs. */
-struct tel_tc {
-	struct tc_stats s;
-	double ratio[256];
-};
-
-static void tel_tc_sum(const struct app *app, struct tel_tc *t)
-{
-	uint64_t best[256] = { 0 };
-	unsigned int i, d;
-
-	memset(t, 0, sizeof(*t));
-	for (d = 0; d < 256; d++)
-		t->ratio[d] = 1.0;
-	for (i = 0; i < app->n_workers; i++) {
-		const struct tc_stats *s = tc_get_stats(app->workers[i]->tc);
-
-		tc_stats_add(&t->s, s);
-		for (d = 0; d < 256; d++) {
-			uint64_t seen = s->domain[d].sync_seen;
-
-			if (seen > best[d]) {
-				best[d] = seen;
-				t->ratio[d] = tc_rate_ratio(app->workers[i]->tc,
-							    (uint8_t)d);
-			}
-		}
-	}
-}
-
-static struct rte_tel_data *tel_tc_domain(const struct tel_tc *t,
+static struct rte_tel_data *tel_tc_domain(const struct status_tc_sum *t,
 					  unsigned int dom)
 {
 	struct rte_tel_data *d = tel_new_dict();
@@ -371,7 +340,7 @@ static int tel_tc(const struct app *app, const char *params,
 {
 	const struct conf_tc *c = &app->conf.tc;
 	struct rte_tel_data *doms;
-	struct tel_tc *t;
+	struct status_tc_sum *t;
 	char name[8];
 	unsigned int dom;
 
@@ -379,7 +348,7 @@ static int tel_tc(const struct app *app, const char *params,
 	t = malloc(sizeof(*t));
 	if (t == NULL)
 		return -ENOMEM;
-	tel_tc_sum(app, t);
+	status_tc_sum(app, t);
 	rte_tel_data_start_dict(d);
 	tel_add_bool(d, "enabled", c->enabled);
 	rte_tel_data_add_dict_string(d, "mode", c->mode == CONF_TC_TWO_STEP ?

@@ -172,18 +172,10 @@ status_line()
 # stopped by PID with the rest of the lab
 lab_capture()
 {
-	local n f=(udp port 319 or udp port 320)
 	ns_have tcpdump || { echo "tcpdump is missing (apt-get install tcpdump)" >&2; return 1; }
 	ns_have tshark || { echo "tshark is missing (apt-get install tshark)" >&2; return 1; }
 	mkdir -p "$CAPTURE" || return 1
-	ns_spawn - "$CAPTURE/gm-in.log" tcpdump -i "${SW_PORTS[0]}" -n -U -Q in \
-		--time-stamp-precision=nano -w "$CAPTURE/gm-in.pcap" "${f[@]}"
-	ns_wait_log "$CAPTURE/gm-in.log" "listening on" 5 || return 1
-	for n in tr1 tr2; do
-		ns_spawn "$PFX-$n" "$CAPTURE/$n.log" tcpdump -i "$NS_IF" -n -U \
-			--time-stamp-precision=nano -w "$CAPTURE/$n.pcap" "${f[@]}"
-		ns_wait_log "$CAPTURE/$n.log" "listening on" 5 || return 1
-	done
+	ns_lab_capture "$PFX" "${SW_PORTS[0]}" "$CAPTURE/" || return 1
 	ns_log "capturing PTP into $CAPTURE (gm-in.pcap, tr1.pcap, tr2.pcap)"
 }
 

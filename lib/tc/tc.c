@@ -206,6 +206,7 @@ struct tc *tc_create(const struct tc_params *p)
 {
 	struct tc *tc;
 	uint32_t nb = 1;
+	unsigned int i;
 
 	if (!tc_params_ok(p))
 		return NULL;
@@ -225,9 +226,9 @@ struct tc *tc_create(const struct tc_params *p)
 	tc->hmask = nb - 1;
 	tc_init_table(tc);
 	tc_init_rates(tc);
-	for (nb = 0; nb < TC_MAX_PORTS; nb++) {	/* tc_res_note() */
-		tc->st.res[nb].min_ns = INT64_MAX;
-		tc->st.res[nb].max_ns = INT64_MIN;
+	for (i = 0; i < TC_MAX_PORTS; i++) {	/* tc_res_note() */
+		tc->st.res[i].min_ns = INT64_MAX;
+		tc->st.res[i].max_ns = INT64_MIN;
 	}
 	return tc;
 

@@ -63,16 +63,23 @@ struct tc_params {
 };
 
 /* Residence times in ns (the rate ratio applied, latencies included;
- * rounded down to whole ns). min/max only mean something when n > 0; sum_ns
- * wraps after 2^63 ns of summed residence. A negative minimum says the egress stamp came before the
- * ingress stamp: latency settings larger than the real path, or stamps
- * from clocks the timebase does not map well. */
+ * rounded down to whole ns). min/max only mean something when n > 0;
+ * sum_ns wraps after 2^63 ns of summed residence. A negative minimum says
+ * the egress stamp came before the ingress stamp: latency settings larger
+ * than the real path, or stamps from clocks the timebase does not map
+ * well. */
 struct tc_res_stats {
 	uint64_t n;
 	int64_t sum_ns;
 	int64_t min_ns;
 	int64_t max_ns;
 };
+
+/* Mean residence (n > 0). */
+static inline int64_t tc_res_mean_ns(const struct tc_res_stats *r)
+{
+	return r->sum_ns / (int64_t)r->n;
+}
 
 /* Counters of one instance (monotonic). */
 struct tc_domain_stats {

@@ -379,3 +379,32 @@ ns_wait_log()
 	done
 	return 1
 }
+
+# ns_capture_ptp NS IF FILE [TCPDUMP_ARG...]: capture PTP (UDP 319/320) on
+# IF in namespace NS ("-": the root namespace) into FILE, nanosecond
+# stamps, until stopped by PID (NS_LAST_PID); waits until tcpdump runs.
+ns_capture_ptp()
+{
+	local ns=$1 ifc=$2 file=$3
+	shift 3
+	ns_spawn "$ns" "$file.log" tcpdump -i "$ifc" -n -U "$@" \
+		--time-stamp-precision=nano -w "$file" udp port 319 or udp port 320
+	ns_wait_log "$file.log" "listening on" 5
+}
+
+# ns_lab_capture PFX SW0 BASE: the captures bench/sync-breakdown reads:
+# BASEgm-in.pcap on the switch's end SW0 of the GM's veth (receive
+# direction: the kernel's receive stamp, a switch's ingress time),
+# BASEtr1.pcap and BASEtr2.pcap in the receivers' namespaces (their t2).
+# PIDs in NS_CAP_PIDS.
+ns_lab_capture()
+{
+	local n
+	NS_CAP_PIDS=()
+	ns_capture_ptp - "$2" "${3}gm-in.pcap" -Q in || return 1
+	NS_CAP_PIDS+=("$NS_LAST_PID")
+	for n in tr1 tr2; do
+		ns_capture_ptp "$1-$n" "$NS_IF" "$3$n.pcap" || return 1
+		NS_CAP_PIDS+=("$NS_LAST_PID")
+	done
+}

@@ -266,9 +266,7 @@ it_capture()
 # af_packet port of ptpsw reads as its ingress time.
 it_capture_sw()
 {
-	ns_spawn - "$2.log" tcpdump -i "${SW[$1]}" -n -U -Q in \
-		--time-stamp-precision=nano -w "$2" "udp port 319 or udp port 320"
-	ns_wait_log "$2.log" "listening on" 5
+	ns_capture_ptp - "${SW[$1]}" "$2" -Q in
 }
 
 # it_sync_stats NAME LOG SKIP MIN_N MAX_RMS_NS MAX_ABS_NS: print the figures
