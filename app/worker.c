@@ -74,6 +74,7 @@ struct worker *worker_create(struct app *app, unsigned int id,
 {
 	struct tc_params p;
 	struct worker *w;
+	uint64_t learn_ns;
 
 	/* one huge page where possible, also without EAL hugepages */
 	w = hotmem_alloc(sizeof(*w));
@@ -84,9 +85,12 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	w->txq = (uint16_t)id;
 	w->app = app;
 	w->idle_sleep_ns = (uint64_t)app->conf.worker_idle_sleep_us * 1000;
-	w->learn_ns = WORKER_LEARN_NS;
-	if (app->fdb_aging_ns / 64 < w->learn_ns)
-		w->learn_ns = app->fdb_aging_ns / 64;
+	learn_ns = WORKER_LEARN_NS;
+	if (app->fdb_aging_ns / 64 < learn_ns)
+		learn_ns = app->fdb_aging_ns / 64;
+	w->learn_shift = 0;
+	while (w->learn_shift < 62 && 2ull << w->learn_shift <= learn_ns)
+		w->learn_shift++;
 	tc_params_fill(app, &p);
 	w->tc_mode = p.mode;
 	w->tc = tc_create(&p);
@@ -323,13 +327,32 @@ static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
  * (struct worker), so an unknown destination is not searched for in all
  * of its fdb probe buckets at every burst.
  */
+struct burst_regs {
+	uint64_t dst_key;		/* mac_key() | MAC_KEY_VALID; 0: none */
+	uint64_t dst_t;			/* when it was looked up */
+	int dst_port;
+	/* the burst's run: plain frames for one port, sent straight from
+	 * the RX array (run[0..run_n-1], written over frames already
+	 * handled) at the end of the burst, before that port's TX buffer */
+	int run_out;			/* its port; -1: none yet, -2: closed */
+	unsigned int run_port;		/* its port, also once closed */
+	uint16_t run_n;
+	uint64_t run_bytes;
+};
+
 struct burst_ctx {
 	uint64_t now;
 	uint32_t up;
-	int dst_port;
-	uint64_t dst_key;		/* mac_key() | MAC_KEY_VALID; 0: none */
-	uint64_t dst_t;			/* when it was looked up */
+	struct rte_mbuf **run;		/* the RX array */
+	/* rx_frames() keeps these in registers and hands them over to
+	 * handle_pkt() here */
+	struct burst_regs r;
+	uint64_t rx_bytes;
 };
+
+/* A run holds at most one burst, and the TX buffer of its port cannot
+ * fill (and flush ahead of the run) within the burst. */
+_Static_assert(WORKER_BURST <= WORKER_TXBUF, "a burst fits a TX buffer");
 
 #define MAC_KEY_VALID	(1ull << 63)
 
@@ -351,6 +374,32 @@ static inline uint64_t mac_key(const uint8_t *mac)
 
 #define LEARN_MAC_MASK	((1ull << 48) - 1)
 
+/* mac_key() of a frame's destination and source MAC (at least 12 bytes
+ * at eth): one 8-byte load each where the byte order allows. */
+static inline uint64_t mac_key_dst(const uint8_t *eth)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	uint64_t v;
+
+	memcpy(&v, eth, 8);
+	return v & LEARN_MAC_MASK;
+#else
+	return mac_key(eth);
+#endif
+}
+
+static inline uint64_t mac_key_src(const uint8_t *eth)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	uint64_t v;
+
+	memcpy(&v, eth + 4, 8);
+	return v >> 16;
+#else
+	return mac_key(eth + 6);
+#endif
+}
+
 /* The learn cache set (one cache line) of a MAC. */
 static inline struct learn_set *learn_set(struct worker *w, uint64_t mac)
 {
@@ -358,32 +407,45 @@ static inline struct learn_set *learn_set(struct worker *w, uint64_t mac)
 			 (WORKER_LEARN_SETS - 1)];
 }
 
-/* Bit k set: way k holds exactly key. One compare for the four ways and
- * no branch on where the key sits: a scan that stopped at the matching
- * way mispredicted its exit whenever the source MACs came in no
+/* The learn key of a MAC's port and learn epoch (all but the MAC). */
+#define LEARN_PORT_SHIFT	48
+#define LEARN_EPOCH_SHIFT	53
+#define LEARN_EPOCH_MASK	0x3FFull
+
+_Static_assert(CONF_MAX_PORTS <= 1 << (LEARN_EPOCH_SHIFT - LEARN_PORT_SHIFT),
+	       "a port index fits its bits of the learn key");
+
+static inline uint64_t learn_key_hi(const struct worker *w, unsigned int in,
+				    uint64_t now)
+{
+	return (uint64_t)in << LEARN_PORT_SHIFT |
+	       (now >> w->learn_shift & LEARN_EPOCH_MASK) << LEARN_EPOCH_SHIFT |
+	       MAC_KEY_VALID;
+}
+
+/* True if a way of set holds exactly key. One compare for the four ways
+ * and no branch on where the key sits: a scan that stopped at the
+ * matching way mispredicted its exit whenever the source MACs came in no
  * repeating order (docs/performance.md, "Learn cache"). */
-static inline unsigned int learn_hits(const struct learn_set *set,
-				      uint64_t key)
+static inline bool learn_has(const struct learn_set *set, uint64_t key)
 {
 #ifdef __SSE4_1__
 	__m128i k = _mm_set1_epi64x((long long)key);
-	__m128i a = _mm_load_si128((const __m128i *)&set->key[0]);
-	__m128i b = _mm_load_si128((const __m128i *)&set->key[2]);
+	__m128i a = _mm_cmpeq_epi64(
+		_mm_load_si128((const __m128i *)&set->key[0]), k);
+	__m128i b = _mm_cmpeq_epi64(
+		_mm_load_si128((const __m128i *)&set->key[2]), k);
 
-	return (unsigned int)_mm_movemask_pd(
-			_mm_castsi128_pd(_mm_cmpeq_epi64(a, k))) |
-	       (unsigned int)_mm_movemask_pd(
-			_mm_castsi128_pd(_mm_cmpeq_epi64(b, k))) << 2;
+	a = _mm_or_si128(a, b);
+	return !_mm_testz_si128(a, a);
 #else	/* other CPUs: the same without vector registers */
-	return (unsigned int)(set->key[0] == key) |
-	       (unsigned int)(set->key[1] == key) << 1 |
-	       (unsigned int)(set->key[2] == key) << 2 |
-	       (unsigned int)(set->key[3] == key) << 3;
+	return (set->key[0] == key) | (set->key[1] == key) |
+	       (set->key[2] == key) | (set->key[3] == key);
 #endif
 }
 
-/* The way to (re)write for mac: the way holding it on any port, else the
- * oldest (an empty way is oldest). */
+/* The way to (re)write for mac: the way holding it on any port and in
+ * any epoch, else the oldest (an empty way is oldest). */
 static unsigned int learn_way(const struct learn_set *set, uint64_t mac)
 {
 	unsigned int k, old = 0;
@@ -399,40 +461,59 @@ static unsigned int learn_way(const struct learn_set *set, uint64_t mac)
 }
 
 /*
- * Learn src on port in, through the worker's learn cache. A MAC has at
- * most one way of its set. The usual case (the MAC on the same port,
- * learned within learn_ns) is one vector compare and one time compare.
+ * learn_check()'s rare part: src (unicast, mac its mac_key()) was not in
+ * its learn set under key (its port and this epoch): hand it to the fdb
+ * and (re)write its way. Returns mac | MAC_KEY_VALID: a memo of a lookup
+ * of that MAC is to be forgotten.
  */
+static __rte_noinline uint64_t learn_miss(struct worker *w,
+					  const uint8_t *src, uint64_t mac,
+					  unsigned int in, uint64_t now,
+					  uint64_t key)
+{
+	struct learn_set *set = learn_set(w, mac);
+	unsigned int k = learn_way(set, mac);
+
+	w->fdb_learn_calls++;
+	if (fdb_learn(w->app->fdb, src, (uint16_t)in, now) != 0) {
+		set->key[k] = 0;	/* table full: try again next time */
+		set->t[k] = 0;
+	} else {
+		set->key[k] = key;
+		set->t[k] = now;
+	}
+	return mac | MAC_KEY_VALID;
+}
+
+/*
+ * Learn a unicast source MAC (src, mac its mac_key()) through the
+ * worker's learn cache; key_hi is learn_key_hi() of its port and now. A
+ * MAC has at most one way of its set. The usual case (the MAC learned on
+ * the same port in this epoch) is one vector compare. Returns 0, or
+ * learn_miss()'s MAC key to forget.
+ */
+static __rte_always_inline uint64_t learn_check(struct worker *w,
+						const uint8_t *src,
+						uint64_t mac, unsigned int in,
+						uint64_t now, uint64_t key_hi)
+{
+	if (likely(learn_has(learn_set(w, mac), mac | key_hi)))
+		return 0;
+	return learn_miss(w, src, mac, in, now, mac | key_hi);
+}
+
+/* Learn src on port in (any MAC: a group MAC is not learned). */
 static inline void learn(struct worker *w, const uint8_t *src,
 			 unsigned int in, struct burst_ctx *bc)
 {
-	uint64_t mac, key;
-	struct learn_set *set;
-	unsigned int hits, k;
+	uint64_t forget;
 
 	if (src[0] & 1)			/* group MAC: fdb ignores it */
 		return;
-	mac = mac_key(src);
-	key = mac | (uint64_t)in << 48 | MAC_KEY_VALID;
-	set = learn_set(w, mac);
-	hits = learn_hits(set, key);
-	if (likely(hits != 0)) {
-		k = (unsigned int)__builtin_ctz(hits);
-		if (bc->now - set->t[k] < w->learn_ns)
-			return;
-	} else {
-		k = learn_way(set, mac);
-	}
-	w->fdb_learn_calls++;
-	if ((mac | MAC_KEY_VALID) == bc->dst_key)
-		bc->dst_key = 0;
-	if (fdb_learn(w->app->fdb, src, (uint16_t)in, bc->now) != 0) {
-		set->key[k] = 0;	/* table full: try again next time */
-		set->t[k] = 0;
-		return;
-	}
-	set->key[k] = key;
-	set->t[k] = bc->now;
+	forget = learn_check(w, src, mac_key(src), in, bc->now,
+			     learn_key_hi(w, in, bc->now));
+	if (forget != 0 && forget == bc->r.dst_key)
+		bc->r.dst_key = 0;
 }
 
 static inline int lookup(struct worker *w, const uint8_t *dst,
@@ -440,12 +521,12 @@ static inline int lookup(struct worker *w, const uint8_t *dst,
 {
 	uint64_t key = mac_key(dst) | MAC_KEY_VALID;
 
-	if (key != bc->dst_key) {
-		bc->dst_port = fdb_lookup(w->app->fdb, dst, bc->now);
-		bc->dst_key = key;
-		bc->dst_t = bc->now;
+	if (key != bc->r.dst_key) {
+		bc->r.dst_port = fdb_lookup(w->app->fdb, dst, bc->now);
+		bc->r.dst_key = key;
+		bc->r.dst_t = bc->now;
 	}
-	return bc->dst_port;
+	return bc->r.dst_port;
 }
 
 /* Destination ports of a frame from in, or 0 with the drop counted. */
@@ -521,40 +602,83 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, &ti);
 }
 
-/* A frame that is not PTP: to its destination ports, or dropped. */
-static inline void switch_plain(struct worker *w, struct rte_mbuf *m,
+/*
+ * A frame that is not PTP: to its destination ports, or dropped. One
+ * destination port: into the burst's run if that is for the same port
+ * (or none yet) and nothing of this burst waits in the port's TX buffer
+ * (order per port is kept: the run leaves first); else the TX buffer.
+ */
+static __rte_always_inline void switch_plain(struct worker *w, struct rte_mbuf *m,
 				const uint8_t *data, unsigned int in,
 				struct burst_ctx *bc)
 {
 	uint32_t mask = dest_mask(w, data, in, bc);
+	unsigned int out;
 
 	if (mask == 0) {
 		rte_pktmbuf_free(m);
 		return;
 	}
+	if (likely((mask & (mask - 1)) == 0)) {
+		out = (unsigned int)__builtin_ctz(mask);
+		if ((bc->r.run_out == (int)out || bc->r.run_out == -1) &&
+		    w->tx[out].n == 0) {
+			bc->r.run_out = (int)out;
+			bc->r.run_port = out;
+			bc->run[bc->r.run_n++] = m;
+			bc->r.run_bytes += rte_pktmbuf_pkt_len(m);
+			return;
+		}
+	}
 	send_shared(w, mask, m);
 }
 
-static inline void handle_pkt(struct worker *w, struct rte_mbuf *m,
-			      unsigned int in, uint64_t rx_ts,
-			      struct burst_ctx *bc)
+/* Send the burst's run (switch_plain). */
+static void tx_run(struct worker *w, struct burst_ctx *bc)
+{
+	unsigned int out = bc->r.run_port;
+	struct port_stats *st = &w->stats[out];
+	uint64_t bytes = bc->r.run_bytes;
+	uint16_t sent, i;
+
+	sent = rte_eth_tx_burst(w->app->ports[out].port_id, w->txq, bc->run,
+				bc->r.run_n);
+	st->tx_pkts += sent;
+	if (unlikely(sent < bc->r.run_n)) {
+		for (i = sent; i < bc->r.run_n; i++) {
+			bytes -= rte_pktmbuf_pkt_len(bc->run[i]);
+			rte_pktmbuf_free(bc->run[i]);
+		}
+		st->drop[DROP_TX_FULL] += bc->r.run_n - sent;
+	}
+	st->tx_bytes += bytes;
+}
+
+/*
+ * Every frame rx_port()'s loop does not switch itself: PTP, anything
+ * frame_prescan() was not sure of (scan, pos: its result for m), and
+ * every frame while ptpsw has addresses of its own. Out of line: the loop
+ * over plain traffic stays small.
+ */
+static __rte_noinline void handle_pkt(struct worker *w, struct rte_mbuf *m,
+				      unsigned int in, uint64_t rx_ts,
+				      struct burst_ctx *bc,
+				      enum frame_scan scan,
+				      const struct frame_scan_pos *pos)
 {
 	struct port_stats *st = &w->stats[in];
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
-	struct frame_scan_pos pos;
 	struct frame_info fi;
-	enum frame_scan scan = frame_prescan(data, len, &pos);
 
-	/* most frames: surely not PTP, no own address to look for */
-	if (likely(scan == FRAME_SCAN_NON_PTP && !w->app->local.on)) {
+	if (scan == FRAME_SCAN_NON_PTP && !w->app->local.on) {
 		learn(w, data + 6, in, bc);
 		switch_plain(w, m, data, in, bc);
 		return;
 	}
 	/* one walk over the headers: PTP over UDP goes on from there */
 	if (scan == FRAME_SCAN_UDP_PTP)
-		frame_classify_udp(data, len, &pos, &fi);
+		frame_classify_udp(data, len, pos, &fi);
 	else
 		frame_classify(data, len, &fi);
 	if (fi.cls == FRAME_MALFORMED && rte_pktmbuf_pkt_len(m) > len)
@@ -600,38 +724,175 @@ static uint32_t link_mask(const struct app *app)
 	return up;
 }
 
+/* dest_mask() on rx_frames()'s registers (flood: the ports up but in). */
+static __rte_always_inline uint32_t burst_dest(struct worker *w,
+					       const uint8_t *data,
+					       unsigned int in, uint32_t up,
+					       uint32_t flood, uint64_t now,
+					       struct burst_regs *r,
+					       uint64_t *flooded)
+{
+	int out;
+
+	if (!(data[0] & 1)) {
+		uint64_t key = mac_key_dst(data) | MAC_KEY_VALID;
+
+		if (unlikely(key != r->dst_key)) {
+			r->dst_port = fdb_lookup(w->app->fdb, data, now);
+			r->dst_key = key;
+			r->dst_t = now;
+		}
+		out = r->dst_port;
+		if (out >= 0) {
+			if (unlikely(out == (int)in)) {
+				w->stats[in].drop[DROP_FILTERED]++;
+				return 0;
+			}
+			if (unlikely(!(up & (1u << out)))) {
+				w->stats[in].drop[DROP_PORT_DOWN]++;
+				return 0;
+			}
+			return 1u << out;
+		}
+	}
+	if (unlikely(flood == 0)) {
+		w->stats[in].drop[DROP_NO_DEST]++;
+		return 0;
+	}
+	(*flooded)++;
+	return flood;
+}
+
+/* learn() on rx_frames()'s registers (a frame of at least 12 bytes). */
+static __rte_always_inline void burst_learn(struct worker *w,
+					    const uint8_t *data,
+					    unsigned int in, uint64_t now,
+					    uint64_t key_hi,
+					    struct burst_regs *r)
+{
+	uint64_t forget;
+
+	if (data[6] & 1)		/* a group MAC is not learned */
+		return;
+	forget = learn_check(w, data + 6, mac_key_src(data), in, now, key_hi);
+	if (unlikely(forget != 0) && forget == r->dst_key)
+		r->dst_key = 0;
+}
+
+/*
+ * Switch a burst of n frames received on port in. The loop itself takes
+ * what the pre-test calls surely not PTP and well-formed PTP over UDP
+ * (while ptpsw has no address of its own): learn the source, look up the
+ * destination, queue (the PTP message through handle_ptp()). Its state
+ * (the lookup memo, the run) stays in registers and goes through bc only
+ * around handle_pkt(), which takes everything else.
+ *
+ * No software prefetch: the PMD has just written each mbuf and its data;
+ * a pass over the burst or prefetches ahead measured slower
+ * (docs/performance.md, Forwarding).
+ */
+static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
+					  struct rte_mbuf **pkts,
+					  const uint64_t *ts, uint16_t n,
+					  struct burst_ctx *bc)
+{
+	const uint64_t now = bc->now, key_hi = learn_key_hi(w, in, now);
+	const uint32_t up = bc->up, flood = up & ~(1u << in);
+	const bool plain_ok = !w->app->local.on;
+	struct burst_regs r = bc->r;
+	uint64_t bytes = 0, flooded = 0;
+	uint32_t mask;
+	uint16_t i;
+	int out;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint32_t len = rte_pktmbuf_data_len(m);
+		uint32_t plen = rte_pktmbuf_pkt_len(m);
+		struct frame_scan_pos pos;
+		enum frame_scan scan;
+		struct frame_info fi;
+
+		bytes += plen;
+		scan = frame_prescan(data, len, &pos);
+		if (likely(scan == FRAME_SCAN_NON_PTP) && likely(plain_ok))
+			goto plain;
+		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
+		    frame_classify_udp(data, len, &pos, &fi) == FRAME_PTP) {
+			/* handle_pkt()'s steps for a PTP message */
+			watchdog_check(data, len, &fi, &w->wd[in]);
+			burst_learn(w, data, in, now, key_hi, &r);
+			mask = burst_dest(w, data, in, up, flood, now, &r, &flooded);
+			handle_ptp(w, m, in, &fi, ts[i], mask);
+			goto queued;
+		}
+		bc->r = r;
+		handle_pkt(w, m, in, ts[i], bc, scan, &pos);
+		r = bc->r;
+queued:
+		/* a frame queued for the run's port closes the run (it
+		 * leaves first, then the TX buffer) */
+		if (r.run_out >= 0 && w->tx[r.run_out].n != 0)
+			r.run_out = -2;
+		continue;
+plain:
+		/* a frame of at least 14 bytes (frame_prescan) */
+		burst_learn(w, data, in, now, key_hi, &r);
+		mask = burst_dest(w, data, in, up, flood, now, &r, &flooded);
+		if (unlikely(mask == 0)) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(mask & (mask - 1))) {
+			send_shared(w, mask, m);
+			goto queued;
+		}
+		out = __builtin_ctz(mask);
+		if (likely(out == r.run_out) ||
+		    (r.run_out == -1 && w->tx[out].n == 0)) {
+			r.run_out = out;
+			r.run_port = (unsigned int)out;
+			pkts[r.run_n++] = m;	/* i >= run_n: handled */
+			r.run_bytes += plen;
+			continue;
+		}
+		tx_add(w, (unsigned int)out, m, 0, NULL);
+	}
+	bc->r = r;
+	bc->rx_bytes = bytes;
+	w->stats[in].flooded += flooded;
+}
+
 /* Returns the number of frames received. */
 static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 			uint64_t now)
 {
 	struct app_port *ap = &w->app->ports[in];
 	struct port_stats *st = &w->stats[in];
-	struct burst_ctx bc = { .now = now, .up = up };
 	struct rte_mbuf *pkts[WORKER_BURST];
-	uint64_t ts[WORKER_BURST], bytes = 0;
-	uint16_t n, i;
+	struct burst_ctx bc = { .now = now, .up = up, .run = pkts,
+				.r = { .run_out = -1 } };
+	uint64_t ts[WORKER_BURST];
+	uint16_t n;
 
 	n = rte_eth_rx_burst(ap->port_id, 0, pkts, WORKER_BURST);
 	if (n == 0)
 		return 0;
 	if (now - w->memo_t < WORKER_MEMO_NS) {
-		bc.dst_key = w->memo_key;
-		bc.dst_port = w->memo_port;
-		bc.dst_t = w->memo_t;
+		bc.r.dst_key = w->memo_key;
+		bc.r.dst_port = w->memo_port;
+		bc.r.dst_t = w->memo_t;
 	}
 	ts_source_rx_burst(&ap->ts, pkts, n, ts);
-	/* No software prefetch: the PMD has just written each mbuf and its
-	 * data; a pass over the burst or prefetches ahead measured slower
-	 * (docs/performance.md, Forwarding). */
-	for (i = 0; i < n; i++) {
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		handle_pkt(w, pkts[i], in, ts[i], &bc);
-	}
-	w->memo_key = bc.dst_key;
-	w->memo_port = bc.dst_port;
-	w->memo_t = bc.dst_t;
+	rx_frames(w, in, pkts, ts, n, &bc);
+	if (bc.r.run_n)
+		tx_run(w, &bc);
+	w->memo_key = bc.r.dst_key;
+	w->memo_port = bc.r.dst_port;
+	w->memo_t = bc.r.dst_t;
 	st->rx_pkts += n;
-	st->rx_bytes += bytes;
+	st->rx_bytes += bc.rx_bytes;
 	return n;
 }
 

@@ -75,12 +75,16 @@ struct txbuf {
 };
 
 /*
- * Learn cache: a source MAC seen again on the same port within
- * WORKER_LEARN_NS (or fdb aging/64 if shorter) is not handed to
+ * Learn cache: a source MAC seen again on the same port within the same
+ * learn epoch (time in units of the largest power of two of ns not over
+ * WORKER_LEARN_NS, or fdb aging/64 if shorter) is not handed to
  * fdb_learn() again; the shared fdb records refreshes that coarsely
- * anyway. Set-associative (WORKER_LEARN_WAYS ways per cache line), per
- * worker; cleared when a link changes. A MAC that moved to another port
- * misses (the port is part of the key).
+ * anyway, and an active MAC is refreshed at least every two epochs.
+ * Set-associative (WORKER_LEARN_WAYS ways per cache line), per worker;
+ * cleared when a link changes. A MAC that moved to another port misses
+ * (the port is part of the key), and so does one last learned in an
+ * earlier epoch (so is the epoch; it wraps after 1024 epochs, which at
+ * worst delays one refresh by an epoch).
  */
 #define WORKER_LEARN_SLOTS	1024	/* power of two */
 #define WORKER_LEARN_WAYS	4	/* slots of a set: one cache line */
@@ -90,7 +94,8 @@ struct txbuf {
 /* One set of the learn cache: a cache line, keys first so that one
  * vector compare finds a way. */
 struct learn_set {
-	uint64_t key[WORKER_LEARN_WAYS];	/* MAC | port << 48 | bit 63;
+	uint64_t key[WORKER_LEARN_WAYS];	/* MAC | port << 48 |
+						 * epoch << 53 | bit 63;
 						 * 0: empty */
 	uint64_t t[WORKER_LEARN_WAYS];		/* timebase ns of the last
 						 * fdb_learn */
@@ -116,7 +121,7 @@ struct worker {
 	uint64_t idle_sleeps;		/* nanosleep calls */
 	uint64_t last_expire_ns;
 	uint32_t last_up;		/* link mask of the previous loop */
-	uint64_t learn_ns;		/* learn cache validity */
+	unsigned int learn_shift;	/* learn epoch: ns >> learn_shift */
 	uint64_t fdb_learn_calls;	/* learn cache misses */
 	uint64_t memo_key;		/* last destination looked up (worker.c) */
 	uint64_t memo_t;

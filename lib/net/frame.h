@@ -94,13 +94,6 @@ static inline uint16_t frame_rd16_(const uint8_t *p)
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
-static inline bool frame_udp_dport_ptp_(const uint8_t *udp)
-{
-	uint16_t d = frame_rd16_(udp + 2);
-
-	return d == PTP_UDP_EVENT || d == PTP_UDP_GENERAL;
-}
-
 static inline bool frame_tpid_(uint16_t type)
 {
 	return type == 0x8100 || type == 0x88A8 || type == 0x9100;
@@ -135,35 +128,24 @@ struct frame_scan_pos {
  * behind such a header. Anything else: FRAME_SCAN_OTHER.
  * Reads at most the IP header and the UDP header's first four bytes.
  */
-static inline enum frame_scan frame_prescan(const uint8_t *buf, size_t len,
-					    struct frame_scan_pos *pos)
+/* frame_prescan() from the IP header on (off: its offset, type: the
+ * EtherType before it); inlined with each caller's constant offset */
+static __attribute__((always_inline)) inline enum frame_scan
+frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
+		  uint8_t n_vlans, struct frame_scan_pos *pos)
 {
-	const uint8_t *ip;
-	size_t off = 14, hlen, tot;
-	uint16_t type;
+	const uint8_t *ip = buf + off;
+	size_t hlen, tot, plen;
+	uint16_t d;
 	uint8_t nh;
 
-	if (len < 14 || len > UINT16_MAX)
-		return FRAME_SCAN_OTHER;
-	type = frame_rd16_(buf + 12);
-	pos->n_vlans = 0;
-	if (frame_tpid_(type)) {
-		if (len < 18)
-			return FRAME_SCAN_OTHER;
-		type = frame_rd16_(buf + 16);
-		off = 18;
-		pos->n_vlans = 1;
-		if (frame_tpid_(type))
-			return FRAME_SCAN_OTHER;
-	}
-	ip = buf + off;
-	pos->l3_off = (uint16_t)off;
 	if (type == 0x0800) {
-		if (len - off < 20 || (ip[0] >> 4) != 4)
+		/* version 4, IHL 5..15 */
+		if (len - off < 20 || (uint8_t)(ip[0] - 0x45) > 0x0A)
 			return FRAME_SCAN_OTHER;
 		hlen = (size_t)(ip[0] & 0x0F) * 4;
 		tot = frame_rd16_(ip + 2);
-		if (hlen < 20 || tot < hlen || tot > len - off)
+		if (tot < hlen || tot > len - off)
 			return FRAME_SCAN_OTHER;
 		if (ip[9] != 17)
 			return FRAME_SCAN_NON_PTP;
@@ -171,34 +153,64 @@ static inline enum frame_scan frame_prescan(const uint8_t *buf, size_t len,
 			return FRAME_SCAN_NON_PTP;
 		if (tot - hlen < 8)
 			return FRAME_SCAN_OTHER;
-		if (!frame_udp_dport_ptp_(ip + hlen))
+		d = frame_rd16_(ip + hlen + 2);
+		if ((uint16_t)(d - PTP_UDP_EVENT) >
+		    PTP_UDP_GENERAL - PTP_UDP_EVENT)
 			return FRAME_SCAN_NON_PTP;
 		if (frame_rd16_(ip + 6) & 0x2000)	/* first fragment */
 			return FRAME_SCAN_OTHER;
 		pos->l3 = FRAME_L3_IPV4;
 		pos->l4_off = (uint16_t)(off + hlen);
 		pos->end = (uint16_t)(off + tot);
-		return FRAME_SCAN_UDP_PTP;
-	}
-	if (type == 0x86DD) {
-		if (len - off < 40 || (ip[0] >> 4) != 6 ||
-		    off + 40 + frame_rd16_(ip + 4) > len)
+	} else if (type == 0x86DD) {
+		if (len - off < 40 || (ip[0] >> 4) != 6)
+			return FRAME_SCAN_OTHER;
+		plen = frame_rd16_(ip + 4);
+		if (off + 40 + plen > len)
 			return FRAME_SCAN_OTHER;
 		nh = ip[6];
 		if (nh == 0 || nh == 43 || nh == 44 || nh == 60)
 			return FRAME_SCAN_OTHER;	/* extension headers */
 		if (nh != 17)
 			return FRAME_SCAN_NON_PTP;
-		if (frame_rd16_(ip + 4) < 8)
+		if (plen < 8)
 			return FRAME_SCAN_OTHER;
-		if (!frame_udp_dport_ptp_(ip + 40))
+		d = frame_rd16_(ip + 42);
+		if ((uint16_t)(d - PTP_UDP_EVENT) >
+		    PTP_UDP_GENERAL - PTP_UDP_EVENT)
 			return FRAME_SCAN_NON_PTP;
 		pos->l3 = FRAME_L3_IPV6;
 		pos->l4_off = (uint16_t)(off + 40);
-		pos->end = (uint16_t)(off + 40 + frame_rd16_(ip + 4));
-		return FRAME_SCAN_UDP_PTP;
+		pos->end = (uint16_t)(off + 40 + plen);
+	} else {
+		return type == ETH_P_PTP_RAW ? FRAME_SCAN_OTHER :
+		       FRAME_SCAN_NON_PTP;
 	}
-	return type == ETH_P_PTP_RAW ? FRAME_SCAN_OTHER : FRAME_SCAN_NON_PTP;
+	pos->n_vlans = n_vlans;
+	pos->l3_off = (uint16_t)off;
+	return FRAME_SCAN_UDP_PTP;
+}
+
+static inline enum frame_scan frame_prescan(const uint8_t *buf, size_t len,
+					    struct frame_scan_pos *pos)
+{
+	uint16_t type;
+
+	/* the usual frame (untagged IPv4 that is not PTP) is decided with
+	 * the fewest steps; *pos only for FRAME_SCAN_UDP_PTP */
+	if (len - 14 > UINT16_MAX - 14)		/* len < 14 or > 65535 */
+		return FRAME_SCAN_OTHER;
+	type = frame_rd16_(buf + 12);
+	if (type == 0x0800)
+		return frame_prescan_l3_(buf, len, 0x0800, 14, 0, pos);
+	if (!frame_tpid_(type))
+		return frame_prescan_l3_(buf, len, type, 14, 0, pos);
+	if (len < 18)
+		return FRAME_SCAN_OTHER;
+	type = frame_rd16_(buf + 16);
+	if (frame_tpid_(type))
+		return FRAME_SCAN_OTHER;
+	return frame_prescan_l3_(buf, len, type, 18, 1, pos);
 }
 
 /* True only if frame_classify(buf, len) would return FRAME_NON_PTP
