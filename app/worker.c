@@ -148,17 +148,16 @@ static bool tx_hwtx(struct worker *w, unsigned int out, struct rte_mbuf *m,
 
 static inline void tx_add(struct worker *w, unsigned int out,
 			  struct rte_mbuf *m, uint8_t flags,
-			  const struct tx_tc_info *ti);
+			  const struct frame_info *fi, uint8_t in_port,
+			  uint64_t rx_ts);
 
 /* A message tc_hwtx held is released: back into the TX buffer. */
 static void tx_hwtx_released(void *arg, unsigned int out, struct rte_mbuf *m,
 			     const struct frame_info *fi, uint16_t in_port,
 			     uint64_t rx_ts)
 {
-	struct tx_tc_info ti = { .fi = *fi, .in_port = (uint8_t)in_port,
-				 .rx_ts = rx_ts };
-
-	tx_add(arg, out, m, TXF_PTP | TXF_TC | TXF_NOHOLD, &ti);
+	tx_add(arg, out, m, TXF_PTP | TXF_TC | TXF_NOHOLD, fi, (uint8_t)in_port,
+	       rx_ts);
 }
 
 /* TC on entries from..n of a TX buffer: egress time predicted once, each
@@ -189,13 +188,19 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 			/* fi is frame_classify()'s of these bytes, which
 			 * nothing changed since: no re-parse for a message
 			 * corrected in place */
-			if ((tc_in_place(w->tc_mode, &ti->fi) ?
-			     tc_egress_in_place : tc_egress)(
-				    w->tc, rte_pktmbuf_mtod(m, uint8_t *),
-				    rte_pktmbuf_data_len(m), &ti->fi,
-				    ti->in_port, (uint16_t)out,
-				    tmv_from_ns((int64_t)ti->rx_ts),
-				    tmv_from_ns((int64_t)tx_ts)))
+			if (tc_in_place(w->tc_mode, &ti->fi) ?
+			    tc_egress_in_place(w->tc,
+					       rte_pktmbuf_mtod(m, uint8_t *),
+					       rte_pktmbuf_data_len(m),
+					       &ti->fi, ti->in_port,
+					       (uint16_t)out,
+					       tmv_from_ns((int64_t)ti->rx_ts),
+					       tmv_from_ns((int64_t)tx_ts)) :
+			    tc_egress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
+				      rte_pktmbuf_data_len(m), &ti->fi,
+				      ti->in_port, (uint16_t)out,
+				      tmv_from_ns((int64_t)ti->rx_ts),
+				      tmv_from_ns((int64_t)tx_ts)))
 				st->ptp_corrected++;
 			if (k != i)
 				b->tc[k] = b->tc[i];
@@ -260,19 +265,27 @@ static void tx_flush(struct worker *w, unsigned int out)
 	b->bytes = 0;
 }
 
-/* Queue m for port out; ti (the TC's metadata) only with TXF_TC. */
+/* Queue m for port out; fi, in_port and rx_ts (the TC's metadata) only
+ * with TXF_TC. */
 static inline void tx_add(struct worker *w, unsigned int out,
 			  struct rte_mbuf *m, uint8_t flags,
-			  const struct tx_tc_info *ti)
+			  const struct frame_info *fi, uint8_t in_port,
+			  uint64_t rx_ts)
 {
 	struct txbuf *b = &w->tx[out];
+	uint16_t n;
 
 	if (unlikely(b->n == WORKER_TXBUF))
 		tx_flush(w, out);
-	if (flags & TXF_TC)
-		b->tc[b->n] = *ti;
-	b->flags[b->n] = flags;
-	b->pkts[b->n++] = m;
+	n = b->n;
+	if (flags & TXF_TC) {
+		b->tc[n].fi = *fi;
+		b->tc[n].in_port = in_port;
+		b->tc[n].rx_ts = rx_ts;
+	}
+	b->flags[n] = flags;
+	b->pkts[n] = m;
+	b->n = (uint16_t)(n + 1);
 	b->bytes += rte_pktmbuf_pkt_len(m);
 	b->n_tc += (flags & TXF_TC) != 0;
 	b->n_ptp += (flags & TXF_PTP) != 0;
@@ -285,7 +298,7 @@ static inline void send_shared(struct worker *w, uint32_t mask,
 	unsigned int k;
 
 	if (likely((mask & (mask - 1)) == 0)) {	/* one port: no refcnt */
-		tx_add(w, (unsigned int)__builtin_ctz(mask), m, 0, NULL);
+		tx_add(w, (unsigned int)__builtin_ctz(mask), m, 0, NULL, 0, 0);
 		return;
 	}
 	k = (unsigned int)__builtin_popcount(mask);
@@ -294,7 +307,7 @@ static inline void send_shared(struct worker *w, uint32_t mask,
 		unsigned int out = (unsigned int)__builtin_ctz(mask);
 
 		mask &= mask - 1;
-		tx_add(w, out, m, 0, NULL);
+		tx_add(w, out, m, 0, NULL, 0, 0);
 	}
 }
 
@@ -302,7 +315,7 @@ static inline void send_shared(struct worker *w, uint32_t mask,
  * port gets the original. */
 static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
 			unsigned int in, uint8_t flags,
-			const struct tx_tc_info *ti)
+			const struct frame_info *fi, uint64_t rx_ts)
 {
 	while (mask) {
 		unsigned int out = (unsigned int)__builtin_ctz(mask);
@@ -316,7 +329,7 @@ static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
 				continue;
 			}
 		}
-		tx_add(w, out, c, flags, ti);
+		tx_add(w, out, c, flags, fi, (uint8_t)in, rx_ts);
 	}
 }
 
@@ -575,7 +588,6 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 {
 	struct app *app = w->app;
 	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
-	struct tx_tc_info ti;
 
 	w->stats[in].ptp_rx++;
 	if (app_bit(app->bc_domains, fi->domain)) {
@@ -592,14 +604,11 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		send_shared(w, mask, m);
 		return;
 	}
-	/* the TX buffer carries it (tc_hwtx keeps its own copy of a message
-	 * it holds and hands it back on release) */
-	ti.fi = *fi;
-	ti.in_port = (uint8_t)in;
-	ti.rx_ts = rx_ts;
 	tc_ingress(w->tc, data, rte_pktmbuf_data_len(m), fi, (uint16_t)in,
 		   tmv_from_ns((int64_t)rx_ts));
-	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, &ti);
+	/* the TX buffer carries the TC's metadata (tc_hwtx keeps its own
+	 * copy of a message it holds and hands it back on release) */
+	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, fi, rx_ts);
 }
 
 /*
@@ -857,7 +866,7 @@ plain:
 			r.run_bytes += plen;
 			continue;
 		}
-		tx_add(w, (unsigned int)out, m, 0, NULL);
+		tx_add(w, (unsigned int)out, m, 0, NULL, 0, 0);
 	}
 	bc->r = r;
 	bc->rx_bytes = bytes;
@@ -954,7 +963,7 @@ static unsigned int ctl_tx(struct worker *w)
 			tx_flush(w, out);
 		if (bc_tx_event(w, out, m[i]))	/* stamped by the backend */
 			continue;
-		tx_add(w, out, m[i], 0, NULL);
+		tx_add(w, out, m[i], 0, NULL, 0, 0);
 		if (bc_runtime_tx_stamp(m[i], w->app->meta_offset,
 				ts_source_tx_predict(&w->app->ports[out].ts)))
 			tx_flush(w, out);	/* sent now: stamp holds */

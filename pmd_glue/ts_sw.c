@@ -4,6 +4,8 @@
  * after rte_eth_rx_burst() returned; TX is predicted as "now".
  */
 
+#include <string.h>
+
 #include <rte_mbuf.h>
 
 #include "timebase.h"
@@ -19,11 +21,16 @@ static void sw_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 			uint16_t n, uint64_t *ts_out)
 {
 	uint64_t now = timebase_now();
-	uint16_t i;
+	const uint64_t four[4] = { now, now, now, now };
+	uint64_t *end = ts_out + n;
 
 	(void)pkts;
-	for (i = 0; i < n; i++)
-		ts_out[i] = now;
+	/* four stamps per step: this runs for every frame of a virtual
+	 * port */
+	for (; end - ts_out >= 4; ts_out += 4)
+		memcpy(ts_out, four, sizeof(four));
+	while (ts_out < end)
+		*ts_out++ = now;
 	ts->rx_fallback += n;
 }
 

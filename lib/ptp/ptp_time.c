@@ -45,16 +45,6 @@ struct ptp_timestamp ptp_tmv_to_ts(tmv_t t)
 	return ts;
 }
 
-ptp_cf_t ptp_cf_from_tmv(tmv_t t)
-{
-	ptp_cf_t cf;
-	int64_t ns = tmv_to_ns(t);
-
-	if (__builtin_mul_overflow(ns, CF_SCALE, &cf.scaled))
-		cf.scaled = ns < 0 ? INT64_MIN : INT64_MAX;
-	return cf;
-}
-
 tmv_t ptp_cf_to_tmv(ptp_cf_t cf)
 {
 	/* C division truncates toward zero, as documented. */

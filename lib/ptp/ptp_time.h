@@ -46,7 +46,15 @@ bool ptp_ts_to_tmv(const struct ptp_timestamp *ts, tmv_t *out);
 struct ptp_timestamp ptp_tmv_to_ts(tmv_t t);
 
 /* correctionField conversions. Saturate at INT64_MIN/INT64_MAX. */
-ptp_cf_t ptp_cf_from_tmv(tmv_t t);
+static inline ptp_cf_t ptp_cf_from_tmv(tmv_t t)
+{
+	ptp_cf_t cf;
+	int64_t ns = tmv_to_ns(t);
+
+	if (__builtin_mul_overflow(ns, (int64_t)65536, &cf.scaled))
+		cf.scaled = ns < 0 ? INT64_MIN : INT64_MAX;
+	return cf;
+}
 /* Truncates toward zero the sub-nanosecond part. */
 tmv_t ptp_cf_to_tmv(ptp_cf_t cf);
 /* cf from nanoseconds given as a double (keeps the 2^-16 ns fraction). */
