@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Sender of test_order.sh: rounds of back-to-back UDP datagrams from IFACE
+(address SRC) to DST, alternately plain (port 9) and a PTPv2 Delay_Req
+(port 319, domain 0), each with the next IPv4 identification. Frames are
+built first and then written back to back to a raw socket, so that a
+round reaches the switch within microseconds. Prints the number sent.
+
+    order_send.py IFACE SRC DST ROUNDS PER_ROUND
+"""
+import socket
+import struct
+import sys
+import time
+
+from scapy.all import Ether, IP, UDP, Raw, conf, get_if_hwaddr, getmacbyip
+
+
+def delay_req(seq):
+    """A 44-byte PTPv2 Delay_Req: messageType 1, version 2, domain 0."""
+    hdr = struct.pack("!BBHBBH8s4s8sHHBb", 0x01, 0x02, 44, 0, 0, 0,
+                      b"\0" * 8, b"\0" * 4, bytes.fromhex("0200c0fffe000001"),
+                      1, seq & 0xFFFF, 1, 0x7F)
+    return hdr + b"\0" * 10
+
+
+def main():
+    iface, src, dst = sys.argv[1], sys.argv[2], sys.argv[3]
+    rounds, per = int(sys.argv[4]), int(sys.argv[5])
+    conf.verb = 0
+    mac = getmacbyip(dst)
+    if mac is None:
+        sys.exit("no ARP reply from " + dst)
+    eth = Ether(src=get_if_hwaddr(iface), dst=mac)
+    batches, ident = [], 1
+    for _ in range(rounds):
+        batch = []
+        for k in range(per):
+            ip = IP(src=src, dst=dst, id=ident)
+            if k % 2:
+                p = eth / ip / UDP(sport=319, dport=319) / Raw(delay_req(ident))
+            else:
+                p = (eth / ip / UDP(sport=4000, dport=9) /
+                     Raw(struct.pack("!I", ident) * 8))
+            batch.append(bytes(p))
+            ident += 1
+        batches.append(batch)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    for batch in batches:
+        for f in batch:
+            s.send(f)
+        time.sleep(0.005)
+    print(ident - 1)
+
+
+if __name__ == "__main__":
+    main()
