@@ -211,10 +211,11 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 	b->n = k;
 }
 
-/* Send entries from..to of a port's TX buffer; what the PMD does not take
- * is freed, counted, and its bytes taken off *bytes. */
+/* Send entries from..to of a port's TX buffer, n_ptp of them flagged
+ * TXF_PTP; what the PMD does not take is freed, counted, and its bytes
+ * taken off *bytes. */
 static void tx_send(struct worker *w, unsigned int out, uint16_t from,
-		    uint16_t to, uint64_t *bytes)
+		    uint16_t to, uint16_t n_ptp, uint64_t *bytes)
 {
 	struct txbuf *b = &w->tx[out];
 	struct port_stats *st = &w->stats[out];
@@ -224,9 +225,9 @@ static void tx_send(struct worker *w, unsigned int out, uint16_t from,
 		return;
 	sent = rte_eth_tx_burst(w->app->ports[out].port_id, w->txq,
 				b->pkts + from, (uint16_t)(to - from));
-	if (b->n_ptp == b->n)		/* every queued frame is PTP */
-		st->ptp_tx += sent;
-	else if (b->n_ptp)
+	if (sent == to - from)
+		st->ptp_tx += n_ptp;
+	else if (n_ptp)
 		for (i = from; i < from + sent; i++)
 			st->ptp_tx += (b->flags[i] & TXF_PTP) != 0;
 	st->tx_pkts += sent;
@@ -254,10 +255,11 @@ static void tx_flush(struct worker *w, unsigned int out)
 	if (b->n_tc) {
 		while (!(b->flags[first] & TXF_TC))
 			first++;
-		tx_send(w, out, 0, first, &bytes);
+		/* TXF_PTP comes only with TXF_TC: none before first */
+		tx_send(w, out, 0, first, 0, &bytes);
 		tx_tc(w, out, first, &bytes);
 	}
-	tx_send(w, out, first, b->n, &bytes);
+	tx_send(w, out, first, b->n, b->n_ptp, &bytes);
 	w->stats[out].tx_bytes += bytes;
 	b->n = 0;
 	b->n_tc = 0;
