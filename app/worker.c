@@ -735,13 +735,16 @@ static uint32_t link_mask(const struct app *app)
 	return up;
 }
 
-/* dest_mask() on rx_frames()'s registers (flood: the ports up but in). */
-static __rte_always_inline uint32_t burst_dest(struct worker *w,
-					       const uint8_t *data,
-					       unsigned int in, uint32_t up,
-					       uint32_t flood, uint64_t now,
-					       struct burst_regs *r,
-					       uint64_t *flooded)
+/* dest_mask() on rx_frames()'s registers (flood: the ports up but in):
+ * the one egress port (flood_out: the flood's if it is one port, else
+ * -1); -1: dropped (counted); -2: flooded to the ports of flood. */
+static __rte_always_inline int burst_dest_one(struct worker *w,
+					      const uint8_t *data,
+					      unsigned int in, uint32_t up,
+					      uint32_t flood, int flood_out,
+					      uint64_t now,
+					      struct burst_regs *r,
+					      uint64_t *flooded)
 {
 	int out;
 
@@ -757,21 +760,37 @@ static __rte_always_inline uint32_t burst_dest(struct worker *w,
 		if (out >= 0) {
 			if (unlikely(out == (int)in)) {
 				w->stats[in].drop[DROP_FILTERED]++;
-				return 0;
+				return -1;
 			}
 			if (unlikely(!(up & (1u << out)))) {
 				w->stats[in].drop[DROP_PORT_DOWN]++;
-				return 0;
+				return -1;
 			}
-			return 1u << out;
+			return out;
 		}
 	}
-	if (unlikely(flood == 0)) {
-		w->stats[in].drop[DROP_NO_DEST]++;
-		return 0;
-	}
 	(*flooded)++;
-	return flood;
+	if (likely(flood_out >= 0))
+		return flood_out;
+	if (unlikely(flood == 0)) {
+		(*flooded)--;
+		w->stats[in].drop[DROP_NO_DEST]++;
+		return -1;
+	}
+	return -2;
+}
+
+/* The same as a port mask, 0 if dropped. */
+static __rte_always_inline uint32_t burst_dest(struct worker *w,
+					       const uint8_t *data,
+					       unsigned int in, uint32_t up,
+					       uint32_t flood, uint64_t now,
+					       struct burst_regs *r,
+					       uint64_t *flooded)
+{
+	int out = burst_dest_one(w, data, in, up, flood, -1, now, r, flooded);
+
+	return out >= 0 ? 1u << out : out == -2 ? flood : 0;
 }
 
 /* learn() on rx_frames()'s registers (a frame of at least 12 bytes). */
@@ -809,6 +828,9 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 {
 	const uint64_t now = bc->now, key_hi = learn_key_hi(w, in, now);
 	const uint32_t up = bc->up, flood = up & ~(1u << in);
+	/* the one port a flood goes to, if it is one */
+	const int flood_out = flood != 0 && (flood & (flood - 1)) == 0 ?
+			      __builtin_ctz(flood) : -1;
 	const bool plain_ok = !w->app->local.on;
 	struct burst_regs r = bc->r;
 	uint64_t bytes = 0, flooded = 0;
@@ -827,14 +849,15 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 
 		bytes += plen;
 		scan = frame_prescan(data, len, &pos);
-		if (likely(scan == FRAME_SCAN_NON_PTP) && likely(plain_ok))
+		if (likely(scan == FRAME_SCAN_NON_PTP) && plain_ok)
 			goto plain;
 		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
 		    frame_classify_udp(data, len, &pos, &fi) == FRAME_PTP) {
 			/* handle_pkt()'s steps for a PTP message */
 			watchdog_check(data, len, &fi, &w->wd[in]);
 			burst_learn(w, data, in, now, key_hi, &r);
-			mask = burst_dest(w, data, in, up, flood, now, &r, &flooded);
+			mask = burst_dest(w, data, in, up, flood, now, &r,
+					  &flooded);
 			handle_ptp(w, m, in, &fi, ts[i], mask);
 			goto queued;
 		}
@@ -850,21 +873,25 @@ queued:
 plain:
 		/* a frame of at least 14 bytes (frame_prescan) */
 		burst_learn(w, data, in, now, key_hi, &r);
-		mask = burst_dest(w, data, in, up, flood, now, &r, &flooded);
-		if (unlikely(mask == 0)) {
-			rte_pktmbuf_free(m);
+		out = burst_dest_one(w, data, in, up, flood, flood_out, now,
+				     &r, &flooded);
+		if (likely(out == r.run_out)) {
+			pkts[r.run_n++] = m;	/* i >= run_n: handled */
+			r.run_bytes += plen;
 			continue;
 		}
-		if (unlikely(mask & (mask - 1))) {
-			send_shared(w, mask, m);
+		if (unlikely(out < 0)) {
+			if (out == -1) {
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			send_shared(w, flood, m);
 			goto queued;
 		}
-		out = __builtin_ctz(mask);
-		if (likely(out == r.run_out) ||
-		    (r.run_out == -1 && w->tx[out].n == 0)) {
+		if (r.run_out == -1 && w->tx[out].n == 0) {
 			r.run_out = out;
 			r.run_port = (unsigned int)out;
-			pkts[r.run_n++] = m;	/* i >= run_n: handled */
+			pkts[r.run_n++] = m;
 			r.run_bytes += plen;
 			continue;
 		}
