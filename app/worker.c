@@ -349,11 +349,15 @@ struct burst_regs {
 	/* the burst's run: plain frames for one port, sent straight from
 	 * the RX array (run[0..run_n-1], written over frames already
 	 * handled) at the end of the burst, before that port's TX buffer */
-	int run_out;			/* its port; -1: none yet, -2: closed */
+	int run_out;			/* its port, RUN_NONE or RUN_CLOSED */
 	unsigned int run_port;		/* its port, also once closed */
 	uint16_t run_n;
 	uint64_t run_bytes;
 };
+
+/* run_out without a port: never a value burst_dest_one() returns */
+#define RUN_NONE	(-16)		/* no run yet in this burst */
+#define RUN_CLOSED	(-17)		/* the run takes no more frames */
 
 struct burst_ctx {
 	uint64_t now;
@@ -632,7 +636,7 @@ static __rte_always_inline void switch_plain(struct worker *w, struct rte_mbuf *
 	}
 	if (likely((mask & (mask - 1)) == 0)) {
 		out = (unsigned int)__builtin_ctz(mask);
-		if ((bc->r.run_out == (int)out || bc->r.run_out == -1) &&
+		if ((bc->r.run_out == (int)out || bc->r.run_out == RUN_NONE) &&
 		    w->tx[out].n == 0) {
 			bc->r.run_out = (int)out;
 			bc->r.run_port = out;
@@ -868,13 +872,14 @@ queued:
 		/* a frame queued for the run's port closes the run (it
 		 * leaves first, then the TX buffer) */
 		if (r.run_out >= 0 && w->tx[r.run_out].n != 0)
-			r.run_out = -2;
+			r.run_out = RUN_CLOSED;
 		continue;
 plain:
 		/* a frame of at least 14 bytes (frame_prescan) */
 		burst_learn(w, data, in, now, key_hi, &r);
 		out = burst_dest_one(w, data, in, up, flood, flood_out, now,
 				     &r, &flooded);
+		/* out < 0 never equals run_out */
 		if (likely(out == r.run_out)) {
 			pkts[r.run_n++] = m;	/* i >= run_n: handled */
 			r.run_bytes += plen;
@@ -888,7 +893,7 @@ plain:
 			send_shared(w, flood, m);
 			goto queued;
 		}
-		if (r.run_out == -1 && w->tx[out].n == 0) {
+		if (r.run_out == RUN_NONE && w->tx[out].n == 0) {
 			r.run_out = out;
 			r.run_port = (unsigned int)out;
 			pkts[r.run_n++] = m;
@@ -910,7 +915,7 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	struct port_stats *st = &w->stats[in];
 	struct rte_mbuf *pkts[WORKER_BURST];
 	struct burst_ctx bc = { .now = now, .up = up, .run = pkts,
-				.r = { .run_out = -1 } };
+				.r = { .run_out = RUN_NONE } };
 	uint64_t ts[WORKER_BURST];
 	uint16_t n;
 

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Sender of test_order.sh: rounds of back-to-back UDP datagrams from IFACE
 (address SRC) to DST, alternately plain (port 9) and a PTPv2 Delay_Req
-(port 319, domain 0), each with the next IPv4 identification. Frames are
-built first and then written back to back to a raw socket, so that a
-round reaches the switch within microseconds. Prints the number sent.
+(port 319, domain 0), each with the next IPv4 identification. Each round
+also has two frames to IFACE's own MAC (UDP port 7, first and in the
+middle), which the switch must drop (their destination is their ingress
+port). Frames are built first and then written back to back to a raw
+socket, so that a round reaches the switch within microseconds. Prints
+the number of datagrams to DST.
 
     order_send.py IFACE SRC DST ROUNDS PER_ROUND
 """
@@ -31,11 +34,16 @@ def main():
     mac = getmacbyip(dst)
     if mac is None:
         sys.exit("no ARP reply from " + dst)
-    eth = Ether(src=get_if_hwaddr(iface), dst=mac)
+    own = get_if_hwaddr(iface)
+    eth = Ether(src=own, dst=mac)
+    self_frame = bytes(Ether(src=own, dst=own) / IP(src=src, dst=dst) /
+                       UDP(sport=4000, dport=7) / Raw(b"self" * 8))
     batches, ident = [], 1
     for _ in range(rounds):
-        batch = []
+        batch = [self_frame]
         for k in range(per):
+            if k == per // 2:
+                batch.append(self_frame)
             ip = IP(src=src, dst=dst, id=ident)
             if k % 2:
                 p = eth / ip / UDP(sport=319, dport=319) / Raw(delay_req(ident))

@@ -13,8 +13,13 @@
 # between polls when idle (worker_idle_sleep_us), so several frames wait
 # in the af_packet ring and come in one burst, mixed.
 #
+# Each round also carries two frames to tr1's own MAC (learned on tr1's
+# port), first and in the middle of the round: the switch must drop them
+# (counted as filtered), and they must not reach the GM.
+#
 # Asserts: the GM receives every datagram, in the order sent (IPv4 ids
-# strictly increasing in its capture); the Delay_Req got a correction.
+# strictly increasing in its capture); the Delay_Req got a correction;
+# no frame to tr1's own MAC reaches the GM, and ptpsw counts them filtered.
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +37,7 @@ grep -q '^worker_idle_sleep_us = 500;' "$IT_TMP/ptpsw.cfg" ||
 	it_fail "config: worker_idle_sleep_us not set"
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
 
-it_capture "$PFX-gm" "$IT_TMP/gm.pcap" "udp port 9 or udp port 319" ||
+it_capture "$PFX-gm" "$IT_TMP/gm.pcap" "udp port 9 or udp port 319 or udp port 7" ||
 	it_fail "capture in gm"
 CAP_GM=$NS_LAST_PID
 sleep 1
@@ -51,9 +56,16 @@ got=$(wc -l < "$IT_TMP/ids")
 inversions=$(while read -r id; do echo $((id)); done < "$IT_TMP/ids" |
 	awk 'NR > 1 && $1 <= prev {n++} {prev = $1} END {print n + 0}')
 cf=$(it_count "$GM" "$SEL && ptp.v2.messagetype == 1 && ptp.v2.correction.ns != 0")
-echo "figures: sent ${sent:-0}, received $got, out of order $inversions, Delay_Req with a correction $cf"
+self=$(it_count "$GM" "udp.dstport == 7")
+echo "figures: sent ${sent:-0}, received $got, out of order $inversions, Delay_Req with a correction $cf, to tr1's own MAC at the GM $self"
 it_check "the GM receives every datagram (${sent:-0})" [ "${sent:-0}" -gt 0 ] && [ "$got" = "${sent:-0}" ]
 it_check "in the order sent" [ "$inversions" = 0 ]
 it_check "the Delay_Req were corrected ($cf of $((${sent:-0} / 2)))" [ "$cf" -ge $((${sent:-0} / 4)) ]
-it_dump_ptpsw
+it_check "no frame to tr1's own MAC reaches the GM ($self)" [ "$self" = 0 ]
+it_dump_ptpsw > "$IT_TMP/dump.txt"
+# port 1 (tr1's) counts them: "drops N: ... filtered N"
+filtered=$(awk '/^port 1 /{p=1} /^port 2 /{p=0} p && /filtered/ {for (i = 1; i < NF; i++) if ($i == "filtered") print $(i + 1)}' "$IT_TMP/dump.txt" | head -n 1)
+echo "figures: filtered at port 1: ${filtered:-0}"
+it_check "ptpsw counts the frames to tr1's own MAC as filtered (${filtered:-0} of $((ROUNDS * 2)))" \
+	[ "${filtered:-0}" -ge $((ROUNDS * 2)) ]
 exit 0
