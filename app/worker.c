@@ -359,9 +359,17 @@ struct burst_regs {
 #define RUN_NONE	(-16)		/* no run yet in this burst */
 #define RUN_CLOSED	(-17)		/* the run takes no more frames */
 
-struct burst_ctx {
+/* What a burst's frames share and nothing changes (rx_port()). */
+struct burst_const {
 	uint64_t now;
-	uint32_t up;
+	uint64_t key_hi;		/* learn_key_hi() of the port, now */
+	uint32_t up;			/* link mask */
+	uint32_t flood;			/* up without the ingress port */
+	int flood_out;			/* flood's port if it is one, else -1 */
+};
+
+struct burst_ctx {
+	struct burst_const c;
 	struct rte_mbuf **run;		/* the RX array */
 	/* rx_frames() keeps these in registers and hands them over to
 	 * handle_pkt() here */
@@ -521,61 +529,84 @@ static __rte_always_inline uint64_t learn_check(struct worker *w,
 	return learn_miss(w, src, mac, in, now, mac | key_hi);
 }
 
-/* Learn src on port in (any MAC: a group MAC is not learned). */
-static inline void learn(struct worker *w, const uint8_t *src,
-			 unsigned int in, struct burst_ctx *bc)
+/*
+ * The destination of a frame from port in (at least 12 bytes at data),
+ * through the lookup memo in r: its one egress port; -1: dropped
+ * (counted); -2: flooded to the ports of c->flood, more than one.
+ * Flooded frames are counted in *flooded.
+ */
+static __rte_always_inline int burst_dest_one(struct worker *w,
+					      const uint8_t *data,
+					      unsigned int in,
+					      const struct burst_const *c,
+					      struct burst_regs *r,
+					      uint64_t *flooded)
+{
+	int out;
+
+	if (!(data[0] & 1)) {
+		uint64_t key = mac_key_dst(data) | MAC_KEY_VALID;
+
+		if (unlikely(key != r->dst_key)) {
+			r->dst_port = fdb_lookup(w->app->fdb, data, c->now);
+			r->dst_key = key;
+			r->dst_t = c->now;
+		}
+		out = r->dst_port;
+		if (out >= 0) {
+			if (unlikely(out == (int)in)) {
+				w->stats[in].drop[DROP_FILTERED]++;
+				return -1;
+			}
+			if (unlikely(!(c->up & (1u << out)))) {
+				w->stats[in].drop[DROP_PORT_DOWN]++;
+				return -1;
+			}
+			return out;
+		}
+	}
+	if (likely(c->flood_out >= 0)) {
+		(*flooded)++;
+		return c->flood_out;
+	}
+	if (unlikely(c->flood == 0)) {
+		w->stats[in].drop[DROP_NO_DEST]++;
+		return -1;
+	}
+	(*flooded)++;
+	return -2;
+}
+
+/* The same as a port mask, 0 if dropped. */
+static __rte_always_inline uint32_t burst_dest(struct worker *w,
+					       const uint8_t *data,
+					       unsigned int in,
+					       const struct burst_const *c,
+					       struct burst_regs *r,
+					       uint64_t *flooded)
+{
+	int out = burst_dest_one(w, data, in, c, r, flooded);
+
+	return out >= 0 ? 1u << out : out == -2 ? c->flood : 0;
+}
+
+/* Learn the source MAC of a frame from port in (at least 12 bytes at
+ * data; a group MAC is not learned); a memo in r of its lookup is
+ * forgotten when it goes to the fdb. */
+static __rte_always_inline void burst_learn(struct worker *w,
+					    const uint8_t *data,
+					    unsigned int in,
+					    const struct burst_const *c,
+					    struct burst_regs *r)
 {
 	uint64_t forget;
 
-	if (src[0] & 1)			/* group MAC: fdb ignores it */
+	if (data[6] & 1)		/* a group MAC is not learned */
 		return;
-	forget = learn_check(w, src, mac_key(src), in, bc->now,
-			     learn_key_hi(w, in, bc->now));
-	if (forget != 0 && forget == bc->r.dst_key)
-		bc->r.dst_key = 0;
-}
-
-static inline int lookup(struct worker *w, const uint8_t *dst,
-			 struct burst_ctx *bc)
-{
-	uint64_t key = mac_key(dst) | MAC_KEY_VALID;
-
-	if (key != bc->r.dst_key) {
-		bc->r.dst_port = fdb_lookup(w->app->fdb, dst, bc->now);
-		bc->r.dst_key = key;
-		bc->r.dst_t = bc->now;
-	}
-	return bc->r.dst_port;
-}
-
-/* Destination ports of a frame from in, or 0 with the drop counted. */
-static inline uint32_t dest_mask(struct worker *w, const uint8_t *eth,
-				 unsigned int in, struct burst_ctx *bc)
-{
-	struct port_stats *st = &w->stats[in];
-	uint32_t up = bc->up;
-	int out;
-
-	if (!(eth[0] & 1)) {
-		out = lookup(w, eth, bc);
-		if (out == (int)in) {
-			st->drop[DROP_FILTERED]++;
-			return 0;
-		}
-		if (out >= 0) {
-			if (!(up & (1u << out))) {
-				st->drop[DROP_PORT_DOWN]++;
-				return 0;
-			}
-			return 1u << out;
-		}
-	}
-	up &= ~(1u << in);
-	if (up == 0)
-		st->drop[DROP_NO_DEST]++;
-	else
-		st->flooded++;
-	return up;
+	forget = learn_check(w, data + 6, mac_key_src(data), in, c->now,
+			     c->key_hi);
+	if (unlikely(forget != 0) && forget == r->dst_key)
+		r->dst_key = 0;
 }
 
 static void to_control(struct worker *w, struct rte_mbuf *m, unsigned int in)
@@ -617,35 +648,55 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, fi, rx_ts);
 }
 
-/*
- * A frame that is not PTP: to its destination ports, or dropped. One
- * destination port: into the burst's run if that is for the same port
- * (or none yet) and nothing of this burst waits in the port's TX buffer
- * (order per port is kept: the run leaves first); else the TX buffer.
- */
-static __rte_always_inline void switch_plain(struct worker *w, struct rte_mbuf *m,
-				const uint8_t *data, unsigned int in,
-				struct burst_ctx *bc)
+/* Append m to the burst's run (run: the RX array, where the frames up to
+ * m's own place are handled). */
+static __rte_always_inline void run_add(struct burst_regs *r,
+					struct rte_mbuf **run,
+					struct rte_mbuf *m, uint32_t plen)
 {
-	uint32_t mask = dest_mask(w, data, in, bc);
-	unsigned int out;
+	run[r->run_n++] = m;
+	r->run_bytes += plen;
+}
 
-	if (mask == 0) {
-		rte_pktmbuf_free(m);
+/*
+ * Queue a frame for its one egress port out: into the burst's run if that
+ * is for out, or there is none yet and nothing of this burst waits in
+ * out's TX buffer; else the TX buffer. The run leaves first, so a frame
+ * queued in the TX buffer of the run's port must close the run
+ * (rx_frames() does after every frame it did not queue here).
+ */
+static __rte_always_inline void queue_one(struct worker *w, int out,
+					  struct rte_mbuf *m, uint32_t plen,
+					  struct burst_regs *r,
+					  struct rte_mbuf **run)
+{
+	if (likely(out == r->run_out) ||
+	    (r->run_out == RUN_NONE && w->tx[out].n == 0)) {
+		r->run_out = out;
+		r->run_port = (unsigned int)out;
+		run_add(r, run, m, plen);
 		return;
 	}
-	if (likely((mask & (mask - 1)) == 0)) {
-		out = (unsigned int)__builtin_ctz(mask);
-		if ((bc->r.run_out == (int)out || bc->r.run_out == RUN_NONE) &&
-		    w->tx[out].n == 0) {
-			bc->r.run_out = (int)out;
-			bc->r.run_port = out;
-			bc->run[bc->r.run_n++] = m;
-			bc->r.run_bytes += rte_pktmbuf_pkt_len(m);
-			return;
-		}
-	}
-	send_shared(w, mask, m);
+	tx_add(w, (unsigned int)out, m, 0, NULL, 0, 0);
+}
+
+/* A frame that is not PTP (at least 12 bytes): to its destination ports,
+ * or dropped. */
+static __rte_always_inline void switch_plain(struct worker *w,
+					     struct rte_mbuf *m,
+					     const uint8_t *data,
+					     unsigned int in,
+					     struct burst_ctx *bc,
+					     uint64_t *flooded)
+{
+	int out = burst_dest_one(w, data, in, &bc->c, &bc->r, flooded);
+
+	if (out >= 0)
+		queue_one(w, out, m, rte_pktmbuf_pkt_len(m), &bc->r, bc->run);
+	else if (out == -2)
+		send_shared(w, bc->c.flood, m);
+	else
+		rte_pktmbuf_free(m);
 }
 
 /* Send the burst's run (switch_plain). */
@@ -670,10 +721,11 @@ static void tx_run(struct worker *w, struct burst_ctx *bc)
 }
 
 /*
- * Every frame rx_port()'s loop does not switch itself: PTP, anything
- * frame_prescan() was not sure of (scan, pos: its result for m), and
- * every frame while ptpsw has addresses of its own. Out of line: the loop
- * over plain traffic stays small.
+ * Every frame rx_frames()'s loop does not switch itself: anything
+ * frame_prescan() was not sure of (scan, pos: its result for m), PTP over
+ * UDP that frame_classify_udp() did not find well-formed, and every frame
+ * while ptpsw has addresses of its own. Out of line: the loop over plain
+ * traffic stays small.
  */
 static __rte_noinline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 				      unsigned int in, uint64_t rx_ts,
@@ -686,18 +738,16 @@ static __rte_noinline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 	uint32_t len = rte_pktmbuf_data_len(m);
 	struct frame_info fi;
 
-	if (scan == FRAME_SCAN_NON_PTP && !w->app->local.on) {
-		learn(w, data + 6, in, bc);
-		switch_plain(w, m, data, in, bc);
-		return;
-	}
 	/* one walk over the headers: PTP over UDP goes on from there */
 	if (scan == FRAME_SCAN_UDP_PTP)
 		frame_classify_udp(data, len, pos, &fi);
 	else
 		frame_classify(data, len, &fi);
-	if (fi.cls == FRAME_MALFORMED && rte_pktmbuf_pkt_len(m) > len)
-		fi.cls = FRAME_NON_PTP;	/* multi-segment: headers split */
+	/* multi-segment, headers split: switched as not PTP if the first
+	 * segment holds the Ethernet header at least */
+	if (fi.cls == FRAME_MALFORMED && rte_pktmbuf_pkt_len(m) > len &&
+	    len >= RTE_ETHER_HDR_LEN)
+		fi.cls = FRAME_NON_PTP;
 	if (fi.cls == FRAME_MALFORMED) {
 		st->drop[fi.err < FRAME_E__COUNT ? fi.err : 0]++;
 		rte_pktmbuf_free(m);
@@ -705,8 +755,8 @@ static __rte_noinline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 	}
 	if (fi.cls == FRAME_PTP)
 		watchdog_check(data, len, &fi, &w->wd[in]);
-	if (len >= 12)
-		learn(w, data + 6, in, bc);
+	/* from here on at least the Ethernet header (frame_classify) */
+	burst_learn(w, data, in, &bc->c, &bc->r);
 	if (w->app->local.on) {		/* ptpsw's own addresses (neigh.h) */
 		enum neigh_class lc = neigh_local_class(&w->app->local, data,
 							len);
@@ -722,10 +772,12 @@ static __rte_noinline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 		}
 	}
 	if (fi.cls == FRAME_PTP) {
-		handle_ptp(w, m, in, &fi, rx_ts, dest_mask(w, data, in, bc));
+		handle_ptp(w, m, in, &fi, rx_ts,
+			   burst_dest(w, data, in, &bc->c, &bc->r,
+				      &st->flooded));
 		return;
 	}
-	switch_plain(w, m, data, in, bc);
+	switch_plain(w, m, data, in, bc, &st->flooded);
 }
 
 static uint32_t link_mask(const struct app *app)
@@ -737,80 +789,6 @@ static uint32_t link_mask(const struct app *app)
 		if (__atomic_load_n(&app->ports[i].link_up, __ATOMIC_ACQUIRE))
 			up |= 1u << i;
 	return up;
-}
-
-/* dest_mask() on rx_frames()'s registers (flood: the ports up but in):
- * the one egress port (flood_out: the flood's if it is one port, else
- * -1); -1: dropped (counted); -2: flooded to the ports of flood. */
-static __rte_always_inline int burst_dest_one(struct worker *w,
-					      const uint8_t *data,
-					      unsigned int in, uint32_t up,
-					      uint32_t flood, int flood_out,
-					      uint64_t now,
-					      struct burst_regs *r,
-					      uint64_t *flooded)
-{
-	int out;
-
-	if (!(data[0] & 1)) {
-		uint64_t key = mac_key_dst(data) | MAC_KEY_VALID;
-
-		if (unlikely(key != r->dst_key)) {
-			r->dst_port = fdb_lookup(w->app->fdb, data, now);
-			r->dst_key = key;
-			r->dst_t = now;
-		}
-		out = r->dst_port;
-		if (out >= 0) {
-			if (unlikely(out == (int)in)) {
-				w->stats[in].drop[DROP_FILTERED]++;
-				return -1;
-			}
-			if (unlikely(!(up & (1u << out)))) {
-				w->stats[in].drop[DROP_PORT_DOWN]++;
-				return -1;
-			}
-			return out;
-		}
-	}
-	(*flooded)++;
-	if (likely(flood_out >= 0))
-		return flood_out;
-	if (unlikely(flood == 0)) {
-		(*flooded)--;
-		w->stats[in].drop[DROP_NO_DEST]++;
-		return -1;
-	}
-	return -2;
-}
-
-/* The same as a port mask, 0 if dropped. */
-static __rte_always_inline uint32_t burst_dest(struct worker *w,
-					       const uint8_t *data,
-					       unsigned int in, uint32_t up,
-					       uint32_t flood, uint64_t now,
-					       struct burst_regs *r,
-					       uint64_t *flooded)
-{
-	int out = burst_dest_one(w, data, in, up, flood, -1, now, r, flooded);
-
-	return out >= 0 ? 1u << out : out == -2 ? flood : 0;
-}
-
-/* learn() on rx_frames()'s registers (a frame of at least 12 bytes). */
-static __rte_always_inline void burst_learn(struct worker *w,
-					    const uint8_t *data,
-					    unsigned int in, uint64_t now,
-					    uint64_t key_hi,
-					    struct burst_regs *r)
-{
-	uint64_t forget;
-
-	if (data[6] & 1)		/* a group MAC is not learned */
-		return;
-	forget = learn_check(w, data + 6, mac_key_src(data), in, now, key_hi);
-	if (unlikely(forget != 0) && forget == r->dst_key)
-		r->dst_key = 0;
 }
 
 /*
@@ -830,11 +808,7 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 					  const uint64_t *ts, uint16_t n,
 					  struct burst_ctx *bc)
 {
-	const uint64_t now = bc->now, key_hi = learn_key_hi(w, in, now);
-	const uint32_t up = bc->up, flood = up & ~(1u << in);
-	/* the one port a flood goes to, if it is one */
-	const int flood_out = flood != 0 && (flood & (flood - 1)) == 0 ?
-			      __builtin_ctz(flood) : -1;
+	const struct burst_const c = bc->c;
 	const bool plain_ok = !w->app->local.on;
 	struct burst_regs r = bc->r;
 	uint64_t bytes = 0, flooded = 0;
@@ -859,9 +833,8 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		    frame_classify_udp(data, len, &pos, &fi) == FRAME_PTP) {
 			/* handle_pkt()'s steps for a PTP message */
 			watchdog_check(data, len, &fi, &w->wd[in]);
-			burst_learn(w, data, in, now, key_hi, &r);
-			mask = burst_dest(w, data, in, up, flood, now, &r,
-					  &flooded);
+			burst_learn(w, data, in, &c, &r);
+			mask = burst_dest(w, data, in, &c, &r, &flooded);
 			handle_ptp(w, m, in, &fi, ts[i], mask);
 			goto queued;
 		}
@@ -876,31 +849,24 @@ queued:
 		continue;
 plain:
 		/* a frame of at least 14 bytes (frame_prescan) */
-		burst_learn(w, data, in, now, key_hi, &r);
-		out = burst_dest_one(w, data, in, up, flood, flood_out, now,
-				     &r, &flooded);
-		/* out < 0 never equals run_out */
+		burst_learn(w, data, in, &c, &r);
+		out = burst_dest_one(w, data, in, &c, &r, &flooded);
+		/* the usual case first (run_out's no-port values are never
+		 * an out) */
 		if (likely(out == r.run_out)) {
-			pkts[r.run_n++] = m;	/* i >= run_n: handled */
-			r.run_bytes += plen;
+			run_add(&r, pkts, m, plen);
 			continue;
 		}
-		if (unlikely(out < 0)) {
-			if (out == -1) {
-				rte_pktmbuf_free(m);
-				continue;
-			}
-			send_shared(w, flood, m);
-			goto queued;
-		}
-		if (r.run_out == RUN_NONE && w->tx[out].n == 0) {
-			r.run_out = out;
-			r.run_port = (unsigned int)out;
-			pkts[r.run_n++] = m;
-			r.run_bytes += plen;
+		if (out >= 0) {
+			queue_one(w, out, m, plen, &r, pkts);
 			continue;
 		}
-		tx_add(w, (unsigned int)out, m, 0, NULL, 0, 0);
+		if (out == -1) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		send_shared(w, c.flood, m);
+		goto queued;
 	}
 	bc->r = r;
 	bc->rx_bytes = bytes;
@@ -914,14 +880,19 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	struct app_port *ap = &w->app->ports[in];
 	struct port_stats *st = &w->stats[in];
 	struct rte_mbuf *pkts[WORKER_BURST];
-	struct burst_ctx bc = { .now = now, .up = up, .run = pkts,
-				.r = { .run_out = RUN_NONE } };
+	struct burst_ctx bc = { .run = pkts, .r = { .run_out = RUN_NONE } };
 	uint64_t ts[WORKER_BURST];
 	uint16_t n;
 
 	n = rte_eth_rx_burst(ap->port_id, 0, pkts, WORKER_BURST);
 	if (n == 0)
 		return 0;
+	bc.c.now = now;
+	bc.c.key_hi = learn_key_hi(w, in, now);
+	bc.c.up = up;
+	bc.c.flood = up & ~(1u << in);
+	bc.c.flood_out = bc.c.flood != 0 && (bc.c.flood & (bc.c.flood - 1)) == 0 ?
+			 __builtin_ctz(bc.c.flood) : -1;
 	if (now - w->memo_t < WORKER_MEMO_NS) {
 		bc.r.dst_key = w->memo_key;
 		bc.r.dst_port = w->memo_port;

@@ -116,18 +116,6 @@ struct frame_scan_pos {
 	uint16_t end;		/* end of the IP payload */
 };
 
-/*
- * Fast-path pre-test, cheaper than frame_classify(), for untagged or
- * single-tagged frames. FRAME_SCAN_NON_PTP only if frame_classify(buf,
- * len) would return FRAME_NON_PTP: an EtherType other than IPv4, IPv6,
- * 0x88F7 or a VLAN TPID; a well-formed IPv4 header (the checks
- * frame_classify makes) that is not UDP, a non-first fragment, or UDP to a
- * port other than 319/320; a well-formed IPv6 header without extension
- * headers that is not UDP, or UDP to another port. FRAME_SCAN_UDP_PTP
- * with *pos for an unfragmented datagram of at least 8 bytes to 319/320
- * behind such a header. Anything else: FRAME_SCAN_OTHER.
- * Reads at most the IP header and the UDP header's first four bytes.
- */
 /* frame_prescan() from the IP header on (off: its offset, type: the
  * EtherType before it); inlined with each caller's constant offset */
 static __attribute__((always_inline)) inline enum frame_scan
@@ -191,6 +179,18 @@ frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
 	return FRAME_SCAN_UDP_PTP;
 }
 
+/*
+ * Fast-path pre-test, cheaper than frame_classify(), for untagged or
+ * single-tagged frames. FRAME_SCAN_NON_PTP only if frame_classify(buf,
+ * len) would return FRAME_NON_PTP: an EtherType other than IPv4, IPv6,
+ * 0x88F7 or a VLAN TPID; a well-formed IPv4 header (the checks
+ * frame_classify makes) that is not UDP, a non-first fragment, or UDP to a
+ * port other than 319/320; a well-formed IPv6 header without extension
+ * headers that is not UDP, or UDP to another port. FRAME_SCAN_UDP_PTP
+ * with *pos for an unfragmented datagram of at least 8 bytes to 319/320
+ * behind such a header. Anything else: FRAME_SCAN_OTHER.
+ * Reads at most the IP header and the UDP header's first four bytes.
+ */
 static inline enum frame_scan frame_prescan(const uint8_t *buf, size_t len,
 					    struct frame_scan_pos *pos)
 {

@@ -8,9 +8,8 @@
 
 #include "ptp/ptp_time.h"
 
-/* 2^16: one nanosecond in correctionField units. */
-#define CF_SCALE	65536LL
-#define CF_SCALE_D	65536.0
+/* PTP_CF_SCALE as a double */
+#define CF_SCALE_D	((double)PTP_CF_SCALE)
 /* 2^63 as a double: the first value that does not fit in int64. */
 #define TWO_POW_63_D	9223372036854775808.0
 
@@ -48,7 +47,7 @@ struct ptp_timestamp ptp_tmv_to_ts(tmv_t t)
 tmv_t ptp_cf_to_tmv(ptp_cf_t cf)
 {
 	/* C division truncates toward zero, as documented. */
-	return tmv_from_ns(cf.scaled / CF_SCALE);
+	return tmv_from_ns(cf.scaled / PTP_CF_SCALE);
 }
 
 ptp_cf_t ptp_cf_from_ns_double(double ns)

@@ -45,13 +45,16 @@ bool ptp_ts_to_tmv(const struct ptp_timestamp *ts, tmv_t *out);
 /* Negative times are clamped to 0 (PTP timestamps are unsigned). */
 struct ptp_timestamp ptp_tmv_to_ts(tmv_t t);
 
+/* correctionField units per ns (2^16) */
+#define PTP_CF_SCALE	65536LL
+
 /* correctionField conversions. Saturate at INT64_MIN/INT64_MAX. */
 static inline ptp_cf_t ptp_cf_from_tmv(tmv_t t)
 {
 	ptp_cf_t cf;
 	int64_t ns = tmv_to_ns(t);
 
-	if (__builtin_mul_overflow(ns, (int64_t)65536, &cf.scaled))
+	if (__builtin_mul_overflow(ns, PTP_CF_SCALE, &cf.scaled))
 		cf.scaled = ns < 0 ? INT64_MIN : INT64_MAX;
 	return cf;
 }
