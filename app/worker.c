@@ -75,6 +75,7 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	struct tc_params p;
 	struct worker *w;
 	uint64_t learn_ns;
+	size_t i;
 
 	/* one huge page where possible, also without EAL hugepages */
 	w = hotmem_alloc(sizeof(*w));
@@ -93,6 +94,9 @@ struct worker *worker_create(struct app *app, unsigned int id,
 		w->learn_shift++;
 	tc_params_fill(app, &p);
 	w->tc_mode = p.mode;
+	for (i = 0; i < 256 && p.mode == TC_ONE_STEP; i++)
+		w->run_tc_domain[i] = app_bit(app->tc_domains, (uint8_t)i) &&
+				      !app_bit(app->bc_domains, (uint8_t)i);
 	w->tc = tc_create(&p);
 	if (w->tc == NULL) {
 		hotmem_free(w, sizeof(*w));
@@ -368,9 +372,23 @@ struct burst_const {
 	int flood_out;			/* flood's port if it is one, else -1 */
 };
 
+/* The run's TC messages (one-step Sync and Delay_Req), in order: for
+ * tc_egress_run(). Not initialized: only the burst_ctx's tc_n entries are
+ * read. */
+struct run_tc {
+	uint8_t *buf[WORKER_BURST];
+	struct frame_ev ev[WORKER_BURST];
+	uint64_t rx[WORKER_BURST];
+};
+
 struct burst_ctx {
 	struct burst_const c;
 	struct rte_mbuf **run;		/* the RX array */
+	/* the run's TC messages: not in r, the loop over plain frames
+	 * keeps its registers */
+	struct run_tc *tc;		/* tc_n entries valid */
+	uint32_t tc_at;			/* bit per run entry that is one */
+	uint16_t tc_n;
 	/* rx_frames() keeps these in registers and hands them over to
 	 * handle_pkt() here */
 	struct burst_regs r;
@@ -699,24 +717,61 @@ static __rte_always_inline void switch_plain(struct worker *w,
 		rte_pktmbuf_free(m);
 }
 
-/* Send the burst's run (switch_plain). */
-static void tx_run(struct worker *w, struct burst_ctx *bc)
+/* Send run[from..to) to port out; tc_at: bit per TC message of the run.
+ * What the PMD does not take is freed, counted, and its bytes taken off
+ * *bytes. */
+static void run_send(struct worker *w, unsigned int out,
+		     struct rte_mbuf **run, uint16_t from, uint16_t to,
+		     uint32_t tc_at, uint64_t *bytes)
+{
+	struct port_stats *st = &w->stats[out];
+	uint16_t sent, i;
+
+	if (from == to)
+		return;
+	sent = rte_eth_tx_burst(w->app->ports[out].port_id, w->txq,
+				run + from, (uint16_t)(to - from));
+	st->tx_pkts += sent;
+	/* the TC messages among run[from..from + sent) */
+	if (tc_at)
+		st->ptp_tx += (unsigned int)__builtin_popcountll(
+			tc_at & ((1ull << (from + sent)) - 1) &
+			~((1ull << from) - 1));
+	if (unlikely(from + sent < to)) {
+		for (i = from + sent; i < to; i++) {
+			*bytes -= rte_pktmbuf_pkt_len(run[i]);
+			rte_pktmbuf_free(run[i]);
+		}
+		st->drop[DROP_TX_FULL] += to - from - sent;
+	}
+}
+
+/*
+ * Send the burst's run (received on port in). With TC messages in it, as
+ * tx_flush(): the frames before the first one leave first, then the
+ * egress time, the corrections (tc_egress_run: all from in, all to the
+ * run's port, one egress time) and the rest.
+ */
+static void tx_run(struct worker *w, struct burst_ctx *bc, unsigned int in)
 {
 	unsigned int out = bc->r.run_port;
 	struct port_stats *st = &w->stats[out];
-	uint64_t bytes = bc->r.run_bytes;
-	uint16_t sent, i;
+	uint64_t bytes = bc->r.run_bytes, tx_ts;
+	uint16_t first = 0;
 
-	sent = rte_eth_tx_burst(w->app->ports[out].port_id, w->txq, bc->run,
-				bc->r.run_n);
-	st->tx_pkts += sent;
-	if (unlikely(sent < bc->r.run_n)) {
-		for (i = sent; i < bc->r.run_n; i++) {
-			bytes -= rte_pktmbuf_pkt_len(bc->run[i]);
-			rte_pktmbuf_free(bc->run[i]);
-		}
-		st->drop[DROP_TX_FULL] += bc->r.run_n - sent;
+	if (bc->tc_n) {
+		first = (uint16_t)__builtin_ctz(bc->tc_at);
+		run_send(w, out, bc->run, 0, first, 0, &bytes);
+		tc_ingress_run(w->tc, bc->tc->buf, bc->tc->ev, bc->tc->rx,
+			       bc->tc_n);
+		tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
+		st->ptp_corrected += tc_egress_run(w->tc, (uint16_t)in,
+						   (uint16_t)out,
+						   tmv_from_ns((int64_t)tx_ts),
+						   bc->tc->buf, bc->tc->ev,
+						   bc->tc->rx, bc->tc_n);
 	}
+	run_send(w, out, bc->run, first, bc->r.run_n, bc->tc_at, &bytes);
 	st->tx_bytes += bytes;
 }
 
@@ -824,11 +879,41 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		struct frame_scan_pos pos;
 		enum frame_scan scan;
 		struct frame_info fi;
+		struct frame_ev ev;
 
 		bytes += plen;
 		scan = frame_prescan(data, len, &pos);
 		if (likely(scan == FRAME_SCAN_NON_PTP) && plain_ok)
 			goto plain;
+		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
+		    frame_ptp_event(data, &pos, &ev) &&
+		    w->run_tc_domain[ev.domain]) {
+			/* a Sync or Delay_Req the one-step TC corrects in
+			 * place (the watchdog has nothing to count): for one
+			 * port it joins the run with what the TC needs */
+			burst_learn(w, data, in, &c, &r);
+			out = burst_dest_one(w, data, in, &c, &r, &flooded);
+			if (out >= 0 && (out == r.run_out ||
+					 (r.run_out == RUN_NONE &&
+					  w->tx[out].n == 0))) {
+				/* data is the mbuf's own (not const) */
+				bc->tc->buf[bc->tc_n] = (uint8_t *)(uintptr_t)
+							data;
+				bc->tc->ev[bc->tc_n] = ev;
+				bc->tc->rx[bc->tc_n++] = ts[i];
+				bc->tc_at |= 1u << r.run_n;
+				r.run_out = out;
+				r.run_port = (unsigned int)out;
+				run_add(&r, pkts, m, plen);
+				continue;
+			}
+			/* else handle_pkt()'s steps from its destination */
+			frame_classify_udp(data, len, &pos, &fi);
+			handle_ptp(w, m, in, &fi, ts[i],
+				   out >= 0 ? 1u << out :
+				   out == -2 ? c.flood : 0);
+			goto queued;
+		}
 		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
 		    frame_classify_udp(data, len, &pos, &fi) == FRAME_PTP) {
 			/* handle_pkt()'s steps for a PTP message */
@@ -880,7 +965,9 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	struct app_port *ap = &w->app->ports[in];
 	struct port_stats *st = &w->stats[in];
 	struct rte_mbuf *pkts[WORKER_BURST];
-	struct burst_ctx bc = { .run = pkts, .r = { .run_out = RUN_NONE } };
+	struct run_tc tcq;
+	struct burst_ctx bc = { .run = pkts, .tc = &tcq,
+				.r = { .run_out = RUN_NONE } };
 	uint64_t ts[WORKER_BURST];
 	uint16_t n;
 
@@ -901,7 +988,8 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	ts_source_rx_burst(&ap->ts, pkts, n, ts);
 	rx_frames(w, in, pkts, ts, n, &bc);
 	if (bc.r.run_n)
-		tx_run(w, &bc);
+		tx_run(w, &bc, in);
+	st->ptp_rx += bc.tc_n;
 	w->memo_key = bc.r.dst_key;
 	w->memo_port = bc.r.dst_port;
 	w->memo_t = bc.r.dst_t;

@@ -278,13 +278,40 @@ static inline void frame_wr64_(uint8_t *p, uint64_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-/* One's complement sum of the four big-endian 16-bit words of v, not
- * folded to 16 bits (at most 0x2FFFE). */
-static inline uint32_t frame_csum_words64_(uint64_t v)
+/* The word path's steps: the correctionField at cfp, the UDP checksum at
+ * csp (NULL: none, raw 0x88F7). */
+static inline void frame_cf_add_at_(uint8_t *cfp, uint8_t *csp,
+				    ptp_cf_t delta)
 {
-	uint64_t s = (v >> 32) + (v & 0xFFFFFFFFu);
+	uint64_t ov = frame_rd64_(cfp);
+	ptp_cf_t cf = { .scaled = (int64_t)ov };
+	uint64_t sum;
+	uint16_t csum;
+	bool c;
 
-	return (uint32_t)((s >> 16) + (s & 0xFFFF));
+	cf = ptp_cf_add_sat(cf, delta);
+	frame_wr64_(cfp, (uint64_t)cf.scaled);
+	if (csp == NULL)
+		return;
+	csum = frame_rd16_(csp);
+	if (csum == 0)		/* none made: stays none */
+		return;
+	/* ~csum + ~old + new in 64-bit one's complement (end-around
+	 * carries: 2^64 = 1 as 2^16 = 1), then folded to 16 bits */
+	sum = (uint16_t)~csum;
+	c = __builtin_add_overflow(sum, ~ov, &sum);
+	sum += c;			/* no carry out: sum < ~ov here */
+	c = __builtin_add_overflow(sum, (uint64_t)cf.scaled, &sum);
+	sum += c;
+	sum = (sum & 0xFFFFFFFFu) + (sum >> 32);	/* < 2^33 */
+	sum = (sum & 0xFFFF) + (sum >> 16);		/* < 2^18 */
+	sum = (sum & 0xFFFF) + (sum >> 16);		/* <= 0x10002 */
+	sum = (sum & 0xFFFF) + (sum >> 16);
+	csum = (uint16_t)~sum;
+	if (csum == 0)
+		csum = 0xFFFF;
+	csp[0] = (uint8_t)(csum >> 8);
+	csp[1] = (uint8_t)csum;
 }
 
 /*
@@ -297,31 +324,75 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 					 const struct frame_info *info,
 					 ptp_cf_t delta)
 {
-	uint8_t *cfp = buf + info->ptp_off + FRAME_PTP_CF_OFF;
-	uint8_t *csp;
-	uint64_t ov = frame_rd64_(cfp);
-	ptp_cf_t cf = { .scaled = (int64_t)ov };
-	uint32_t sum;
-	uint16_t csum;
+	frame_cf_add_at_(buf + info->ptp_off + FRAME_PTP_CF_OFF,
+			 info->l3 == FRAME_L3_RAW_PTP ? NULL :
+			 buf + info->l4_off + FRAME_UDP_CSUM_OFF, delta);
+}
 
-	cf = ptp_cf_add_sat(cf, delta);
-	frame_wr64_(cfp, (uint64_t)cf.scaled);
-	if (info->l3 == FRAME_L3_RAW_PTP)
-		return;
-	csp = buf + info->l4_off + FRAME_UDP_CSUM_OFF;
-	csum = frame_rd16_(csp);
-	if (csum == 0)		/* none made: stays none */
-		return;
-	sum = (uint16_t)~csum;
-	sum += frame_csum_words64_(~ov) +
-	       frame_csum_words64_((uint64_t)cf.scaled);
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	csum = (uint16_t)~sum;
-	if (csum == 0)
-		csum = 0xFFFF;
-	csp[0] = (uint8_t)(csum >> 8);
-	csp[1] = (uint8_t)csum;
+/*
+ * A PTP event message a one-step transparent clock corrects in place,
+ * as frame_ptp_event() found it: the few facts the fast path needs
+ * instead of a whole struct frame_info.
+ */
+struct frame_ev {
+	uint16_t l4_off;	/* UDP header */
+	uint16_t ptp_off;	/* PTP header: l4_off + 8 */
+	uint8_t type;		/* PTP_SYNC or PTP_DELAY_REQ */
+	uint8_t domain;
+};
+
+/*
+ * The fast path's PTP test, after frame_prescan() said FRAME_SCAN_UDP_PTP
+ * for buf (pos its result): true only for a datagram to port 319 holding
+ * a well-formed Sync or Delay_Req (versionPTP 2, messageLength at least 44
+ * and within the UDP length, which is within the IP payload) whose
+ * alternateMasterFlag is clear. For such a frame frame_classify() says
+ * FRAME_PTP with the same offsets, type and domain, tc_in_place() accepts
+ * it in one-step mode, frame_cf_in_place_ok() holds and watchdog_check()
+ * has nothing to count (test_frame and fuzz_frame check all of it).
+ * False says nothing: frame_classify_udp() decides. Reads at most the
+ * UDP header and the PTP header's first 8 bytes, all inside pos->end.
+ */
+static inline bool frame_ptp_event(const uint8_t *buf,
+				   const struct frame_scan_pos *pos,
+				   struct frame_ev *ev)
+{
+	unsigned int l4 = pos->l4_off, ulen, mlen;
+	const uint8_t *udp = buf + l4;
+	uint64_t h;
+
+	/* prescan: 8 UDP bytes inside end, destination 319 or 320 (low
+	 * octets 0x3F, 0x40) */
+	if (udp[3] != (PTP_UDP_EVENT & 0xFF))
+		return false;
+	ulen = frame_rd16_(udp + 4);
+	if (ulen < 8 + 44 || ulen > (unsigned int)pos->end - l4)
+		return false;
+	/* the PTP header's first 8 octets, octet k at bits 8k..8k+7 */
+	memcpy(&h, udp + 8, sizeof(h));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	h = __builtin_bswap64(h);
+#endif
+	/* messageType Sync (0) or Delay_Req (1), versionPTP 2,
+	 * alternateMasterFlag (octet 6, bit 0) clear */
+	if ((h & 0x0001000000000F0Eull) != 0x0000000000000200ull)
+		return false;
+	mlen = frame_rd16_(udp + 10);
+	if (mlen - 44 > ulen - 8 - 44)	/* 44 <= mlen <= ulen - 8 */
+		return false;
+	ev->l4_off = (uint16_t)l4;
+	ev->ptp_off = (uint16_t)(l4 + 8);
+	ev->type = (uint8_t)(h & 0x0F);
+	ev->domain = (uint8_t)(h >> 32);
+	return true;
+}
+
+/* frame_cf_add_in_place() for a message frame_ptp_event() found. */
+static inline void frame_cf_add_ev(uint8_t *buf, const struct frame_ev *ev,
+				   ptp_cf_t delta)
+{
+	frame_cf_add_at_(buf + ev->ptp_off + FRAME_PTP_CF_OFF,
+			 buf + ev->l4_off + FRAME_UDP_CSUM_OFF, delta);
 }
 
 /* RFC 1624 (eqn. 3) incremental update of a 16-bit one's complement

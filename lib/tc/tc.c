@@ -593,6 +593,48 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 	return true;
 }
 
+unsigned int tc_egress_run(struct tc *tc, uint16_t in_port,
+			   uint16_t out_port, tmv_t tx_ts, uint8_t *const *buf,
+			   const struct frame_ev *ev, const uint64_t *rx_ns,
+			   unsigned int n)
+{
+	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
+	int64_t base = tmv_to_ns(tx_ts) + tc_lat(tc->p.egress_latency_ns,
+						 out_port) +
+		       tc_lat(tc->p.ingress_latency_ns, in_port);
+	bool exact = !tc->p.syntonize || tc->n_skewed == 0;
+	struct tc_res_stats rs = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
+	uint64_t n_sync = 0;
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		const struct frame_ev *e = &ev[k];
+		tmv_t res = tmv_from_ns(base - (int64_t)rx_ns[k]);
+		double ratio;
+		ptp_cf_t cf;
+		int64_t ns;
+
+		if (exact || (ratio = tc->rate[e->domain].ratio) == 1.0)
+			cf = ptp_cf_from_tmv(res);
+		else
+			cf = ptp_cf_from_ns_double((double)tmv_to_ns(res) *
+						   ratio);
+		frame_cf_add_ev(buf[k], e, cf);
+		ns = cf.scaled >> 16;	/* as tc_res_note() */
+		rs.min_ns = ns < rs.min_ns ? ns : rs.min_ns;
+		rs.max_ns = ns > rs.max_ns ? ns : rs.max_ns;
+		rs.sum_ns = (int64_t)((uint64_t)rs.sum_ns + (uint64_t)ns);
+		n_sync += e->type == PTP_SYNC;
+		tc->st.domain[e->domain].corrected++;
+	}
+	rs.n = n;
+	if (n != 0 && out_port < TC_MAX_PORTS)
+		tc_res_merge(&tc->st.res[out_port], &rs);
+	tc->st.corrected_sync += n_sync;
+	tc->st.corrected_delay_req += n - n_sync;
+	return n;
+}
+
 ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,
 		       const struct frame_info *fi, uint16_t in_port,
 		       uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts)
@@ -772,6 +814,27 @@ static void tc_rate_follow_up(struct tc *tc, const uint8_t *ptp)
 	tc_rate_sample(tc, domain, &pt);
 }
 
+/* A Sync of at least LEN_WITH_TS bytes. */
+static inline void tc_ingress_sync(struct tc *tc, const uint8_t *ptp,
+				   tmv_t rx_ts)
+{
+	tc->st.domain[ptp[OFF_DOMAIN]].sync_seen++;
+	if (tc->p.syntonize)
+		tc_rate_sync(tc, ptp, rx_ts);
+}
+
+void tc_ingress_run(struct tc *tc, uint8_t *const *buf,
+		    const struct frame_ev *ev, const uint64_t *rx_ns,
+		    unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		if (ev[k].type == PTP_SYNC)
+			tc_ingress_sync(tc, buf[k] + ev[k].ptp_off,
+					tmv_from_ns((int64_t)rx_ns[k]));
+}
+
 void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 		    const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts)
 {
@@ -782,13 +845,14 @@ void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 	if (ptp == NULL)
 		return;
 	type = ptp[0] & 0x0f;
+	if (type == PTP_SYNC && fi->ptp_len >= LEN_WITH_TS) {
+		tc_ingress_sync(tc, ptp, rx_ts);
+		return;
+	}
 	if (type == PTP_SYNC)
 		tc->st.domain[ptp[OFF_DOMAIN]].sync_seen++;
-	if (!tc->p.syntonize || fi->ptp_len < LEN_WITH_TS)
-		return;
-	if (type == PTP_SYNC)
-		tc_rate_sync(tc, ptp, rx_ts);
-	else if (type == PTP_FOLLOW_UP)
+	if (tc->p.syntonize && type == PTP_FOLLOW_UP &&
+	    fi->ptp_len >= LEN_WITH_TS)
 		tc_rate_follow_up(tc, ptp);
 }
 

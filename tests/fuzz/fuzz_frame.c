@@ -34,6 +34,8 @@
 
 #include "net/frame.h"
 #include "ptp/msg.h"
+#include "net/watchdog.h"
+#include "tc/tc.h"
 
 #include "fuzz_check.h"
 
@@ -154,6 +156,39 @@ static void fuzz_rewrite(const uint8_t *frame, size_t len, int64_t delta)
 	free(f);
 }
 
+/* What the worker's one-step fast path trusts after frame_ptp_event():
+ * classify agrees, the TC takes it in place, the watchdog has nothing to
+ * count, and frame_cf_add_ev() writes frame_cf_add_in_place()'s bytes. */
+static void check_ptp_event(const uint8_t *frame, size_t len,
+			    const struct frame_scan_pos *pos,
+			    const struct frame_info *fi, int64_t delta)
+{
+	struct watchdog_counters wc;
+	struct frame_ev ev;
+	uint8_t *a, *b;
+
+	if (!frame_ptp_event(frame, pos, &ev))
+		return;
+	CHECK(fi->cls == FRAME_PTP);
+	CHECK(ev.l4_off == fi->l4_off && ev.ptp_off == fi->ptp_off);
+	CHECK(ev.type == fi->ptp_type && ev.domain == fi->domain);
+	CHECK(tc_in_place(TC_ONE_STEP, fi));
+	CHECK(frame_cf_in_place_ok(frame, len, fi));
+	memset(&wc, 0, sizeof(wc));
+	CHECK(watchdog_check(frame, len, fi, &wc) == 0);
+	CHECK(watchdog_total(&wc) == 0);
+	a = malloc(len);
+	b = malloc(len);
+	CHECK(a != NULL && b != NULL);
+	memcpy(a, frame, len);
+	memcpy(b, frame, len);
+	frame_cf_add_in_place(a, fi, (ptp_cf_t){ delta });
+	frame_cf_add_ev(b, &ev, (ptp_cf_t){ delta });
+	CHECK(memcmp(a, b, len) == 0);
+	free(a);
+	free(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct frame_info fi;
@@ -185,6 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memset(&fu, 0, sizeof(fu));
 			CHECK(frame_classify_udp(frame, len, &pos, &fu) == fi.cls);
 			CHECK(fuzz_same_info(&fu, &fi));
+			check_ptp_event(frame, len, &pos, &fi, delta);
 			break;
 		default:
 			break;

@@ -18,6 +18,8 @@
 #include "net/frame.h"
 #include "ptp/msg.h"
 #include "ptp/ptp_time.h"
+#include "net/watchdog.h"
+#include "tc/tc.h"
 
 #define BUF_CAP 2048
 
@@ -820,6 +822,111 @@ static void test_surely_non_ptp(void)
 	CU_ASSERT(udp_ptp > 1000 && udp_ptp < from_udp);
 }
 
+/*
+ * The fast path's test frame_ptp_event(): whatever it accepts,
+ * frame_classify() calls the same PTP event message (offsets, type,
+ * domain), tc_in_place() takes it in one-step mode, the word path applies,
+ * watchdog_check() has nothing to count, and frame_cf_add_ev() writes the
+ * bytes frame_cf_add_in_place() writes. And it does accept the ordinary
+ * Sync and Delay_Req of every IP shape the pre-test decides.
+ * Frames of every type and shape, header bytes changed at random,
+ * messageLength and UDP length moved, cut at random lengths.
+ */
+static void test_ptp_event(void)
+{
+	static const uint8_t types[] = { PTP_SYNC, PTP_DELAY_REQ,
+		PTP_SIGNALING, PTP_FOLLOW_UP, PTP_DELAY_RESP, PTP_ANNOUNCE };
+	uint8_t f[BUF_CAP], g[BUF_CAP], h[BUF_CAP];
+	unsigned int it, k, accepted = 0, plain_ok = 0, plain_n = 0;
+
+	for (it = 0; it < 300000; it++) {
+		struct frame_spec s = spec_v4;
+		struct msg_spec m = msg_sync;
+		struct watchdog_counters wc;
+		struct frame_layout lay;
+		struct frame_scan_pos pos;
+		struct frame_info fi;
+		struct frame_ev ev;
+		bool plain, took;
+		ptp_cf_t d;
+		size_t len;
+
+		s.l3 = rnd(2) ? FRAME_L3_IPV6 : FRAME_L3_IPV4;
+		s.n_vlans = rnd(3) == 0 ? 1 : 0;
+		s.tpid[0] = rnd(2) ? 0x8100 : 0x88A8;
+		s.ip_opt_words = rnd(4) == 0 ? rnd(3) : 0;
+		s.csum = rnd(4) != 0;
+		s.udp_extra = rnd(4) == 0 ? rnd(9) : 0;
+		s.eth_pad = rnd(4) == 0 ? rnd(9) : 0;
+		s.dport = rnd(8) == 0 ? 320 : 319;
+		s.l2_dst = rnd(2) ? DST_MCAST : DST_UCAST;
+		m.type = types[rnd(sizeof(types))];
+		m.flags = rnd(2) ? (uint16_t)rnd64() : 0;
+		m.domain = (uint8_t)rnd(256);
+		m.cf = (int64_t)rnd64() >> rnd(64);
+		CU_ASSERT_FATAL(build_ptp_frame(&s, &m, f, &lay) == 0);
+		len = lay.len;
+		memcpy(g, f, len);
+		/* the untouched Sync or Delay_Req to 319, alternateMaster 0 */
+		plain = (m.type == PTP_SYNC || m.type == PTP_DELAY_REQ) &&
+			s.dport == 319 && !(m.flags & 0x0100);
+		for (k = rnd(3); k > 0; k--) {
+			size_t at = lay.l4_off + rnd(24);
+
+			plain = false;
+			switch (rnd(4)) {
+			case 0:		/* messageLength */
+				put16(g + lay.ptp_off + 2,
+				      (uint16_t)(lay.ptp_len + rnd(17) - 8));
+				break;
+			case 1:		/* UDP length */
+				put16(g + lay.l4_off + 4,
+				      (uint16_t)(8 + lay.ptp_len + rnd(17) - 8));
+				break;
+			default:
+				g[at] = (uint8_t)rnd64();
+			}
+		}
+		if (rnd(4) == 0) {
+			len = rnd((unsigned int)len + 1);
+			plain = false;
+		}
+		if (frame_prescan(g, len, &pos) != FRAME_SCAN_UDP_PTP) {
+			CU_ASSERT_FATAL(!plain);
+			continue;
+		}
+		took = frame_ptp_event(g, &pos, &ev);
+		plain_n += plain;
+		plain_ok += plain && took;
+		if (!took)
+			continue;
+		accepted++;
+		CU_ASSERT_EQUAL_FATAL(frame_classify(g, len, &fi), FRAME_PTP);
+		CU_ASSERT_EQUAL_FATAL(ev.l4_off, fi.l4_off);
+		CU_ASSERT_EQUAL_FATAL(ev.ptp_off, fi.ptp_off);
+		CU_ASSERT_EQUAL_FATAL(ev.type, fi.ptp_type);
+		CU_ASSERT_EQUAL_FATAL(ev.domain, fi.domain);
+		CU_ASSERT_FATAL(tc_in_place(TC_ONE_STEP, &fi));
+		CU_ASSERT_FATAL(frame_cf_in_place_ok(g, len, &fi));
+		memset(&wc, 0, sizeof(wc));
+		CU_ASSERT_EQUAL_FATAL(watchdog_check(g, len, &fi, &wc), 0);
+		CU_ASSERT_EQUAL_FATAL(watchdog_total(&wc), 0);
+		d.scaled = (int64_t)rnd64() >> rnd(64);
+		memcpy(h, g, len);
+		frame_cf_add_in_place(g, &fi, d);
+		frame_cf_add_ev(h, &ev, d);
+		CU_ASSERT_FATAL(memcmp(g, h, len) == 0);
+		/* a valid checksum stays valid */
+		if (plain && s.csum)
+			CU_ASSERT_FATAL(ref_udp_ok(g, fi.l3_off, fi.l4_off,
+						   fi.l3 == FRAME_L3_IPV6));
+	}
+	/* it takes the ordinary messages, and saw many of every kind */
+	CU_ASSERT_EQUAL(plain_ok, plain_n);
+	CU_ASSERT(plain_n > 10000);
+	CU_ASSERT(accepted > plain_n);
+}
+
 /* A third VLAN tag is not walked: the frame is forwarded as non-PTP. */
 static void test_three_vlans(void)
 {
@@ -1207,6 +1314,7 @@ static const struct test_case frame_cases[] = {
 	{ "malformed table", test_malformed_table },
 	{ "non-PTP frames", test_non_ptp },
 	{ "frame_prescan agrees with classify", test_surely_non_ptp },
+	{ "frame_ptp_event agrees with classify", test_ptp_event },
 	{ "three VLAN tags", test_three_vlans },
 	{ "L2/L3 multicast flags", test_l2_flags },
 	{ "every prefix", test_prefixes },

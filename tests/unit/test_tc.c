@@ -1093,6 +1093,9 @@ struct gm {
 	uint16_t in_port;
 };
 
+/* gm_sync() feeds one-step Syncs through tc_ingress_run() */
+static bool gm_fast;
+
 /* Sync k of gm, received with rx jitter jit (ns); origin_step added to the
  * GM's origin. Part of the origin travels in the correctionFields (with a
  * constant sub-ns part) so the estimator must add them. */
@@ -1112,6 +1115,18 @@ static void gm_sync(struct tc *tc, struct gm *g, int64_t k, int64_t jit,
 	s.cf_ns = (double)w1 + 0.25;
 	s.ts_ns = g->two_step ? 0 : origin - w1;
 	tf_build(&f, &s, &OPT_V4);
+	if (gm_fast && !g->two_step) {	/* the worker's fast path */
+		struct frame_scan_pos pos = { 0 };
+		struct frame_ev ev;
+		uint8_t *buf = f.b;
+		uint64_t at = (uint64_t)(rx + jit);
+
+		CU_ASSERT_EQUAL_FATAL(frame_prescan(f.b, f.len, &pos),
+				      FRAME_SCAN_UDP_PTP);
+		CU_ASSERT_FATAL(frame_ptp_event(f.b, &pos, &ev));
+		tc_ingress_run(tc, &buf, &ev, &at, 1);
+		return;
+	}
 	tc_ingress(tc, f.b, f.len, &f.fi, g->in_port, ns(rx + jit));
 	if (!g->two_step)
 		return;
@@ -1174,6 +1189,109 @@ static void test_ratio_one_step(void)
 	CU_ASSERT_EQUAL(tc_get_stats(tc)->domain[0].sync_seen, 161);
 	check_scaled(tc, 0, 1 + 100e-6);
 	tc_free(tc);
+}
+
+/*
+ * The worker's one-step fast path: tc_ingress_run() estimates the same
+ * ratio as tc_ingress(), and tc_egress_run() over a burst gives each
+ * message the bytes tc_egress_in_place() gives it and the same counters
+ * and residence statistics: Sync and Delay_Req, IPv4 / IPv6, checksum or
+ * none, VLAN tags, a skewed domain and an exact one, port latencies, CF
+ * values near saturation, residences of both signs, syntonize on and off.
+ */
+static void test_egress_run(void)
+{
+	static const struct tf_opt opts[] = {
+		{ NET_V4, 0, true, false }, { NET_V4, 1, false, true },
+		{ NET_V6, 0, true, false }, { NET_V6, 1, false, false },
+	};
+	static const double cfs[] = { 0, 1234.5, -77.25, 1.4e14, -1.4e14 };
+	unsigned int syn, round;
+
+	for (syn = 0; syn < 2; syn++) {
+		struct tc_params p = params(TC_ONE_STEP);
+		struct gm ga = { .domain = 0, .src = 9, .rate = 1 + 100e-6,
+				 .rx0 = T0 }, gb = ga;
+		const struct tc_stats *sa, *sb;
+		struct tc *a, *b;
+		int64_t k;
+		unsigned int d;
+
+		p.syntonize = syn != 0;
+		p.ingress_latency_ns[2] = 40;
+		p.egress_latency_ns[3] = -7;
+		p.egress_latency_ns[2] = 1000;	/* not the ports used */
+		a = tc_create(&p);
+		b = tc_create(&p);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		for (k = 0; k <= 160; k++) {
+			gm_fast = false;
+			gm_sync(a, &ga, k, 0, 0);
+			gm_fast = true;
+			gm_sync(b, &gb, k, 0, 0);
+		}
+		gm_fast = false;
+		CU_ASSERT_EQUAL(tc_rate_ratio(a, 0), tc_rate_ratio(b, 0));
+		CU_ASSERT(syn == 0 || tc_rate_ratio(b, 0) != 1.0);
+		for (round = 0; round < 40; round++) {
+			struct tf fa[24], fb[24];
+			struct frame_ev ev[24];
+			uint8_t *bufs[24];
+			uint64_t rx[24];
+			int64_t tx = T0 + 5000000 + round * 1000;
+			unsigned int i, n = 1 + round % 24;
+
+			for (i = 0; i < n; i++) {
+				struct spec s = SYNC1;
+				struct frame_scan_pos pos = { 0 };
+				unsigned int v = round * 31 + i * 7;
+
+				s.type = v % 3 ? PTP_SYNC : PTP_DELAY_REQ;
+				s.domain = (uint8_t)(v % 2);
+				s.seq = (uint16_t)v;
+				s.two_step = v % 5 == 0;
+				s.cf_ns = cfs[v % 5];
+				tf_build(&fa[i], &s, &opts[v % 4]);
+				fb[i] = fa[i];
+				/* rx up to 2 us after tx: negative residences */
+				rx[i] = (uint64_t)(tx - 4000000 +
+						   (int64_t)(v % 9) * 500250 +
+						   (int64_t)(v % 11));
+				CU_ASSERT_EQUAL_FATAL(
+					frame_prescan(fb[i].b, fb[i].len, &pos),
+					FRAME_SCAN_UDP_PTP);
+				CU_ASSERT_FATAL(frame_ptp_event(fb[i].b, &pos,
+								&ev[i]));
+				bufs[i] = fb[i].b;
+				CU_ASSERT_TRUE(tc_egress_in_place(a, fa[i].b,
+					fa[i].len, &fa[i].fi, 2, 3,
+					ns((int64_t)rx[i]), ns(tx)));
+			}
+			CU_ASSERT_EQUAL(tc_egress_run(b, 2, 3, ns(tx), bufs, ev,
+						      rx, n), n);
+			for (i = 0; i < n; i++)
+				CU_ASSERT(memcmp(fa[i].b, fb[i].b,
+						 fa[i].len) == 0);
+		}
+		sa = tc_get_stats(a);
+		sb = tc_get_stats(b);
+		CU_ASSERT(sa->corrected_sync > 100 &&
+			  sa->corrected_delay_req > 100);
+		CU_ASSERT_EQUAL(sa->corrected_sync, sb->corrected_sync);
+		CU_ASSERT_EQUAL(sa->corrected_delay_req,
+				sb->corrected_delay_req);
+		for (d = 0; d < 2; d++) {
+			CU_ASSERT_EQUAL(sa->domain[d].corrected,
+					sb->domain[d].corrected);
+			CU_ASSERT_EQUAL(sa->domain[d].sync_seen,
+					sb->domain[d].sync_seen);
+		}
+		CU_ASSERT(memcmp(&sa->res, &sb->res, sizeof(sa->res)) == 0);
+		CU_ASSERT(sa->res[3].n > 0 && sa->res[3].min_ns < 0);
+		tc_free(a);
+		tc_free(b);
+	}
 }
 
 /* Syncs closer than TC_RATE_MIN_GAP_NS to the last one sampled are not
@@ -1384,6 +1502,7 @@ int test_register(void)
 		{ "many_pending", test_many_pending },
 		{ "expiry", test_expiry },
 		{ "ratio_one_step", test_ratio_one_step },
+		{ "egress_run", test_egress_run },
 		{ "ratio_flood", test_ratio_flood },
 		{ "ratio_two_step", test_ratio_two_step },
 		{ "ratio_off", test_ratio_off },
