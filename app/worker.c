@@ -373,7 +373,7 @@ struct burst_const {
 };
 
 /* The run's TC messages (one-step Sync and Delay_Req), in order: for
- * tc_egress_run(). Not initialized: only the burst_ctx's tc_n entries are
+ * tc_run(). Not initialized: only the burst_ctx's tc_n entries are
  * read. */
 struct run_tc {
 	uint8_t *buf[WORKER_BURST];
@@ -749,7 +749,7 @@ static void run_send(struct worker *w, unsigned int out,
 /*
  * Send the burst's run (received on port in). With TC messages in it, as
  * tx_flush(): the frames before the first one leave first, then the
- * egress time, the corrections (tc_egress_run: all from in, all to the
+ * egress time, the TC (tc_run: all from in, all to the
  * run's port, one egress time) and the rest.
  */
 static void tx_run(struct worker *w, struct burst_ctx *bc, unsigned int in)
@@ -762,14 +762,11 @@ static void tx_run(struct worker *w, struct burst_ctx *bc, unsigned int in)
 	if (bc->tc_n) {
 		first = (uint16_t)__builtin_ctz(bc->tc_at);
 		run_send(w, out, bc->run, 0, first, 0, &bytes);
-		tc_ingress_run(w->tc, bc->tc->buf, bc->tc->ev, bc->tc->rx,
-			       bc->tc_n);
 		tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
-		st->ptp_corrected += tc_egress_run(w->tc, (uint16_t)in,
-						   (uint16_t)out,
-						   tmv_from_ns((int64_t)tx_ts),
-						   bc->tc->buf, bc->tc->ev,
-						   bc->tc->rx, bc->tc_n);
+		st->ptp_corrected += tc_run(w->tc, (uint16_t)in, (uint16_t)out,
+					    tmv_from_ns((int64_t)tx_ts),
+					    bc->tc->buf, bc->tc->ev,
+					    bc->tc->rx, bc->tc_n);
 	}
 	run_send(w, out, bc->run, first, bc->r.run_n, bc->tc_at, &bytes);
 	st->tx_bytes += bytes;
@@ -879,15 +876,17 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		struct frame_scan_pos pos;
 		enum frame_scan scan;
 		struct frame_info fi;
-		struct frame_ev ev;
+		struct frame_ev *ev;
 
 		bytes += plen;
 		scan = frame_prescan(data, len, &pos);
 		if (likely(scan == FRAME_SCAN_NON_PTP) && plain_ok)
 			goto plain;
+		/* ev: the slot the message takes if it joins the run */
 		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
-		    frame_ptp_event(data, &pos, &ev) &&
-		    w->run_tc_domain[ev.domain]) {
+		    frame_ptp_event(data, &pos,
+				    ev = &bc->tc->ev[bc->tc_n]) &&
+		    w->run_tc_domain[ev->domain]) {
 			/* a Sync or Delay_Req the one-step TC corrects in
 			 * place (the watchdog has nothing to count): for one
 			 * port it joins the run with what the TC needs */
@@ -899,7 +898,6 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 				/* data is the mbuf's own (not const) */
 				bc->tc->buf[bc->tc_n] = (uint8_t *)(uintptr_t)
 							data;
-				bc->tc->ev[bc->tc_n] = ev;
 				bc->tc->rx[bc->tc_n++] = ts[i];
 				bc->tc_at |= 1u << r.run_n;
 				r.run_out = out;

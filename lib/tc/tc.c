@@ -593,48 +593,6 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 	return true;
 }
 
-unsigned int tc_egress_run(struct tc *tc, uint16_t in_port,
-			   uint16_t out_port, tmv_t tx_ts, uint8_t *const *buf,
-			   const struct frame_ev *ev, const uint64_t *rx_ns,
-			   unsigned int n)
-{
-	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
-	int64_t base = tmv_to_ns(tx_ts) + tc_lat(tc->p.egress_latency_ns,
-						 out_port) +
-		       tc_lat(tc->p.ingress_latency_ns, in_port);
-	bool exact = !tc->p.syntonize || tc->n_skewed == 0;
-	struct tc_res_stats rs = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
-	uint64_t n_sync = 0;
-	unsigned int k;
-
-	for (k = 0; k < n; k++) {
-		const struct frame_ev *e = &ev[k];
-		tmv_t res = tmv_from_ns(base - (int64_t)rx_ns[k]);
-		double ratio;
-		ptp_cf_t cf;
-		int64_t ns;
-
-		if (exact || (ratio = tc->rate[e->domain].ratio) == 1.0)
-			cf = ptp_cf_from_tmv(res);
-		else
-			cf = ptp_cf_from_ns_double((double)tmv_to_ns(res) *
-						   ratio);
-		frame_cf_add_ev(buf[k], e, cf);
-		ns = cf.scaled >> 16;	/* as tc_res_note() */
-		rs.min_ns = ns < rs.min_ns ? ns : rs.min_ns;
-		rs.max_ns = ns > rs.max_ns ? ns : rs.max_ns;
-		rs.sum_ns = (int64_t)((uint64_t)rs.sum_ns + (uint64_t)ns);
-		n_sync += e->type == PTP_SYNC;
-		tc->st.domain[e->domain].corrected++;
-	}
-	rs.n = n;
-	if (n != 0 && out_port < TC_MAX_PORTS)
-		tc_res_merge(&tc->st.res[out_port], &rs);
-	tc->st.corrected_sync += n_sync;
-	tc->st.corrected_delay_req += n - n_sync;
-	return n;
-}
-
 ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,
 		       const struct frame_info *fi, uint16_t in_port,
 		       uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts)
@@ -770,7 +728,9 @@ static bool tc_rate_master(struct tc_rate *r, const uint8_t *id, tmv_t rx)
 	return true;
 }
 
-static void tc_rate_sync(struct tc *tc, const uint8_t *ptp, tmv_t rx)
+static __attribute__((noinline)) void tc_rate_sync(struct tc *tc,
+						   const uint8_t *ptp,
+						   tmv_t rx)
 {
 	uint8_t domain = ptp[OFF_DOMAIN];
 	struct tc_rate *r = &tc->rate[domain];
@@ -814,25 +774,32 @@ static void tc_rate_follow_up(struct tc *tc, const uint8_t *ptp)
 	tc_rate_sample(tc, domain, &pt);
 }
 
+/*
+ * tc_rate_sync()'s usual Sync, inline: from the tracked time transmitter
+ * and within TC_RATE_MIN_GAP_NS after the last Sync sampled, it is only
+ * seen. Returns false for every other Sync (tc_rate_sync() decides).
+ */
+static inline bool tc_rate_skip(struct tc_rate *r, const uint8_t *ptp,
+				tmv_t rx)
+{
+	if (!r->have_master || !r->sampled ||
+	    memcmp(r->master, ptp + OFF_SRC, PORT_ID_LEN) != 0 ||
+	    (uint64_t)tmv_to_ns(tmv_sub(rx, r->last_rx)) >=
+	    (uint64_t)TC_RATE_MIN_GAP_NS)
+		return false;
+	r->master_seen = rx;
+	return true;
+}
+
 /* A Sync of at least LEN_WITH_TS bytes. */
 static inline void tc_ingress_sync(struct tc *tc, const uint8_t *ptp,
 				   tmv_t rx_ts)
 {
-	tc->st.domain[ptp[OFF_DOMAIN]].sync_seen++;
-	if (tc->p.syntonize)
+	uint8_t domain = ptp[OFF_DOMAIN];
+
+	tc->st.domain[domain].sync_seen++;
+	if (tc->p.syntonize && !tc_rate_skip(&tc->rate[domain], ptp, rx_ts))
 		tc_rate_sync(tc, ptp, rx_ts);
-}
-
-void tc_ingress_run(struct tc *tc, uint8_t *const *buf,
-		    const struct frame_ev *ev, const uint64_t *rx_ns,
-		    unsigned int n)
-{
-	unsigned int k;
-
-	for (k = 0; k < n; k++)
-		if (ev[k].type == PTP_SYNC)
-			tc_ingress_sync(tc, buf[k] + ev[k].ptp_off,
-					tmv_from_ns((int64_t)rx_ns[k]));
 }
 
 void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
@@ -854,6 +821,62 @@ void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 	if (tc->p.syntonize && type == PTP_FOLLOW_UP &&
 	    fi->ptp_len >= LEN_WITH_TS)
 		tc_rate_follow_up(tc, ptp);
+}
+
+unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
+		    tmv_t tx_ts, uint8_t *const *buf, const struct frame_ev *ev,
+		    const uint64_t *rx_ns, unsigned int n)
+{
+	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
+	int64_t base = tmv_to_ns(tx_ts) + tc_lat(tc->p.egress_latency_ns,
+						 out_port) +
+		       tc_lat(tc->p.ingress_latency_ns, in_port);
+	struct tc_res_stats rs = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
+	uint64_t n_sync = 0, n_dom = 0;
+	unsigned int k;
+	uint8_t dom;
+
+	if (n == 0)
+		return 0;
+	dom = ev[0].domain;		/* counted per stretch of one domain */
+	for (k = 0; k < n; k++) {
+		const struct frame_ev *e = &ev[k];
+		tmv_t res = tmv_from_ns(base - (int64_t)rx_ns[k]);
+		double ratio;
+		ptp_cf_t cf;
+		int64_t ns;
+
+		if (e->type == PTP_SYNC) {
+			tc_ingress_sync(tc, buf[k] + e->ptp_off,
+					tmv_from_ns((int64_t)rx_ns[k]));
+			n_sync++;
+		}
+		/* tc_res(): a Sync may just have changed a ratio */
+		if (!tc->p.syntonize || tc->n_skewed == 0 ||
+		    (ratio = tc->rate[e->domain].ratio) == 1.0)
+			cf = ptp_cf_from_tmv(res);
+		else
+			cf = ptp_cf_from_ns_double((double)tmv_to_ns(res) *
+						   ratio);
+		frame_cf_add_ev(buf[k], e, cf);
+		ns = cf.scaled >> 16;	/* as tc_res_note() */
+		rs.min_ns = ns < rs.min_ns ? ns : rs.min_ns;
+		rs.max_ns = ns > rs.max_ns ? ns : rs.max_ns;
+		rs.sum_ns = (int64_t)((uint64_t)rs.sum_ns + (uint64_t)ns);
+		if (__builtin_expect(e->domain != dom, 0)) {
+			tc->st.domain[dom].corrected += n_dom;
+			dom = e->domain;
+			n_dom = 0;
+		}
+		n_dom++;
+	}
+	tc->st.domain[dom].corrected += n_dom;
+	rs.n = n;
+	if (out_port < TC_MAX_PORTS)
+		tc_res_merge(&tc->st.res[out_port], &rs);
+	tc->st.corrected_sync += n_sync;
+	tc->st.corrected_delay_req += n - n_sync;
+	return n;
 }
 
 const struct tc_stats *tc_get_stats(const struct tc *tc)

@@ -191,24 +191,17 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 /*
  * The one-step fast path (the worker's burst run): n event messages that
  * frame_ptp_event() found (ev[k], in buf[k]), all received on in_port
- * (at rx_ns[k]) and leaving on out_port at tx_ts. Each gets what
- * tc_egress_in_place() would give it with the frame_info frame_classify()
- * makes of it: the same bytes and the same counters (test_tc checks), with
- * the latencies and the residence statistics taken once per call.
- * One-step mode only (the caller's choice; nothing is stored). Returns the
- * number corrected (n).
+ * (at rx_ns[k]) and leaving on out_port at tx_ts. In order, each gets
+ * tc_ingress() (a Sync feeds the rate estimator) and then what
+ * tc_egress_in_place() would give it with the frame_info
+ * frame_classify() makes of it: the same bytes and the same counters
+ * (test_tc checks), with the latencies and the residence statistics
+ * taken once per call. One-step mode only (the caller's choice; nothing
+ * is stored). Returns the number corrected (n).
  */
-unsigned int tc_egress_run(struct tc *tc, uint16_t in_port,
-			   uint16_t out_port, tmv_t tx_ts, uint8_t *const *buf,
-			   const struct frame_ev *ev, const uint64_t *rx_ns,
-			   unsigned int n);
-
-/* tc_ingress() of n messages that frame_ptp_event() found (ev[k], in
- * buf[k], received at rx_ns[k]), in order: before tc_egress_run() of
- * any of them. */
-void tc_ingress_run(struct tc *tc, uint8_t *const *buf,
-		    const struct frame_ev *ev, const uint64_t *rx_ns,
-		    unsigned int n);
+unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
+		    tmv_t tx_ts, uint8_t *const *buf, const struct frame_ev *ev,
+		    const uint64_t *rx_ns, unsigned int n);
 
 /*
  * Residence for an event message whose egress time is only known after

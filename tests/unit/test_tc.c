@@ -1093,8 +1093,10 @@ struct gm {
 	uint16_t in_port;
 };
 
-/* gm_sync() feeds one-step Syncs through tc_ingress_run() */
-static bool gm_fast;
+/* How gm_sync() hands a one-step Sync to the TC: tc_ingress() only;
+ * tc_ingress() and tc_egress_in_place() to port 3, 1 us later; or the
+ * same through the worker's fast path, tc_run() */
+static enum { GM_INGRESS, GM_TRANSIT, GM_TRANSIT_RUN } gm_mode;
 
 /* Sync k of gm, received with rx jitter jit (ns); origin_step added to the
  * GM's origin. Part of the origin travels in the correctionFields (with a
@@ -1115,7 +1117,7 @@ static void gm_sync(struct tc *tc, struct gm *g, int64_t k, int64_t jit,
 	s.cf_ns = (double)w1 + 0.25;
 	s.ts_ns = g->two_step ? 0 : origin - w1;
 	tf_build(&f, &s, &OPT_V4);
-	if (gm_fast && !g->two_step) {	/* the worker's fast path */
+	if (gm_mode == GM_TRANSIT_RUN && !g->two_step) {
 		struct frame_scan_pos pos = { 0 };
 		struct frame_ev ev;
 		uint8_t *buf = f.b;
@@ -1124,10 +1126,15 @@ static void gm_sync(struct tc *tc, struct gm *g, int64_t k, int64_t jit,
 		CU_ASSERT_EQUAL_FATAL(frame_prescan(f.b, f.len, &pos),
 				      FRAME_SCAN_UDP_PTP);
 		CU_ASSERT_FATAL(frame_ptp_event(f.b, &pos, &ev));
-		tc_ingress_run(tc, &buf, &ev, &at, 1);
+		CU_ASSERT_EQUAL(tc_run(tc, g->in_port, 3, ns(rx + jit + 1000),
+				       &buf, &ev, &at, 1), 1);
 		return;
 	}
 	tc_ingress(tc, f.b, f.len, &f.fi, g->in_port, ns(rx + jit));
+	if (gm_mode == GM_TRANSIT && !g->two_step)
+		CU_ASSERT_TRUE(tc_egress_in_place(tc, f.b, f.len, &f.fi,
+						  g->in_port, 3, ns(rx + jit),
+						  ns(rx + jit + 1000)));
 	if (!g->two_step)
 		return;
 	/* preciseOrigin + CF(Sync) + CF(Follow_Up) == origin + 0.75 */
@@ -1192,9 +1199,9 @@ static void test_ratio_one_step(void)
 }
 
 /*
- * The worker's one-step fast path: tc_ingress_run() estimates the same
- * ratio as tc_ingress(), and tc_egress_run() over a burst gives each
- * message the bytes tc_egress_in_place() gives it and the same counters
+ * The worker's one-step fast path: tc_run() over a burst gives each
+ * message what tc_ingress() and then tc_egress_in_place() give it: the
+ * same rate estimate, the same bytes, and the same counters
  * and residence statistics: Sync and Delay_Req, IPv4 / IPv6, checksum or
  * none, VLAN tags, a skewed domain and an exact one, port latencies, CF
  * values near saturation, residences of both signs, syntonize on and off.
@@ -1225,13 +1232,14 @@ static void test_egress_run(void)
 		b = tc_create(&p);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		ga.in_port = gb.in_port = 2;
 		for (k = 0; k <= 160; k++) {
-			gm_fast = false;
+			gm_mode = GM_TRANSIT;
 			gm_sync(a, &ga, k, 0, 0);
-			gm_fast = true;
+			gm_mode = GM_TRANSIT_RUN;
 			gm_sync(b, &gb, k, 0, 0);
 		}
-		gm_fast = false;
+		gm_mode = GM_INGRESS;
 		CU_ASSERT_EQUAL(tc_rate_ratio(a, 0), tc_rate_ratio(b, 0));
 		CU_ASSERT(syn == 0 || tc_rate_ratio(b, 0) != 1.0);
 		for (round = 0; round < 40; round++) {
@@ -1252,6 +1260,13 @@ static void test_egress_run(void)
 				s.seq = (uint16_t)v;
 				s.two_step = v % 5 == 0;
 				s.cf_ns = cfs[v % 5];
+				/* some from the tracked GM: the estimator
+				 * samples them in the middle of a run */
+				if (v % 4 == 0) {
+					s.src = 9;
+					s.src_port = 1;
+					s.ts_ns = ORIGIN0 + (int64_t)v * 1000;
+				}
 				tf_build(&fa[i], &s, &opts[v % 4]);
 				fb[i] = fa[i];
 				/* rx up to 2 us after tx: negative residences */
@@ -1264,12 +1279,14 @@ static void test_egress_run(void)
 				CU_ASSERT_FATAL(frame_ptp_event(fb[i].b, &pos,
 								&ev[i]));
 				bufs[i] = fb[i].b;
+				tc_ingress(a, fa[i].b, fa[i].len, &fa[i].fi, 2,
+					   ns((int64_t)rx[i]));
 				CU_ASSERT_TRUE(tc_egress_in_place(a, fa[i].b,
 					fa[i].len, &fa[i].fi, 2, 3,
 					ns((int64_t)rx[i]), ns(tx)));
 			}
-			CU_ASSERT_EQUAL(tc_egress_run(b, 2, 3, ns(tx), bufs, ev,
-						      rx, n), n);
+			CU_ASSERT_EQUAL(tc_run(b, 2, 3, ns(tx), bufs, ev, rx,
+					       n), n);
 			for (i = 0; i < n; i++)
 				CU_ASSERT(memcmp(fa[i].b, fb[i].b,
 						 fa[i].len) == 0);
@@ -1288,6 +1305,8 @@ static void test_egress_run(void)
 					sb->domain[d].sync_seen);
 		}
 		CU_ASSERT(memcmp(&sa->res, &sb->res, sizeof(sa->res)) == 0);
+		CU_ASSERT_EQUAL(sa->ratio_rejected, sb->ratio_rejected);
+		CU_ASSERT_EQUAL(tc_rate_ratio(a, 0), tc_rate_ratio(b, 0));
 		CU_ASSERT(sa->res[3].n > 0 && sa->res[3].min_ns < 0);
 		tc_free(a);
 		tc_free(b);
