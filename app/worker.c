@@ -69,6 +69,13 @@ static void tc_params_fill(const struct app *app, struct tc_params *p)
 	}
 }
 
+/* A Sync or Delay_Req frame_ptp_event() found, by domain (ev_path). */
+enum ev_path {
+	EV_GENERAL = 0,	/* a BC's, or the two-step TC's: handle_ptp() */
+	EV_RUN_TC,	/* the one-step TC's: tc_run(), in the run if it can */
+	EV_AS_IS,	/* neither: switched as a plain frame, byte for byte */
+};
+
 struct worker *worker_create(struct app *app, unsigned int id,
 			     unsigned int lcore)
 {
@@ -94,9 +101,12 @@ struct worker *worker_create(struct app *app, unsigned int id,
 		w->learn_shift++;
 	tc_params_fill(app, &p);
 	w->tc_mode = p.mode;
-	for (i = 0; i < 256 && p.mode == TC_ONE_STEP; i++)
-		w->run_tc_domain[i] = app_bit(app->tc_domains, (uint8_t)i) &&
-				      !app_bit(app->bc_domains, (uint8_t)i);
+	for (i = 0; i < 256; i++)
+		w->ev_path[i] = app_bit(app->bc_domains, (uint8_t)i) ?
+				EV_GENERAL :
+				!app_bit(app->tc_domains, (uint8_t)i) ?
+				EV_AS_IS :
+				p.mode == TC_ONE_STEP ? EV_RUN_TC : EV_GENERAL;
 	w->tc = tc_create(&p);
 	if (w->tc == NULL) {
 		hotmem_free(w, sizeof(*w));
@@ -389,6 +399,7 @@ struct burst_ctx {
 	struct run_tc *tc;		/* tc_n entries valid */
 	uint32_t tc_at;			/* bit per run entry that is one */
 	uint16_t tc_n;
+	uint16_t ptp_as_is;		/* PTP frames switched as plain */
 	/* rx_frames() keeps these in registers and hands them over to
 	 * handle_pkt() here */
 	struct burst_regs r;
@@ -877,40 +888,26 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		enum frame_scan scan;
 		struct frame_info fi;
 		struct frame_ev *ev;
+		uint8_t path;
 
 		bytes += plen;
 		scan = frame_prescan(data, len, &pos);
 		if (likely(scan == FRAME_SCAN_NON_PTP) && plain_ok)
 			goto plain;
-		/* ev: the slot the message takes if it joins the run */
+		/* a Sync or Delay_Req whose watchdog check finds nothing
+		 * (frame_ptp_event; ev: the run's slot for it) */
 		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
-		    frame_ptp_event(data, &pos,
-				    ev = &bc->tc->ev[bc->tc_n]) &&
-		    w->run_tc_domain[ev->domain]) {
-			/* a Sync or Delay_Req the one-step TC corrects in
-			 * place (the watchdog has nothing to count): for one
-			 * port it joins the run with what the TC needs */
-			burst_learn(w, data, in, &c, &r);
-			out = burst_dest_one(w, data, in, &c, &r, &flooded);
-			if (out >= 0 && (out == r.run_out ||
-					 (r.run_out == RUN_NONE &&
-					  w->tx[out].n == 0))) {
-				/* data is the mbuf's own (not const) */
-				bc->tc->buf[bc->tc_n] = (uint8_t *)(uintptr_t)
-							data;
-				bc->tc->rx[bc->tc_n++] = ts[i];
-				bc->tc_at |= 1u << r.run_n;
-				r.run_out = out;
-				r.run_port = (unsigned int)out;
-				run_add(&r, pkts, m, plen);
-				continue;
+		    frame_ptp_event(data, &pos, ev = &bc->tc->ev[bc->tc_n])) {
+			path = w->ev_path[ev->domain];
+			if (likely(path == EV_RUN_TC))
+				goto run_tc;
+			if (path == EV_AS_IS) {
+				/* handle_ptp()'s steps for a domain nobody
+				 * terminates or corrects: those of a plain
+				 * frame, counted as PTP */
+				bc->ptp_as_is++;
+				goto plain;
 			}
-			/* else handle_pkt()'s steps from its destination */
-			frame_classify_udp(data, len, &pos, &fi);
-			handle_ptp(w, m, in, &fi, ts[i],
-				   out >= 0 ? 1u << out :
-				   out == -2 ? c.flood : 0);
-			goto queued;
 		}
 		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
 		    frame_classify_udp(data, len, &pos, &fi) == FRAME_PTP) {
@@ -950,6 +947,28 @@ plain:
 		}
 		send_shared(w, c.flood, m);
 		goto queued;
+run_tc:
+		/* the one-step TC corrects it in place: for one port it
+		 * joins the run with what tc_run() needs */
+		burst_learn(w, data, in, &c, &r);
+		out = burst_dest_one(w, data, in, &c, &r, &flooded);
+		if (out >= 0 && (out == r.run_out ||
+				 (r.run_out == RUN_NONE &&
+				  w->tx[out].n == 0))) {
+			/* data is the mbuf's own (not const) */
+			bc->tc->buf[bc->tc_n] = (uint8_t *)(uintptr_t)data;
+			bc->tc->rx[bc->tc_n++] = ts[i];
+			bc->tc_at |= 1u << r.run_n;
+			r.run_out = out;
+			r.run_port = (unsigned int)out;
+			run_add(&r, pkts, m, plen);
+			continue;
+		}
+		/* else handle_pkt()'s steps from its destination */
+		frame_classify_udp(data, len, &pos, &fi);
+		handle_ptp(w, m, in, &fi, ts[i],
+			   out >= 0 ? 1u << out : out == -2 ? c.flood : 0);
+		goto queued;
 	}
 	bc->r = r;
 	bc->rx_bytes = bytes;
@@ -987,7 +1006,7 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	rx_frames(w, in, pkts, ts, n, &bc);
 	if (bc.r.run_n)
 		tx_run(w, &bc, in);
-	st->ptp_rx += bc.tc_n;
+	st->ptp_rx += bc.tc_n + bc.ptp_as_is;
 	w->memo_key = bc.r.dst_key;
 	w->memo_port = bc.r.dst_port;
 	w->memo_t = bc.r.dst_t;

@@ -106,9 +106,9 @@ struct worker {
 	unsigned int lcore;
 	uint16_t txq;
 	enum tc_mode tc_mode;		/* the TC's, for tc_in_place() */
-	/* 1 for a domain whose Sync and Delay_Req the burst's run may take
-	 * (worker.c, rx_frames): TC domains without a BC, one-step mode */
-	uint8_t run_tc_domain[256];
+	/* per domain, what rx_frames()'s loop does with a Sync or
+	 * Delay_Req that frame_ptp_event() found (worker.c, enum ev_path) */
+	uint8_t ev_path[256];
 	struct app *app;
 	struct tc *tc;
 	/* TX stamps (tc_hwtx.h): worker 0 only, on the ports whose backend

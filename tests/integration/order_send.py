@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Sender of test_order.sh: rounds of back-to-back UDP datagrams from IFACE
 (address SRC) to DST, alternately plain (port 9) and a PTPv2 Delay_Req
-(port 319, domain 0), each with the next IPv4 identification. Each round
+(port 319; every other one in domain 0, the rest in domain 9), each with
+the next IPv4 identification. Each round
 also has two frames to IFACE's own MAC (UDP port 7, first and in the
 middle), which the switch must drop (their destination is their ingress
 port). Frames are built first and then written back to back to a raw
@@ -19,9 +20,9 @@ import time
 from scapy.all import Ether, IP, UDP, Raw, conf, get_if_hwaddr, getmacbyip
 
 
-def delay_req(seq):
-    """A 44-byte PTPv2 Delay_Req: messageType 1, version 2, domain 0."""
-    hdr = struct.pack("!BBHBBH8s4s8sHHBb", 0x01, 0x02, 44, 0, 0, 0,
+def delay_req(seq, domain):
+    """A 44-byte PTPv2 Delay_Req: messageType 1, version 2."""
+    hdr = struct.pack("!BBHBBH8s4s8sHHBb", 0x01, 0x02, 44, domain, 0, 0,
                       b"\0" * 8, b"\0" * 4, bytes.fromhex("0200c0fffe000001"),
                       1, seq & 0xFFFF, 1, 0x7F)
     return hdr + b"\0" * 10
@@ -46,7 +47,8 @@ def main():
                 batch.append(self_frame)
             ip = IP(src=src, dst=dst, id=ident)
             if k % 2:
-                p = eth / ip / UDP(sport=319, dport=319) / Raw(delay_req(ident))
+                p = (eth / ip / UDP(sport=319, dport=319) /
+                     Raw(delay_req(ident, 0 if k % 4 == 1 else 9)))
             else:
                 p = (eth / ip / UDP(sport=4000, dport=9) /
                      Raw(struct.pack("!I", ident) * 8))

@@ -9,7 +9,9 @@
 #
 # tr1 sends rounds of back-to-back UDP datagrams to the GM's address
 # (order_send.py), alternately plain (port 9) and PTP Delay_Req (port 319,
-# TC domain 0), each with the next IPv4 identification. The worker sleeps
+# every other one in TC domain 0, the rest in domain 9, which the TC does
+# not correct: switched byte for byte), each with the next IPv4
+# identification. The worker sleeps
 # between polls when idle (worker_idle_sleep_us), so several frames wait
 # in the af_packet ring and come in one burst, mixed.
 #
@@ -18,7 +20,9 @@
 # (counted as filtered), and they must not reach the GM.
 #
 # Asserts: the GM receives every datagram, in the order sent (IPv4 ids
-# strictly increasing in its capture); the Delay_Req got a correction;
+# strictly increasing in its capture); the domain 0 Delay_Req got a
+# correction, the domain 9 ones none and a valid UDP checksum, and ptpsw
+# counts all of them as PTP received;
 # no frame to tr1's own MAC reaches the GM, and ptpsw counts them filtered.
 
 set -u
@@ -32,7 +36,10 @@ it_init 1 tcpdump tshark
 
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 it_config "$IT_TMP/ptpsw.cfg" \
-	's/^worker_idle_sleep_us = .*/worker_idle_sleep_us = 500;/' || exit 1
+	's/^worker_idle_sleep_us = .*/worker_idle_sleep_us = 500;/' \
+	's/^  domains = "all";/  domains = [ 0 ];/' || exit 1
+grep -q '^  domains = \[ 0 \];' "$IT_TMP/ptpsw.cfg" ||
+	it_fail "config: transparent_clock.domains not set"
 grep -q '^worker_idle_sleep_us = 500;' "$IT_TMP/ptpsw.cfg" ||
 	it_fail "config: worker_idle_sleep_us not set"
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
@@ -55,17 +62,24 @@ got=$(wc -l < "$IT_TMP/ids")
 # ids print as hex (0x...)
 inversions=$(while read -r id; do echo $((id)); done < "$IT_TMP/ids" |
 	awk 'NR > 1 && $1 <= prev {n++} {prev = $1} END {print n + 0}')
-cf=$(it_count "$GM" "$SEL && ptp.v2.messagetype == 1 && ptp.v2.correction.ns != 0")
+cf=$(it_count "$GM" "$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 0 && ptp.v2.correction.ns != 0")
+d9=$(it_count "$GM" "$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 9")
+d9_as_is=$(it_count "$GM" "$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 9 && ptp.v2.correction.ns == 0 && udp.checksum.status == 1")
 self=$(it_count "$GM" "udp.dstport == 7")
-echo "figures: sent ${sent:-0}, received $got, out of order $inversions, Delay_Req with a correction $cf, to tr1's own MAC at the GM $self"
-it_check "the GM receives every datagram (${sent:-0})" [ "${sent:-0}" -gt 0 ] && [ "$got" = "${sent:-0}" ]
+echo "figures: sent ${sent:-0}, received $got, out of order $inversions, domain 0 Delay_Req with a correction $cf, domain 9 Delay_Req $d9 (unchanged, valid checksum: $d9_as_is), to tr1's own MAC at the GM $self"
+it_check "the GM receives every datagram (${sent:-0})" [ "${sent:-0}" -gt 0 -a "$got" = "${sent:-0}" ]
 it_check "in the order sent" [ "$inversions" = 0 ]
-it_check "the Delay_Req were corrected ($cf of $((${sent:-0} / 2)))" [ "$cf" -ge $((${sent:-0} / 4)) ]
+it_check "the domain 0 Delay_Req were corrected ($cf of $((${sent:-0} / 4)))" [ "$cf" -ge $((${sent:-0} / 8)) ]
+it_check "the domain 9 Delay_Req arrive unchanged ($d9_as_is of $d9, $((${sent:-0} / 4)) sent)" \
+	[ "$d9" = $((${sent:-0} / 4)) -a "$d9_as_is" = "$d9" ]
 it_check "no frame to tr1's own MAC reaches the GM ($self)" [ "$self" = 0 ]
 it_dump_ptpsw > "$IT_TMP/dump.txt"
 # port 1 (tr1's) counts them: "drops N: ... filtered N"
 filtered=$(awk '/^port 1 /{p=1} /^port 2 /{p=0} p && /filtered/ {for (i = 1; i < NF; i++) if ($i == "filtered") print $(i + 1)}' "$IT_TMP/dump.txt" | head -n 1)
-echo "figures: filtered at port 1: ${filtered:-0}"
+ptp_rx=$(awk '/^port 1 /{p=1} /^port 2 /{p=0} p && /ptp rx/ {for (i = 1; i < NF; i++) if ($i == "rx") {print $(i + 1); exit}}' "$IT_TMP/dump.txt")
+echo "figures: filtered at port 1: ${filtered:-0}, PTP received at port 1: ${ptp_rx:-0}"
+it_check "ptpsw counts every Delay_Req as PTP received (${ptp_rx:-0} of $((${sent:-0} / 2)))" \
+	[ "${ptp_rx:-0}" -ge $((${sent:-0} / 2)) ]
 it_check "ptpsw counts the frames to tr1's own MAC as filtered (${filtered:-0} of $((ROUNDS * 2)))" \
 	[ "${filtered:-0}" -ge $((ROUNDS * 2)) ]
 exit 0
