@@ -339,6 +339,7 @@ struct frame_ev {
 	uint16_t ptp_off;	/* PTP header: l4_off + 8 */
 	uint8_t type;		/* PTP_SYNC or PTP_DELAY_REQ */
 	uint8_t domain;
+	uint16_t pad_;		/* 0: the struct is one 8-byte word */
 };
 
 /*
@@ -380,10 +381,11 @@ static inline bool frame_ptp_event(const uint8_t *buf,
 	mlen = frame_rd16_(udp + 10);
 	if (mlen - 44 > ulen - 8 - 44)	/* 44 <= mlen <= ulen - 8 */
 		return false;
-	ev->l4_off = (uint16_t)l4;
-	ev->ptp_off = (uint16_t)(l4 + 8);
-	ev->type = (uint8_t)(h & 0x0F);
-	ev->domain = (uint8_t)(h >> 32);
+	/* one store of the whole */
+	*ev = (struct frame_ev){ .l4_off = (uint16_t)l4,
+				 .ptp_off = (uint16_t)(l4 + 8),
+				 .type = (uint8_t)(h & 0x0F),
+				 .domain = (uint8_t)(h >> 32) };
 	return true;
 }
 

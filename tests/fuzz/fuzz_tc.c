@@ -21,6 +21,11 @@
  *     as before;
  *   - what tc_in_place() accepts, tc_egress_in_place() corrects to the
  *     same bytes as tc_egress() (the worker's per-message fast path);
+ *   - a twin instance driven as the worker's burst run drives it (a
+ *     one-step Sync or Delay_Req that frame_ptp_event() finds goes
+ *     through tc_run(), everything else as above) gives every frame the
+ *     same bytes, and ends with the same counters, residence statistics
+ *     and rate ratios;
  *   - the two-step table never holds more than pending_entries;
  *   - every domain's rate ratio stays finite and within the estimator's
  *     plausibility bound.
@@ -115,9 +120,12 @@ static void only_cf_and_csum(const uint8_t *was, const uint8_t *now,
 	}
 }
 
+/* One frame through tc as the worker's general path drives it; the frame
+ * as it leaves into result (len bytes). */
 static void one_frame(struct tc *tc, const struct tc_params *p,
 		      const uint8_t *rec, const uint8_t *bytes, size_t len,
-		      int64_t rx_ns, struct watchdog_counters *wd)
+		      int64_t rx_ns, struct watchdog_counters *wd,
+		      uint8_t *result)
 {
 	uint16_t in = port_of(rec[0] & 0x0F), out = port_of(rec[0] >> 4);
 	int64_t res = rd16(rec + 4);
@@ -185,36 +193,115 @@ static void one_frame(struct tc *tc, const struct tc_params *p,
 	}
 out:
 	CHECK(tc_get_stats(tc)->pending_in_use <= p->pending_entries);
+	memcpy(result, f, len);
 	free(f);
 	free(was);
+}
+
+/* The same frame through tw as the worker drives it with the burst run
+ * (a run of one): tc_run() where the worker uses it, else one_frame()'s
+ * calls. The result must be one_frame()'s. */
+static void twin_frame(struct tc *tw, const struct tc_params *p,
+		       const uint8_t *rec, const uint8_t *bytes, size_t len,
+		       int64_t rx_ns, const uint8_t *expect)
+{
+	uint16_t in = port_of(rec[0] & 0x0F), out = port_of(rec[0] >> 4);
+	int64_t res = rd16(rec + 4);
+	tmv_t rx = tmv_from_ns(rx_ns);
+	tmv_t tx = tmv_from_ns((rec[1] & 4) ? rx_ns - res : rx_ns + res);
+	struct frame_scan_pos pos;
+	struct frame_info fi;
+	struct frame_ev ev;
+	uint64_t rx_u = (uint64_t)rx_ns;
+	uint8_t *f = malloc(len ? len : 1);
+
+	CHECK(f != NULL);
+	memcpy(f, bytes, len);
+	if (rec[1] & 2)
+		tc_expire(tw, rx);
+	if (frame_classify(f, len, &fi) != FRAME_PTP)
+		goto out;
+	if (p->mode == TC_ONE_STEP && !(rec[1] & 1) &&
+	    frame_prescan(f, len, &pos) == FRAME_SCAN_UDP_PTP &&
+	    frame_ptp_event(f, &pos, &ev)) {
+		CHECK(tc_in_place(p->mode, &fi));
+		CHECK(tc_run(tw, in, out, tx, &f, &ev, &rx_u, 1) == 1);
+	} else {
+		tc_ingress(tw, f, len, &fi, in, rx);
+		if (rec[1] & 1)
+			(void)tc_event_sent(tw, f, len, &fi, in, out, rx, tx);
+		else
+			(void)tc_egress(tw, f, len, &fi, in, out, rx, tx);
+	}
+	/* one_frame() counts what tc_in_place() accepts twice (its
+	 * tc_egress_in_place() on a copy after tc_ingress(), then
+	 * tc_egress()): so does the twin, on a scratch copy */
+	if (!(rec[1] & 1) && tc_in_place(p->mode, &fi)) {
+		uint8_t *scratch = malloc(len);
+
+		CHECK(scratch != NULL);
+		memcpy(scratch, bytes, len);
+		CHECK(tc_egress_in_place(tw, scratch, len, &fi, in, out, rx,
+					 tx));
+		free(scratch);
+	}
+out:
+	CHECK(memcmp(f, expect, len) == 0);
+	free(f);
+}
+
+/* tc and tw counted the same */
+static void same_stats(const struct tc *tc, const struct tc *tw)
+{
+	const struct tc_stats *a = tc_get_stats(tc), *b = tc_get_stats(tw);
+	int d;
+
+	CHECK(a->corrected_sync == b->corrected_sync);
+	CHECK(a->corrected_delay_req == b->corrected_delay_req);
+	CHECK(a->corrected_follow_up == b->corrected_follow_up);
+	CHECK(a->corrected_delay_resp == b->corrected_delay_resp);
+	CHECK(a->pending_stored == b->pending_stored);
+	CHECK(a->ratio_rejected == b->ratio_rejected);
+	CHECK(memcmp(a->res, b->res, sizeof(a->res)) == 0);
+	for (d = 0; d < 256; d++) {
+		CHECK(a->domain[d].corrected == b->domain[d].corrected);
+		CHECK(a->domain[d].sync_seen == b->domain[d].sync_seen);
+		CHECK(tc_rate_ratio(tc, (uint8_t)d) ==
+		      tc_rate_ratio(tw, (uint8_t)d));
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct watchdog_counters wd;
 	struct tc_params p;
-	struct tc *tc;
+	struct tc *tc, *tw;
 	int64_t now = 1000000000;	/* the timebase's ns, after start-up */
 	size_t at = 2, len;
+	uint8_t result[256];
 	int d;
 
 	if (size < 2)
 		return 0;
 	params_from(data, &p);
 	tc = tc_create(&p);
-	CHECK(tc != NULL);
+	tw = tc_create(&p);
+	CHECK(tc != NULL && tw != NULL);
 	memset(&wd, 0, sizeof(wd));
 	while (at + REC_HDR <= size) {
 		const uint8_t *rec = data + at;
 
-		len = rec[6];
+		len = rec[6];		/* at most 255: result[] holds it */
 		at += REC_HDR;
 		if (len > size - at)
 			len = size - at;
 		now += (int64_t)rd16(rec + 2) << 12;
-		one_frame(tc, &p, rec, data + at, len, now, &wd);
+		one_frame(tc, &p, rec, data + at, len, now, &wd, result);
+		twin_frame(tw, &p, rec, data + at, len, now, result);
 		at += len;
 	}
+	same_stats(tc, tw);
+	tc_free(tw);
 	for (d = 0; d < 256; d++) {
 		double r = tc_rate_ratio(tc, (uint8_t)d);
 
