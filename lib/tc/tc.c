@@ -832,6 +832,7 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 						 out_port) +
 		       tc_lat(tc->p.ingress_latency_ns, in_port);
 	struct tc_res_stats rs = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
+	bool exact = !tc->p.syntonize || tc->n_skewed == 0;
 	uint64_t n_sync = 0, n_dom = 0;
 	unsigned int k;
 	uint8_t dom;
@@ -850,10 +851,11 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 			tc_ingress_sync(tc, buf[k] + e->ptp_off,
 					tmv_from_ns((int64_t)rx_ns[k]));
 			n_sync++;
+			/* it may have changed a ratio */
+			exact = !tc->p.syntonize || tc->n_skewed == 0;
 		}
-		/* tc_res(): a Sync may just have changed a ratio */
-		if (!tc->p.syntonize || tc->n_skewed == 0 ||
-		    (ratio = tc->rate[e->domain].ratio) == 1.0)
+		/* tc_res() */
+		if (exact || (ratio = tc->rate[e->domain].ratio) == 1.0)
 			cf = ptp_cf_from_tmv(res);
 		else
 			cf = ptp_cf_from_ns_double((double)tmv_to_ns(res) *
