@@ -858,9 +858,20 @@ static uint32_t link_mask(const struct app *app)
  * Switch a burst of n frames received on port in. The loop itself takes
  * what the pre-test calls surely not PTP and well-formed PTP over UDP
  * (while ptpsw has no address of its own): learn the source, look up the
- * destination, queue (the PTP message through handle_ptp()). Its state
- * (the lookup memo, the run) stays in registers and goes through bc only
- * around handle_pkt(), which takes everything else.
+ * destination, queue. A Sync or Delay_Req that frame_ptp_event() finds
+ * goes by its domain's ev_path: the one-step TC's joins the run for a
+ * single port with its entry in the run's TC list (tc_run() when the run
+ * is sent), a domain nobody corrects is switched as a plain frame; other
+ * PTP goes through handle_ptp(). The loop's state (the lookup memo, the
+ * run) stays in registers and goes through bc only around handle_pkt(),
+ * which takes everything else.
+ *
+ * The run's messages reach tc_ingress() when the run is sent; a PTP
+ * message of the same burst that takes handle_ptp() reaches it at once.
+ * Two Syncs of one time transmitter in one burst (they are milliseconds
+ * apart) could so reach the rate estimator in the other order, which
+ * only changes which Sync it samples (each sample is a pair of origin
+ * and ingress times of its own).
  *
  * No software prefetch: the PMD has just written each mbuf and its data;
  * a pass over the burst or prefetches ahead measured slower
