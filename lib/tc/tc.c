@@ -251,6 +251,18 @@ void tc_free(struct tc *tc)
 
 /* ---- residence ---- */
 
+/* A residence in correctionField units, times the domain's ratio unless
+ * exact (syntonize off, or no domain's ratio differs from 1). */
+static inline ptp_cf_t tc_scale(const struct tc *tc, uint8_t domain,
+				tmv_t res, bool exact)
+{
+	double ratio;
+
+	if (exact || (ratio = tc->rate[domain].ratio) == 1.0)
+		return ptp_cf_from_tmv(res);
+	return ptp_cf_from_ns_double((double)tmv_to_ns(res) * ratio);
+}
+
 /* tc_residence(), inlined into the per-message path. Integer arithmetic
  * only unless syntonize is on and the domain's ratio is not exactly 1
  * (while no domain has one, the ratio is not even read). */
@@ -259,19 +271,13 @@ static inline ptp_cf_t tc_res(const struct tc *tc, uint8_t domain,
 			      tmv_t tx_ts)
 {
 	tmv_t in_wire, out_wire, res;
-	double ratio;
 
 	in_wire = tmv_sub(rx_ts, tmv_from_ns(tc_lat(tc->p.ingress_latency_ns,
 						    in_port)));
 	out_wire = tmv_add(tx_ts, tmv_from_ns(tc_lat(tc->p.egress_latency_ns,
 						     out_port)));
 	res = tmv_sub(out_wire, in_wire);
-	if (!tc->p.syntonize || tc->n_skewed == 0)
-		return ptp_cf_from_tmv(res);
-	ratio = tc->rate[domain].ratio;
-	if (ratio == 1.0)
-		return ptp_cf_from_tmv(res);
-	return ptp_cf_from_ns_double((double)tmv_to_ns(res) * ratio);
+	return tc_scale(tc, domain, res, !tc->p.syntonize || tc->n_skewed == 0);
 }
 
 ptp_cf_t tc_residence(const struct tc *tc, uint8_t domain, uint16_t in_port,
@@ -411,6 +417,16 @@ void tc_expire(struct tc *tc, tmv_t now)
 
 /* ---- egress ---- */
 
+/* ns into r's extremes and sum (not its count): no branch on the value,
+ * min/max start at the far ends, the sum wraps (2^63 ns of summed
+ * residence). */
+static inline void tc_res_add(struct tc_res_stats *r, int64_t ns)
+{
+	r->min_ns = ns < r->min_ns ? ns : r->min_ns;
+	r->max_ns = ns > r->max_ns ? ns : r->max_ns;
+	r->sum_ns = (int64_t)((uint64_t)r->sum_ns + (uint64_t)ns);
+}
+
 /* One copy of an event message left out_port with residence res. */
 static inline void tc_res_note(struct tc *tc, uint16_t out_port,
 			       ptp_cf_t res)
@@ -420,13 +436,9 @@ static inline void tc_res_note(struct tc *tc, uint16_t out_port,
 
 	if (out_port >= TC_MAX_PORTS)
 		return;
-	/* no branch on the value: min/max start at the far ends
-	 * (tc_create), the sum wraps (2^63 ns of summed residence) */
-	r = &tc->st.res[out_port];
-	r->min_ns = ns < r->min_ns ? ns : r->min_ns;
-	r->max_ns = ns > r->max_ns ? ns : r->max_ns;
+	r = &tc->st.res[out_port];	/* far-end extremes: tc_create */
+	tc_res_add(r, ns);
 	r->n++;
-	r->sum_ns = (int64_t)((uint64_t)r->sum_ns + (uint64_t)ns);
 }
 
 void tc_res_merge(struct tc_res_stats *a, const struct tc_res_stats *b)
@@ -843,9 +855,7 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	for (k = 0; k < n; k++) {
 		const struct frame_ev *e = &ev[k];
 		tmv_t res = tmv_from_ns(base - (int64_t)rx_ns[k]);
-		double ratio;
 		ptp_cf_t cf;
-		int64_t ns;
 
 		if (e->type == PTP_SYNC) {
 			tc_ingress_sync(tc, buf[k] + e->ptp_off,
@@ -854,17 +864,9 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 			/* it may have changed a ratio */
 			exact = !tc->p.syntonize || tc->n_skewed == 0;
 		}
-		/* tc_res() */
-		if (exact || (ratio = tc->rate[e->domain].ratio) == 1.0)
-			cf = ptp_cf_from_tmv(res);
-		else
-			cf = ptp_cf_from_ns_double((double)tmv_to_ns(res) *
-						   ratio);
+		cf = tc_scale(tc, e->domain, res, exact);
 		frame_cf_add_ev(buf[k], e, cf);
-		ns = cf.scaled >> 16;	/* as tc_res_note() */
-		rs.min_ns = ns < rs.min_ns ? ns : rs.min_ns;
-		rs.max_ns = ns > rs.max_ns ? ns : rs.max_ns;
-		rs.sum_ns = (int64_t)((uint64_t)rs.sum_ns + (uint64_t)ns);
+		tc_res_add(&rs, cf.scaled >> 16);	/* as tc_res_note() */
 		if (__builtin_expect(e->domain != dom, 0)) {
 			tc->st.domain[dom].corrected += n_dom;
 			dom = e->domain;
