@@ -386,8 +386,7 @@ struct burst_const {
  * tc_run(). Not initialized: only the burst_ctx's tc_n entries are
  * read. */
 struct run_tc {
-	uint8_t *buf[WORKER_BURST];
-	struct frame_ev ev[WORKER_BURST];
+	uint8_t *ptp[WORKER_BURST];	/* PTP header (frame_ptp_event()) */
 	uint64_t rx[WORKER_BURST];
 };
 
@@ -776,8 +775,8 @@ static void tx_run(struct worker *w, struct burst_ctx *bc, unsigned int in)
 		tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
 		st->ptp_corrected += tc_run(w->tc, (uint16_t)in, (uint16_t)out,
 					    tmv_from_ns((int64_t)tx_ts),
-					    bc->tc->buf, bc->tc->ev,
-					    bc->tc->rx, bc->tc_n);
+					    bc->tc->ptp, bc->tc->rx,
+					    bc->tc_n);
 	}
 	run_send(w, out, bc->run, first, bc->r.run_n, bc->tc_at, &bytes);
 	st->tx_bytes += bytes;
@@ -898,7 +897,7 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		struct frame_scan_pos pos;
 		enum frame_scan scan;
 		struct frame_info fi;
-		struct frame_ev *ev;
+		unsigned int ptp_off;
 		uint8_t path;
 
 		bytes += plen;
@@ -906,10 +905,10 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		if (likely(scan == FRAME_SCAN_NON_PTP) && plain_ok)
 			goto plain;
 		/* a Sync or Delay_Req whose watchdog check finds nothing
-		 * (frame_ptp_event; ev: the run's slot for it) */
+		 * (frame_ptp_event: its PTP header's offset) */
 		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
-		    frame_ptp_event(data, &pos, ev = &bc->tc->ev[bc->tc_n])) {
-			path = w->ev_path[ev->domain];
+		    (ptp_off = frame_ptp_event(data, &pos)) != 0) {
+			path = w->ev_path[data[ptp_off + 4]];	/* domain */
 			if (likely(path == EV_RUN_TC))
 				goto run_tc;
 			if (path == EV_AS_IS) {
@@ -967,7 +966,8 @@ run_tc:
 				 (r.run_out == RUN_NONE &&
 				  w->tx[out].n == 0))) {
 			/* data is the mbuf's own (not const) */
-			bc->tc->buf[bc->tc_n] = (uint8_t *)(uintptr_t)data;
+			bc->tc->ptp[bc->tc_n] =
+				(uint8_t *)(uintptr_t)data + ptp_off;
 			bc->tc->rx[bc->tc_n++] = ts[i];
 			bc->tc_at |= 1u << r.run_n;
 			r.run_out = out;

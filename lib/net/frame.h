@@ -286,6 +286,7 @@ static inline void frame_cf_add_at_(uint8_t *cfp, uint8_t *csp,
 	uint64_t ov = frame_rd64_(cfp);
 	ptp_cf_t cf = { .scaled = (int64_t)ov };
 	uint64_t sum;
+	uint32_t s32;
 	uint16_t csum;
 	bool c;
 
@@ -303,11 +304,12 @@ static inline void frame_cf_add_at_(uint8_t *cfp, uint8_t *csp,
 	sum += c;			/* no carry out: sum < ~ov here */
 	c = __builtin_add_overflow(sum, (uint64_t)cf.scaled, &sum);
 	sum += c;
-	sum = (sum & 0xFFFFFFFFu) + (sum >> 32);	/* < 2^33 */
-	sum = (sum & 0xFFFF) + (sum >> 16);		/* < 2^18 */
-	sum = (sum & 0xFFFF) + (sum >> 16);		/* <= 0x10002 */
-	sum = (sum & 0xFFFF) + (sum >> 16);
-	csum = (uint16_t)~sum;
+	/* folds by rotation: the upper half of x + (x rotated by half its
+	 * width) is the end-around sum of x's halves (0 only for x = 0) */
+	sum = (sum + ((sum << 32) | (sum >> 32))) >> 32;
+	s32 = (uint32_t)sum;
+	s32 = (s32 + ((s32 << 16) | (s32 >> 16))) >> 16;
+	csum = (uint16_t)~s32;
 	if (csum == 0)
 		csum = 0xFFFF;
 	csp[0] = (uint8_t)(csum >> 8);
@@ -330,33 +332,22 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 }
 
 /*
- * A PTP event message a one-step transparent clock corrects in place,
- * as frame_ptp_event() found it: the few facts the fast path needs
- * instead of a whole struct frame_info.
- */
-struct frame_ev {
-	uint16_t l4_off;	/* UDP header */
-	uint16_t ptp_off;	/* PTP header: l4_off + 8 */
-	uint8_t type;		/* PTP_SYNC or PTP_DELAY_REQ */
-	uint8_t domain;
-	uint16_t pad_;		/* 0: the struct is one 8-byte word */
-};
-
-/*
  * The fast path's PTP test, after frame_prescan() said FRAME_SCAN_UDP_PTP
- * for buf (pos its result): true only for a datagram to port 319 holding
- * a well-formed Sync or Delay_Req (versionPTP 2, messageLength at least 44
+ * for buf (pos its result): the offset of the PTP header (its UDP header
+ * right before it, so never 0) only for a datagram to port 319 holding a
+ * well-formed Sync or Delay_Req (versionPTP 2, messageLength at least 44
  * and within the UDP length, which is within the IP payload) whose
  * alternateMasterFlag is clear. For such a frame frame_classify() says
- * FRAME_PTP with the same offsets, type and domain, tc_in_place() accepts
- * it in one-step mode, frame_cf_in_place_ok() holds and watchdog_check()
- * has nothing to count (test_frame and fuzz_frame check all of it).
- * False says nothing: frame_classify_udp() decides. Reads at most the
- * UDP header and the PTP header's first 8 bytes, all inside pos->end.
+ * FRAME_PTP with the same offsets (ptp_off, l4_off 8 less), the type in
+ * the low nibble of its first octet and the domain in its fifth,
+ * tc_in_place() accepts it in one-step mode, frame_cf_in_place_ok() holds
+ * and watchdog_check() has nothing to count (test_frame and fuzz_frame
+ * check all of it). 0 says nothing: frame_classify_udp() decides. Reads
+ * at most the UDP header and the PTP header's first 8 bytes, all inside
+ * pos->end.
  */
-static inline bool frame_ptp_event(const uint8_t *buf,
-				   const struct frame_scan_pos *pos,
-				   struct frame_ev *ev)
+static inline unsigned int frame_ptp_event(const uint8_t *buf,
+					   const struct frame_scan_pos *pos)
 {
 	unsigned int l4 = pos->l4_off, ulen, mlen;
 	const uint8_t *udp = buf + l4;
@@ -365,10 +356,10 @@ static inline bool frame_ptp_event(const uint8_t *buf,
 	/* prescan: 8 UDP bytes inside end, destination 319 or 320 (low
 	 * octets 0x3F, 0x40) */
 	if (udp[3] != (PTP_UDP_EVENT & 0xFF))
-		return false;
+		return 0;
 	ulen = frame_rd16_(udp + 4);
 	if (ulen < 8 + 44 || ulen > (unsigned int)pos->end - l4)
-		return false;
+		return 0;
 	/* the PTP header's first 8 octets, octet k at bits 8k..8k+7 */
 	memcpy(&h, udp + 8, sizeof(h));
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -377,24 +368,19 @@ static inline bool frame_ptp_event(const uint8_t *buf,
 	/* messageType Sync (0) or Delay_Req (1), versionPTP 2,
 	 * alternateMasterFlag (octet 6, bit 0) clear */
 	if ((h & 0x0001000000000F0Eull) != 0x0000000000000200ull)
-		return false;
+		return 0;
 	mlen = frame_rd16_(udp + 10);
 	if (mlen - 44 > ulen - 8 - 44)	/* 44 <= mlen <= ulen - 8 */
-		return false;
-	/* one store of the whole */
-	*ev = (struct frame_ev){ .l4_off = (uint16_t)l4,
-				 .ptp_off = (uint16_t)(l4 + 8),
-				 .type = (uint8_t)(h & 0x0F),
-				 .domain = (uint8_t)(h >> 32) };
-	return true;
+		return 0;
+	return l4 + 8;
 }
 
-/* frame_cf_add_in_place() for a message frame_ptp_event() found. */
-static inline void frame_cf_add_ev(uint8_t *buf, const struct frame_ev *ev,
-				   ptp_cf_t delta)
+/* frame_cf_add_in_place() for a message frame_ptp_event() found, its PTP
+ * header at ptp (the UDP header right before it). */
+static inline void frame_cf_add_udp(uint8_t *ptp, ptp_cf_t delta)
 {
-	frame_cf_add_at_(buf + ev->ptp_off + FRAME_PTP_CF_OFF,
-			 buf + ev->l4_off + FRAME_UDP_CSUM_OFF, delta);
+	frame_cf_add_at_(ptp + FRAME_PTP_CF_OFF,
+			 ptp - 8 + FRAME_UDP_CSUM_OFF, delta);
 }
 
 /* RFC 1624 (eqn. 3) incremental update of a 16-bit one's complement

@@ -417,13 +417,19 @@ void tc_expire(struct tc *tc, tmv_t now)
 
 /* ---- egress ---- */
 
-/* ns into r's extremes and sum (not its count): no branch on the value,
- * min/max start at the far ends, the sum wraps (2^63 ns of summed
- * residence). */
-static inline void tc_res_add(struct tc_res_stats *r, int64_t ns)
+/* ns into r's extremes: no branch on the value, min/max start at the
+ * far ends. */
+static inline void tc_res_ext(struct tc_res_stats *r, int64_t ns)
 {
 	r->min_ns = ns < r->min_ns ? ns : r->min_ns;
 	r->max_ns = ns > r->max_ns ? ns : r->max_ns;
+}
+
+/* ... and into its sum (not its count); the sum wraps (2^63 ns of summed
+ * residence). */
+static inline void tc_res_add(struct tc_res_stats *r, int64_t ns)
+{
+	tc_res_ext(r, ns);
 	r->sum_ns = (int64_t)((uint64_t)r->sum_ns + (uint64_t)ns);
 }
 
@@ -836,45 +842,76 @@ void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 }
 
 unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
-		    tmv_t tx_ts, uint8_t *const *buf, const struct frame_ev *ev,
-		    const uint64_t *rx_ns, unsigned int n)
+		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,
+		    unsigned int n)
 {
 	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
 	int64_t base = tmv_to_ns(tx_ts) + tc_lat(tc->p.egress_latency_ns,
 						 out_port) +
 		       tc_lat(tc->p.ingress_latency_ns, in_port);
-	struct tc_res_stats rs = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
+	/* the loop's residence statistics (never addressed outside it, so
+	 * kept in registers across tc_rate_sync()), then rs */
+	struct tc_res_stats acc = { .min_ns = INT64_MAX, .max_ns = INT64_MIN },
+			    rs;
 	bool exact = !tc->p.syntonize || tc->n_skewed == 0;
-	uint64_t n_sync = 0, n_dom = 0;
+	/* the correction last computed (valid: have), for the messages
+	 * after it of the same RX time and domain (with software stamps a
+	 * burst has one RX time), until a Sync may change a ratio */
+	bool have = false;
+	uint64_t last_rx = 0;
+	ptp_cf_t cf = { 0 };
+	int64_t cf_ns = 0;
+	/* counted per stretch of one domain */
+	uint64_t n_sync = 0, n_dom = 0, n_dom_sync = 0;
 	unsigned int k;
 	uint8_t dom;
 
 	if (n == 0)
 		return 0;
-	dom = ev[0].domain;		/* counted per stretch of one domain */
+	dom = ptp[0][OFF_DOMAIN];
 	for (k = 0; k < n; k++) {
-		const struct frame_ev *e = &ev[k];
-		tmv_t res = tmv_from_ns(base - (int64_t)rx_ns[k]);
-		ptp_cf_t cf;
+		uint8_t *p = ptp[k];
+		uint64_t rx = rx_ns[k];
 
-		if (e->type == PTP_SYNC) {
-			tc_ingress_sync(tc, buf[k] + e->ptp_off,
-					tmv_from_ns((int64_t)rx_ns[k]));
-			n_sync++;
-			/* it may have changed a ratio */
-			exact = !tc->p.syntonize || tc->n_skewed == 0;
-		}
-		cf = tc_scale(tc, e->domain, res, exact);
-		frame_cf_add_ev(buf[k], e, cf);
-		tc_res_add(&rs, cf.scaled >> 16);	/* as tc_res_note() */
-		if (__builtin_expect(e->domain != dom, 0)) {
+		if (__builtin_expect(p[OFF_DOMAIN] != dom, 0)) {
 			tc->st.domain[dom].corrected += n_dom;
-			dom = e->domain;
+			tc->st.domain[dom].sync_seen += n_dom_sync;
+			n_sync += n_dom_sync;
+			dom = p[OFF_DOMAIN];
 			n_dom = 0;
+			n_dom_sync = 0;
+			have = false;		/* another ratio */
 		}
 		n_dom++;
+		if ((p[0] & 0x0F) == PTP_SYNC) {
+			/* tc_ingress_sync() */
+			tmv_t rxt = tmv_from_ns((int64_t)rx);
+
+			n_dom_sync++;
+			if (tc->p.syntonize &&
+			    !tc_rate_skip(&tc->rate[dom], p, rxt)) {
+				tc_rate_sync(tc, p, rxt);
+				/* it may have changed a ratio */
+				exact = !tc->p.syntonize || tc->n_skewed == 0;
+				have = false;
+			}
+		}
+		if (!have || rx != last_rx) {
+			cf = tc_scale(tc, dom, tmv_from_ns(base - (int64_t)rx),
+				      exact);
+			cf_ns = cf.scaled >> 16;	/* as tc_res_note() */
+			tc_res_ext(&acc, cf_ns);
+			have = true;
+			last_rx = rx;
+		}
+		acc.sum_ns = (int64_t)((uint64_t)acc.sum_ns +
+				       (uint64_t)cf_ns);
+		frame_cf_add_udp(p, cf);
 	}
 	tc->st.domain[dom].corrected += n_dom;
+	tc->st.domain[dom].sync_seen += n_dom_sync;
+	n_sync += n_dom_sync;
+	rs = acc;
 	rs.n = n;
 	if (out_port < TC_MAX_PORTS)
 		tc_res_merge(&tc->st.res[out_port], &rs);

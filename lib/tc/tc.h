@@ -190,7 +190,8 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 
 /*
  * The one-step fast path (the worker's burst run): n event messages that
- * frame_ptp_event() found (ev[k], in buf[k]), all received on in_port
+ * frame_ptp_event() found (ptp[k]: each one's PTP header), all received on
+ * in_port
  * (at rx_ns[k]) and leaving on out_port at tx_ts. In order, each gets
  * tc_ingress() (a Sync feeds the rate estimator) and then what
  * tc_egress_in_place() would give it with the frame_info
@@ -200,8 +201,8 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
  * is stored). Returns the number corrected (n).
  */
 unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
-		    tmv_t tx_ts, uint8_t *const *buf, const struct frame_ev *ev,
-		    const uint64_t *rx_ns, unsigned int n);
+		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,
+		    unsigned int n);
 
 /*
  * Residence for an event message whose egress time is only known after

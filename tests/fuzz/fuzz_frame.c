@@ -158,20 +158,21 @@ static void fuzz_rewrite(const uint8_t *frame, size_t len, int64_t delta)
 
 /* What the worker's one-step fast path trusts after frame_ptp_event():
  * classify agrees, the TC takes it in place, the watchdog has nothing to
- * count, and frame_cf_add_ev() writes frame_cf_add_in_place()'s bytes. */
+ * count, and frame_cf_add_udp() writes frame_cf_add_in_place()'s bytes. */
 static void check_ptp_event(const uint8_t *frame, size_t len,
 			    const struct frame_scan_pos *pos,
 			    const struct frame_info *fi, int64_t delta)
 {
 	struct watchdog_counters wc;
-	struct frame_ev ev;
+	unsigned int off = frame_ptp_event(frame, pos);
 	uint8_t *a, *b;
 
-	if (!frame_ptp_event(frame, pos, &ev))
+	if (off == 0)
 		return;
 	CHECK(fi->cls == FRAME_PTP);
-	CHECK(ev.l4_off == fi->l4_off && ev.ptp_off == fi->ptp_off);
-	CHECK(ev.type == fi->ptp_type && ev.domain == fi->domain);
+	CHECK(off == fi->ptp_off && off - 8 == fi->l4_off);
+	CHECK((frame[off] & 0x0F) == fi->ptp_type &&
+	      frame[off + 4] == fi->domain);
 	CHECK(tc_in_place(TC_ONE_STEP, fi));
 	CHECK(frame_cf_in_place_ok(frame, len, fi));
 	memset(&wc, 0, sizeof(wc));
@@ -183,7 +184,7 @@ static void check_ptp_event(const uint8_t *frame, size_t len,
 	memcpy(a, frame, len);
 	memcpy(b, frame, len);
 	frame_cf_add_in_place(a, fi, (ptp_cf_t){ delta });
-	frame_cf_add_ev(b, &ev, (ptp_cf_t){ delta });
+	frame_cf_add_udp(b + off, (ptp_cf_t){ delta });
 	CHECK(memcmp(a, b, len) == 0);
 	free(a);
 	free(b);

@@ -211,7 +211,7 @@ static void twin_frame(struct tc *tw, const struct tc_params *p,
 	tmv_t tx = tmv_from_ns((rec[1] & 4) ? rx_ns - res : rx_ns + res);
 	struct frame_scan_pos pos;
 	struct frame_info fi;
-	struct frame_ev ev;
+	unsigned int off;
 	uint64_t rx_u = (uint64_t)rx_ns;
 	uint8_t *f = malloc(len ? len : 1);
 
@@ -223,9 +223,11 @@ static void twin_frame(struct tc *tw, const struct tc_params *p,
 		goto out;
 	if (p->mode == TC_ONE_STEP && !(rec[1] & 1) &&
 	    frame_prescan(f, len, &pos) == FRAME_SCAN_UDP_PTP &&
-	    frame_ptp_event(f, &pos, &ev)) {
+	    (off = frame_ptp_event(f, &pos)) != 0) {
+		uint8_t *ptp = f + off;
+
 		CHECK(tc_in_place(p->mode, &fi));
-		CHECK(tc_run(tw, in, out, tx, &f, &ev, &rx_u, 1) == 1);
+		CHECK(tc_run(tw, in, out, tx, &ptp, &rx_u, 1) == 1);
 	} else {
 		tc_ingress(tw, f, len, &fi, in, rx);
 		if (rec[1] & 1)

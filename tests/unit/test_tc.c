@@ -31,6 +31,7 @@ struct tf_opt {
 };
 
 static const struct tf_opt OPT_V4 = { NET_V4, 0, true, false };
+static const struct tf_opt OPT_V6 = { NET_V6, 1, true, false };
 
 struct tf {
 	uint8_t b[400];
@@ -1093,10 +1094,52 @@ struct gm {
 	uint16_t in_port;
 };
 
-/* How gm_sync() hands a one-step Sync to the TC: tc_ingress() only;
- * tc_ingress() and tc_egress_in_place() to port 3, 1 us later; or the
- * same through the worker's fast path, tc_run() */
+/* How gm_sync() hands a one-step Sync to the TC: tc_ingress() only; or
+ * between two Delay_Req of its domain received at the same instant (one
+ * burst's software stamp), all three leaving to port 3 10 ms later,
+ * each through tc_ingress() and tc_egress_in_place(), or all three
+ * through the worker's fast path, tc_run(). gm_out keeps the three
+ * frames as they left. */
 static enum { GM_INGRESS, GM_TRANSIT, GM_TRANSIT_RUN } gm_mode;
+static struct tf gm_out[3];
+
+/* gm_sync()'s transit case: gm_out[1] the Sync, received at rx. */
+static void gm_run3_send(struct tc *tc, const struct gm *g, int64_t rx)
+{
+	struct frame_scan_pos pos;
+	uint8_t *ptp[3];
+	uint64_t at[3];
+	unsigned int i;
+
+	for (i = 0; i < 3; i += 2) {
+		struct spec d = { .type = PTP_DELAY_REQ, .domain = g->domain,
+				  .seq = (uint16_t)(g->seq + i), .src = 40,
+				  .src_port = 1 };
+
+		tf_build(&gm_out[i], &d, &OPT_V6);
+	}
+	for (i = 0; i < 3; i++) {
+		struct tf *f = &gm_out[i];
+
+		if (gm_mode == GM_TRANSIT) {
+			tc_ingress(tc, f->b, f->len, &f->fi, g->in_port,
+				   ns(rx));
+			CU_ASSERT_TRUE(tc_egress_in_place(tc, f->b, f->len,
+							  &f->fi, g->in_port,
+							  3, ns(rx),
+							  ns(rx + 10000000)));
+			continue;
+		}
+		CU_ASSERT_EQUAL_FATAL(frame_prescan(f->b, f->len, &pos),
+				      FRAME_SCAN_UDP_PTP);
+		ptp[i] = f->b + frame_ptp_event(f->b, &pos);
+		CU_ASSERT_FATAL(ptp[i] != f->b);
+		at[i] = (uint64_t)rx;
+	}
+	if (gm_mode == GM_TRANSIT_RUN)
+		CU_ASSERT_EQUAL(tc_run(tc, g->in_port, 3, ns(rx + 10000000),
+				       ptp, at, 3), 3);
+}
 
 /* Sync k of gm, received with rx jitter jit (ns); origin_step added to the
  * GM's origin. Part of the origin travels in the correctionFields (with a
@@ -1117,24 +1160,12 @@ static void gm_sync(struct tc *tc, struct gm *g, int64_t k, int64_t jit,
 	s.cf_ns = (double)w1 + 0.25;
 	s.ts_ns = g->two_step ? 0 : origin - w1;
 	tf_build(&f, &s, &OPT_V4);
-	if (gm_mode == GM_TRANSIT_RUN && !g->two_step) {
-		struct frame_scan_pos pos = { 0 };
-		struct frame_ev ev;
-		uint8_t *buf = f.b;
-		uint64_t at = (uint64_t)(rx + jit);
-
-		CU_ASSERT_EQUAL_FATAL(frame_prescan(f.b, f.len, &pos),
-				      FRAME_SCAN_UDP_PTP);
-		CU_ASSERT_FATAL(frame_ptp_event(f.b, &pos, &ev));
-		CU_ASSERT_EQUAL(tc_run(tc, g->in_port, 3, ns(rx + jit + 1000),
-				       &buf, &ev, &at, 1), 1);
+	if (gm_mode != GM_INGRESS && !g->two_step) {
+		gm_out[1] = f;
+		gm_run3_send(tc, g, rx + jit);
 		return;
 	}
 	tc_ingress(tc, f.b, f.len, &f.fi, g->in_port, ns(rx + jit));
-	if (gm_mode == GM_TRANSIT && !g->two_step)
-		CU_ASSERT_TRUE(tc_egress_in_place(tc, f.b, f.len, &f.fi,
-						  g->in_port, 3, ns(rx + jit),
-						  ns(rx + jit + 1000)));
 	if (!g->two_step)
 		return;
 	/* preciseOrigin + CF(Sync) + CF(Follow_Up) == origin + 0.75 */
@@ -1234,18 +1265,25 @@ static void test_egress_run(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 		ga.in_port = gb.in_port = 2;
 		for (k = 0; k <= 160; k++) {
+			struct tf out_a[3];
+
+			/* tc_run() must apply the ratio a Sync sets to
+			 * the messages after it */
 			gm_mode = GM_TRANSIT;
 			gm_sync(a, &ga, k, 0, 0);
+			memcpy(out_a, gm_out, sizeof(out_a));
 			gm_mode = GM_TRANSIT_RUN;
 			gm_sync(b, &gb, k, 0, 0);
+			for (d = 0; d < 3; d++)
+				CU_ASSERT(memcmp(out_a[d].b, gm_out[d].b,
+						 gm_out[d].len) == 0);
 		}
 		gm_mode = GM_INGRESS;
 		CU_ASSERT_EQUAL(tc_rate_ratio(a, 0), tc_rate_ratio(b, 0));
 		CU_ASSERT(syn == 0 || tc_rate_ratio(b, 0) != 1.0);
 		for (round = 0; round < 40; round++) {
 			struct tf fa[24], fb[24];
-			struct frame_ev ev[24];
-			uint8_t *bufs[24];
+			uint8_t *ptps[24];
 			uint64_t rx[24];
 			int64_t tx = T0 + 5000000 + round * 1000;
 			unsigned int i, n = 1 + round % 24;
@@ -1269,24 +1307,30 @@ static void test_egress_run(void)
 				}
 				tf_build(&fa[i], &s, &opts[v % 4]);
 				fb[i] = fa[i];
-				/* rx up to 2 us after tx: negative residences */
-				rx[i] = (uint64_t)(tx - 4000000 +
-						   (int64_t)(v % 9) * 500250 +
-						   (int64_t)(v % 11));
+				/* rx up to 2 us after tx: negative
+				 * residences; in odd rounds three in turn
+				 * share one (software stamps: one per
+				 * burst), across domains and Syncs */
+				if (round % 2 && i % 3)
+					rx[i] = rx[i - 1];
+				else
+					rx[i] = (uint64_t)(tx - 4000000 +
+						(int64_t)(v % 9) * 500250 +
+						(int64_t)(v % 11));
 				CU_ASSERT_EQUAL_FATAL(
 					frame_prescan(fb[i].b, fb[i].len, &pos),
 					FRAME_SCAN_UDP_PTP);
-				CU_ASSERT_FATAL(frame_ptp_event(fb[i].b, &pos,
-								&ev[i]));
-				bufs[i] = fb[i].b;
+				ptps[i] = fb[i].b +
+					  frame_ptp_event(fb[i].b, &pos);
+				CU_ASSERT_FATAL(ptps[i] != fb[i].b);
 				tc_ingress(a, fa[i].b, fa[i].len, &fa[i].fi, 2,
 					   ns((int64_t)rx[i]));
 				CU_ASSERT_TRUE(tc_egress_in_place(a, fa[i].b,
 					fa[i].len, &fa[i].fi, 2, 3,
 					ns((int64_t)rx[i]), ns(tx)));
 			}
-			CU_ASSERT_EQUAL(tc_run(b, 2, 3, ns(tx), bufs, ev, rx,
-					       n), n);
+			CU_ASSERT_EQUAL(tc_run(b, 2, 3, ns(tx), ptps, rx, n),
+					n);
 			for (i = 0; i < n; i++)
 				CU_ASSERT(memcmp(fa[i].b, fb[i].b,
 						 fa[i].len) == 0);
