@@ -70,7 +70,8 @@ struct tc_rate {
 	bool fu_wait;		/* two-step Sync waiting for its Follow_Up */
 	bool known;		/* an estimate was ever made */
 	bool seeded;		/* the current reference chain made one */
-	bool sampled;		/* last_rx is valid */
+	bool sampled;		/* last_rx is valid (only with a master:
+				 * cleared when one is adopted) */
 	uint8_t n_ref;		/* reference points held: 0, 1 or 2 */
 	uint8_t rejects;	/* consecutive rejected samples */
 	uint16_t fu_seq;
@@ -800,7 +801,7 @@ static void tc_rate_follow_up(struct tc *tc, const uint8_t *ptp)
 static inline bool tc_rate_skip(struct tc_rate *r, const uint8_t *ptp,
 				tmv_t rx)
 {
-	if (!r->have_master || !r->sampled ||
+	if (!r->sampled ||		/* sampled: have_master too */
 	    memcmp(r->master, ptp + OFF_SRC, PORT_ID_LEN) != 0 ||
 	    (uint64_t)tmv_to_ns(tmv_sub(rx, r->last_rx)) >=
 	    (uint64_t)TC_RATE_MIN_GAP_NS)
@@ -863,12 +864,14 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	int64_t cf_ns = 0;
 	/* counted per stretch of one domain */
 	uint64_t n_sync = 0, n_dom = 0, n_dom_sync = 0;
+	struct tc_rate *rate;		/* the stretch's domain's */
 	unsigned int k;
 	uint8_t dom;
 
 	if (n == 0)
 		return 0;
 	dom = ptp[0][OFF_DOMAIN];
+	rate = &tc->rate[dom];
 	for (k = 0; k < n; k++) {
 		uint8_t *p = ptp[k];
 		uint64_t rx = rx_ns[k];
@@ -878,6 +881,7 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 			tc->st.domain[dom].sync_seen += n_dom_sync;
 			n_sync += n_dom_sync;
 			dom = p[OFF_DOMAIN];
+			rate = &tc->rate[dom];
 			n_dom = 0;
 			n_dom_sync = 0;
 			have = false;		/* another ratio */
@@ -889,7 +893,7 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 
 			n_dom_sync++;
 			if (tc->p.syntonize &&
-			    !tc_rate_skip(&tc->rate[dom], p, rxt)) {
+			    !tc_rate_skip(rate, p, rxt)) {
 				tc_rate_sync(tc, p, rxt);
 				/* it may have changed a ratio */
 				exact = !tc->p.syntonize || tc->n_skewed == 0;

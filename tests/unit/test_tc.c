@@ -1106,7 +1106,7 @@ static struct tf gm_out[3];
 /* gm_sync()'s transit case: gm_out[1] the Sync, received at rx. */
 static void gm_run3_send(struct tc *tc, const struct gm *g, int64_t rx)
 {
-	struct frame_scan_pos pos;
+	struct frame_scan_pos pos = { 0 };
 	uint8_t *ptp[3];
 	uint64_t at[3];
 	unsigned int i;
