@@ -857,7 +857,7 @@ static uint32_t link_mask(const struct app *app)
  * Switch a burst of n frames received on port in. The loop itself takes
  * what the pre-test calls surely not PTP and well-formed PTP over UDP
  * (while ptpsw has no address of its own): learn the source, look up the
- * destination, queue. A Sync or Delay_Req that frame_ptp_event() finds
+ * destination, queue. A Sync or Delay_Req that frame_prescan_event() finds
  * goes by its domain's ev_path: the one-step TC's joins the run for a
  * single port with its entry in the run's TC list (tc_run() when the run
  * is sent), a domain nobody corrects is switched as a plain frame; other
@@ -901,23 +901,23 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		uint8_t path;
 
 		bytes += plen;
-		scan = frame_prescan(data, len, &pos);
+		/* a Sync or Delay_Req whose watchdog check finds nothing:
+		 * its PTP header's offset, pos not filled */
+		ptp_off = frame_prescan_event(data, len, &pos, &scan);
 		if (likely(scan == FRAME_SCAN_NON_PTP) && plain_ok)
 			goto plain;
-		/* a Sync or Delay_Req whose watchdog check finds nothing
-		 * (frame_ptp_event: its PTP header's offset) */
-		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
-		    (ptp_off = frame_ptp_event(data, &pos)) != 0) {
+		if (ptp_off != 0) {
 			path = w->ev_path[data[ptp_off + 4]];	/* domain */
-			if (likely(path == EV_RUN_TC))
+			if (likely(path == EV_RUN_TC) && plain_ok)
 				goto run_tc;
-			if (path == EV_AS_IS) {
+			if (path == EV_AS_IS && plain_ok) {
 				/* handle_ptp()'s steps for a domain nobody
 				 * terminates or corrects: those of a plain
 				 * frame, counted as PTP */
 				bc->ptp_as_is++;
 				goto plain;
 			}
+			frame_prescan(data, len, &pos);	/* for the rest */
 		}
 		if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
 		    frame_classify_udp(data, len, &pos, &fi) == FRAME_PTP) {
@@ -976,6 +976,7 @@ run_tc:
 			continue;
 		}
 		/* else handle_pkt()'s steps from its destination */
+		frame_prescan(data, len, &pos);
 		frame_classify_udp(data, len, &pos, &fi);
 		handle_ptp(w, m, in, &fi, ts[i],
 			   out >= 0 ? 1u << out : out == -2 ? c.flood : 0);

@@ -116,14 +116,57 @@ struct frame_scan_pos {
 	uint16_t end;		/* end of the IP payload */
 };
 
+static __attribute__((always_inline)) inline unsigned int
+frame_ev_at_(const uint8_t *udp, unsigned int room);
+
+/* frame_prescan() of an IPv4 header at buf + off whose first octet is
+ * fine (hlen: its length); inlined with each caller's constants (the
+ * usual IHL 5 among them) */
+static __attribute__((always_inline)) inline enum frame_scan
+frame_prescan_v4_(const uint8_t *buf, size_t len, size_t off, size_t hlen,
+		  uint8_t n_vlans, struct frame_scan_pos *pos,
+		  unsigned int *ev)
+{
+	const uint8_t *ip = buf + off;
+	size_t tot = frame_rd16_(ip + 2);
+	uint16_t d;
+
+	if (tot < hlen || tot > len - off)
+		return FRAME_SCAN_OTHER;
+	if (ip[9] != 17)
+		return FRAME_SCAN_NON_PTP;
+	if (frame_rd16_(ip + 6) & 0x1FFF)	/* non-first fragment */
+		return FRAME_SCAN_NON_PTP;
+	if (tot - hlen < 8)
+		return FRAME_SCAN_OTHER;
+	d = frame_rd16_(ip + hlen + 2);
+	if ((uint16_t)(d - PTP_UDP_EVENT) > PTP_UDP_GENERAL - PTP_UDP_EVENT)
+		return FRAME_SCAN_NON_PTP;
+	if (frame_rd16_(ip + 6) & 0x2000)	/* first fragment */
+		return FRAME_SCAN_OTHER;
+	/* frame_prescan_event(): a Sync or Delay_Req, *pos not filled */
+	if (ev != NULL && d == PTP_UDP_EVENT &&
+	    (*ev = frame_ev_at_(ip + hlen, (unsigned int)(tot - hlen))) != 0) {
+		*ev += (unsigned int)(off + hlen);
+		return FRAME_SCAN_UDP_PTP;
+	}
+	pos->l3 = FRAME_L3_IPV4;
+	pos->l4_off = (uint16_t)(off + hlen);
+	pos->end = (uint16_t)(off + tot);
+	pos->n_vlans = n_vlans;
+	pos->l3_off = (uint16_t)off;
+	return FRAME_SCAN_UDP_PTP;
+}
+
 /* frame_prescan() from the IP header on (off: its offset, type: the
  * EtherType before it); inlined with each caller's constant offset */
 static __attribute__((always_inline)) inline enum frame_scan
 frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
-		  uint8_t n_vlans, struct frame_scan_pos *pos)
+		  uint8_t n_vlans, struct frame_scan_pos *pos,
+		  unsigned int *ev)
 {
 	const uint8_t *ip = buf + off;
-	size_t hlen, tot, plen;
+	size_t plen;
 	uint16_t d;
 	uint8_t nh;
 
@@ -131,25 +174,12 @@ frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
 		/* version 4, IHL 5..15 */
 		if (len - off < 20 || (uint8_t)(ip[0] - 0x45) > 0x0A)
 			return FRAME_SCAN_OTHER;
-		hlen = (size_t)(ip[0] & 0x0F) * 4;
-		tot = frame_rd16_(ip + 2);
-		if (tot < hlen || tot > len - off)
-			return FRAME_SCAN_OTHER;
-		if (ip[9] != 17)
-			return FRAME_SCAN_NON_PTP;
-		if (frame_rd16_(ip + 6) & 0x1FFF)	/* non-first fragment */
-			return FRAME_SCAN_NON_PTP;
-		if (tot - hlen < 8)
-			return FRAME_SCAN_OTHER;
-		d = frame_rd16_(ip + hlen + 2);
-		if ((uint16_t)(d - PTP_UDP_EVENT) >
-		    PTP_UDP_GENERAL - PTP_UDP_EVENT)
-			return FRAME_SCAN_NON_PTP;
-		if (frame_rd16_(ip + 6) & 0x2000)	/* first fragment */
-			return FRAME_SCAN_OTHER;
-		pos->l3 = FRAME_L3_IPV4;
-		pos->l4_off = (uint16_t)(off + hlen);
-		pos->end = (uint16_t)(off + tot);
+		if (ip[0] == 0x45)
+			return frame_prescan_v4_(buf, len, off, 20, n_vlans,
+						 pos, ev);
+		return frame_prescan_v4_(buf, len, off,
+					 (size_t)(ip[0] & 0x0F) * 4, n_vlans,
+					 pos, ev);
 	} else if (type == 0x86DD) {
 		if (len - off < 40 || (ip[0] >> 4) != 6)
 			return FRAME_SCAN_OTHER;
@@ -157,16 +187,21 @@ frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
 		if (off + 40 + plen > len)
 			return FRAME_SCAN_OTHER;
 		nh = ip[6];
-		if (nh == 0 || nh == 43 || nh == 44 || nh == 60)
-			return FRAME_SCAN_OTHER;	/* extension headers */
 		if (nh != 17)
-			return FRAME_SCAN_NON_PTP;
+			return nh == 0 || nh == 43 || nh == 44 || nh == 60 ?
+			       FRAME_SCAN_OTHER :	/* extension headers */
+			       FRAME_SCAN_NON_PTP;
 		if (plen < 8)
 			return FRAME_SCAN_OTHER;
 		d = frame_rd16_(ip + 42);
 		if ((uint16_t)(d - PTP_UDP_EVENT) >
 		    PTP_UDP_GENERAL - PTP_UDP_EVENT)
 			return FRAME_SCAN_NON_PTP;
+		if (ev != NULL && d == PTP_UDP_EVENT &&
+		    (*ev = frame_ev_at_(ip + 40, (unsigned int)plen)) != 0) {
+			*ev += (unsigned int)(off + 40);
+			return FRAME_SCAN_UDP_PTP;
+		}
 		pos->l3 = FRAME_L3_IPV6;
 		pos->l4_off = (uint16_t)(off + 40);
 		pos->end = (uint16_t)(off + 40 + plen);
@@ -177,6 +212,33 @@ frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
 	pos->n_vlans = n_vlans;
 	pos->l3_off = (uint16_t)off;
 	return FRAME_SCAN_UDP_PTP;
+}
+
+/* frame_prescan(); with ev, frame_prescan_event() (*ev: 0 or its
+ * result) */
+static __attribute__((always_inline)) inline enum frame_scan
+frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
+	       unsigned int *ev)
+{
+	uint16_t type;
+
+	/* the usual frame (untagged IPv4 that is not PTP) is decided with
+	 * the fewest steps; *pos only for FRAME_SCAN_UDP_PTP */
+	if (len - 14 > UINT16_MAX - 14)		/* len < 14 or > 65535 */
+		return FRAME_SCAN_OTHER;
+	type = frame_rd16_(buf + 12);
+	if (type == 0x0800)
+		return frame_prescan_l3_(buf, len, 0x0800, 14, 0, pos, ev);
+	if (type == 0x86DD)
+		return frame_prescan_l3_(buf, len, 0x86DD, 14, 0, pos, ev);
+	if (!frame_tpid_(type))
+		return frame_prescan_l3_(buf, len, type, 14, 0, pos, ev);
+	if (len < 18)
+		return FRAME_SCAN_OTHER;
+	type = frame_rd16_(buf + 16);
+	if (frame_tpid_(type))
+		return FRAME_SCAN_OTHER;
+	return frame_prescan_l3_(buf, len, type, 18, 1, pos, ev);
 }
 
 /*
@@ -194,23 +256,7 @@ frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
 static inline enum frame_scan frame_prescan(const uint8_t *buf, size_t len,
 					    struct frame_scan_pos *pos)
 {
-	uint16_t type;
-
-	/* the usual frame (untagged IPv4 that is not PTP) is decided with
-	 * the fewest steps; *pos only for FRAME_SCAN_UDP_PTP */
-	if (len - 14 > UINT16_MAX - 14)		/* len < 14 or > 65535 */
-		return FRAME_SCAN_OTHER;
-	type = frame_rd16_(buf + 12);
-	if (type == 0x0800)
-		return frame_prescan_l3_(buf, len, 0x0800, 14, 0, pos);
-	if (!frame_tpid_(type))
-		return frame_prescan_l3_(buf, len, type, 14, 0, pos);
-	if (len < 18)
-		return FRAME_SCAN_OTHER;
-	type = frame_rd16_(buf + 16);
-	if (frame_tpid_(type))
-		return FRAME_SCAN_OTHER;
-	return frame_prescan_l3_(buf, len, type, 18, 1, pos);
+	return frame_prescan_(buf, len, pos, NULL);
 }
 
 /* True only if frame_classify(buf, len) would return FRAME_NON_PTP
@@ -331,6 +377,36 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 			 buf + info->l4_off + FRAME_UDP_CSUM_OFF, delta);
 }
 
+/* frame_ptp_event() of the UDP header at udp, room bytes before the end
+ * of the IP payload (at least 8) */
+static __attribute__((always_inline)) inline unsigned int
+frame_ev_at_(const uint8_t *udp, unsigned int room)
+{
+	unsigned int ulen, mlen;
+	uint64_t h;
+
+	/* 8 UDP bytes inside room, destination 319 or 320 (prescan): 319
+	 * has the low octet 0x3F */
+	if (udp[3] != (PTP_UDP_EVENT & 0xFF))
+		return 0;
+	ulen = frame_rd16_(udp + 4);
+	if (ulen < 8 + 44 || ulen > room)
+		return 0;
+	/* the PTP header's first 8 octets, octet k at bits 8k..8k+7 */
+	memcpy(&h, udp + 8, sizeof(h));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	h = __builtin_bswap64(h);
+#endif
+	/* messageType Sync (0) or Delay_Req (1), versionPTP 2,
+	 * alternateMasterFlag (octet 6, bit 0) clear */
+	if ((h & 0x0001000000000F0Eull) != 0x0000000000000200ull)
+		return 0;
+	mlen = frame_rd16_(udp + 10);
+	if (mlen - 44 > ulen - 8 - 44)	/* 44 <= mlen <= ulen - 8 */
+		return 0;
+	return 8;
+}
+
 /*
  * The fast path's PTP test, after frame_prescan() said FRAME_SCAN_UDP_PTP
  * for buf (pos its result): the offset of the PTP header (its UDP header
@@ -349,30 +425,29 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 static inline unsigned int frame_ptp_event(const uint8_t *buf,
 					   const struct frame_scan_pos *pos)
 {
-	unsigned int l4 = pos->l4_off, ulen, mlen;
-	const uint8_t *udp = buf + l4;
-	uint64_t h;
+	unsigned int l4 = pos->l4_off;
 
-	/* prescan: 8 UDP bytes inside end, destination 319 or 320 (low
-	 * octets 0x3F, 0x40) */
-	if (udp[3] != (PTP_UDP_EVENT & 0xFF))
-		return 0;
-	ulen = frame_rd16_(udp + 4);
-	if (ulen < 8 + 44 || ulen > (unsigned int)pos->end - l4)
-		return 0;
-	/* the PTP header's first 8 octets, octet k at bits 8k..8k+7 */
-	memcpy(&h, udp + 8, sizeof(h));
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	h = __builtin_bswap64(h);
-#endif
-	/* messageType Sync (0) or Delay_Req (1), versionPTP 2,
-	 * alternateMasterFlag (octet 6, bit 0) clear */
-	if ((h & 0x0001000000000F0Eull) != 0x0000000000000200ull)
-		return 0;
-	mlen = frame_rd16_(udp + 10);
-	if (mlen - 44 > ulen - 8 - 44)	/* 44 <= mlen <= ulen - 8 */
-		return 0;
-	return l4 + 8;
+	return frame_ev_at_(buf + l4, (unsigned int)pos->end - l4) ?
+	       l4 + 8 : 0;
+}
+
+/*
+ * frame_prescan() and frame_ptp_event() in one pass, for the fast path:
+ * the offset of the PTP header of a Sync or Delay_Req that
+ * frame_ptp_event() would accept after frame_prescan() said
+ * FRAME_SCAN_UDP_PTP (*scan FRAME_SCAN_UDP_PTP, *pos NOT filled: call
+ * frame_prescan() for it), else 0 with *scan and *pos as frame_prescan()
+ * leaves them. test_frame and fuzz_frame check both against the two
+ * calls.
+ */
+static __attribute__((always_inline)) inline unsigned int
+frame_prescan_event(const uint8_t *buf, size_t len,
+		    struct frame_scan_pos *pos, enum frame_scan *scan)
+{
+	unsigned int ev = 0;
+
+	*scan = frame_prescan_(buf, len, pos, &ev);
+	return ev;
 }
 
 /* frame_cf_add_in_place() for a message frame_ptp_event() found, its PTP

@@ -210,10 +210,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the worker's pre-test: "non-PTP" only where classify says so, and
 	 * classify_udp from its position gives classify's result exactly */
 	{
-		struct frame_scan_pos pos;
+		struct frame_scan_pos pos, pe;
 		struct frame_info fu;
+		enum frame_scan scan, se;
+		unsigned int ev;
 
-		switch (frame_prescan(frame, len, &pos)) {
+		memset(&pos, 0, sizeof(pos));
+		memset(&pe, 0, sizeof(pe));
+		scan = frame_prescan(frame, len, &pos);
+		/* the fused pre-test: the same scan, frame_ptp_event()'s
+		 * offset, and else the same position */
+		ev = frame_prescan_event(frame, len, &pe, &se);
+		CHECK(se == scan);
+		CHECK(ev == (scan == FRAME_SCAN_UDP_PTP ?
+			     frame_ptp_event(frame, &pos) : 0));
+		CHECK(ev != 0 || scan != FRAME_SCAN_UDP_PTP ||
+		      (pe.l3 == pos.l3 && pe.n_vlans == pos.n_vlans &&
+		       pe.l3_off == pos.l3_off && pe.l4_off == pos.l4_off &&
+		       pe.end == pos.end));
+		switch (scan) {
 		case FRAME_SCAN_NON_PTP:
 			CHECK(fi.cls == FRAME_NON_PTP);
 			break;

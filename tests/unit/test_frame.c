@@ -730,6 +730,32 @@ static void test_non_ptp(void)
 }
 
 /*
+ * frame_prescan_event() is frame_prescan() then frame_ptp_event(): the same
+ * scan and offset, and where it gives no offset the same position.
+ */
+static void check_prescan_event(const uint8_t *g, size_t len)
+{
+	struct frame_scan_pos p1, p2;
+	enum frame_scan s1, s2;
+	unsigned int o1, o2;
+
+	memset(&p1, 0, sizeof(p1));
+	memset(&p2, 0, sizeof(p2));
+	s1 = frame_prescan(g, len, &p1);
+	o1 = s1 == FRAME_SCAN_UDP_PTP ? frame_ptp_event(g, &p1) : 0;
+	o2 = frame_prescan_event(g, len, &p2, &s2);
+	CU_ASSERT_EQUAL_FATAL(s2, s1);
+	CU_ASSERT_EQUAL_FATAL(o2, o1);
+	if (o2 == 0 && s2 == FRAME_SCAN_UDP_PTP) {
+		CU_ASSERT_EQUAL_FATAL(p2.l3, p1.l3);
+		CU_ASSERT_EQUAL_FATAL(p2.n_vlans, p1.n_vlans);
+		CU_ASSERT_EQUAL_FATAL(p2.l3_off, p1.l3_off);
+		CU_ASSERT_EQUAL_FATAL(p2.l4_off, p1.l4_off);
+		CU_ASSERT_EQUAL_FATAL(p2.end, p1.end);
+	}
+}
+
+/*
  * frame_prescan() never says "non-PTP" for a frame frame_classify() calls
  * PTP or malformed, and frame_classify_udp() after it fills frame_info as
  * frame_classify() does: frames of every shape, bytes of their headers
@@ -787,6 +813,7 @@ static void test_surely_non_ptp(void)
 			len = rnd((unsigned int)len + 1);
 		frame_classify(g, len, &fi);
 		non_ptp += fi.cls == FRAME_NON_PTP;
+		check_prescan_event(g, len);
 		scan = frame_prescan(g, len, &pos);
 		if (scan == FRAME_SCAN_UDP_PTP) {
 			/* classification from the UDP header on: the same */
@@ -891,6 +918,7 @@ static void test_ptp_event(void)
 			len = rnd((unsigned int)len + 1);
 			plain = false;
 		}
+		check_prescan_event(g, len);
 		if (frame_prescan(g, len, &pos) != FRAME_SCAN_UDP_PTP) {
 			CU_ASSERT_FATAL(!plain);
 			continue;
