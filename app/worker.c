@@ -387,7 +387,7 @@ struct burst_const {
  * read. */
 struct run_tc {
 	uint8_t *ptp[WORKER_BURST];	/* PTP header (frame_ptp_event()) */
-	uint64_t rx[WORKER_BURST];
+	uint64_t rx[WORKER_BURST];	/* with a stamp per frame only */
 };
 
 struct burst_ctx {
@@ -396,6 +396,8 @@ struct burst_ctx {
 	/* the run's TC messages: not in r, the loop over plain frames
 	 * keeps its registers */
 	struct run_tc *tc;		/* tc_n entries valid */
+	const uint64_t *tc_rx;		/* their RX times: tc->rx, or */
+	unsigned int tc_rx_step;	/* 0: one for all (tc_run()) */
 	uint32_t tc_at;			/* bit per run entry that is one */
 	uint16_t tc_n;
 	uint16_t ptp_as_is;		/* PTP frames switched as plain */
@@ -775,7 +777,8 @@ static void tx_run(struct worker *w, struct burst_ctx *bc, unsigned int in)
 		tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
 		st->ptp_corrected += tc_run(w->tc, (uint16_t)in, (uint16_t)out,
 					    tmv_from_ns((int64_t)tx_ts),
-					    bc->tc->ptp, bc->tc->rx,
+					    bc->tc->ptp, bc->tc_rx,
+					    bc->tc_rx_step,
 					    bc->tc_n);
 	}
 	run_send(w, out, bc->run, first, bc->r.run_n, bc->tc_at, &bytes);
@@ -878,8 +881,9 @@ static uint32_t link_mask(const struct app *app)
  */
 static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 					  struct rte_mbuf **pkts,
-					  const uint64_t *ts, uint16_t n,
-					  struct burst_ctx *bc)
+					  const uint64_t *ts,
+					  const unsigned int ts_step,
+					  uint16_t n, struct burst_ctx *bc)
 {
 	const struct burst_const c = bc->c;
 	const bool plain_ok = !w->app->local.on;
@@ -925,11 +929,11 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 			watchdog_check(data, len, &fi, &w->wd[in]);
 			burst_learn(w, data, in, &c, &r);
 			mask = burst_dest(w, data, in, &c, &r, &flooded);
-			handle_ptp(w, m, in, &fi, ts[i], mask);
+			handle_ptp(w, m, in, &fi, ts[i * ts_step], mask);
 			goto queued;
 		}
 		bc->r = r;
-		handle_pkt(w, m, in, ts[i], bc, scan, &pos);
+		handle_pkt(w, m, in, ts[i * ts_step], bc, scan, &pos);
 		r = bc->r;
 queued:
 		/* a frame queued for the run's port closes the run (it
@@ -968,7 +972,9 @@ run_tc:
 			/* data is the mbuf's own (not const) */
 			bc->tc->ptp[bc->tc_n] =
 				(uint8_t *)(uintptr_t)data + ptp_off;
-			bc->tc->rx[bc->tc_n++] = ts[i];
+			if (ts_step)	/* else ts[0] for all */
+				bc->tc->rx[bc->tc_n] = ts[i];
+			bc->tc_n++;
 			bc->tc_at |= 1u << r.run_n;
 			r.run_out = out;
 			r.run_port = (unsigned int)out;
@@ -978,7 +984,7 @@ run_tc:
 		/* else handle_pkt()'s steps from its destination */
 		frame_prescan(data, len, &pos);
 		frame_classify_udp(data, len, &pos, &fi);
-		handle_ptp(w, m, in, &fi, ts[i],
+		handle_ptp(w, m, in, &fi, ts[i * ts_step],
 			   out >= 0 ? 1u << out : out == -2 ? c.flood : 0);
 		goto queued;
 	}
@@ -1014,8 +1020,18 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 		bc.r.dst_port = w->memo_port;
 		bc.r.dst_t = w->memo_t;
 	}
-	ts_source_rx_burst(&ap->ts, pkts, n, ts);
-	rx_frames(w, in, pkts, ts, n, &bc);
+	/* a loop for each kind of stamp: one per frame, or one for the
+	 * burst (software stamps; the TC list then holds no times) */
+	if (ts_source_rx_one_per_burst(&ap->ts)) {
+		ts[0] = ts_source_rx_burst_one(&ap->ts, n);
+		bc.tc_rx = ts;
+		rx_frames(w, in, pkts, ts, 0, n, &bc);
+	} else {
+		ts_source_rx_burst(&ap->ts, pkts, n, ts);
+		bc.tc_rx = tcq.rx;
+		bc.tc_rx_step = 1;
+		rx_frames(w, in, pkts, ts, 1, n, &bc);
+	}
 	if (bc.r.run_n)
 		tx_run(w, &bc, in);
 	st->ptp_rx += bc.tc_n + bc.ptp_as_is;

@@ -44,6 +44,10 @@ struct ts_source_ops {
 	/* fill ts_out[i] for each received mbuf (0 when unknown) */
 	void (*rx_burst)(struct ts_source *ts, struct rte_mbuf **pkts,
 			 uint16_t n, uint64_t *ts_out);
+	/* optional, for a backend whose stamps are one per burst: that
+	 * stamp for all n mbufs (what rx_burst would give each), instead
+	 * of rx_burst */
+	uint64_t (*rx_burst_one)(struct ts_source *ts, uint16_t n);
 	/* egress time predicted just before TX */
 	uint64_t (*tx_predict)(struct ts_source *ts);
 	/* hardware TX timestamp of the last marked packet: 0, -EAGAIN */
@@ -165,6 +169,19 @@ static inline void ts_source_rx_burst(struct ts_source *ts,
 				      uint64_t *ts_out)
 {
 	ts->ops->rx_burst(ts, pkts, n, ts_out);
+}
+
+/* The one stamp of every mbuf of a burst, on a backend with
+ * rx_burst_one (ts_source_rx_one_per_burst()). */
+static inline bool ts_source_rx_one_per_burst(const struct ts_source *ts)
+{
+	return ts->ops->rx_burst_one != NULL;
+}
+
+static inline uint64_t ts_source_rx_burst_one(struct ts_source *ts,
+					      uint16_t n)
+{
+	return ts->ops->rx_burst_one(ts, n);
 }
 
 static inline uint64_t ts_source_tx_predict(struct ts_source *ts)

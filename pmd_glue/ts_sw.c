@@ -34,6 +34,12 @@ static void sw_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	ts->rx_fallback += n;
 }
 
+static uint64_t sw_rx_burst_one(struct ts_source *ts, uint16_t n)
+{
+	ts->rx_fallback += n;
+	return timebase_now();
+}
+
 uint64_t ts_tx_predict_now(struct ts_source *ts)
 {
 	(void)ts;
@@ -44,5 +50,6 @@ const struct ts_source_ops ts_sw_ops = {
 	.name = "software",
 	.open = sw_open,
 	.rx_burst = sw_rx_burst,
+	.rx_burst_one = sw_rx_burst_one,
 	.tx_predict = ts_tx_predict_now,
 };

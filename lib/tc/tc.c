@@ -844,7 +844,7 @@ void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 
 unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,
-		    unsigned int n)
+		    unsigned int rx_step, unsigned int n)
 {
 	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
 	int64_t base = tmv_to_ns(tx_ts) + tc_lat(tc->p.egress_latency_ns,
@@ -874,7 +874,9 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	rate = &tc->rate[dom];
 	for (k = 0; k < n; k++) {
 		uint8_t *p = ptp[k];
-		uint64_t rx = rx_ns[k];
+		uint64_t rx = *rx_ns;
+
+		rx_ns += rx_step;
 
 		if (__builtin_expect(p[OFF_DOMAIN] != dom, 0)) {
 			tc->st.domain[dom].corrected += n_dom;

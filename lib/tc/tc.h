@@ -191,8 +191,9 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 /*
  * The one-step fast path (the worker's burst run): n event messages that
  * frame_ptp_event() found (ptp[k]: each one's PTP header), all received on
- * in_port
- * (at rx_ns[k]) and leaving on out_port at tx_ts. In order, each gets
+ * in_port at rx_ns[k * rx_step] (rx_step 1: a time per message; 0: one
+ * time for all, a port with one stamp per burst) and leaving on out_port
+ * at tx_ts. In order, each gets
  * tc_ingress() (a Sync feeds the rate estimator) and then what
  * tc_egress_in_place() would give it with the frame_info
  * frame_classify() makes of it: the same bytes and the same counters
@@ -202,7 +203,7 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
  */
 unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,
-		    unsigned int n);
+		    unsigned int rx_step, unsigned int n);
 
 /*
  * Residence for an event message whose egress time is only known after

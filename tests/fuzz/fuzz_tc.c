@@ -227,7 +227,10 @@ static void twin_frame(struct tc *tw, const struct tc_params *p,
 		uint8_t *ptp = f + off;
 
 		CHECK(tc_in_place(p->mode, &fi));
-		CHECK(tc_run(tw, in, out, tx, &ptp, &rx_u, 1) == 1);
+		/* bit 1: as a time per message or one per burst (the
+		 * same for a run of one) */
+		CHECK(tc_run(tw, in, out, tx, &ptp, &rx_u, rec[1] >> 1 & 1,
+			     1) == 1);
 	} else {
 		tc_ingress(tw, f, len, &fi, in, rx);
 		if (rec[1] & 1)

@@ -1101,6 +1101,7 @@ struct gm {
  * through the worker's fast path, tc_run(). gm_out keeps the three
  * frames as they left. */
 static enum { GM_INGRESS, GM_TRANSIT, GM_TRANSIT_RUN } gm_mode;
+static unsigned int gm_run_calls;	/* GM_TRANSIT_RUN: tc_run() calls */
 static struct tf gm_out[3];
 
 /* gm_sync()'s transit case: gm_out[1] the Sync, received at rx. */
@@ -1136,9 +1137,11 @@ static void gm_run3_send(struct tc *tc, const struct gm *g, int64_t rx)
 		CU_ASSERT_FATAL(ptp[i] != f->b);
 		at[i] = (uint64_t)rx;
 	}
+	/* the three share one RX time: as a time per message, and (every
+	 * other call) as a port with one stamp per burst passes it */
 	if (gm_mode == GM_TRANSIT_RUN)
 		CU_ASSERT_EQUAL(tc_run(tc, g->in_port, 3, ns(rx + 10000000),
-				       ptp, at, 3), 3);
+				       ptp, at, gm_run_calls++ % 2, 3), 3);
 }
 
 /* Sync k of gm, received with rx jitter jit (ns); origin_step added to the
@@ -1311,7 +1314,9 @@ static void test_egress_run(void)
 				 * residences; in odd rounds three in turn
 				 * share one (software stamps: one per
 				 * burst), across domains and Syncs */
-				if (round % 2 && i % 3)
+				if (round % 4 == 3 && i > 0)
+					rx[i] = rx[0];	/* one for all */
+				else if (round % 2 && i % 3)
 					rx[i] = rx[i - 1];
 				else
 					rx[i] = (uint64_t)(tx - 4000000 +
@@ -1329,8 +1334,14 @@ static void test_egress_run(void)
 					fa[i].len, &fa[i].fi, 2, 3,
 					ns((int64_t)rx[i]), ns(tx)));
 			}
-			CU_ASSERT_EQUAL(tc_run(b, 2, 3, ns(tx), ptps, rx, n),
-					n);
+			/* rounds 3, 7, ...: one RX time passed once, as
+			 * from a port with one stamp per burst (what
+			 * follows it is not to be read) */
+			if (round % 4 == 3)
+				for (i = 1; i < n; i++)
+					rx[i] = (uint64_t)tx + 77777 * i;
+			CU_ASSERT_EQUAL(tc_run(b, 2, 3, ns(tx), ptps, rx,
+					       round % 4 == 3 ? 0 : 1, n), n);
 			for (i = 0; i < n; i++)
 				CU_ASSERT(memcmp(fa[i].b, fb[i].b,
 						 fa[i].len) == 0);
