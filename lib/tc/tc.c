@@ -794,17 +794,37 @@ static void tc_rate_follow_up(struct tc *tc, const uint8_t *ptp)
 }
 
 /*
- * tc_rate_sync()'s usual Sync, inline: from the tracked time transmitter
- * and within TC_RATE_MIN_GAP_NS after the last Sync sampled, it is only
- * seen. Returns false for every other Sync (tc_rate_sync() decides).
+ * tc_rate_skip()'s test without its store and without a branch (tc_run(),
+ * where Sync and Delay_Req come in any order, uses it for both): true if
+ * a Sync of this header received at rx would only be seen, being from the
+ * tracked time transmitter (sampled implies one) within
+ * TC_RATE_MIN_GAP_NS after the last Sync sampled. Reads the header's
+ * sourcePortIdentity (inside its first 44 octets) whatever its type.
+ */
+static inline bool tc_rate_seen(const struct tc_rate *r, const uint8_t *ptp,
+				tmv_t rx)
+{
+	uint64_t a, b;
+	uint16_t c, d;
+
+	memcpy(&a, r->master, 8);
+	memcpy(&b, ptp + OFF_SRC, 8);
+	memcpy(&c, r->master + 8, 2);
+	memcpy(&d, ptp + OFF_SRC + 8, 2);
+	return r->sampled & (((a ^ b) | (uint64_t)(c ^ d)) == 0) &
+	       ((uint64_t)tmv_to_ns(tmv_sub(rx, r->last_rx)) <
+		(uint64_t)TC_RATE_MIN_GAP_NS);
+}
+
+/*
+ * tc_rate_sync()'s usual Sync, inline: one that tc_rate_seen() says is
+ * only seen. Returns false for every other Sync (tc_rate_sync()
+ * decides).
  */
 static inline bool tc_rate_skip(struct tc_rate *r, const uint8_t *ptp,
 				tmv_t rx)
 {
-	if (!r->sampled ||		/* sampled: have_master too */
-	    memcmp(r->master, ptp + OFF_SRC, PORT_ID_LEN) != 0 ||
-	    (uint64_t)tmv_to_ns(tmv_sub(rx, r->last_rx)) >=
-	    (uint64_t)TC_RATE_MIN_GAP_NS)
+	if (!tc_rate_seen(r, ptp, rx))
 		return false;
 	r->master_seen = rx;
 	return true;
@@ -854,7 +874,8 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	 * kept in registers across tc_rate_sync()), then rs */
 	struct tc_res_stats acc = { .min_ns = INT64_MAX, .max_ns = INT64_MIN },
 			    rs;
-	bool exact = !tc->p.syntonize || tc->n_skewed == 0;
+	const bool syntonize = tc->p.syntonize;
+	bool exact = !syntonize || tc->n_skewed == 0;
 	/* the correction last computed (valid: have), for the messages
 	 * after it of the same RX time and domain (with software stamps a
 	 * burst has one RX time), until a Sync may change a ratio */
@@ -865,7 +886,7 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	/* counted per stretch of one domain */
 	uint64_t n_sync = 0, n_dom = 0, n_dom_sync = 0;
 	struct tc_rate *rate;		/* the stretch's domain's */
-	unsigned int k;
+	unsigned int k, is_sync;
 	uint8_t dom;
 
 	if (n == 0)
@@ -889,16 +910,25 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 			have = false;		/* another ratio */
 		}
 		n_dom++;
-		if ((p[0] & 0x0F) == PTP_SYNC) {
-			/* tc_ingress_sync() */
+		/* tc_ingress_sync() for a Sync, with no branch on the type
+		 * in the usual case (the types come in any order: a branch
+		 * on them mispredicts) */
+		is_sync = (p[0] & 0x0F) == PTP_SYNC;	/* 0 or 1 */
+		n_dom_sync += is_sync;
+		if (syntonize) {
 			tmv_t rxt = tmv_from_ns((int64_t)rx);
+			unsigned int seen = tc_rate_seen(rate, p, rxt);
+			/* all ones for a Sync only seen */
+			uint64_t m = -(uint64_t)(is_sync & seen);
 
-			n_dom_sync++;
-			if (tc->p.syntonize &&
-			    !tc_rate_skip(rate, p, rxt)) {
+			/* tc_rate_skip()'s store, for such a Sync */
+			rate->master_seen.ns = (int64_t)(
+				((uint64_t)rxt.ns & m) |
+				((uint64_t)rate->master_seen.ns & ~m));
+			if (__builtin_expect(is_sync & (seen ^ 1), 0)) {
 				tc_rate_sync(tc, p, rxt);
 				/* it may have changed a ratio */
-				exact = !tc->p.syntonize || tc->n_skewed == 0;
+				exact = tc->n_skewed == 0;
 				have = false;
 			}
 		}
@@ -934,4 +964,14 @@ const struct tc_stats *tc_get_stats(const struct tc *tc)
 double tc_rate_ratio(const struct tc *tc, uint8_t domain)
 {
 	return tc->rate[domain].ratio;
+}
+
+bool tc_rate_source(const struct tc *tc, uint8_t domain, uint8_t id[10])
+{
+	const struct tc_rate *r = &tc->rate[domain];
+
+	if (!r->have_master)
+		return false;
+	memcpy(id, r->master, PORT_ID_LEN);
+	return true;
 }

@@ -230,5 +230,11 @@ const struct tc_stats *tc_get_stats(const struct tc *tc);
 /* Current rate ratio estimate of domain (GM rate / ours), 1.0 if unknown
  * or syntonize is off. */
 double tc_rate_ratio(const struct tc *tc, uint8_t domain);
+/* The time transmitter whose Syncs the rate estimate of domain follows:
+ * its sourcePortIdentity (10 octets) into id; false (id untouched) if
+ * none is tracked. One is adopted by its first Sync while none is
+ * tracked, or once the tracked one sent no Sync for
+ * TC_RATE_MASTER_TIMEOUT_NS. */
+bool tc_rate_source(const struct tc *tc, uint8_t domain, uint8_t id[10]);
 
 #endif /* PTPSW_TC_TC_H */

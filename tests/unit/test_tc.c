@@ -1232,6 +1232,98 @@ static void test_ratio_one_step(void)
 	tc_free(tc);
 }
 
+/* One Delay_Req (from src 40) received at rx, through the path gm_mode
+ * names (tc_ingress() and tc_egress_in_place(), or tc_run()). */
+static void gm_delay_req(struct tc *tc, uint16_t in_port, int64_t rx)
+{
+	struct spec d = { .type = PTP_DELAY_REQ, .seq = 7, .src = 40,
+			  .src_port = 1 };
+	struct frame_scan_pos pos = { 0 };
+	uint64_t at = (uint64_t)rx;
+	struct tf f;
+	uint8_t *ptp;
+
+	tf_build(&f, &d, &OPT_V4);
+	if (gm_mode != GM_TRANSIT_RUN) {
+		tc_ingress(tc, f.b, f.len, &f.fi, in_port, ns(rx));
+		CU_ASSERT_TRUE(tc_egress_in_place(tc, f.b, f.len, &f.fi,
+						  in_port, 3, ns(rx),
+						  ns(rx + 10000)));
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(frame_prescan(f.b, f.len, &pos),
+			      FRAME_SCAN_UDP_PTP);
+	ptp = f.b + frame_ptp_event(f.b, &pos);
+	CU_ASSERT_EQUAL(tc_run(tc, in_port, 3, ns(rx + 10000), &ptp, &at, 1,
+			       1), 1);
+}
+
+/* True if domain 0's rate follows the Syncs of gm g (tc_rate_source()). */
+static bool tracks(const struct tc *tc, const struct gm *g)
+{
+	struct spec s = { .type = PTP_SYNC, .src = g->src, .src_port = 1 };
+	uint8_t id[10];
+	struct tf f;
+
+	tf_build(&f, &s, &OPT_V4);
+	return tc_rate_source(tc, 0, id) &&
+	       memcmp(id, f.b + f.fi.ptp_off + 20, sizeof(id)) == 0;
+}
+
+/*
+ * The rate estimate keeps its time transmitter while that one's Syncs
+ * keep coming, also Syncs only seen (within TC_RATE_MIN_GAP_NS after the
+ * last one sampled, which tc_run() handles without a branch on the
+ * type), and no Delay_Req counts as a Sync of it: after
+ * TC_RATE_MASTER_TIMEOUT_NS from its last Sync, and not before, another
+ * one is adopted. Through tc_ingress() and through tc_run() alike.
+ */
+static void test_run_master_seen(void)
+{
+	static const int modes[] = { GM_TRANSIT, GM_TRANSIT_RUN };
+	unsigned int m, sc;
+
+	for (m = 0; m < 2; m++) {
+		for (sc = 0; sc < 2; sc++) {
+			struct tc_params p = params(TC_ONE_STEP);
+			struct gm a = { .domain = 0, .src = 9,
+					.rate = 1 + 100e-6, .rx0 = T0,
+					.in_port = 2 }, b = a;
+			int64_t last, rx_b;
+			struct tc *tc;
+			int64_t k;
+
+			b.src = 10;
+			b.rate = 1 - 100e-6;
+			p.syntonize = true;
+			tc = tc_create(&p);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+			gm_mode = modes[m];
+			for (k = 0; k <= 8; k++)
+				gm_sync(tc, &a, k, 0, 0);
+			CU_ASSERT_TRUE(tracks(tc, &a));
+			/* 0.5 ms after the last one sampled: only seen */
+			gm_sync(tc, &a, 8, 500000, 0);
+			last = T0 + 8 * SYNC_INTERVAL + 500000;
+			if (sc == 0) {
+				/* within the timeout of the seen Sync (not
+				 * of the one sampled before it) */
+				rx_b = last + TC_RATE_MASTER_TIMEOUT_NS -
+				       250000;
+			} else {
+				/* a Delay_Req after it changes nothing */
+				gm_delay_req(tc, 2, last + 10000000);
+				rx_b = last + TC_RATE_MASTER_TIMEOUT_NS +
+				       1000000;
+			}
+			gm_sync(tc, &b, 0, rx_b - b.rx0, 0);
+			CU_ASSERT_TRUE(tracks(tc, sc == 0 ? &a : &b));
+			gm_mode = GM_INGRESS;
+			tc_free(tc);
+		}
+	}
+}
+
 /*
  * The worker's one-step fast path: tc_run() over a burst gives each
  * message what tc_ingress() and then tc_egress_in_place() give it: the
@@ -1577,6 +1669,7 @@ int test_register(void)
 		{ "expiry", test_expiry },
 		{ "ratio_one_step", test_ratio_one_step },
 		{ "egress_run", test_egress_run },
+		{ "run_master_seen", test_run_master_seen },
 		{ "ratio_flood", test_ratio_flood },
 		{ "ratio_two_step", test_ratio_two_step },
 		{ "ratio_off", test_ratio_off },
