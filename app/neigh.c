@@ -53,101 +53,7 @@ void neigh_local_init(struct app *app, bool on)
 	l->on = on;
 }
 
-/* ---- cache ---- */
-
-static bool ip_eq(const struct neigh_entry *e, bool v6, const uint8_t *ip)
-{
-	return e->is_v6 == v6 && memcmp(e->ip, ip, v6 ? 16 : 4) == 0;
-}
-
-static struct neigh_entry *lookup(struct neigh *n, unsigned int port,
-				  bool v6, const uint8_t *ip)
-{
-	unsigned int i;
-
-	for (i = 0; i < NEIGH_SIZE; i++)
-		if (n->e[i].used && n->e[i].port == port &&
-		    ip_eq(&n->e[i], v6, ip))
-			return &n->e[i];
-	return NULL;
-}
-
-/* A free entry, else the oldest one (evicted). */
-static struct neigh_entry *slot(struct neigh *n)
-{
-	struct neigh_entry *old = &n->e[0];
-	unsigned int i;
-
-	for (i = 0; i < NEIGH_SIZE; i++) {
-		struct neigh_entry *e = &n->e[i];
-		uint64_t t = e->resolved ? e->seen_ns : e->req_ns;
-
-		if (!e->used)
-			return e;
-		if (t < (old->resolved ? old->seen_ns : old->req_ns))
-			old = e;
-	}
-	n->st.evicted++;
-	return old;
-}
-
-static struct neigh_entry *entry_get(struct neigh *n, unsigned int port,
-				     bool v6, const uint8_t *ip)
-{
-	struct neigh_entry *e = lookup(n, port, v6, ip);
-
-	if (e != NULL)
-		return e;
-	e = slot(n);
-	memset(e, 0, sizeof(*e));
-	e->used = true;
-	e->is_v6 = v6;
-	e->port = (uint8_t)port;
-	memcpy(e->ip, ip, v6 ? 16 : 4);
-	return e;
-}
-
-static void learn(struct neigh *n, unsigned int port, bool v6,
-		  const uint8_t *ip, const uint8_t *mac, uint64_t now)
-{
-	struct neigh_entry *e;
-
-	if (mac[0] & 1)
-		return;			/* never a group address */
-	e = entry_get(n, port, v6, ip);
-	memcpy(e->mac, mac, 6);
-	e->resolved = true;
-	e->seen_ns = now;
-	n->st.learned++;
-}
-
-void neigh_glean(struct neigh *n, unsigned int port, bool is_v6,
-		 const uint8_t *ip, const uint8_t *mac, uint64_t now)
-{
-	static const uint8_t zero[16];
-
-	if (memcmp(ip, zero, is_v6 ? 16 : 4) == 0)
-		return;
-	learn(n, port, is_v6, ip, mac, now);
-	n->st.gleaned++;
-}
-
-void neigh_age(struct neigh *n, uint64_t now)
-{
-	unsigned int i;
-
-	for (i = 0; i < NEIGH_SIZE; i++) {
-		struct neigh_entry *e = &n->e[i];
-
-		if (!e->used)
-			continue;
-		if ((e->resolved && now - e->seen_ns > NEIGH_AGING_NS) ||
-		    (!e->resolved && now - e->req_ns > NEIGH_PENDING_NS)) {
-			e->used = false;
-			n->st.aged++;
-		}
-	}
-}
+/* ---- cache: neigh_cache.c ---- */
 
 /* ---- frame building ---- */
 
@@ -309,14 +215,14 @@ static void arp_input(struct app *app, struct neigh *n, unsigned int in,
 			n->st.not_ours++;
 			return;
 		}
-		learn(n, in, false, a + 14, a + 8, now);
+		neigh_learn(n, in, false, a + 14, a + 8, now);
 		arp_send(app, n, in, 2,
 			 app->ports[own].mac.addr_bytes, a + 24,
 			 a + 8, a + 8, a + 14);
 		n->st.arp_reply_tx++;
 	} else if (op == 2) {
 		n->st.arp_reply_rx++;
-		learn(n, in, false, a + 14, a + 8, now);
+		neigh_learn(n, in, false, a + 14, a + 8, now);
 	} else {
 		n->st.malformed++;
 	}
@@ -367,7 +273,7 @@ static void nd_input(struct app *app, struct neigh *n, unsigned int in,
 		       ic[0] == ICMP6_NS ? ND_OPT_SLLA : ND_OPT_TLLA);
 	if (ic[0] == ICMP6_NA) {
 		n->st.na_rx++;
-		learn(n, in, true, ic + 8, ll ? ll : eth + 6, now);
+		neigh_learn(n, in, true, ic + 8, ll ? ll : eth + 6, now);
 		return;
 	}
 	n->st.ns_rx++;
@@ -383,7 +289,7 @@ static void nd_input(struct app *app, struct neigh *n, unsigned int in,
 		nd_send(app, n, in, ICMP6_NA, 0x20000000u, all_mac, ic + 8,
 			all_nodes, ic + 8, app->ports[own].mac.addr_bytes);
 	} else {
-		learn(n, in, true, ip + 8, ll ? ll : eth + 6, now);
+		neigh_learn(n, in, true, ip + 8, ll ? ll : eth + 6, now);
 		/* solicited + override */
 		nd_send(app, n, in, ICMP6_NA, 0x60000000u, eth + 6, ic + 8,
 			ip + 8, ic + 8, app->ports[own].mac.addr_bytes);
@@ -442,7 +348,7 @@ static void request(struct app *app, struct neigh *n, unsigned int port,
 int neigh_resolve(struct app *app, struct neigh *n, unsigned int port,
 		  const struct bc_addr *dst, uint8_t *mac, uint64_t now)
 {
-	struct neigh_entry *e = lookup(n, port, dst->is_v6, dst->a);
+	struct neigh_entry *e = neigh_lookup(n, port, dst->is_v6, dst->a);
 
 	if (e != NULL && e->resolved) {
 		memcpy(mac, e->mac, 6);
@@ -450,10 +356,10 @@ int neigh_resolve(struct app *app, struct neigh *n, unsigned int port,
 	}
 	n->st.misses++;
 	if (e == NULL) {
-		e = entry_get(n, port, dst->is_v6, dst->a);
+		e = neigh_entry_get(n, port, dst->is_v6, dst->a);
 		e->req_ns = now - NEIGH_RETRY_NS;
 	}
-	if (now - e->req_ns >= NEIGH_RETRY_NS) {
+	if (neigh_since(now, e->req_ns) >= (int64_t)NEIGH_RETRY_NS) {
 		e->req_ns = now;
 		request(app, n, port, dst);
 	}

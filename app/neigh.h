@@ -135,6 +135,24 @@ void neigh_local_init(struct app *app, bool on);
 void neigh_input(struct app *app, struct neigh *n, unsigned int in,
 		 const uint8_t *eth, uint32_t len, uint64_t now);
 
+/* ns from then to now, signed (times of one clock read at different
+ * moments: a "then" read after "now" gives a negative age). */
+static inline int64_t neigh_since(uint64_t now, uint64_t then)
+{
+	return (int64_t)(now - then);
+}
+
+/* The cache (neigh_cache.c, no DPDK), also for neigh.c: the entry of
+ * (port, ip) or NULL; that entry, else a new one (a free slot or the
+ * oldest entry, evicted; new entries are unresolved); ip -> mac learnt
+ * (resolved, seen now; a group MAC is ignored). */
+struct neigh_entry *neigh_lookup(struct neigh *n, unsigned int port, bool v6,
+				 const uint8_t *ip);
+struct neigh_entry *neigh_entry_get(struct neigh *n, unsigned int port,
+				    bool v6, const uint8_t *ip);
+void neigh_learn(struct neigh *n, unsigned int port, bool v6,
+		 const uint8_t *ip, const uint8_t *mac, uint64_t now);
+
 /* Learn ip -> mac on port from a received frame (gleaning). */
 void neigh_glean(struct neigh *n, unsigned int port, bool is_v6,
 		 const uint8_t *ip, const uint8_t *mac, uint64_t now);
