@@ -15,6 +15,7 @@
 #include "bc_runtime.h"
 #include "mgmt_sock.h"
 #include "monitor_rt.h"
+#include "ptp/msg.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "tc/tc.h"
@@ -85,9 +86,27 @@ void status_tc_sum(const struct app *app, struct status_tc_sum *t)
 				best[d] = s->domain[d].sync_seen;
 				t->ratio[d] = tc_rate_ratio(app->workers[i]->tc,
 							    (uint8_t)d);
+				t->has_source[d] = tc_rate_source(
+					app->workers[i]->tc, (uint8_t)d,
+					t->source[d]);
 			}
 		}
 	}
+}
+
+bool status_rate_source(const struct status_tc_sum *t, unsigned int dom,
+			char *buf, size_t len)
+{
+	struct ptp_clock_identity id;
+	char cid[32];
+
+	if (dom > 255 || !t->has_source[dom])
+		return false;
+	memcpy(id.id, t->source[dom], 8);
+	ptp_clock_id_str(&id, cid, sizeof(cid));
+	snprintf(buf, len, "%s-%u", cid,
+		 (unsigned int)(t->source[dom][8] << 8 | t->source[dom][9]));
+	return true;
 }
 
 static const char *port_link(const struct app_port *ap)
@@ -274,12 +293,19 @@ static void dump_tc(const struct app *app, FILE *out)
 		t.s.pending_in_use, t.s.pending_evicted,
 		t.s.pending_unmatched, t.s.pending_expired,
 		t.s.ratio_rejected);
-	for (d = 0; d < 256; d++)
-		if (t.s.domain[d].sync_seen || t.s.domain[d].corrected)
-			fprintf(out, "tc: domain %u corrected %" PRIu64
-				" sync-seen %" PRIu64 " rate-ratio %.12f\n",
-				d, t.s.domain[d].corrected,
-				t.s.domain[d].sync_seen, t.ratio[d]);
+	for (d = 0; d < 256; d++) {
+		char src[40];
+
+		if (!t.s.domain[d].sync_seen && !t.s.domain[d].corrected)
+			continue;
+		fprintf(out, "tc: domain %u corrected %" PRIu64 " sync-seen %"
+			PRIu64 " rate-ratio %.12f", d,
+			t.s.domain[d].corrected, t.s.domain[d].sync_seen,
+			t.ratio[d]);
+		if (status_rate_source(&t, d, src, sizeof(src)))
+			fprintf(out, " rate-source %s", src);
+		fputc('\n', out);
+	}
 }
 
 void status_dump(const struct app *app, FILE *out)

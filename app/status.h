@@ -8,6 +8,8 @@
  * without stopping them (each counter is one aligned 64-bit word).
  */
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "tc/tc.h"
@@ -28,8 +30,16 @@ void status_port_sum(const struct app *app, unsigned int p,
 struct status_tc_sum {
 	struct tc_stats s;
 	double ratio[256];
+	/* the time transmitter that worker's estimate follows
+	 * (tc_rate_source(): sourcePortIdentity), if any */
+	bool has_source[256];
+	uint8_t source[256][10];
 };
 void status_tc_sum(const struct app *app, struct status_tc_sum *t);
+/* dom's rate source as clockIdentity-portNumber ("0a1b2c.fffe.3d4e5f-1",
+ * at most 25 characters) into buf; false (buf untouched) if none. */
+bool status_rate_source(const struct status_tc_sum *t, unsigned int dom,
+			char *buf, size_t len);
 
 /* The TC's residence times of the event messages port p sent, merged over
  * workers (n = 0: none, or p beyond the TC's TC_MAX_PORTS). */

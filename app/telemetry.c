@@ -332,6 +332,12 @@ static struct rte_tel_data *tel_tc_domain(const struct status_tc_sum *t,
 	rte_tel_data_add_dict_u64(d, "corrected", t->s.domain[dom].corrected);
 	rte_tel_data_add_dict_u64(d, "sync_seen", t->s.domain[dom].sync_seen);
 	tel_add_ratio(d, "rate_ratio", "rate_ratio_ppb", t->ratio[dom]);
+	{
+		char src[40];
+
+		if (status_rate_source(t, dom, src, sizeof(src)))
+			rte_tel_data_add_dict_string(d, "rate_source", src);
+	}
 	return d;
 }
 

@@ -56,6 +56,11 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 		c=$(sed -n "s/.*domain $d corrected \([0-9]*\).*/\1/p" "$IT_TMP/dump.txt" | head -n 1)
 		echo "figures: domain $d corrected ${c:-none}"
 		it_check "domain $d: corrected counter > 0 in the SIGUSR1 dump" eval '[ "${c:-0}" -gt 0 ]'
+		# the rate ratio follows that domain's GM (its port 1)
+		own=$(grep -m1 -o "selected local clock [0-9a-f.]*" "$IT_TMP/gm$d.log" | awk '{print $4}')
+		src=$(sed -n "s/.*domain $d corrected .* rate-source \([0-9a-f.]*-[0-9]*\).*/\1/p" "$IT_TMP/dump.txt" | head -n 1)
+		echo "figures: domain $d rate source ${src:-none}"
+		it_check "domain $d: rate-source is GM$d ($own-1)" eval '[ -n "$own" ] && [ "$src" = "$own-1" ]'
 	done
 	c=$(grep -E "domain [0-9]+ corrected" "$IT_TMP/dump.txt" | grep -vcE "domain (0|4) corrected")
 	it_check "no other domain counted" [ "$c" = 0 ]

@@ -139,6 +139,8 @@ jcheck "per-domain corrected = sum of the per-type counters" "$C" \
 	"r['domains']['0']['corrected'] == r['corrected_sync'] + r['corrected_delay_req'] + r['corrected_follow_up'] + r['corrected_delay_resp']"
 jcheck "one-step: Sync and Delay_Req corrected, nothing pending" "$C" \
 	"r['corrected_sync'] > 0 and r['corrected_delay_req'] > 0 and r['pending_in_use'] == 0"
+jcheck "rate source: a clockIdentity-portNumber" "$C" \
+	"__import__('re').fullmatch(r'[0-9a-f]{6}\\.[0-9a-f]{4}\\.[0-9a-f]{6}-[0-9]+', r['domains']['0']['rate_source']) is not None"
 jcheck "rate ratio within 500 ppm, ppb matches the string" "$C" \
 	"abs(float(r['domains']['0']['rate_ratio']) - 1) < 500e-6 and abs((float(r['domains']['0']['rate_ratio']) - 1) * 1e9 - r['domains']['0']['rate_ratio_ppb']) <= 1"
 
