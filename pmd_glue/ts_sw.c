@@ -17,10 +17,17 @@ static int sw_open(struct ts_source *ts)
 	return 0;
 }
 
+/* One TSC read for the whole burst (counted as fallback stamps). */
+static uint64_t sw_rx_burst_one(struct ts_source *ts, uint16_t n)
+{
+	ts->rx_fallback += n;
+	return timebase_now();
+}
+
 static void sw_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 			uint16_t n, uint64_t *ts_out)
 {
-	uint64_t now = timebase_now();
+	uint64_t now = sw_rx_burst_one(ts, n);
 	const uint64_t four[4] = { now, now, now, now };
 	uint64_t *end = ts_out + n;
 
@@ -31,13 +38,6 @@ static void sw_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 		memcpy(ts_out, four, sizeof(four));
 	while (ts_out < end)
 		*ts_out++ = now;
-	ts->rx_fallback += n;
-}
-
-static uint64_t sw_rx_burst_one(struct ts_source *ts, uint16_t n)
-{
-	ts->rx_fallback += n;
-	return timebase_now();
 }
 
 uint64_t ts_tx_predict_now(struct ts_source *ts)

@@ -119,6 +119,28 @@ struct frame_scan_pos {
 static __attribute__((always_inline)) inline unsigned int
 frame_ev_at_(const uint8_t *udp, unsigned int room);
 
+/* The pre-test's end for unfragmented UDP to port d (319 or 320) at
+ * buf + l4, its IP payload ending at buf + end: with ev (the fused
+ * frame_prescan_event()) a Sync or Delay_Req's PTP header offset into
+ * *ev and *pos not filled, else *pos filled. */
+static __attribute__((always_inline)) inline enum frame_scan
+frame_prescan_udp_(const uint8_t *buf, enum frame_l3 l3, size_t off,
+		   size_t l4, size_t end, uint8_t n_vlans, uint16_t d,
+		   struct frame_scan_pos *pos, unsigned int *ev)
+{
+	if (ev != NULL && d == PTP_UDP_EVENT &&
+	    (*ev = frame_ev_at_(buf + l4, (unsigned int)(end - l4))) != 0) {
+		*ev += (unsigned int)l4;
+		return FRAME_SCAN_UDP_PTP;
+	}
+	pos->l3 = l3;
+	pos->l4_off = (uint16_t)l4;
+	pos->end = (uint16_t)end;
+	pos->n_vlans = n_vlans;
+	pos->l3_off = (uint16_t)off;
+	return FRAME_SCAN_UDP_PTP;
+}
+
 /* frame_prescan() of an IPv4 header at buf + off whose first octet is
  * fine (hlen: its length); inlined with each caller's constants (the
  * usual IHL 5 among them) */
@@ -144,18 +166,8 @@ frame_prescan_v4_(const uint8_t *buf, size_t len, size_t off, size_t hlen,
 		return FRAME_SCAN_NON_PTP;
 	if (frame_rd16_(ip + 6) & 0x2000)	/* first fragment */
 		return FRAME_SCAN_OTHER;
-	/* frame_prescan_event(): a Sync or Delay_Req, *pos not filled */
-	if (ev != NULL && d == PTP_UDP_EVENT &&
-	    (*ev = frame_ev_at_(ip + hlen, (unsigned int)(tot - hlen))) != 0) {
-		*ev += (unsigned int)(off + hlen);
-		return FRAME_SCAN_UDP_PTP;
-	}
-	pos->l3 = FRAME_L3_IPV4;
-	pos->l4_off = (uint16_t)(off + hlen);
-	pos->end = (uint16_t)(off + tot);
-	pos->n_vlans = n_vlans;
-	pos->l3_off = (uint16_t)off;
-	return FRAME_SCAN_UDP_PTP;
+	return frame_prescan_udp_(buf, FRAME_L3_IPV4, off, off + hlen,
+				  off + tot, n_vlans, d, pos, ev);
 }
 
 /* frame_prescan() from the IP header on (off: its offset, type: the
@@ -197,21 +209,11 @@ frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
 		if ((uint16_t)(d - PTP_UDP_EVENT) >
 		    PTP_UDP_GENERAL - PTP_UDP_EVENT)
 			return FRAME_SCAN_NON_PTP;
-		if (ev != NULL && d == PTP_UDP_EVENT &&
-		    (*ev = frame_ev_at_(ip + 40, (unsigned int)plen)) != 0) {
-			*ev += (unsigned int)(off + 40);
-			return FRAME_SCAN_UDP_PTP;
-		}
-		pos->l3 = FRAME_L3_IPV6;
-		pos->l4_off = (uint16_t)(off + 40);
-		pos->end = (uint16_t)(off + 40 + plen);
-	} else {
-		return type == ETH_P_PTP_RAW ? FRAME_SCAN_OTHER :
-		       FRAME_SCAN_NON_PTP;
+		return frame_prescan_udp_(buf, FRAME_L3_IPV6, off, off + 40,
+					  off + 40 + plen, n_vlans, d, pos,
+					  ev);
 	}
-	pos->n_vlans = n_vlans;
-	pos->l3_off = (uint16_t)off;
-	return FRAME_SCAN_UDP_PTP;
+	return type == ETH_P_PTP_RAW ? FRAME_SCAN_OTHER : FRAME_SCAN_NON_PTP;
 }
 
 /* frame_prescan(); with ev, frame_prescan_event() (*ev: 0 or its
