@@ -18,6 +18,7 @@
 #include "status.h"
 #include "sw/fdb.h"
 #include "timebase.h"
+#include "txstamp.h"
 #include "worker.h"
 
 #define CTL_TICK_NS		(10 * 1000 * 1000)
@@ -114,6 +115,7 @@ int control_run(struct app *app)
 		if (timer_due(&link, now)) {
 			control_links(app);
 			fdb_age(app->fdb, now);
+			txstamp_tick(app);
 		}
 		if (timer_due(&st, now))
 			status_line(app, stdout);

@@ -32,6 +32,8 @@ struct app_port {
 	unsigned int rx_worker;		/* worker that polls its RX queue */
 	uint32_t speed_mbps;
 	volatile uint8_t link_up;	/* written by control, read by workers */
+	/* TX stamp transitions the control lcore has logged (txstamp.c) */
+	uint64_t tx_lost_logged, tx_back_logged;
 };
 
 /* Does dev (up to the first comma) look like a PCI address

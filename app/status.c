@@ -20,6 +20,7 @@
 #include "sw/fdb.h"
 #include "tc/tc.h"
 #include "timebase.h"
+#include "txstamp.h"
 #include "worker.h"
 
 #define STATUS_MAX_DOMAINS_LINE 8
@@ -126,6 +127,8 @@ static void banner_port(const struct app_port *ap, FILE *out)
 		ts_source_name(&ap->ts), ts_mode_name(ap->conf->timestamping),
 		ts_source_has_tx_event(&ap->ts) ? "stamped" : "predicted",
 		ap->rx_worker);
+	fprintf(out, "    rx stamps: %s\n    tx stamps: %s\n",
+		ap->ts.rx_desc, ap->ts.tx_desc);
 }
 
 /*
@@ -225,6 +228,7 @@ void status_line(const struct app *app, FILE *out)
 	}
 	if (more)
 		fprintf(out, " +%u", more);
+	txstamp_line(app, out);
 	bc_runtime_line(app, out);
 	monitor_rt_line(out);
 	fputc('\n', out);
@@ -235,7 +239,6 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 {
 	const struct app_port *ap = &app->ports[p];
 	struct watchdog_counters wd;
-	const struct ts_afpkt_tx_stats *tx = ts_afpkt_tx_get_stats(&ap->ts);
 	struct tc_res_stats res;
 	struct port_stats s;
 	unsigned int r;
@@ -246,12 +249,7 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 		" ns)\n", p, ap->conf->name, ap->conf->device, ap->driver,
 		port_link(ap), ts_source_name(&ap->ts), ap->ts.rx_stamped,
 		ap->ts.rx_fallback, ap->ts.rx_lead_ns);
-	if (tx != NULL && tx->tx_sent)	/* two-step TC on kernel TX stamps */
-		fprintf(out, "  tx stamps: sent %" PRIu64 " stamped %" PRIu64
-			" no-stamp %" PRIu64 " timeout %" PRIu64 " rejected %"
-			PRIu64 " refused %" PRIu64 "\n", tx->tx_sent,
-			tx->tx_stamped, tx->tx_nostamp, tx->tx_timeout,
-			tx->tx_rejected, tx->tx_refused);
+	txstamp_dump_port(app, p, out);
 	fprintf(out, "  rx %" PRIu64 " pkts %" PRIu64 " bytes, tx %" PRIu64
 		" pkts %" PRIu64 " bytes, flooded %" PRIu64 "\n",
 		s.rx_pkts, s.rx_bytes, s.tx_pkts, s.tx_bytes, s.flooded);

@@ -25,6 +25,7 @@
 #include "sw/fdb.h"
 #include "tc/tc.h"
 #include "telemetry.h"
+#include "txstamp.h"
 #include "timebase.h"
 #include "worker.h"
 
@@ -232,7 +233,6 @@ static void tel_port(const struct app *app, unsigned int p,
 	const struct app_port *ap = &app->ports[p];
 	struct port_stats s;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
-	const struct ts_afpkt_tx_stats *tx;
 	struct tc_res_stats res;
 	uint64_t drops;
 
@@ -254,9 +254,7 @@ static void tel_port(const struct app *app, unsigned int p,
 	rte_tel_data_add_dict_u64(d, "ts_rx_fallback", ap->ts.rx_fallback);
 	rte_tel_data_add_dict_int(d, "ts_rx_lead_ns",
 				  tel_clamp(ap->ts.rx_lead_ns));
-	tx = ts_afpkt_tx_get_stats(&ap->ts);
-	rte_tel_data_add_dict_u64(d, "ts_tx_sent", tx ? tx->tx_sent : 0);
-	rte_tel_data_add_dict_u64(d, "ts_tx_stamped", tx ? tx->tx_stamped : 0);
+	txstamp_tel_port(app, p, d);
 	rte_tel_data_add_dict_int(d, "ingress_latency_ns",
 				  ap->conf->ingress_latency_ns);
 	rte_tel_data_add_dict_int(d, "egress_latency_ns",

@@ -81,6 +81,10 @@ static struct tc_hwtx_msg *hwtx_submit(struct tc_hwtx *h, unsigned int out,
 
 	if (hp->pend_len == TC_HWTX_PEND || e->m != NULL)
 		return NULL;
+	if (hp->lost && hp->probe++ % TC_HWTX_PROBE_EVERY != 0) {
+		h->st.predicted++;
+		return NULL;
+	}
 	/* our reference keeps the frame readable after the PMD is done */
 	rte_mbuf_refcnt_update(m, 1);
 	if (ts_source_tx_event(hp->ts, hp->queue, m, cookie) != 0) {
@@ -105,7 +109,7 @@ static enum tc_hwtx_verdict hwtx_send(struct tc_hwtx *h, unsigned int out,
 	struct tc_hwtx_msg *e = hwtx_submit(h, out, m, tx_pred);
 
 	if (e == NULL) {
-		h->st.busy++;
+		h->st.busy += !h->port[out].lost;
 		return TC_HWTX_PASS;
 	}
 	e->fi = *fi;
@@ -186,6 +190,22 @@ enum tc_hwtx_verdict tc_hwtx_egress(struct tc_hwtx *h, unsigned int out,
 	return TC_HWTX_PASS;
 }
 
+/* A completion with (stamped) or without a stamp: the port's health. */
+static void hwtx_health(struct tc_hwtx_port *hp, bool stamped)
+{
+	if (stamped) {
+		hp->miss_run = 0;
+		if (hp->lost) {
+			hp->lost = 0;
+			hp->back_n++;
+		}
+	} else if (++hp->miss_run >= TC_HWTX_MISS_MAX && !hp->lost) {
+		hp->lost = 1;
+		hp->probe = 1;
+		hp->lost_n++;
+	}
+}
+
 /* Completion r of the request cookie on port p. */
 static void hwtx_complete(struct tc_hwtx *h, unsigned int p, int r,
 			  uint64_t cookie, uint64_t tx_ts)
@@ -196,6 +216,8 @@ static void hwtx_complete(struct tc_hwtx *h, unsigned int p, int r,
 
 	if (m == NULL)
 		return;		/* not ours (cannot happen: counted nowhere) */
+	if (r != -EIO)		/* sent: a stamp was due */
+		hwtx_health(hp, r == 1);
 	if (e->foreign != NULL) {
 		h->st.foreign_stamped += r == 1;
 		e->foreign(e->foreign_arg, m, r == 1 ? tx_ts : e->t, r == 1);

@@ -24,6 +24,13 @@
  * the egress time predicted just before it was sent (counted as fallback);
  * one the backend could not send at all stores nothing (counted as lost).
  *
+ * A port whose promised stamps stop coming (TC_HWTX_MISS_MAX completions
+ * in a row without one) is marked lost: its event messages then leave
+ * the normal way with the predicted egress time, so nothing waits for a
+ * stamp that does not come, except one in TC_HWTX_PROBE_EVERY, which
+ * still asks for one. The first stamp that comes back ends it. The
+ * control lcore reads the transitions (lost_n, back_n) and logs them.
+ *
  * Other event messages that want their TX stamp (a boundary clock's Sync
  * and Delay_Req) go out through the same pending queue with
  * tc_hwtx_send_foreign(): one owner per port's stamps, in send order.
@@ -46,6 +53,8 @@
 				 * backend's queue + 1) */
 #define TC_HWTX_HOLD	32	/* general messages held per egress port */
 #define TC_HWTX_HOLD_NS	20000000 /* release a held message after this */
+#define TC_HWTX_MISS_MAX 8	/* completions in a row without a stamp */
+#define TC_HWTX_PROBE_EVERY 8	/* while lost: one request in this many */
 
 struct tc_hwtx_stats {
 	uint64_t sent;		/* event messages sent for a TX stamp */
@@ -59,6 +68,7 @@ struct tc_hwtx_stats {
 	uint64_t hold_full;	/* hold queue full: not held */
 	uint64_t foreign;	/* other event messages (a BC's) sent */
 	uint64_t foreign_stamped; /* of those, with the backend's stamp */
+	uint64_t predicted;	/* not asked for a stamp: the port's are lost */
 };
 
 /* Stamp of a message sent with tc_hwtx_send_foreign(): ts is the
@@ -87,6 +97,12 @@ struct tc_hwtx_port {
 	uint32_t completed;	/* of those, finished one way or another */
 	uint32_t pend_head, pend_len;
 	uint32_t hold_head, hold_len;
+	/* health of the port's stamps (written by the owning lcore only) */
+	uint32_t miss_run;	/* completions in a row without a stamp */
+	uint32_t probe;		/* requests while lost */
+	volatile uint8_t lost;	/* stamps stopped: predicted egress */
+	volatile uint64_t lost_n;	/* times they stopped */
+	volatile uint64_t back_n;	/* times they came back */
 	struct tc_hwtx_msg pend[TC_HWTX_PEND];
 	struct tc_hwtx_msg hold[TC_HWTX_HOLD];
 };
@@ -172,6 +188,13 @@ typedef void (*tc_hwtx_release_fn)(void *arg, unsigned int out,
  */
 unsigned int tc_hwtx_poll(struct tc_hwtx *h, uint64_t now,
 			  tc_hwtx_release_fn release, void *arg);
+
+/* Have port's TX stamps stopped coming (see above)? */
+static inline bool tc_hwtx_port_lost(const struct tc_hwtx *h,
+				     unsigned int port)
+{
+	return tc_hwtx_port_on(h, port) && h->port[port].lost;
+}
 
 /* Counters of h (live). */
 static inline const struct tc_hwtx_stats *

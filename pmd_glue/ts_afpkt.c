@@ -26,29 +26,52 @@
  * The mapped stamp is a software time at the switch-side interface: the
  * af_packet ring wait before the poll is then inside the TC's residence.
  *
- * TX stamps (two-step TC, tc_hwtx.h). The PMD's TX ring (struct
- * pkt_tx_queue, same socket) hands each sent slot back with the kernel's
- * software time of the skb once the kernel is done with it, if the socket
- * asked for it (PACKET_TIMESTAMP with SOF_TIMESTAMPING_SOFTWARE, set once
- * at open; the PMD masks those status bits, see tx_ring_status_available
- * in the driver). On a veth the skb is done with when the receiving
- * namespace's IP layer takes it, after its netif_rx stamped it: the slot's
- * time is the receive time the peer's own software stamp shows, so the
- * kernel's TX path (the sendto kick, the veth hand-over) is inside the
- * residence as well. tx_event() sends one message alone and remembers its
- * slot, length and first AFPKT_CMP bytes; tx_poll() takes the stamp only
- * if that slot still holds the frame and the time lies between just
- * before the send and now (anything else: no stamp, and tc_hwtx falls
- * back to the predicted time). Not for one-step mode: the frame has left
- * before the stamp is known.
+ * TX stamps (two-step TC, a boundary clock's Sync and Delay_Req). They
+ * come from the kernel's documented API (Documentation/networking/
+ * timestamping.rst), not from the TX ring: the ring's slot status and
+ * time are not filled on every kernel (6.18 leaves them empty). Each
+ * port gets a second AF_PACKET socket of its own, bound to the same
+ * interface with protocol 0 (it receives nothing), with SO_TIMESTAMPING
+ * TX_SOFTWARE | SOFTWARE | OPT_ID. tx_event() sends the one message that
+ * wants a stamp on it with send(); frames that want none keep the PMD's
+ * ring and pay nothing. The kernel's software TX stamp (skb_tx_timestamp
+ * in the driver's xmit: on a veth right before the peer's netif_rx
+ * stamps it) comes back on the socket's error queue with a copy of the
+ * frame; tx_poll() reads it there and matches it to its message by the
+ * frame's first AFPKT_CMP octets (the OPT_ID counter alone would shift
+ * for good after a send the kernel counted but refused). Order: the PMD
+ * sends its ring synchronously inside rte_eth_tx_burst, and the caller
+ * flushes what it queued before the message first.
+ * The new socket mirrors the PMD's qdisc bypass, so a capture on the
+ * interface sees what it saw before. The PMD's socket then gets a socket
+ * filter that drops outgoing frames (classic BPF on the packet type; the
+ * PMD's socket is in a fanout group, where PACKET_IGNORE_OUTGOING has no
+ * effect): else ptpsw would receive its own stamped sends back, and
+ * whatever the host itself sends out of the interface.
+ *
+ * Start-up self-test (selftest op, after the clock map is primed): one
+ * 60-octet frame of EtherType 0x88B5 (IEEE 802 local experimental) to
+ * 01:80:C2:00:00:0E, which bridges do not forward, is sent through a
+ * plain socket that does not bypass the qdisc; the PMD's ring receives
+ * it as an outgoing frame, so the RX stamp path is proven on it (its
+ * slot matched, its time between the send and the poll). Then a second
+ * one goes through the stamp socket, and its stamp must come back within
+ * AFPKT_SELFTEST_NS. A port whose TX self-test fails has no tx_event:
+ * the TC and BC predict its egress time, and the banner says why.
+ * The test-only switch ts->test_no_tx_stamps drops every stamp read
+ * (the kernel's stamps then "stop"): tests check the fallback with it.
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
 
@@ -59,17 +82,20 @@
 #include "timebase.h"
 #include "ts_source.h"
 
+
 #define AFPKT_XTS_TRIES 5
-#define AFPKT_CMP 16		/* frame bytes compared (MACs, EtherType) */
+#define AFPKT_CMP 48		/* frame octets compared (to the PTP header) */
 #define AFPKT_MAX_FRAMES (1u << 20)
 #define AFPKT_TX_PEND 8		/* stamp requests in flight (< TC_HWTX_PEND) */
+#define AFPKT_TX_SEGS 8		/* mbuf segments a stamped send takes */
 /* A stamp later than this after the send is given up (tc_hwtx holds the
  * Follow_Up / Delay_Resp for TC_HWTX_HOLD_NS, 20 ms). */
 #define AFPKT_TX_TIMEOUT_NS 10000000
 /* Tolerance of the stamp bounds: the realtime map's error. */
 #define AFPKT_TX_SLACK_NS 20000
-/* Offset of a TX slot's frame data (where the PMD copies it). */
-#define AFPKT_TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
+/* How long the start-up self-test waits for each stamp. */
+#define AFPKT_SELFTEST_NS 50000000
+#define AFPKT_SELFTEST_TYPE 0x88b5
 
 /* Leading fields of struct pkt_rx_queue, drivers/net/af_packet/
  * rte_eth_af_packet.c, DPDK 22.11 (checked against 22.11.11). */
@@ -81,21 +107,10 @@ struct afpkt_rxq {
 	unsigned int framenum;
 };
 
-/* Leading fields of struct pkt_tx_queue (same source). */
-struct afpkt_txq {
-	int sockfd;
-	unsigned int frame_data_size;
-	struct iovec *rd;
-	uint8_t *map;
-	unsigned int framecount;
-	unsigned int framenum;
-};
-
 /* A message sent for its TX stamp. */
 struct afpkt_txpend {
 	uint64_t cookie;
 	uint64_t sent_before;		/* timebase ns, just before the send */
-	unsigned int slot;
 	uint32_t len;
 	uint8_t head[AFPKT_CMP];
 };
@@ -104,13 +119,13 @@ struct afpkt_priv {
 	const volatile struct afpkt_rxq *q;
 	size_t frame_size;
 	struct clockmap map;		/* CLOCK_REALTIME ns -> timebase */
-	/* TX stamps (NULL tq: none) */
-	const volatile struct afpkt_txq *tq;
-	size_t tx_frame_size;
-	uint16_t tx_queue;
+	/* TX stamps: the port's stamp socket (-1: none) */
+	int sfd;
+	int ifindex;
+	int bypass;			/* the PMD's PACKET_QDISC_BYPASS */
 	unsigned int pend_head, pend_len;
 	struct afpkt_txpend pend[AFPKT_TX_PEND];
-	struct ts_afpkt_tx_stats st;
+	struct ts_tx_stats st;
 };
 
 static void afpkt_refresh(struct ts_source *ts)
@@ -161,31 +176,79 @@ static int afpkt_check(const struct afpkt_rxq *q, size_t *frame_size)
 				q->framenum, frame_size);
 }
 
-/*
- * TX stamps on queue 0 of the port, if its TX queue has the 22.11 layout,
- * shares the RX queue's socket (the PMD opens one per queue pair), its
- * frames hold the PMD's data size, and the socket takes PACKET_TIMESTAMP.
- * Returns 0 (p->tq set) or -ENOTSUP.
- */
-static int afpkt_tx_setup(struct ts_source *ts, struct afpkt_priv *p)
+/* A packet socket bound to the PMD's interface with protocol 0 (it
+ * receives nothing); bypass: PACKET_QDISC_BYPASS. fd or -1. */
+static int afpkt_socket(int ifindex, int bypass)
 {
-	const struct afpkt_txq *tq;
-	int req = SOF_TIMESTAMPING_SOFTWARE;
-	size_t fs = 0;
+	struct sockaddr_ll a = {
+		.sll_family = AF_PACKET, .sll_ifindex = ifindex,
+	};
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	tq = rte_eth_fp_ops[ts->port_id].txq.data ?
-	     rte_eth_fp_ops[ts->port_id].txq.data[0] : NULL;
-	if (tq == NULL || tq->sockfd != p->q->sockfd ||
-	    afpkt_check_ring(tq->sockfd, tq->rd, tq->map, tq->framecount,
-			     tq->framenum, &fs) != 0 ||
-	    AFPKT_TX_DATA_OFF + (size_t)tq->frame_data_size > fs)
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &bypass,
+		       sizeof(bypass)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Drop outgoing frames on the PMD's socket fd (a socket filter: load
+ * the packet type, accept all but PACKET_OUTGOING). 0 or -1. */
+static int afpkt_drop_outgoing(int fd)
+{
+	static struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+	};
+	struct sock_fprog prog = {
+		.len = RTE_DIM(code), .filter = code,
+	};
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			  sizeof(prog));
+}
+
+/*
+ * The stamp socket: the PMD's interface and qdisc bypass (a bypass when
+ * the PMD's socket cannot drop outgoing frames, which afpkt_selftest()
+ * sets up after its RX test). 0, or -errno with a reason in ts->tx_desc.
+ */
+static int afpkt_tx_open(struct ts_source *ts, struct afpkt_priv *p)
+{
+	int req = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
+		  SOF_TIMESTAMPING_OPT_ID;
+	struct sockaddr_ll a;
+	socklen_t l = sizeof(a);
+
+	if (getsockname(p->q->sockfd, (struct sockaddr *)&a, &l) != 0 ||
+	    a.sll_family != AF_PACKET || a.sll_ifindex <= 0) {
+		snprintf(ts->tx_desc, sizeof(ts->tx_desc),
+			 "none: the PMD's socket has no interface");
 		return -ENOTSUP;
-	if (setsockopt(tq->sockfd, SOL_PACKET, PACKET_TIMESTAMP, &req,
-		       sizeof(req)) != 0)
+	}
+	p->ifindex = a.sll_ifindex;
+	l = sizeof(p->bypass);
+	if (getsockopt(p->q->sockfd, SOL_PACKET, PACKET_QDISC_BYPASS,
+		       &p->bypass, &l) != 0)
+		p->bypass = 1;
+	p->sfd = afpkt_socket(p->ifindex, p->bypass);
+	if (p->sfd < 0 ||
+	    setsockopt(p->sfd, SOL_SOCKET, SO_TIMESTAMPING, &req,
+		       sizeof(req)) != 0) {
+		snprintf(ts->tx_desc, sizeof(ts->tx_desc),
+			 "none: no SO_TIMESTAMPING socket (%s)",
+			 strerror(errno));
+		if (p->sfd >= 0)
+			close(p->sfd);
+		p->sfd = -1;
 		return -ENOTSUP;
-	p->tq = tq;
-	p->tx_frame_size = fs;
-	p->tx_queue = 0;
+	}
 	return 0;
 }
 
@@ -207,16 +270,22 @@ static int afpkt_open(struct ts_source *ts)
 		return -ENOMEM;
 	p->q = q;
 	p->frame_size = fs;
+	p->sfd = -1;
 	clockmap_init(&p->map, 1.0);
 	ts->priv = p;
-	if (afpkt_tx_setup(ts, p) == 0)
-		ts->ops = &ts_afpkt_tx_ops;
+	snprintf(ts->rx_desc, sizeof(ts->rx_desc),
+		 "kernel receive time (ring), not yet proven");
+	afpkt_tx_open(ts, p);
 	return 0;
 }
 
 static void afpkt_close(struct ts_source *ts)
 {
-	free(ts->priv);
+	struct afpkt_priv *p = ts->priv;
+
+	if (p != NULL && p->sfd >= 0)
+		close(p->sfd);
+	free(p);
 	ts->priv = NULL;
 }
 
@@ -267,114 +336,312 @@ static void afpkt_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	ts->rx_fallback += n - stamped;
 }
 
-/* tx_event: send m alone on queue for its TX stamp (ts_source.h). */
+/* Send the frame in mh (len octets, first AFPKT_CMP of them in head)
+ * on the stamp socket as request cookie: 0, or -EBUSY / -ENOSPC (not
+ * sent). */
+static int afpkt_tx_send(struct afpkt_priv *p, const struct msghdr *mh,
+			 uint32_t len, const uint8_t *head, uint64_t cookie)
+{
+	struct afpkt_txpend *e;
+
+	if (p->pend_len == AFPKT_TX_PEND) {
+		p->st.refused++;
+		return -ENOSPC;
+	}
+	e = &p->pend[(p->pend_head + p->pend_len) % AFPKT_TX_PEND];
+	e->cookie = cookie;
+	e->len = len;
+	memcpy(e->head, head, AFPKT_CMP);
+	e->sent_before = timebase_now();
+	if (sendmsg(p->sfd, mh, MSG_DONTWAIT) != (ssize_t)len) {
+		p->st.refused++;
+		return -EBUSY;
+	}
+	p->pend_len++;
+	p->st.sent++;
+	return 0;
+}
+
+/* tx_event: send m alone on the stamp socket for its TX stamp
+ * (ts_source.h). queue is the caller's TX queue: the stamp socket is the
+ * port's own, outside the PMD's queues. */
 static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
 			  struct rte_mbuf *m, uint64_t cookie)
 {
 	struct afpkt_priv *p = ts->priv;
-	const volatile struct afpkt_txq *tq = p->tq;
-	struct afpkt_txpend *e;
-	unsigned int slot, fc = tq->framecount;
-	uint32_t len = rte_pktmbuf_pkt_len(m);
+	struct iovec iov[AFPKT_TX_SEGS];
+	struct msghdr mh = { .msg_iov = iov };
+	const struct rte_mbuf *s;
+	int r;
 
-	if (queue != p->tx_queue || m->nb_segs != 1 ||
-	    (m->ol_flags & RTE_MBUF_F_TX_VLAN) || len > tq->frame_data_size) {
-		p->st.tx_refused++;
+	RTE_SET_USED(queue);
+	if (m->nb_segs > AFPKT_TX_SEGS || (m->ol_flags & RTE_MBUF_F_TX_VLAN) ||
+	    rte_pktmbuf_data_len(m) < AFPKT_CMP) {
+		p->st.refused++;
 		return -EBUSY;		/* sent the normal way */
 	}
-	if (p->pend_len == AFPKT_TX_PEND) {
-		p->st.tx_refused++;
-		return -ENOSPC;
+	for (s = m; s != NULL; s = s->next) {
+		iov[mh.msg_iovlen].iov_base = rte_pktmbuf_mtod(s, void *);
+		iov[mh.msg_iovlen++].iov_len = rte_pktmbuf_data_len(s);
 	}
-	e = &p->pend[(p->pend_head + p->pend_len) % AFPKT_TX_PEND];
-	slot = tq->framenum;
-	e->cookie = cookie;
-	e->slot = slot;
-	e->len = len;
-	memcpy(e->head, rte_pktmbuf_mtod(m, const void *),
-	       len < AFPKT_CMP ? len : AFPKT_CMP);
-	e->sent_before = timebase_now();
-	if (rte_eth_tx_burst(ts->port_id, queue, &m, 1) != 1) {
-		p->st.tx_refused++;
-		return -EBUSY;		/* m is still the caller's */
-	}
-	/* the PMD put it in slot and moved on by one (or the send failed) */
-	if (tq->framenum != (slot + 1) % fc)
-		e->len = 0;		/* no slot to read: no stamp */
-	p->pend_len++;
-	p->st.tx_sent++;
-	return 0;
+	r = afpkt_tx_send(p, &mh, rte_pktmbuf_pkt_len(m),
+			  rte_pktmbuf_mtod(m, const uint8_t *), cookie);
+	if (r == 0)
+		rte_pktmbuf_free(m);	/* the kernel has its own copy */
+	return r;			/* else m is still the caller's */
 }
 
-/* The stamp of e if its slot is done: 1 (stamp in *rt), 0 not yet,
- * -ESTALE (sent, but done without a stamp, or the slot holds another
- * frame by now: tc_hwtx then stores the predicted time), -EIO (the PMD
- * put it in no slot: not sent). */
-static int afpkt_tx_slot(const struct afpkt_priv *p,
-			 const struct afpkt_txpend *e, int64_t *rt)
+/*
+ * One report from the stamp socket's error queue: 1 with the frame's
+ * first octets in head (*hlen of them) and the software stamp
+ * (CLOCK_REALTIME ns) in *rt, 0 if the queue is empty, -1 for a report
+ * without a software stamp (read and dropped).
+ */
+static int afpkt_errqueue(int fd, uint8_t *head, size_t *hlen, int64_t *rt)
 {
-	const volatile struct tpacket2_hdr *hdr;
-	uint32_t st, sec, nsec;
-	size_t cmp = e->len < AFPKT_CMP ? e->len : AFPKT_CMP;
+	char ctl[256];
+	struct iovec iov = { .iov_base = head, .iov_len = AFPKT_CMP };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *c;
+	ssize_t n = recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT);
 
-	if (e->len == 0)
-		return -EIO;
-	hdr = p->tq->rd[e->slot].iov_base;
-	st = hdr->tp_status;
-	if (st & (TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING))
+	if (n < 0)
 		return 0;
-	rte_smp_rmb();
-	sec = hdr->tp_sec;
-	nsec = hdr->tp_nsec;
-	if (!(st & TP_STATUS_TS_SOFTWARE) || hdr->tp_len != e->len ||
-	    nsec >= 1000000000u ||
-	    memcmp((const uint8_t *)hdr + AFPKT_TX_DATA_OFF, e->head,
-		   cmp) != 0)
-		return -ESTALE;
-	rte_smp_rmb();
-	if (hdr->tp_status != st || hdr->tp_sec != sec || hdr->tp_nsec != nsec)
-		return -ESTALE;		/* taken for the next frame meanwhile */
-	*rt = (int64_t)sec * 1000000000 + nsec;
-	return 1;
+	*hlen = (size_t)n < AFPKT_CMP ? (size_t)n : AFPKT_CMP;
+	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+		const struct timespec *t;
+
+		if (c->cmsg_level != SOL_SOCKET ||
+		    c->cmsg_type != SO_TIMESTAMPING)
+			continue;
+		t = (const struct timespec *)CMSG_DATA(c);
+		if (t[0].tv_sec == 0 && t[0].tv_nsec == 0)
+			return -1;
+		*rt = (int64_t)t[0].tv_sec * 1000000000 + t[0].tv_nsec;
+		return 1;
+	}
+	return -1;
 }
 
-/* tx_poll: the oldest request's stamp, in send order. */
+/* Complete the oldest request: r for tx_poll, its cookie in *cookie. */
+static int afpkt_tx_done(struct afpkt_priv *p, uint64_t *cookie, int r)
+{
+	*cookie = p->pend[p->pend_head].cookie;
+	p->pend_head = (p->pend_head + 1) % AFPKT_TX_PEND;
+	p->pend_len--;
+	return r;
+}
+
+/* The pending request the frame head[0..hlen) belongs to: its distance
+ * from the oldest, or -1. */
+static int afpkt_tx_match(const struct afpkt_priv *p, const uint8_t *head,
+			  size_t hlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->pend_len; i++) {
+		const struct afpkt_txpend *e =
+			&p->pend[(p->pend_head + i) % AFPKT_TX_PEND];
+
+		if (hlen == AFPKT_CMP && memcmp(e->head, head, hlen) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* tx_poll: the oldest request's stamp, in send order. A request whose
+ * stamp is overtaken by a later one's got none (-ESTALE). */
 static int afpkt_tx_poll(struct ts_source *ts, uint64_t *cookie,
 			 uint64_t *tx_ts)
 {
 	struct afpkt_priv *p = ts->priv;
-	struct afpkt_txpend *e;
-	uint64_t now;
+	const struct afpkt_txpend *e;
+	uint8_t head[AFPKT_CMP];
+	size_t hlen = 0;
 	int64_t rt = 0, b;
-	int r;
+	int r, k;
 
 	if (p->pend_len == 0)
 		return 0;
 	e = &p->pend[p->pend_head];
-	now = timebase_now();
-	r = afpkt_tx_slot(p, e, &rt);
-	if (r == 0 && now - e->sent_before <= AFPKT_TX_TIMEOUT_NS)
+	while ((r = afpkt_errqueue(p->sfd, head, &hlen, &rt)) != 0) {
+		if (r < 0 || ts->test_no_tx_stamps)
+			continue;
+		k = afpkt_tx_match(p, head, hlen);
+		if (k < 0) {
+			p->st.unmatched++;
+			continue;
+		}
+		if (k > 0) {		/* the oldest one's stamp never came */
+			p->st.timeout++;
+			return afpkt_tx_done(p, cookie, -ESTALE);
+		}
+		b = clockmap_to_base(&p->map, rt);
+		if (b < (int64_t)e->sent_before - AFPKT_TX_SLACK_NS ||
+		    b > (int64_t)timebase_now() + AFPKT_TX_SLACK_NS) {
+			p->st.rejected++;
+			return afpkt_tx_done(p, cookie, -ESTALE);
+		}
+		*tx_ts = (uint64_t)b;
+		p->st.stamped++;
+		return afpkt_tx_done(p, cookie, 1);
+	}
+	if (timebase_now() - e->sent_before <= AFPKT_TX_TIMEOUT_NS)
 		return 0;
-	*cookie = e->cookie;
-	p->pend_head = (p->pend_head + 1) % AFPKT_TX_PEND;
-	p->pend_len--;
-	if (r == 0) {
-		p->st.tx_timeout++;
-		return -ETIMEDOUT;
+	p->st.timeout++;
+	return afpkt_tx_done(p, cookie, -ETIMEDOUT);
+}
+
+static const struct ts_tx_stats *afpkt_tx_stats(const struct ts_source *ts)
+{
+	const struct afpkt_priv *p = ts->priv;
+
+	return p != NULL ? &p->st : NULL;
+}
+
+/* The self-test frame: EtherType 0x88B5 from the port's MAC to the
+ * non-forwarded group 01:80:C2:00:00:0E, a marker and a counter. */
+static void afpkt_selftest_frame(const struct ts_source *ts, uint8_t *f,
+				 uint8_t n)
+{
+	static const uint8_t dst[6] = { 0x01, 0x80, 0xc2, 0, 0, 0x0e };
+	struct rte_ether_addr mac;
+
+	memset(f, 0, 60);
+	memcpy(f, dst, 6);
+	if (rte_eth_macaddr_get(ts->port_id, &mac) == 0)
+		memcpy(f + 6, mac.addr_bytes, 6);
+	f[12] = AFPKT_SELFTEST_TYPE >> 8;
+	f[13] = AFPKT_SELFTEST_TYPE & 0xff;
+	memcpy(f + 14, "ptpsw timestamp self-test", 25);
+	f[40] = n;
+	f[41] = (uint8_t)ts->port_id;
+}
+
+static void ms1_sleep(void)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	nanosleep(&ms, NULL);
+}
+
+/*
+ * RX: a self-test frame sent through a socket that does not bypass the
+ * qdisc comes back to the PMD's ring as an outgoing frame. Poll the port
+ * for it (other frames that arrive meanwhile are dropped before
+ * forwarding starts, counted in ts->rx_selftest_dropped) and stamp it.
+ */
+static void afpkt_selftest_rx(struct ts_source *ts, struct afpkt_priv *p)
+{
+	uint8_t f[60];
+	struct rte_mbuf *m[32];
+	uint64_t before, stamps[32];
+	uint16_t n, i;
+	int fd = afpkt_socket(p->ifindex, 0);
+	bool found = false;
+
+	afpkt_selftest_frame(ts, f, 1);
+	before = timebase_now();
+	if (fd < 0 || send(fd, f, sizeof(f), 0) != (ssize_t)sizeof(f)) {
+		snprintf(ts->rx_desc, sizeof(ts->rx_desc),
+			 "kernel receive time (ring), self-test not sent");
+		goto out;
 	}
-	if (r < 0) {
-		p->st.tx_nostamp++;
-		return r;
+	while (!found && timebase_now() - before < AFPKT_SELFTEST_NS) {
+		n = rte_eth_rx_burst(ts->port_id, 0, m, 32);
+		if (n == 0) {
+			ms1_sleep();
+			continue;
+		}
+		afpkt_rx_burst(ts, m, n, stamps);
+		for (i = 0; i < n; i++) {
+			if (!found && rte_pktmbuf_data_len(m[i]) >= 60 &&
+			    memcmp(rte_pktmbuf_mtod(m[i], void *), f, 60) == 0) {
+				found = true;
+				ts->rx_selftest_ns = stamps[i] >= before ?
+					(int64_t)(stamps[i] - before) : -1;
+			} else {
+				ts->rx_selftest_dropped++;
+			}
+			rte_pktmbuf_free(m[i]);
+		}
 	}
-	b = clockmap_to_base(&p->map, rt);
-	if (b < (int64_t)e->sent_before - AFPKT_TX_SLACK_NS ||
-	    b > (int64_t)now + AFPKT_TX_SLACK_NS) {
-		p->st.tx_rejected++;
-		return -ESTALE;
+	if (found && ts->rx_selftest_ns >= 0 && ts->rx_stamped > 0)
+		snprintf(ts->rx_desc, sizeof(ts->rx_desc),
+			 "kernel receive time (ring), self-test %.1f us",
+			 (double)ts->rx_selftest_ns / 1e3);
+	else
+		snprintf(ts->rx_desc, sizeof(ts->rx_desc),
+			 "kernel receive time (ring), self-test %s",
+			 found ? "got no stamp" : "frame not seen");
+out:
+	ts->rx_stamped = ts->rx_fallback = 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* TX: a self-test frame through the stamp socket; its stamp must come
+ * back within AFPKT_SELFTEST_NS. Returns true if it did. */
+static bool afpkt_selftest_tx(struct ts_source *ts, struct afpkt_priv *p)
+{
+	uint8_t f[60];
+	struct iovec iov = { .iov_base = f, .iov_len = sizeof(f) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	uint64_t cookie = 0, tx = 0, before;
+	int r = 0;
+
+	afpkt_selftest_frame(ts, f, 2);
+	before = timebase_now();
+	if (afpkt_tx_send(p, &mh, sizeof(f), f, 0) != 0) {
+		snprintf(ts->tx_desc, sizeof(ts->tx_desc),
+			 "none: the self-test frame could not be sent (%s)",
+			 strerror(errno));
+		return false;
 	}
-	*tx_ts = (uint64_t)b;
-	p->st.tx_stamped++;
-	return 1;
+	while ((r = afpkt_tx_poll(ts, &cookie, &tx)) == 0 &&
+	       timebase_now() - before < AFPKT_SELFTEST_NS)
+		ms1_sleep();
+	if (r == 0)			/* still pending: forget it */
+		afpkt_tx_done(p, &cookie, 0);
+	memset(&p->st, 0, sizeof(p->st));
+	if (r != 1) {
+		snprintf(ts->tx_desc, sizeof(ts->tx_desc),
+			 "none: the kernel gave no TX stamp for a self-test "
+			 "frame within %d ms", AFPKT_SELFTEST_NS / 1000000);
+		return false;
+	}
+	ts->tx_selftest_ns = (int64_t)(tx - before);
+	snprintf(ts->tx_desc, sizeof(ts->tx_desc),
+		 "kernel software stamps (error queue), self-test %.1f us",
+		 (double)ts->tx_selftest_ns / 1e3);
+	return true;
+}
+
+static void afpkt_selftest(struct ts_source *ts)
+{
+	struct afpkt_priv *p = ts->priv;
+	int on = 1;
+
+	afpkt_selftest_rx(ts, p);
+	if (afpkt_drop_outgoing(p->q->sockfd) != 0 && p->sfd >= 0 &&
+	    setsockopt(p->sfd, SOL_PACKET, PACKET_QDISC_BYPASS, &on,
+		       sizeof(on)) != 0) {
+		close(p->sfd);		/* it would loop back into the PMD */
+		p->sfd = -1;
+		snprintf(ts->tx_desc, sizeof(ts->tx_desc),
+			 "none: no socket filter and no qdisc bypass");
+	}
+	if (p->sfd < 0)
+		return;
+	if (afpkt_selftest_tx(ts, p)) {
+		ts->ops = &ts_afpkt_tx_ops;
+		return;
+	}
+	close(p->sfd);
+	p->sfd = -1;
 }
 
 #define AFPKT_OPS_RX				\
@@ -383,20 +650,15 @@ static int afpkt_tx_poll(struct ts_source *ts, uint64_t *cookie,
 	.close = afpkt_close,			\
 	.rx_burst = afpkt_rx_burst,		\
 	.tx_predict = ts_tx_predict_now,	\
-	.refresh = afpkt_refresh
+	.refresh = afpkt_refresh,		\
+	.selftest = afpkt_selftest
 
 const struct ts_source_ops ts_afpkt_ops = { AFPKT_OPS_RX };
 
-/* The same with TX stamps (open() switches to it when they work). */
+/* The same with TX stamps (the self-test switches to it when they work). */
 const struct ts_source_ops ts_afpkt_tx_ops = {
 	AFPKT_OPS_RX,
 	.tx_event = afpkt_tx_event,
 	.tx_poll = afpkt_tx_poll,
+	.tx_stats = afpkt_tx_stats,
 };
-
-const struct ts_afpkt_tx_stats *ts_afpkt_tx_get_stats(const struct ts_source *ts)
-{
-	const struct afpkt_priv *p = ts->priv;
-
-	return ts->ops == &ts_afpkt_tx_ops && p != NULL ? &p->st : NULL;
-}

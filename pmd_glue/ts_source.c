@@ -142,6 +142,24 @@ static void ts_source_prime(struct ts_source *ts)
 	}
 }
 
+/* rx_desc / tx_desc of a backend without a self-test. */
+static void ts_source_describe(struct ts_source *ts)
+{
+	const char *rx = "TSC read after each burst (software)";
+
+	if (ts->ops == &ts_dynfield_ops)
+		rx = ts_caps_hw_rx(&ts->caps, ts->driver) ?
+		     "NIC hardware stamp (mbuf dynfield)" :
+		     "kernel receive time (mbuf dynfield)";
+	else if (ts->ops != &ts_sw_ops)
+		rx = "NIC hardware stamp (timesync latch)";
+	snprintf(ts->rx_desc, sizeof(ts->rx_desc), "%s", rx);
+	snprintf(ts->tx_desc, sizeof(ts->tx_desc), "%s",
+		 ts_source_has_tx_event(ts) ?
+		 "NIC hardware stamps (timesync latch)" :
+		 "none: egress time predicted");
+}
+
 int ts_source_open(struct ts_source *ts, uint16_t port_id,
 		   enum conf_ts_mode mode, char *err, size_t errlen)
 {
@@ -170,6 +188,10 @@ int ts_source_open(struct ts_source *ts, uint16_t port_id,
 	if (ts->caps.timesync && ts->ops == &ts_sw_ops)
 		rte_eth_timesync_disable(port_id);
 	ts_source_prime(ts);
+	if (ts->ops->selftest != NULL)
+		ts->ops->selftest(ts);
+	else
+		ts_source_describe(ts);
 	return 0;
 fail:
 	if (ts->caps.timesync)

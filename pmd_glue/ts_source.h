@@ -9,7 +9,7 @@
  *   ts_dynfield.c RX timestamp mbuf dynfield (pcap, ice, mlx5, ...)
  *   ts_ethdev.c   rte_eth_timesync_* one-deep latches (Intel style)
  *   ts_afpkt.c    net_af_packet: the kernel's receive time from its ring,
- *                 and its software TX time (two-step TC)
+ *                 and its software TX time from a socket error queue
  * All values returned are on the common timebase (timebase.h), in ns.
  */
 
@@ -22,12 +22,6 @@
 
 #include "conf/config.h"
 
-enum ts_backend {
-	TS_BACKEND_SW = 0,
-	TS_BACKEND_DYNFIELD,
-	TS_BACKEND_ETHDEV,
-};
-
 struct ts_caps {
 	bool rx_dynfield;	/* PMD fills the RX timestamp dynfield */
 	bool timesync;		/* rte_eth_timesync_* ops work */
@@ -36,6 +30,16 @@ struct ts_caps {
 };
 
 struct ts_source;
+
+/* Counters of a backend's TX stamps (tx_event / tx_poll). */
+struct ts_tx_stats {
+	uint64_t sent;		/* messages sent for a TX stamp */
+	uint64_t stamped;	/* stamp taken */
+	uint64_t timeout;	/* no stamp came (in time, or at all) */
+	uint64_t rejected;	/* stamp outside [send, poll] */
+	uint64_t refused;	/* not taken: sent the normal way */
+	uint64_t unmatched;	/* a stamp of no request in flight */
+};
 
 struct ts_source_ops {
 	const char *name;
@@ -61,6 +65,12 @@ struct ts_source_ops {
 			struct rte_mbuf *m, uint64_t cookie);
 	int (*tx_poll)(struct ts_source *ts, uint64_t *cookie,
 		       uint64_t *tx_ts);
+	/* optional: the counters of tx_event / tx_poll */
+	const struct ts_tx_stats *(*tx_stats)(const struct ts_source *ts);
+	/* optional, called once after open and the first refreshes: prove
+	 * what the port's stamps really do (may switch ops to a variant
+	 * with or without TX stamps), and say so in rx_desc / tx_desc */
+	void (*selftest)(struct ts_source *ts);
 };
 
 struct ts_source {
@@ -73,6 +83,16 @@ struct ts_source {
 	uint64_t rx_stamped;		/* packets with a backend timestamp */
 	uint64_t rx_fallback;		/* packets that got the burst's TSC */
 	int64_t rx_lead_ns;		/* last (burst TSC - packet stamp) */
+	/* what the port's stamps really are, found at open (banner, the
+	 * dump, telemetry, --check) */
+	char rx_desc[80];
+	char tx_desc[96];
+	int64_t rx_selftest_ns;		/* self-test frame: stamp - send */
+	int64_t tx_selftest_ns;
+	uint64_t rx_selftest_dropped;	/* frames taken during the RX test */
+	/* test-only switch (PTPSW_TEST_TX_STAMPS_OFF, app/control.c): the
+	 * backend drops every TX stamp it reads */
+	volatile uint8_t test_no_tx_stamps;
 };
 
 /*
@@ -84,19 +104,6 @@ extern const struct ts_source_ops ts_dynfield_ops;
 extern const struct ts_source_ops ts_afpkt_ops;
 extern const struct ts_source_ops ts_afpkt_tx_ops;	/* with TX stamps */
 
-/* TX stamp counters of an af_packet-ring port (ts_afpkt.c). */
-struct ts_afpkt_tx_stats {
-	uint64_t tx_sent;	/* messages sent for a TX stamp */
-	uint64_t tx_stamped;	/* stamp taken */
-	uint64_t tx_nostamp;	/* slot done without a stamp, or reused */
-	uint64_t tx_timeout;	/* no stamp within AFPKT_TX_TIMEOUT_NS */
-	uint64_t tx_rejected;	/* stamp outside [send, poll] */
-	uint64_t tx_refused;	/* not taken: sent the normal way */
-};
-
-/* Its TX stamp counters, or NULL if the port has no af_packet TX stamps. */
-const struct ts_afpkt_tx_stats *
-ts_afpkt_tx_get_stats(const struct ts_source *ts);
 /* tx_predict of the backends without a TX clock: the timebase now. */
 uint64_t ts_tx_predict_now(struct ts_source *ts);
 #ifdef PTPSW_HAVE_TS_ETHDEV
@@ -214,6 +221,14 @@ static inline int ts_source_tx_poll(struct ts_source *ts, uint64_t *cookie,
 	if (!ts_source_has_tx_event(ts))
 		return 0;
 	return ts->ops->tx_poll(ts, cookie, tx_ts);
+}
+
+/* The TX stamp counters of the port's backend, or NULL. */
+static inline const struct ts_tx_stats *
+ts_source_tx_stats(const struct ts_source *ts)
+{
+	return ts->ops != NULL && ts->ops->tx_stats != NULL ?
+	       ts->ops->tx_stats(ts) : NULL;
 }
 
 static inline void ts_source_refresh(struct ts_source *ts)

@@ -478,6 +478,118 @@ static void test_foreign(void)
 	latch_back_and_free();
 }
 
+/*
+ * A port's stamps stop and come back: a fake backend that completes
+ * every request at once, with a stamp or (while "off") without one.
+ * After TC_HWTX_MISS_MAX misses in a row the port is lost: requests
+ * then leave without a stamp request except one in TC_HWTX_PROBE_EVERY;
+ * the first stamp that comes back ends it.
+ */
+static struct {
+	bool stamps;
+	unsigned int queued, events;
+	uint64_t cookie[TC_HWTX_PEND];
+} fake;
+
+static int fake_tx_event(struct ts_source *ts, uint16_t queue,
+			 struct rte_mbuf *m, uint64_t cookie)
+{
+	RTE_SET_USED(ts);
+	RTE_SET_USED(queue);
+	fake.cookie[fake.queued++] = cookie;
+	fake.events++;
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
+static int fake_tx_poll(struct ts_source *ts, uint64_t *cookie,
+			uint64_t *tx_ts)
+{
+	RTE_SET_USED(ts);
+	if (fake.queued == 0)
+		return 0;
+	*cookie = fake.cookie[0];
+	memmove(fake.cookie, fake.cookie + 1,
+		--fake.queued * sizeof(fake.cookie[0]));
+	*tx_ts = vnow;
+	return fake.stamps ? 1 : -ETIMEDOUT;
+}
+
+static const struct ts_source_ops fake_ops = {
+	.name = "fake", .tx_event = fake_tx_event, .tx_poll = fake_tx_poll,
+};
+
+/* One BC message through hw on port 1: its send result. */
+static int fake_send(struct foreign_res *res)
+{
+	uint8_t buf[256];
+	size_t len = glue_build_ptp(buf, sizeof(buf), PTP_SYNC, 24, 7, true,
+				    0, (ptp_cf_t){ 0 });
+	struct rte_mbuf *m = glue_mbuf(buf, len);
+	int r;
+
+	CU_ASSERT_FATAL(m != NULL);
+	r = tc_hwtx_send_foreign(hw, 1, m, vnow, foreign_done, res);
+	if (r != 0)
+		rte_pktmbuf_free(m);	/* the caller sends it */
+	vnow += 1000;
+	tc_hwtx_poll(hw, vnow, released, NULL);
+	return r;
+}
+
+static void test_health(void)
+{
+	struct tc_params prm = {
+		.mode = TC_TWO_STEP, .pending_entries = 8,
+		.pending_timeout_ns = 1000000000LL,
+	};
+	struct ts_source fts = { .ops = &fake_ops };
+	struct foreign_res res = { 0 };
+	const struct tc_hwtx_stats *hs;
+	unsigned int i, sent = 0;
+
+	memset(&fake, 0, sizeof(fake));
+	tc = tc_create(&prm);
+	hw = tc_hwtx_create(tc, 2);
+	CU_ASSERT_FATAL(tc != NULL && hw != NULL);
+	CU_ASSERT_FATAL(tc_hwtx_port_enable(hw, 1, &fts, 0) == 0);
+	hs = tc_hwtx_get_stats(hw);
+	fake.stamps = true;
+	CU_ASSERT_EQUAL(fake_send(&res), 0);
+	CU_ASSERT(res.stamped);
+	fake.stamps = false;
+	for (i = 0; i < TC_HWTX_MISS_MAX - 1; i++)
+		CU_ASSERT_EQUAL(fake_send(&res), 0);
+	CU_ASSERT(!tc_hwtx_port_lost(hw, 1));	/* 7 in a row: not yet */
+	CU_ASSERT_EQUAL(fake_send(&res), 0);
+	CU_ASSERT(tc_hwtx_port_lost(hw, 1));
+	CU_ASSERT_EQUAL(hw->port[1].lost_n, 1);
+	/* lost: one request in TC_HWTX_PROBE_EVERY still asks */
+	fake.events = 0;
+	for (i = 0; i < 3 * TC_HWTX_PROBE_EVERY; i++)
+		sent += fake_send(&res) == 0;
+	CU_ASSERT_EQUAL(sent, 3);
+	CU_ASSERT_EQUAL(fake.events, 3);
+	CU_ASSERT_EQUAL(hs->predicted, 3 * TC_HWTX_PROBE_EVERY - 3);
+	CU_ASSERT_EQUAL(hs->busy, 0);
+	CU_ASSERT(tc_hwtx_port_lost(hw, 1));
+	/* stamps come back: the next probe ends it, all ask again */
+	fake.stamps = true;
+	for (i = 0; i < TC_HWTX_PROBE_EVERY; i++)
+		fake_send(&res);
+	CU_ASSERT(!tc_hwtx_port_lost(hw, 1));
+	CU_ASSERT_EQUAL(hw->port[1].back_n, 1);
+	fake.events = 0;
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(fake_send(&res), 0);
+	CU_ASSERT_EQUAL(fake.events, 4);
+	CU_ASSERT(res.stamped);
+	tc_hwtx_free(hw);
+	tc_free(tc);
+	hw = NULL;
+	tc = NULL;
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -487,6 +599,8 @@ int test_register(void)
 		  test_hold_timeout },
 		{ "a BC's event message shares the latch (foreign send)",
 		  test_foreign },
+		{ "stamps that stop are lost after 8, probed, and come back",
+		  test_health },
 		{ NULL, NULL },
 	};
 

@@ -174,31 +174,10 @@ static void test_auto_af_packet(void)
 	CU_ASSERT(stamps[0] >= t_burst);
 	for (i = 0; i < got; i++)
 		rte_pktmbuf_free(m[i]);
-	/* TX: lo hands the skb back before any receive stamp (loopback_xmit
-	 * clears it): the message is reported sent without a stamp, which
-	 * tc_hwtx turns into the predicted time (-ESTALE, not lost) */
-	if (ts_source_has_tx_event(&ts)) {
-		uint8_t f[256];
-		size_t fl = glue_build_ptp(f, sizeof(f), 0, 0, 9, true, 0,
-					   (ptp_cf_t){ 0 });
-		struct rte_mbuf *tm = glue_mbuf(f, fl);
-		struct timespec ms1 = { 0, 1000 * 1000 };
-		uint64_t cookie = 0, tx = 0;
-		int r = 0;
-
-		CU_ASSERT_PTR_NOT_NULL_FATAL(tm);
-		CU_ASSERT_EQUAL_FATAL(ts_source_tx_event(&ts, 0, tm, 5), 0);
-		for (int k = 0; k < 100 && r == 0; k++) {
-			r = ts_source_tx_poll(&ts, &cookie, &tx);
-			if (r == 0)
-				nanosleep(&ms1, NULL);
-		}
-		CU_ASSERT_EQUAL(r, -ESTALE);
-		CU_ASSERT_EQUAL(cookie, 5);
-		CU_ASSERT_EQUAL(ts_afpkt_tx_get_stats(&ts)->tx_nostamp, 1);
-	} else {
-		CU_FAIL("af_packet on lo without TX stamps");
-	}
+	/* the self-test proved the ring's RX stamps on lo too */
+	CU_ASSERT(strstr(ts.rx_desc, "self-test") != NULL &&
+		  strstr(ts.rx_desc, " us") != NULL);
+	printf("  af_packet on lo: rx %s; tx %s\n", ts.rx_desc, ts.tx_desc);
 	ts_source_close(&ts);
 	/* "software" still forces TSC stamps */
 	CU_ASSERT_EQUAL(ts_source_open(&ts, ts.port_id, CONF_TS_SOFTWARE,
@@ -217,27 +196,67 @@ static void ns_del(const char *ns)
 		printf("\n  could not delete netns %s\n", ns);
 }
 
+/* Poll ts for a completion for up to 100 ms: its result (0: none). */
+static int poll_tx(struct ts_source *ts, uint64_t *cookie, uint64_t *tx)
+{
+	struct timespec ms1 = { 0, 1000 * 1000 };
+	int r = 0;
+
+	for (int i = 0; i < 100; i++) {
+		r = ts_source_tx_poll(ts, cookie, tx);
+		if (r != 0)
+			break;
+		nanosleep(&ms1, NULL);
+	}
+	return r;
+}
+
+/* A stamped send of frame (len) as cookie; 1 if its stamp came back
+ * with that cookie between just before the send and the poll. */
+static int stamped_send(struct ts_source *ts, const uint8_t *frame,
+			size_t len, uint64_t want)
+{
+	struct rte_mbuf *m = glue_mbuf(frame, len);
+	uint64_t before, after, cookie = 0, tx = 0;
+	int r;
+
+	if (m == NULL)
+		return -1;
+	before = timebase_now();
+	r = ts_source_tx_event(ts, 0, m, want);
+	if (r != 0) {
+		rte_pktmbuf_free(m);
+		return r;
+	}
+	r = poll_tx(ts, &cookie, &tx);
+	after = timebase_now();
+	if (r != 1 || cookie != want)
+		return r == 1 ? -EINVAL : r;
+	return tx + 20000 >= before && tx <= after ? 1 : -ERANGE;
+}
+
 /*
- * net_af_packet TX stamps (two-step TC): a veth pair whose peer sits in a
- * network namespace of this test's own. A PTP frame sent with
- * ts_source_tx_event() must come back from ts_source_tx_poll() with its
- * cookie and a stamp between just before the send and the poll (the
- * peer's receive time); with the PMD's TX ring wrapped around more than
- * once by ordinary bursts (whose slots then carry timestamp status bits),
- * every burst must still be taken.
+ * net_af_packet TX stamps (two-step TC, BC): a veth pair whose peer sits
+ * in a network namespace of this test's own. The start-up self-test must
+ * prove RX and TX stamps; a PTP frame sent with ts_source_tx_event()
+ * must come back from ts_source_tx_poll() with its cookie and a stamp
+ * between just before the send and the poll, from the socket's error
+ * queue, whatever the kernel does with the PMD's TX ring (ordinary
+ * bursts that wrap that ring change nothing). With the test switch on,
+ * a stamped send must time out (not be lost), and stamps come back when
+ * it is off.
  */
 static void test_af_packet_tx(void)
 {
-	char ns[32], ifa[16], ifb[16], args[32], cmd[384];
-	struct timespec ms1 = { 0, 1000 * 1000 };
+	char ns[32], ifa[16], ifb[16], args[48], cmd[384];
 	uint8_t frame[256];
-	struct rte_mbuf *m;
 	struct ts_source ts;
-	uint64_t before, after, cookie = 0, tx = 0;
+	const struct ts_tx_stats *st;
+	uint64_t cookie = 0, tx = 0;
 	size_t len;
 	const char *n;
-	int r = 0, k, on = 1, fd;
-	unsigned int sent = 0, stamped = 0;
+	int r, k, on = 1, fd;
+	unsigned int stamped = 0;
 
 	snprintf(ns, sizeof(ns), "ptpsw-glue-%d", (int)getpid());
 	snprintf(ifa, sizeof(ifa), "pgt%da", (int)getpid() % 1000000);
@@ -247,7 +266,7 @@ static void test_af_packet_tx(void)
 		 "ip link set %s up && ip -n %s link set %s up",
 		 ns, ifa, ifb, ns, ifa, ns, ifb);
 	if (system(cmd) != 0) {		/* not root, or no netns */
-		printf("\n  veth/netns unavailable: skipped\n");
+		printf("\n  SKIP: veth/netns unavailable (needs root)\n");
 		ns_del(ns);
 		return;
 	}
@@ -255,44 +274,30 @@ static void test_af_packet_tx(void)
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	CU_ASSERT(fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
 					sizeof(on)) == 0);
-	snprintf(args, sizeof(args), "iface=%s", ifa);
+	/* qdisc_bypass=0: the stamp socket goes through the qdisc too, and
+	 * the PMD must drop outgoing frames (checked below) */
+	snprintf(args, sizeof(args), "iface=%s,qdisc_bypass=0", ifa);
 	n = open_name("net_af_packet_tx", args, 0, CONF_TS_AUTO, &ts);
 	CU_ASSERT_PTR_NOT_NULL(n);
 	if (n == NULL)
 		goto out;
+	printf("\n  veth: rx %s; tx %s\n", ts.rx_desc, ts.tx_desc);
 	CU_ASSERT_STRING_EQUAL(n, "af_packet-ring");
+	CU_ASSERT(strncmp(ts.rx_desc, "kernel receive time (ring), self-test ",
+			  38) == 0 && strstr(ts.rx_desc, " us") != NULL);
+	CU_ASSERT(strncmp(ts.tx_desc, "kernel software stamps (error queue)",
+			  35) == 0);
+	CU_ASSERT(ts.tx_selftest_ns > 0 && ts.tx_selftest_ns < 50000000);
 	CU_ASSERT_FATAL(ts_source_has_tx_event(&ts));
 	len = glue_build_ptp(frame, sizeof(frame), 0, 0, 7, true, 0,
 			     (ptp_cf_t){ 0 });
 	for (k = 0; k < 5; k++) {
-		m = glue_mbuf(frame, len);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-		before = timebase_now();
-		r = ts_source_tx_event(&ts, 0, m, 100 + (uint64_t)k);
-		CU_ASSERT_EQUAL(r, 0);
-		if (r != 0) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		sent++;
-		for (int i = 0; i < 100; i++) {
-			r = ts_source_tx_poll(&ts, &cookie, &tx);
-			if (r != 0)
-				break;
-			nanosleep(&ms1, NULL);
-		}
-		after = timebase_now();
+		frame[len - 1] = (uint8_t)k;	/* distinct frames */
+		r = stamped_send(&ts, frame, len, 100 + (uint64_t)k);
 		CU_ASSERT_EQUAL(r, 1);
-		CU_ASSERT_EQUAL(cookie, 100 + (uint64_t)k);
-		if (r == 1) {
-			CU_ASSERT(tx + 20000 >= before && tx <= after);
-			stamped++;
-		}
+		stamped += r == 1;
 	}
-	printf("\n  af_packet TX stamps on a veth: %u of %u sent, last %.1f us "
-	       "after the send\n", stamped, sent,
-	       (double)((int64_t)tx - (int64_t)before) / 1e3);
-	/* ordinary bursts wrap the TX ring (512 slots) twice */
+	/* ordinary bursts wrap the PMD's TX ring (512 slots) twice */
 	for (k = 0; k < 40; k++) {
 		struct rte_mbuf *b[32];
 		uint16_t i, got;
@@ -304,18 +309,44 @@ static void test_af_packet_tx(void)
 		for (i = got; i < 32; i++)
 			rte_pktmbuf_free(b[i]);
 	}
-	/* and a stamped send still works after that */
-	m = glue_mbuf(frame, len);
-	CU_ASSERT_EQUAL_FATAL(ts_source_tx_event(&ts, 0, m, 7), 0);
-	for (int i = 0; i < 100; i++) {
-		r = ts_source_tx_poll(&ts, &cookie, &tx);
-		if (r != 0)
-			break;
-		nanosleep(&ms1, NULL);
+	/* a stamped send still works after that */
+	frame[len - 1] = 0x55;
+	CU_ASSERT_EQUAL(stamped_send(&ts, frame, len, 7), 1);
+	/* the PMD did not receive its own stamped sends back (the peer's
+	 * own frames, IPv6 ND and such, may come) */
+	{
+		struct rte_mbuf *b[32];
+		uint16_t i, got = rte_eth_rx_burst(ts.port_id, 0, b, 32);
+		unsigned int own = 0;
+
+		for (i = 0; i < got; i++) {
+			own += rte_pktmbuf_data_len(b[i]) == len &&
+			       memcmp(rte_pktmbuf_mtod(b[i], void *), frame,
+				      len - 1) == 0;
+			rte_pktmbuf_free(b[i]);
+		}
+		CU_ASSERT_EQUAL(own, 0);
 	}
-	CU_ASSERT_EQUAL(r, 1);
-	CU_ASSERT_EQUAL(cookie, 7);
-	CU_ASSERT_EQUAL(ts_afpkt_tx_get_stats(&ts)->tx_stamped, stamped + 1);
+	/* the test switch: the stamp is dropped, the request times out */
+	ts.test_no_tx_stamps = 1;
+	{
+		struct rte_mbuf *m = glue_mbuf(frame, len);
+
+		CU_ASSERT_EQUAL_FATAL(ts_source_tx_event(&ts, 0, m, 9), 0);
+		r = poll_tx(&ts, &cookie, &tx);
+		CU_ASSERT_EQUAL(r, -ETIMEDOUT);
+		CU_ASSERT_EQUAL(cookie, 9);
+	}
+	ts.test_no_tx_stamps = 0;
+	frame[len - 1] = 0x66;
+	CU_ASSERT_EQUAL(stamped_send(&ts, frame, len, 10), 1);
+	st = ts_source_tx_stats(&ts);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL(st->stamped, stamped + 2);
+	CU_ASSERT_EQUAL(st->timeout, 1);
+	CU_ASSERT_EQUAL(st->sent, stamped + 3);
+	printf("  af_packet TX stamps on a veth: %u of 5, self-test %.1f us "
+	       "after the send\n", stamped, (double)ts.tx_selftest_ns / 1e3);
 	ts_source_close(&ts);
 	rte_eth_dev_stop(ts.port_id);
 	rte_eth_dev_close(ts.port_id);

@@ -7,7 +7,8 @@
 # (CAPTURE=auto). Asserts that it exits 0, that both time receivers
 # (multicast and unicast Delay_Req) collect samples within generous bounds,
 # that the breakdown on exit covers both receivers with the switch's part
-# at 0 (bench/sync-breakdown), and that nothing of the lab is left behind.
+# down to the kernel's own TX path (bench/sync-breakdown), and that
+# nothing of the lab is left behind.
 # The lab uses the fixed veth names plsw0..2: skipped while another lab
 # holds them.
 
@@ -25,7 +26,9 @@ done
 
 BUILD=$(cd "$(dirname "$PTPSW")/.." && pwd)
 OUT=$IT_TMP/lab.out
-ns_before=$(ip netns list | awk '{print $1}' | sort)
+# the lab's namespaces are psw<PID>-*: other tests may run meanwhile
+lab_ns() { ip netns list | awk '$1 ~ /^psw[0-9]+-/ {print $1}' | sort; }
+ns_before=$(lab_ns)
 
 echo "== scripts/lab.sh run, $RUN_S s, config/lab.cfg, CAPTURE=auto"
 LAB_STATE=$IT_TMP/lab.state BUILD=$BUILD DURATION=$RUN_S \
@@ -51,9 +54,12 @@ for r in tr1 tr2; do
 	echo "figures: breakdown $r: $s (us)"
 	n=$(ns_field "$s" n); med=$(ns_field "$s" med); gm=$(ns_field "$s" gm)
 	it_check "breakdown: $r has Syncs ($n)" [ "$n" -ge 80 ]
-	# the two-step TC's correction covers the switch to a few ns
-	it_check "breakdown: $r uncovered median within 0.1 us ($med)" \
-		awk -v v="$med" 'BEGIN { exit !(v != "" && v < 0.1 && v > -0.1) }'
+	# the two-step TC's correction covers the switch up to its kernel TX
+	# stamp: what is left is the kernel's TX path after that stamp (the
+	# error-queue delivery and the veth's hand-over, 0.3 - 1.5 us at the
+	# median; 4 - 12 us with the predicted egress time instead)
+	it_check "breakdown: $r uncovered median within -0.1 .. 2.5 us ($med)" \
+		awk -v v="$med" 'BEGIN { exit !(v != "" && v < 2.5 && v > -0.1) }'
 	it_check "breakdown: $r gm->switch median positive ($gm)" \
 		awk -v v="$gm" 'BEGIN { exit !(v != "" && v > 0) }'
 done
@@ -63,7 +69,7 @@ for p in plsw0 plsw1 plsw2; do
 	it_check "no link $p left" eval '! ns_link_exists '"$p"
 done
 it_check "lab state file removed" [ ! -e "$IT_TMP/lab.state" ]
-ns_after=$(ip netns list | awk '{print $1}' | sort)
+ns_after=$(lab_ns)
 it_check "no namespace left (before: $(echo $ns_before | wc -w), after: $(echo $ns_after | wc -w))" \
 	[ "$ns_before" = "$ns_after" ]
 exit 0

@@ -101,24 +101,27 @@ it_cf_transit "A Delay_Req tr2 -> gm (unicast Delay_Resp CF)" 30 "$TR2" "$GMC" \
 	"ptp.v2.messagetype == 1 && ip.src == $NS_NET4.3" \
 	"$TR2" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3"
 
-# On the kernel's stamps the correction is the residence itself: from the
-# receive stamp on the switch's ingress veth end to the receiver's own
-# receive stamp (the egress veth's TX stamp), within 100 ns (measured:
-# -3..+4 ns over 2481 Syncs; docs/performance.md). What a receiver still
-# sees beyond it lies outside the switch (the sender's own stack).
+# On the kernel's stamps the correction is the residence from the
+# receive stamp on the switch's ingress veth end to the kernel's TX stamp
+# of the copy (skb_tx_timestamp in the egress veth's xmit, read from the
+# error queue). What it leaves of the span to the receiver's own receive
+# stamp is the kernel's TX path after that stamp: measured 0.25 - 6 us,
+# median 0.6 - 1.3 us (ptp4l's TC leaves the same). Never negative (a
+# correction beyond the span would be a wrong stamp), and with the
+# predicted egress instead (no TX stamps) the median is 4 - 12 us.
 if [ "$IT_SWITCH" = ptpsw ]; then
 	it_cf_exact "A Sync: Follow_Up CF = residence (gm -> tr1)" 50 \
 		"$IT_TMP/A-sw0.pcap" "$TR1" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" \
-		"$TR1" "ptp.v2.messagetype == 8 && ip.src == $NS_NET4.1" 100
+		"$TR1" "ptp.v2.messagetype == 8 && ip.src == $NS_NET4.1" -200:4000
 	it_cf_exact "A Sync: Follow_Up CF = residence (gm -> tr2)" 50 \
 		"$IT_TMP/A-sw0.pcap" "$TR2" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" \
-		"$TR2" "ptp.v2.messagetype == 8 && ip.src == $NS_NET4.1" 100
+		"$TR2" "ptp.v2.messagetype == 8 && ip.src == $NS_NET4.1" -200:4000
 	it_cf_exact "A Delay_Req: multicast Delay_Resp CF = residence (tr1 -> gm)" 30 \
 		"$IT_TMP/A-sw1.pcap" "$GMC" "ptp.v2.messagetype == 1 && ip.src == $NS_NET4.2" \
-		"$TR1" "ptp.v2.messagetype == 9 && ip.dst == 224.0.1.129" 100
+		"$TR1" "ptp.v2.messagetype == 9 && ip.dst == 224.0.1.129" -200:4000
 	it_cf_exact "A Delay_Req: unicast Delay_Resp CF = residence (tr2 -> gm)" 30 \
 		"$IT_TMP/A-sw2.pcap" "$GMC" "ptp.v2.messagetype == 1 && ip.src == $NS_NET4.3" \
-		"$TR2" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3" 100
+		"$TR2" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3" -200:4000
 fi
 
 # The event messages left with their kernel TX stamps (af_packet-ring

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * txstamp: TX stamp verdicts and health per port (txstamp.h).
+ */
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "tc_hwtx.h"
+#include "txstamp.h"
+#include "worker.h"
+
+/* worker 0's tc_hwtx (it owns every port's TX stamps), or NULL */
+static const struct tc_hwtx *txstamp_hwtx(const struct app *app)
+{
+	if (app->n_workers == 0 || app->workers[0] == NULL)
+		return NULL;
+	return __atomic_load_n(&app->workers[0]->hwtx, __ATOMIC_ACQUIRE);
+}
+
+const char *txstamp_state(const struct app *app, unsigned int p)
+{
+	const struct tc_hwtx *h = txstamp_hwtx(app);
+
+	if (!ts_source_has_tx_event(&app->ports[p].ts))
+		return "predicted";
+	if (!tc_hwtx_port_on(h, p))
+		return "unused";
+	return tc_hwtx_port_lost(h, p) ? "lost" : "stamped";
+}
+
+static void txstamp_test_switch(struct app *app)
+{
+	const char *f = getenv("PTPSW_TEST_TX_STAMPS_OFF");
+	uint8_t off;
+	unsigned int p;
+
+	if (f == NULL || *f == '\0')
+		return;
+	off = access(f, F_OK) == 0;
+	for (p = 0; p < app->n_ports; p++)
+		app->ports[p].ts.test_no_tx_stamps = off;
+}
+
+void txstamp_tick(struct app *app)
+{
+	const struct tc_hwtx *h = txstamp_hwtx(app);
+	unsigned int p;
+
+	txstamp_test_switch(app);
+	for (p = 0; p < app->n_ports && tc_hwtx_port_on(h, p); p++) {
+		struct app_port *ap = &app->ports[p];
+		uint64_t lost = h->port[p].lost_n, back = h->port[p].back_n;
+
+		if (lost != ap->tx_lost_logged && h->port[p].lost)
+			PLOG(WARNING, "port %s: TX stamps stopped (%u sent "
+			     "in a row got none): event messages on it use the "
+			     "predicted egress time until they come back",
+			     ap->conf->name, TC_HWTX_MISS_MAX);
+		else if (back != ap->tx_back_logged && !h->port[p].lost)
+			PLOG(NOTICE, "port %s: TX stamps are back: event "
+			     "messages on it use them again", ap->conf->name);
+		else
+			continue;
+		ap->tx_lost_logged = lost;
+		ap->tx_back_logged = back;
+	}
+}
+
+void txstamp_line(const struct app *app, FILE *out)
+{
+	const struct tc_hwtx *h = txstamp_hwtx(app);
+	unsigned int p, n = 0;
+
+	for (p = 0; p < app->n_ports; p++)
+		if (tc_hwtx_port_lost(h, p))
+			fprintf(out, "%s%s", n++ ? "," : " tx-stamps-lost ",
+				app->ports[p].conf->name);
+}
+
+void txstamp_dump_port(const struct app *app, unsigned int p, FILE *out)
+{
+	const struct app_port *ap = &app->ports[p];
+	const struct ts_tx_stats *tx = ts_source_tx_stats(&ap->ts);
+
+	fprintf(out, "  stamps rx: %s\n  stamps tx: %s; now %s\n",
+		ap->ts.rx_desc, ap->ts.tx_desc, txstamp_state(app, p));
+	if (tx != NULL)
+		fprintf(out, "  tx stamps: sent %" PRIu64 " stamped %" PRIu64
+			" timeout %" PRIu64 " rejected %" PRIu64 " refused %"
+			PRIu64 " unmatched %" PRIu64 "\n", tx->sent,
+			tx->stamped, tx->timeout, tx->rejected, tx->refused,
+			tx->unmatched);
+}
+
+void txstamp_tel_port(const struct app *app, unsigned int p,
+		      struct rte_tel_data *d)
+{
+	const struct app_port *ap = &app->ports[p];
+	const struct ts_tx_stats *tx = ts_source_tx_stats(&ap->ts);
+	const struct tc_hwtx *h = txstamp_hwtx(app);
+	bool on = tc_hwtx_port_on(h, p);
+
+	rte_tel_data_add_dict_string(d, "ts_rx", ap->ts.rx_desc);
+	rte_tel_data_add_dict_string(d, "ts_tx", ap->ts.tx_desc);
+	rte_tel_data_add_dict_string(d, "ts_tx_state", txstamp_state(app, p));
+	rte_tel_data_add_dict_u64(d, "ts_tx_sent", tx ? tx->sent : 0);
+	rte_tel_data_add_dict_u64(d, "ts_tx_stamped", tx ? tx->stamped : 0);
+	rte_tel_data_add_dict_u64(d, "ts_tx_timeout", tx ? tx->timeout : 0);
+	rte_tel_data_add_dict_u64(d, "ts_tx_lost_events",
+				  on ? h->port[p].lost_n : 0);
+	rte_tel_data_add_dict_u64(d, "ts_tx_back_events",
+				  on ? h->port[p].back_n : 0);
+}
