@@ -135,7 +135,7 @@ static void test_auto_af_packet(void)
 	bool ours = false;
 
 	if (n == NULL) {
-		printf("\n  af_packet on lo unavailable (not root?): skipped\n");
+		printf("\n  SKIP: af_packet on lo unavailable (needs root)\n");
 		return;
 	}
 	CU_ASSERT_STRING_EQUAL_FATAL(n, "af_packet-ring");
