@@ -168,6 +168,17 @@ status_line()
 	esac
 }
 
+# What each ptpsw port's stamps really are (its start-up self-tests, from
+# the banner): "  p0: rx ...; tx ..."
+stamp_lines()
+{
+	[ "$SWITCH" = ptpsw ] || return 0
+	awk '/^  port [0-9]+ / { p = $3; sub(":", "", p) }
+	     /^    rx stamps: / { sub("^    rx stamps: ", ""); rx = $0 }
+	     /^    tx stamps: / { sub("^    tx stamps: ", ""); print "  " p ": rx " rx "; tx " $0 }
+	     /^workers:/ { exit }' "$LOGDIR/switch.log" 2> /dev/null | cut -c1-160
+}
+
 # CAPTURE=DIR: nanosecond-stamped PTP captures for bench/sync-breakdown,
 # stopped by PID with the rest of the lab
 lab_capture()
@@ -264,6 +275,7 @@ lab_run()
 		row tr1 multicast "$LOGDIR/tr1.log"
 		row tr2 unicast "$LOGDIR/tr2.log"
 		echo "switch: $(status_line)"
+		stamp_lines
 		if [ -n "$SW_PID" ] && ! ns_pid_is "$SW_PID" "$SW_COMM"; then
 			echo "the switch process exited:"; tail -n 20 "$LOGDIR/switch.log"
 			exit 1
