@@ -12,18 +12,46 @@ ROOT=$PWD
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 passed=0
 failed=0
+skipped=0
 
 step() { printf '\n=== %s\n' "$*"; }
 
+# Counts the results of the last `meson test` in build dir $1 from
+# meson-logs/testlog.json (one JSON object per test, with "name" and
+# "result"), names skipped and failed tests, and adds to the totals.
+# OK and EXPECTEDFAIL pass, SKIP is skipped, anything else fails (FAIL,
+# TIMEOUT, UNEXPECTEDPASS, ERROR, INTERRUPT). No log: one failure.
 count_meson() {
-	# meson test prints "Ok: N", "Fail: N", "Expected Fail", "Unexpected Pass", "Timeout: N"
-	local log=$1 ok fail to up
-	ok=$(awk '/^Ok:/ {print $2}' "$log" | tail -n1)
-	fail=$(awk '/^Fail:/ {print $2}' "$log" | tail -n1)
-	to=$(awk '/^Timeout:/ {print $2}' "$log" | tail -n1)
-	up=$(awk '/^Unexpected Pass:/ {print $3}' "$log" | tail -n1)
-	passed=$((passed + ${ok:-0}))
-	failed=$((failed + ${fail:-0} + ${to:-0} + ${up:-0}))
+	local json=$1/meson-logs/testlog.json counts ok fail skip
+	if [ ! -s "$json" ]; then
+		echo "no test results in $json" >&2
+		failed=$((failed + 1))
+		return
+	fi
+	counts=$(python3 - "$json" <<'PY'
+import json, sys
+ok = fail = skip = 0
+with open(sys.argv[1]) as f:
+    for line in f:
+        if not line.strip():
+            continue
+        t = json.loads(line)
+        res = t.get("result", "")
+        if res in ("OK", "EXPECTEDFAIL"):
+            ok += 1
+        elif res == "SKIP":
+            skip += 1
+            print("skipped: %s" % t.get("name", "?"), file=sys.stderr)
+        else:
+            fail += 1
+            print("failed: %s (%s)" % (t.get("name", "?"), res), file=sys.stderr)
+print(ok, fail, skip)
+PY
+	) || { failed=$((failed + 1)); return; }
+	read -r ok fail skip <<<"$counts"
+	passed=$((passed + ok))
+	failed=$((failed + fail))
+	skipped=$((skipped + skip))
 }
 
 step "install packages"
@@ -44,9 +72,9 @@ rc=0
 step "meson test ${SUITES:-(all suites)}"
 args=()
 for s in ${SUITES:-}; do args+=(--suite "$s"); done
-log=$(mktemp)
-meson test -C build --no-rebuild --print-errorlogs "${args[@]}" 2>&1 | tee "$log" || rc=1
-count_meson "$log"
+rm -f build/meson-logs/testlog.json
+meson test -C build --no-rebuild --print-errorlogs "${args[@]}" || rc=1
+count_meson build
 
 step "sanitizer build (address,undefined): unit suites"
 if [ ! -f build-asan/build.ninja ]; then
@@ -54,9 +82,9 @@ if [ ! -f build-asan/build.ninja ]; then
 		-Ddpdk=disabled >/dev/null
 fi
 ninja -C build-asan
-meson test -C build-asan --no-rebuild --print-errorlogs --suite unit 2>&1 | tee "$log" || rc=1
-count_meson "$log"
-rm -f "$log"
+rm -f build-asan/meson-logs/testlog.json
+meson test -C build-asan --no-rebuild --print-errorlogs --suite unit || rc=1
+count_meson build-asan
 
 step "release build (-O3, warnings are errors there too)"
 if [ ! -f build-release/build.ninja ]; then
@@ -79,6 +107,6 @@ if [ "$FUZZ_SECONDS" -gt 0 ] && [ -x scripts/fuzz.sh ]; then
 fi
 
 echo
-echo "ptpsw tests: $passed passed, $failed failed"
+echo "ptpsw tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || rc=1
 exit $rc
