@@ -174,6 +174,60 @@ static void tx_hwtx_released(void *arg, unsigned int out, struct rte_mbuf *m,
 	       rx_ts);
 }
 
+static void tx_send(struct worker *w, unsigned int out, uint16_t from,
+		    uint16_t to, uint16_t n_ptp, uint64_t *bytes);
+
+/* tx_tc(): the entries from..*k it kept leave now (before a message that
+ * tc_hwtx may send alone), and *k starts again at from. */
+static void tx_kept(struct worker *w, unsigned int out, uint16_t from,
+		    uint16_t *k, uint64_t *bytes)
+{
+	struct txbuf *b = &w->tx[out];
+	uint16_t i, n_ptp = 0;
+
+	if (*k == from)
+		return;
+	for (i = from; i < *k; i++)
+		n_ptp += (b->flags[i] & TXF_PTP) != 0;
+	tx_send(w, out, from, *k, n_ptp, bytes);
+	b->n_ptp -= n_ptp;
+	*k = from;
+}
+
+/*
+ * One-step TC on a port with TX stamps (worker 0): a Sync or Delay_Req
+ * corrected in place is corrected with the egress time predicted now plus
+ * the port's learnt egress latency and sent at once, alone, for its stamp
+ * (which teaches that latency: tc_hwtx.h). Returns true if it left the
+ * buffer; false with TXF_TC cleared in *f if it was corrected but must
+ * leave with the buffer, false with *f unchanged if it is not for this
+ * path.
+ */
+static bool tx_onestep(struct worker *w, unsigned int out,
+		       struct rte_mbuf *m, const struct tx_tc_info *ti,
+		       uint8_t *f)
+{
+	uint64_t t;
+
+	if (!tc_hwtx_port_on(w->hwtx, out) || tc_hwtx_port_lost(w->hwtx, out) ||
+	    !(ti->fi.flags & FRAME_F_EVENT) || !tc_in_place(w->tc_mode, &ti->fi))
+		return false;
+	t = ts_source_tx_predict(&w->app->ports[out].ts);
+	if (!tc_egress_in_place(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
+				rte_pktmbuf_data_len(m), &ti->fi, ti->in_port,
+				(uint16_t)out, tmv_from_ns((int64_t)ti->rx_ts),
+				tmv_from_ns((int64_t)t +
+					    tc_hwtx_egress_lat(w->hwtx, out))))
+		return false;
+	w->stats[out].ptp_corrected++;
+	*f &= (uint8_t)~TXF_TC;
+	if (tc_hwtx_send_onestep(w->hwtx, out, m, t) != 0)
+		return false;
+	w->stats[out].tx_pkts++;
+	w->stats[out].ptp_tx++;
+	return true;
+}
+
 /* TC on entries from..n of a TX buffer: egress time predicted once, each
  * TC copy corrected (one-step) or its residence stored (two-step), or
  * taken by tc_hwtx. */
@@ -193,12 +247,18 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 
 		if (f & TXF_TC) {
 			ti = &b->tc[i];
-			if (w->hwtx_tc && w->hwtx != NULL &&
-			    tx_hwtx(w, out, m, f, ti, tx_ts, bytes)) {
+			/* what it may overtake by leaving alone leaves first */
+			if (tc_hwtx_port_on(w->hwtx, out))
+				tx_kept(w, out, from, &k, bytes);
+			if (w->hwtx != NULL &&
+			    (w->hwtx_tc ? tx_hwtx(w, out, m, f, ti, tx_ts, bytes) :
+			     tx_onestep(w, out, m, ti, &f))) {
 				/* left the buffer: n_ptp stays exact */
 				b->n_ptp -= (f & TXF_PTP) != 0;
 				continue;
 			}
+			if (!(f & TXF_TC))	/* corrected by tx_onestep */
+				goto keep;
 			/* fi is frame_classify()'s of these bytes, which
 			 * nothing changed since: no re-parse for a message
 			 * corrected in place */
@@ -219,6 +279,7 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 			if (k != i)
 				b->tc[k] = b->tc[i];
 		}
+keep:
 		b->pkts[k] = m;
 		b->flags[k++] = f;
 	}
@@ -1121,8 +1182,9 @@ static void worker_hwtx_setup(struct worker *w)
 	unsigned int p;
 
 	w->hwtx_tc = app->conf.tc.mode == CONF_TC_TWO_STEP;
-	/* a boundary clock's event messages want TX stamps too */
-	if (w->id != 0 || (!w->hwtx_tc && app->conf.n_bcs == 0))
+	/* a boundary clock's event messages want TX stamps too, and so do
+	 * the one-step TC's (to learn the egress latency) */
+	if (w->id != 0 || (!app->conf.tc.enabled && app->conf.n_bcs == 0))
 		return;
 	for (p = 0; p < app->n_ports && p < TC_MAX_PORTS; p++) {
 		if (!ts_source_has_tx_event(&app->ports[p].ts))
@@ -1133,6 +1195,12 @@ static void worker_hwtx_setup(struct worker *w)
 			return;
 		tc_hwtx_port_enable(w->hwtx, p, &app->ports[p].ts, w->txq);
 	}
+	/* one-step messages go the general way to tx_onestep(), not the
+	 * burst's run, on this worker */
+	if (w->hwtx != NULL && !w->hwtx_tc && app->conf.tc.enabled)
+		for (p = 0; p < 256; p++)
+			if (w->ev_path[p] == EV_RUN_TC)
+				w->ev_path[p] = EV_GENERAL;
 }
 
 static void worker_drain(struct worker *w)

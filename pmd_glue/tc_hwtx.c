@@ -136,6 +136,43 @@ int tc_hwtx_send_foreign(struct tc_hwtx *h, unsigned int out,
 	return 0;
 }
 
+int tc_hwtx_send_onestep(struct tc_hwtx *h, unsigned int out,
+			 struct rte_mbuf *m, uint64_t t_pred)
+{
+	struct tc_hwtx_msg *e;
+
+	if (!tc_hwtx_port_on(h, out))
+		return -1;
+	e = hwtx_submit(h, out, m, t_pred);
+	if (e == NULL)
+		return -1;
+	e->onestep = true;
+	h->st.onestep++;
+	return 0;
+}
+
+/* A one-step message's (stamp - prediction): the port's latency is the
+ * shortest of the last TC_HWTX_LAT_N. A thread descheduled between the
+ * prediction and the send only ever makes a sample longer, so the
+ * shortest follows the send path itself, not the machine's load, and a
+ * correction never runs past the frame's real departure (which the
+ * kernel's own TX path after the stamp still follows). */
+static void hwtx_learn(struct tc_hwtx_port *hp, int64_t d)
+{
+	int32_t lo;
+	uint32_t n, i;
+
+	if (d < 0 || d > TC_HWTX_LAT_MAX_NS)
+		return;
+	hp->lat[hp->lat_n++ % TC_HWTX_LAT_N] = (int32_t)d;
+	n = hp->lat_n < TC_HWTX_LAT_N ? hp->lat_n : TC_HWTX_LAT_N;
+	lo = hp->lat[0];
+	for (i = 1; i < n; i++)
+		if (hp->lat[i] < lo)
+			lo = hp->lat[i];
+	hp->lat_ns = lo;
+}
+
 /* Hold a Follow_Up / Delay_Resp while stamps it may need are out. */
 static enum tc_hwtx_verdict hwtx_hold(struct tc_hwtx *h, unsigned int out,
 				      struct rte_mbuf *m,
@@ -218,7 +255,12 @@ static void hwtx_complete(struct tc_hwtx *h, unsigned int p, int r,
 		return;		/* not ours (cannot happen: counted nowhere) */
 	if (r != -EIO)		/* sent: a stamp was due */
 		hwtx_health(hp, r == 1);
-	if (e->foreign != NULL) {
+	if (e->onestep) {
+		if (r == 1) {
+			h->st.onestep_stamped++;
+			hwtx_learn(hp, (int64_t)(tx_ts - e->t));
+		}
+	} else if (e->foreign != NULL) {
 		h->st.foreign_stamped += r == 1;
 		e->foreign(e->foreign_arg, m, r == 1 ? tx_ts : e->t, r == 1);
 	} else if (r == 1 || r == -ETIMEDOUT || r == -ESTALE) {

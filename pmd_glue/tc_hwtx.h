@@ -35,6 +35,14 @@
  * and Delay_Req) go out through the same pending queue with
  * tc_hwtx_send_foreign(): one owner per port's stamps, in send order.
  *
+ * One-step mode cannot wait for a stamp: the correction is written
+ * before the frame leaves. On a port with TX stamps the worker sends each
+ * one-step event message alone with tc_hwtx_send_onestep() right after
+ * correcting it with the egress time predicted just before plus the
+ * port's learnt egress latency (tc_hwtx_egress_lat()): the shortest
+ * of the last TC_HWTX_LAT_N (stamp - prediction) of such messages, so the
+ * correction covers the send path up to the kernel's or NIC's stamp.
+ *
  * One instance per worker lcore; all calls from that lcore. Only one
  * lcore may use the TX stamps of a port (the latch is one deep).
  * No allocation after tc_hwtx_create(), no locks, no syscalls.
@@ -55,6 +63,8 @@
 #define TC_HWTX_HOLD_NS	20000000 /* release a held message after this */
 #define TC_HWTX_MISS_MAX 8	/* completions in a row without a stamp */
 #define TC_HWTX_PROBE_EVERY 8	/* while lost: one request in this many */
+#define TC_HWTX_LAT_N	15	/* egress latency samples (the shortest) */
+#define TC_HWTX_LAT_MAX_NS 1000000 /* a larger one is not a latency */
 
 struct tc_hwtx_stats {
 	uint64_t sent;		/* event messages sent for a TX stamp */
@@ -69,6 +79,8 @@ struct tc_hwtx_stats {
 	uint64_t foreign;	/* other event messages (a BC's) sent */
 	uint64_t foreign_stamped; /* of those, with the backend's stamp */
 	uint64_t predicted;	/* not asked for a stamp: the port's are lost */
+	uint64_t onestep;	/* one-step messages sent alone */
+	uint64_t onestep_stamped; /* of those, stamped: a latency sample */
 };
 
 /* Stamp of a message sent with tc_hwtx_send_foreign(): ts is the
@@ -88,6 +100,7 @@ struct tc_hwtx_msg {
 	uint16_t ev_port;
 	tc_hwtx_foreign_fn foreign;	/* sent: not the TC's (NULL: TC's) */
 	void *foreign_arg;
+	bool onestep;		/* sent: a one-step message (latency) */
 };
 
 struct tc_hwtx_port {
@@ -103,6 +116,10 @@ struct tc_hwtx_port {
 	volatile uint8_t lost;	/* stamps stopped: predicted egress */
 	volatile uint64_t lost_n;	/* times they stopped */
 	volatile uint64_t back_n;	/* times they came back */
+	/* one-step egress latency: the shortest of the last samples */
+	volatile int64_t lat_ns;
+	uint32_t lat_n;
+	int32_t lat[TC_HWTX_LAT_N];
 	struct tc_hwtx_msg pend[TC_HWTX_PEND];
 	struct tc_hwtx_msg hold[TC_HWTX_HOLD];
 };
@@ -172,6 +189,22 @@ enum tc_hwtx_verdict tc_hwtx_egress(struct tc_hwtx *h, unsigned int out,
 int tc_hwtx_send_foreign(struct tc_hwtx *h, unsigned int out,
 			 struct rte_mbuf *m, uint64_t tx_pred,
 			 tc_hwtx_foreign_fn fn, void *arg);
+
+/*
+ * Send m, a one-step event message already corrected with the egress time
+ * t_pred + tc_hwtx_egress_lat(h, out), alone on out for its TX stamp; the
+ * stamp teaches the port's egress latency (stamp - t_pred). Returns 0 (m
+ * sent), or -1 (not sent: m is still the caller's, to send as usual).
+ */
+int tc_hwtx_send_onestep(struct tc_hwtx *h, unsigned int out,
+			 struct rte_mbuf *m, uint64_t t_pred);
+
+/* The egress latency learnt on port out (0 until the first sample). */
+static inline int64_t tc_hwtx_egress_lat(const struct tc_hwtx *h,
+					 unsigned int out)
+{
+	return h->port[out].lat_ns;
+}
 
 /* Called by tc_hwtx_poll() for each released message, in hold order: the
  * caller must tc_egress() and send m on out (it owns m again). */

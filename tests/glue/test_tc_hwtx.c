@@ -590,6 +590,81 @@ static void test_health(void)
 	tc = NULL;
 }
 
+/* One one-step message through hw on port 1 whose stamp comes d ns after
+ * its prediction (the fake stamps at vnow): its send result. */
+static int onestep_send(int64_t d)
+{
+	uint8_t buf[256];
+	size_t len = glue_build_ptp(buf, sizeof(buf), PTP_SYNC, 0, 9, false,
+				    0, (ptp_cf_t){ 0 });
+	struct rte_mbuf *m = glue_mbuf(buf, len);
+	int r;
+
+	CU_ASSERT_FATAL(m != NULL);
+	r = tc_hwtx_send_onestep(hw, 1, m, (uint64_t)((int64_t)vnow - d));
+	if (r != 0)
+		rte_pktmbuf_free(m);
+	tc_hwtx_poll(hw, vnow, released, NULL);
+	vnow += 1000000;
+	return r;
+}
+
+/*
+ * One-step egress latency: the shortest (stamp - prediction) of the last
+ * TC_HWTX_LAT_N one-step messages; negative or implausible samples are
+ * not latencies; no port without stamps; nothing while unstamped.
+ */
+static void test_onestep_latency(void)
+{
+	struct tc_params prm = {
+		.mode = TC_ONE_STEP, .pending_entries = 8,
+		.pending_timeout_ns = 1000000000LL,
+	};
+	struct ts_source fts = { .ops = &fake_ops };
+	const struct tc_hwtx_stats *hs;
+	unsigned int i;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.stamps = true;
+	tc = tc_create(&prm);
+	hw = tc_hwtx_create(tc, 2);
+	CU_ASSERT_FATAL(tc != NULL && hw != NULL);
+	CU_ASSERT_FATAL(tc_hwtx_port_enable(hw, 1, &fts, 0) == 0);
+	hs = tc_hwtx_get_stats(hw);
+	CU_ASSERT_EQUAL(tc_hwtx_egress_lat(hw, 1), 0);
+	{	/* port 0 has no stamps: not sent */
+		uint8_t buf[256];
+		size_t len = glue_build_ptp(buf, sizeof(buf), PTP_SYNC, 0, 9,
+					    false, 0, (ptp_cf_t){ 0 });
+		struct rte_mbuf *m = glue_mbuf(buf, len);
+
+		CU_ASSERT_EQUAL(tc_hwtx_send_onestep(hw, 0, m, vnow), -1);
+		rte_pktmbuf_free(m);
+	}
+	CU_ASSERT_EQUAL(onestep_send(5000), 0);
+	CU_ASSERT_EQUAL(tc_hwtx_egress_lat(hw, 1), 5000);
+	onestep_send(3000);
+	onestep_send(9000);
+	CU_ASSERT_EQUAL(tc_hwtx_egress_lat(hw, 1), 3000);
+	onestep_send(-200);			/* not a latency */
+	onestep_send(TC_HWTX_LAT_MAX_NS + 1);	/* nor that */
+	CU_ASSERT_EQUAL(tc_hwtx_egress_lat(hw, 1), 3000);
+	fake.stamps = false;			/* no stamp: no sample */
+	onestep_send(100);
+	CU_ASSERT_EQUAL(tc_hwtx_egress_lat(hw, 1), 3000);
+	fake.stamps = true;
+	for (i = 0; i < TC_HWTX_LAT_N; i++)	/* the 3000 ages out */
+		onestep_send(7000 + (int64_t)i);
+	CU_ASSERT_EQUAL(tc_hwtx_egress_lat(hw, 1), 7000);
+	CU_ASSERT_EQUAL(hs->onestep, 6 + TC_HWTX_LAT_N);
+	CU_ASSERT_EQUAL(hs->onestep_stamped, 5 + TC_HWTX_LAT_N);
+	CU_ASSERT_EQUAL(hs->sent + hs->foreign, 0);
+	tc_hwtx_free(hw);
+	tc_free(tc);
+	hw = NULL;
+	tc = NULL;
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -601,6 +676,8 @@ int test_register(void)
 		  test_foreign },
 		{ "stamps that stop are lost after 8, probed, and come back",
 		  test_health },
+		{ "one-step: egress latency = shortest of the last 15",
+		  test_onestep_latency },
 		{ NULL, NULL },
 	};
 
