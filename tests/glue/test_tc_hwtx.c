@@ -537,24 +537,39 @@ static int fake_send(struct foreign_res *res)
 	return r;
 }
 
-static void test_health(void)
+static struct ts_source fake_ts = { .ops = &fake_ops };
+
+/* tc (mode) and hw over 2 ports, port 1 on the fake backend, stamping. */
+static const struct tc_hwtx_stats *fake_setup(enum tc_mode mode)
 {
 	struct tc_params prm = {
-		.mode = TC_TWO_STEP, .pending_entries = 8,
+		.mode = mode, .pending_entries = 8,
 		.pending_timeout_ns = 1000000000LL,
 	};
-	struct ts_source fts = { .ops = &fake_ops };
-	struct foreign_res res = { 0 };
-	const struct tc_hwtx_stats *hs;
-	unsigned int i, sent = 0;
 
 	memset(&fake, 0, sizeof(fake));
+	fake.stamps = true;
 	tc = tc_create(&prm);
 	hw = tc_hwtx_create(tc, 2);
 	CU_ASSERT_FATAL(tc != NULL && hw != NULL);
-	CU_ASSERT_FATAL(tc_hwtx_port_enable(hw, 1, &fts, 0) == 0);
-	hs = tc_hwtx_get_stats(hw);
-	fake.stamps = true;
+	CU_ASSERT_FATAL(tc_hwtx_port_enable(hw, 1, &fake_ts, 0) == 0);
+	return tc_hwtx_get_stats(hw);
+}
+
+static void fake_teardown(void)
+{
+	tc_hwtx_free(hw);
+	tc_free(tc);
+	hw = NULL;
+	tc = NULL;
+}
+
+static void test_health(void)
+{
+	const struct tc_hwtx_stats *hs = fake_setup(TC_TWO_STEP);
+	struct foreign_res res = { 0 };
+	unsigned int i, sent = 0;
+
 	CU_ASSERT_EQUAL(fake_send(&res), 0);
 	CU_ASSERT(res.stamped);
 	fake.stamps = false;
@@ -584,10 +599,7 @@ static void test_health(void)
 		CU_ASSERT_EQUAL(fake_send(&res), 0);
 	CU_ASSERT_EQUAL(fake.events, 4);
 	CU_ASSERT(res.stamped);
-	tc_hwtx_free(hw);
-	tc_free(tc);
-	hw = NULL;
-	tc = NULL;
+	fake_teardown();
 }
 
 /* One one-step message through hw on port 1 whose stamp comes d ns after
@@ -616,21 +628,9 @@ static int onestep_send(int64_t d)
  */
 static void test_onestep_latency(void)
 {
-	struct tc_params prm = {
-		.mode = TC_ONE_STEP, .pending_entries = 8,
-		.pending_timeout_ns = 1000000000LL,
-	};
-	struct ts_source fts = { .ops = &fake_ops };
-	const struct tc_hwtx_stats *hs;
+	const struct tc_hwtx_stats *hs = fake_setup(TC_ONE_STEP);
 	unsigned int i;
 
-	memset(&fake, 0, sizeof(fake));
-	fake.stamps = true;
-	tc = tc_create(&prm);
-	hw = tc_hwtx_create(tc, 2);
-	CU_ASSERT_FATAL(tc != NULL && hw != NULL);
-	CU_ASSERT_FATAL(tc_hwtx_port_enable(hw, 1, &fts, 0) == 0);
-	hs = tc_hwtx_get_stats(hw);
 	CU_ASSERT_EQUAL(tc_hwtx_egress_lat(hw, 1), 0);
 	{	/* port 0 has no stamps: not sent */
 		uint8_t buf[256];
@@ -659,10 +659,7 @@ static void test_onestep_latency(void)
 	CU_ASSERT_EQUAL(hs->onestep, 6 + TC_HWTX_LAT_N);
 	CU_ASSERT_EQUAL(hs->onestep_stamped, 5 + TC_HWTX_LAT_N);
 	CU_ASSERT_EQUAL(hs->sent + hs->foreign, 0);
-	tc_hwtx_free(hw);
-	tc_free(tc);
-	hw = NULL;
-	tc = NULL;
+	fake_teardown();
 }
 
 int test_register(void)
