@@ -49,6 +49,7 @@ volatile sig_atomic_t app_dump;
 struct opts {
 	const char *config;
 	bool check;
+	bool probe;		/* --check --probe: start the ports, self-test */
 	int verbose;
 	int log_level;		/* -1: from the config */
 	int n_extra;		/* EAL arguments after "--" */
@@ -67,6 +68,10 @@ static void usage(FILE *out)
 "  -c, --config FILE          configuration file (libconfig)\n"
 "      --check                load and validate FILE, print what would run\n"
 "                             and exit; does not start DPDK\n"
+"      --probe                with --check: also start DPDK and the ports,\n"
+"                             run each port's timestamp self-test, print\n"
+"                             what its RX and TX stamps really are, exit\n"
+"                             (root; the ports must be free)\n"
 "  -v, --verbose              more log output (repeat for debug)\n"
 "      --log-level LEVEL      err, warning, notice, info or debug\n"
 "                             (overrides the config's log_level)\n"
@@ -102,7 +107,8 @@ static int parse_level(const char *s)
 	return -1;
 }
 
-enum { OPT_CHECK = 256, OPT_LOG_LEVEL, OPT_VERSION, OPT_REFERENCE };
+enum { OPT_CHECK = 256, OPT_LOG_LEVEL, OPT_VERSION, OPT_REFERENCE,
+       OPT_PROBE };
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -110,6 +116,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "probe", no_argument, NULL, OPT_PROBE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "help", no_argument, NULL, 'h' },
@@ -133,6 +140,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'c': o->config = optarg; break;
 		case 'v': o->verbose++; break;
 		case OPT_CHECK: o->check = true; break;
+		case OPT_PROBE: o->probe = true; break;
 		case 'h': usage(stdout); return APP_EXIT_OK;
 		case OPT_VERSION:
 			printf("ptpsw %s\n%s\n", PTPSW_VERSION,
@@ -469,11 +477,22 @@ int main(int argc, char **argv)
 	ret = load_config(&o, &app->conf);
 	if (ret >= 0)
 		return ret;
+	if (o.probe && !o.check) {
+		fprintf(stderr, "ptpsw: --probe goes with --check\n");
+		conf_free(&app->conf);
+		return APP_EXIT_CONFIG;
+	}
 	if (o.check) {
 		conf_print(&app->conf, stdout);
 		printf("configuration OK\n");
-		conf_free(&app->conf);
-		return APP_EXIT_OK;
+		if (!o.probe) {
+			printf("timestamps: each port proves its RX and TX "
+			       "stamps when ptpsw starts (the banner says what "
+			       "it found; --check --probe runs the same "
+			       "self-tests now)\n");
+			conf_free(&app->conf);
+			return APP_EXIT_OK;
+		}
 	}
 	journal_init();
 	set_log_level(&o, &app->conf);
@@ -493,6 +512,10 @@ int main(int argc, char **argv)
 	install_signals();
 	if (app_init(app) != 0)
 		return app_fini(app, APP_EXIT_FAIL);
+	if (o.probe) {
+		status_probe(app, stdout);
+		return app_fini(app, APP_EXIT_OK);
+	}
 	capture_init();
 	telemetry_init(app);
 	status_banner(app, stdout);

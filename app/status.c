@@ -171,6 +171,17 @@ static void banner_tc(const struct app *app, FILE *out)
 		tc->all_domains ? " (all without a boundary clock)" : "");
 }
 
+void status_probe(const struct app *app, FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out, "probe: %u ports started, timestamp self-tests run\n",
+		app->n_ports);
+	for (i = 0; i < app->n_ports; i++)
+		banner_port(&app->ports[i], out);
+	fflush(out);
+}
+
 void status_banner(const struct app *app, FILE *out)
 {
 	unsigned int i;

@@ -47,6 +47,10 @@ void status_tc_res(const struct app *app, unsigned int p,
 		   struct tc_res_stats *out);
 
 /* Version, profile identification (RFC 9760 EP-27), TC set-up, ports. */
+/* ptpsw --check --probe: every port as the banner shows it (backend,
+ * what its RX and TX stamps really are after the self-tests). */
+void status_probe(const struct app *app, FILE *out);
+
 void status_banner(const struct app *app, FILE *out);
 
 /* One line: uptime, ports up, rx, tx, drops, PTP corrected, domains. */

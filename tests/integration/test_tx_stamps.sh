@@ -6,6 +6,7 @@
 # PTPSW_TEST_TX_STAMPS_OFF=FILE (app/txstamp.h): while FILE exists every
 # port drops the kernel TX stamps it reads, as a kernel that stops giving
 # them would. Asserts:
+#   - `ptpsw --check --probe` runs the ports' self-tests and prints them;
 #   - at start every port has proven its RX and TX stamps (banner);
 #   - with stamps: the dump says "now stamped", stamps are taken;
 #   - stamps off: one warning line per port that sends event messages
@@ -25,6 +26,15 @@ it_init 1 ptp4l
 
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 it_config "$IT_TMP/ptpsw.cfg" 's/mode = "one-step"/mode = "two-step"/' || exit 1
+# --check --probe: the same self-tests, printed, without forwarding
+"$PTPSW" -c "$IT_TMP/ptpsw.cfg" --check --probe "${IT_EAL_EXTRA[@]}" > "$IT_TMP/probe.out" 2>&1
+rc=$?
+it_check "--check --probe exits 0 ($rc)" [ "$rc" = 0 ]
+n=$(grep -c '^    tx stamps: kernel software stamps (error queue), self-test [0-9.]* us$' "$IT_TMP/probe.out")
+it_check "--check --probe: all 3 ports proved kernel TX stamps ($n)" [ "$n" = 3 ]
+it_check "--check without --probe points to it" \
+	eval '"$PTPSW" -c "$IT_TMP/ptpsw.cfg" --check | grep -q "check --probe runs the same self-tests"'
+
 OFF=$IT_TMP/tx-stamps-off
 export PTPSW_TEST_TX_STAMPS_OFF=$OFF
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
