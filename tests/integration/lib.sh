@@ -237,6 +237,42 @@ it_dump_ptpsw()
 	tail -c +"$((before + 1))" "$IT_TMP/ptpsw.log"
 }
 
+# it_tel CMD OUT: one telemetry query with dpdk-telemetry.py (TEL_CLIENT,
+# found on PATH if unset) on ptpsw's --file-prefix; OUT gets the reply
+# line (JSON). Returns 1 (and prints what came back) without a reply.
+it_tel()
+{
+	local client=${TEL_CLIENT:-$(command -v dpdk-telemetry.py)}
+	echo "$1" | timeout 10 python3 "$client" -f "$PFX" > "$2.raw" 2> "$2.err"
+	grep '^{' "$2.raw" | tail -n 1 > "$2"
+	[ -s "$2" ] || { echo "no reply to $1:"; cat "$2.raw" "$2.err"; return 1; }
+}
+
+# it_jcheck DESCRIPTION FILE PYTHON-EXPR: ok if the expression (over `r`,
+# the reply of the single command in FILE) is true.
+it_jcheck()
+{
+	local out
+	out=$(python3 - "$2" "$3" <<'EOF' 2>&1
+import json, sys
+j = json.load(open(sys.argv[1]))
+r = list(j.values())[0]
+v = eval(sys.argv[2])
+print(v)
+sys.exit(0 if v is True else 1)
+EOF
+	)
+	if [ $? = 0 ]; then it_ok "$1"; else it_fail "$1 ($out)"; fi
+}
+
+# it_tel_check CMD FILE DESCRIPTION PYTHON-EXPR: it_tel CMD into FILE,
+# then it_jcheck; a command without a reply is a failed assertion.
+it_tel_check()
+{
+	if it_tel "$1" "$2"; then it_jcheck "$3" "$2" "$4"
+	else it_fail "$1 answers ($3)"; fi
+}
+
 # it_stop_ptpsw: SIGINT ptpsw, assert it exits 0 in time.
 it_stop_ptpsw()
 {
