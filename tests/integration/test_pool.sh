@@ -23,33 +23,12 @@ set -u
 FRAMES=4097
 it_init 0 python3
 [ "$IT_SWITCH" = ptpsw ] || it_skip "needs ptpsw (IT_SWITCH=$IT_SWITCH)"
-/usr/bin/python3 -c 'import scapy.all' 2> /dev/null ||
-	it_skip "python3-scapy not installed (bench/gen_pcap.py needs it)"
 HAVE_TEL=0
 command -v dpdk-telemetry.py > /dev/null && HAVE_TEL=1
+it_gen_pcaps "$FRAMES"
 
-/usr/bin/python3 "$SRCDIR/bench/gen_pcap.py" "$IT_TMP/pcap" --frames "$FRAMES" ||
-	{ echo "gen_pcap.py failed"; exit 1; }
-
-# cfg OUT [EXTRA-LINE]: two net_pcap ports replaying the 1 % and 100 % mixes
-cfg()
-{
-	cat > "$1" <<CFG
-eal = [ "--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--file-prefix", "$PFX" ];
-lcores = { control = 0; workers = [ 1 ]; };
-ports = (
-  { name = "a"; device = "net_pcap0,rx_pcap=$IT_TMP/pcap/mix-1.pcap,infinite_rx=1"; timestamping = "software"; },
-  { name = "b"; device = "net_pcap1,rx_pcap=$IT_TMP/pcap/mix-100.pcap,infinite_rx=1"; timestamping = "software"; }
-);
-transparent_clock = { enabled = true; mode = "one-step"; domains = "all"; };
-management = { socket = "$IT_TMP/mgmt.sock"; };
-status_interval_ms = 1000;
-${2:-}
-CFG
-}
-
-# tx_of LINE: the "tx N" of a status line
-tx_of() { sed -n 's/.* tx \([0-9]*\) .*/\1/p' <<< "$1"; }
+# cfg OUT [EXTRA-LINE]: the two net_pcap ports, EAL without hugepages
+cfg() { it_pcap_config "$1" '"--no-huge", "-m", "512", "--no-pci", "--no-shconf"' "${2:-}"; }
 
 echo "--- 1: no mbufs key"
 cfg "$IT_TMP/auto.cfg"
@@ -61,15 +40,7 @@ size=$(sed -n 's/.*mempool ptpsw_mbufs: \([0-9]*\) mbufs (sized from the ports).
 it_check "pool sized from the ports, more than 2 x $FRAMES (${size:-none})" \
 	[ "${size:-0}" -gt $((2 * FRAMES)) ]
 it_check "banner: both ports up" grep -q 'link up' "$L"
-s1=$(grep '^ptpsw: up ' "$L" | tail -n 1)
-sleep 2
-s2=$(grep '^ptpsw: up ' "$L" | tail -n 1)
-echo "status: $s1"
-echo "status: $s2"
-t1=$(tx_of "$s1"); t2=$(tx_of "$s2")
-it_check "status line: ports 2/2 up" grep -q 'ports 2/2 up' <<< "$s2"
-it_check "forwards: status tx grows (${t1:-?} -> ${t2:-?})" \
-	[ "${t2:-0}" -gt "${t1:-0}" ] && [ "${t1:-0}" -gt 0 ]
+it_check_forwarding 2/2
 it_check "no RX starvation reported" eval '! grep -q "RX cannot get buffers\|RX-NO-MBUFS" "$L"'
 if [ "$HAVE_TEL" = 1 ]; then
 	it_tel_check /ptpsw/info "$IT_TMP/info.json" \

@@ -43,11 +43,7 @@ ns_lab_create "$PFX" "${SW[@]}" || exit 1
 it_config "$IT_TMP/ptpsw.cfg" || exit 1
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
 
-ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log"
-ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log"
-ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log"
-echo "running ptp4l for $RUN_S s"
-sleep "$RUN_S"
+it_lab_peers "$RUN_S"
 
 # the queries and checks of lib.sh, with this test's client
 TEL_CLIENT=$CLIENT
