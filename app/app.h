@@ -39,10 +39,25 @@ struct app_ctl_stats {
 	uint64_t local_rx;		/* frames for ptpsw's own addresses */
 };
 
+/* The mbuf pool's sizing and RX watch (pool.c); control lcore writes,
+ * status and telemetry read. */
+struct app_pool_state {
+	bool sized_auto;		/* no `mbufs` key: sized from the ports */
+	unsigned int need;		/* pool_need_total() */
+	unsigned int need_running;	/* free needed once the ports started */
+	unsigned int held_at_start;	/* in use once the ports started */
+	bool short_at_start;		/* fewer free than need_running */
+	bool rx_starved;		/* RX cannot get buffers (pool_watch) */
+	bool low_prev;			/* previous sample under one burst */
+	uint64_t starved_events;	/* times rx_starved was set */
+	uint64_t rx_nombuf[CONF_MAX_PORTS];	/* rte_eth_stats, last read */
+};
+
 struct app {
 	struct conf conf;
 	struct rte_mempool *pool;
 	unsigned int mbufs_start;	/* in use after start-up */
+	struct app_pool_state pool_st;
 	int meta_offset;		/* ptpsw_meta dynfield */
 	unsigned int n_ports;
 	struct app_port ports[CONF_MAX_PORTS];

@@ -15,6 +15,7 @@
 #include "meta.h"
 #include "mgmt_sock.h"
 #include "monitor_rt.h"
+#include "pool.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "timebase.h"
@@ -116,6 +117,7 @@ int control_run(struct app *app)
 			control_links(app);
 			fdb_age(app->fdb, now);
 			txstamp_tick(app);
+			pool_watch(app);
 		}
 		if (timer_due(&st, now))
 			status_line(app, stdout);

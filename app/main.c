@@ -29,6 +29,7 @@
 #include "control.h"
 #include "journal.h"
 #include "meta.h"
+#include "pool.h"
 #include "port.h"
 #include "status.h"
 #include "sw/fdb.h"
@@ -39,7 +40,6 @@
 #define MAIN_MAX_ARGS		(CONF_MAX_EAL_ARGS + 2 * CONF_MAX_PORTS + 64)
 #define MAIN_FDB_ENTRIES	8192
 #define MAIN_BC_RING		1024
-#define MAIN_MBUF_CACHE		256
 
 RTE_LOG_REGISTER(ptpsw_logtype, ptpsw, NOTICE);
 
@@ -283,19 +283,8 @@ static void install_signals(void)
 
 static int app_init_pool(struct app *app)
 {
-	unsigned int n = app->conf.mbufs ? app->conf.mbufs : 8192;
-	unsigned int cache = MAIN_MBUF_CACHE;
-
-	while (cache > 1 && cache * 3 / 2 > n)
-		cache /= 2;
-	app->pool = rte_pktmbuf_pool_create("ptpsw_mbufs", n, cache, 0,
-					    RTE_MBUF_DEFAULT_BUF_SIZE,
-					    (int)rte_socket_id());
-	if (app->pool == NULL) {
-		PLOG(ERR, "mempool of %u mbufs: %s (memory: see -m in the "
-		     "eal list)", n, rte_strerror(rte_errno));
+	if (pool_create(app) != 0)
 		return -1;
-	}
 	app->mbufs_start = rte_mempool_in_use_count(app->pool);
 	app->meta_offset = meta_register();
 	if (app->meta_offset < 0) {
@@ -372,6 +361,8 @@ static int app_init_ports(struct app *app)
 		struct app_port *ap = &app->ports[i];
 		struct worker *w;
 
+		if (pool_port_fits(app, i) != 0)
+			return -1;
 		if (port_init(ap, &app->conf.ports[i], i, app->pool,
 			      (uint16_t)app->n_workers, err, sizeof(err)) != 0) {
 			PLOG(ERR, "%s", err);
@@ -453,9 +444,10 @@ static int app_init(struct app *app)
 		PLOG(ERR, "TSC frequency unknown");
 		return -1;
 	}
-	if (app_init_pool(app) || app_init_shared(app) ||
-	    app_init_workers(app) || app_init_ports(app) ||
-	    bc_runtime_init(app))
+	/* the pool's size depends on the workers and the BC ring */
+	if (app_init_shared(app) || app_init_workers(app) ||
+	    app_init_pool(app) || app_init_ports(app) ||
+	    pool_check_started(app) || bc_runtime_init(app))
 		return -1;
 	app_wait_links(app);
 	return 0;

@@ -139,6 +139,7 @@ int port_init(struct app_port *ap, const struct conf_port *cp,
 		return -1;
 	}
 	ap->started = true;
+	ap->link_is_started = strcmp(ap->driver, "net_pcap") == 0;
 	ret = rte_eth_promiscuous_enable(ap->port_id);
 	if (ret != 0 && ret != -ENOTSUP)
 		PLOG(WARNING, "port %s: promiscuous mode: %s", cp->name,
@@ -170,6 +171,16 @@ bool port_poll_link(struct app_port *ap)
 	if (rte_eth_link_get_nowait(ap->port_id, &link) != 0)
 		return false;
 	up = link.link_status == RTE_ETH_LINK_UP;
+	if (!up && ap->link_is_started && ap->started) {
+		if (!ap->link_foreign_down)
+			PLOG(NOTICE, "port %s: %s reports its link down while "
+			     "ptpsw has the port started: a secondary process "
+			     "(dpdk-proc-info, dpdk-dumpcap) stopped its own "
+			     "view of it; the port stays up", ap->conf->name,
+			     ap->driver);
+		ap->link_foreign_down = true;
+		up = 1;
+	}
 	ap->speed_mbps = link.link_speed;
 	if (up == ap->link_up)
 		return false;

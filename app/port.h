@@ -29,6 +29,12 @@ struct app_port {
 	bool ts_open;
 	enum conf_ts_mode ts_mode;	/* mode used (auto may become sw) */
 	bool started;
+	/* the PMD's link status is nothing but its started state
+	 * (net_pcap): a secondary process (dpdk-proc-info, dpdk-dumpcap)
+	 * that closes its view of the port writes DOWN into the shared
+	 * state; port_poll_link() keeps such a port up while started */
+	bool link_is_started;
+	bool link_foreign_down;		/* that happened (logged once) */
 	unsigned int rx_worker;		/* worker that polls its RX queue */
 	uint32_t speed_mbps;
 	volatile uint8_t link_up;	/* written by control, read by workers */
@@ -56,7 +62,9 @@ int port_init(struct app_port *ap, const struct conf_port *cp,
 	      unsigned int idx, struct rte_mempool *pool, uint16_t n_txq,
 	      char *err, size_t errlen);
 
-/* Poll the link without waiting. Returns true if it changed. */
+/* Poll the link without waiting. Returns true if it changed. A port
+ * whose link is only its started state (link_is_started) stays up while
+ * ptpsw has it started, whatever another process wrote. */
 bool port_poll_link(struct app_port *ap);
 
 /* Stop and close the ethdev (frees what its queues hold). */

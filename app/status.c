@@ -15,6 +15,7 @@
 #include "bc_runtime.h"
 #include "mgmt_sock.h"
 #include "monitor_rt.h"
+#include "pool.h"
 #include "ptp/msg.h"
 #include "status.h"
 #include "sw/fdb.h"
@@ -242,6 +243,7 @@ void status_line(const struct app *app, FILE *out)
 	txstamp_line(app, out);
 	bc_runtime_line(app, out);
 	monitor_rt_line(out);
+	pool_line(app, out);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -334,9 +336,7 @@ void status_dump(const struct app *app, FILE *out)
 	fprintf(out, "fdb: entries %u/%u learned %" PRIu64 " moved %" PRIu64
 		" full %" PRIu64 "\n", fs.entries, fs.capacity, fs.learned,
 		fs.moved, fs.full);
-	fprintf(out, "mbufs: in use %u of %u (start %u), bc ring %u\n",
-		rte_mempool_in_use_count(app->pool), app->pool->size,
-		app->mbufs_start, rte_ring_count(app->bc_ring));
+	pool_dump(app, out);
 	fprintf(out, "=== end ===\n");
 	fflush(out);
 }

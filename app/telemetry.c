@@ -21,6 +21,7 @@
 #include "bc_runtime.h"
 #include "capture.h"
 #include "monitor_rt.h"
+#include "pool.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "tc/tc.h"
@@ -165,6 +166,15 @@ static int tel_info(const struct app *app, const char *params,
 	rte_tel_data_add_dict_u64(d, "mbufs", app->pool->size);
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
 				  rte_mempool_in_use_count(app->pool));
+	rte_tel_data_add_dict_u64(d, "mbufs_free",
+				  rte_mempool_avail_count(app->pool));
+	rte_tel_data_add_dict_u64(d, "mbufs_need", app->pool_st.need);
+	tel_add_bool(d, "mbufs_auto", app->pool_st.sized_auto);
+	tel_add_bool(d, "mbufs_short", app->pool_st.short_at_start);
+	tel_add_bool(d, "rx_no_mbufs", app->pool_st.rx_starved);
+	rte_tel_data_add_dict_u64(d, "rx_no_mbufs_events",
+				  app->pool_st.starved_events);
+	rte_tel_data_add_dict_u64(d, "rx_nombuf", pool_rx_nombuf(app));
 	fdb_get_stats(app->fdb, &fs);
 	rte_tel_data_add_dict_u64(d, "fdb_entries", fs.entries);
 	rte_tel_data_add_dict_u64(d, "fdb_capacity", fs.capacity);

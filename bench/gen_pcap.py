@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Write the forwarding benchmark's traffic mixes as pcap files.
 
-usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N]
+usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] [--frames N]
 
 --shuffled N  N frames per mix (a multiple of 1000): the 1000 frames
               below N/1000 times, each copy in its own random order (fixed
@@ -11,6 +11,9 @@ usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N]
               (02:00:00:ff:xx:yy) instead of one; none is ever a source,
               so each is unknown and flooded, and a destination lookup
               memo of the last frame's never hits (N > 1).
+--frames N    cut (or extend, repeating) each mix to exactly N frames,
+              after --shuffled (e.g. 4097: one more than a power of two,
+              as a PMD that copies the whole file into mbufs sees it).
 
 mix-0.pcap    no PTP: 64-byte UDP frames (flows over 100 source MACs)
 mix-1.pcap    1 % PTP event messages (one-step Sync over UDPv4 319)
@@ -66,15 +69,20 @@ def spread(frames, total, rng):
 def main():
     args = sys.argv[1:]
     if not args or args[0].startswith("-"):
-        sys.exit("usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N]")
+        sys.exit("usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] "
+                 "[--frames N]")
     out = args.pop(0)
-    total, dests = 0, 1
+    total, dests, frames = 0, 1, 0
+    usage = "usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] [--frames N]"
     while args:
-        if len(args) < 2 or args[0] not in ("--shuffled", "--dests") or \
+        if len(args) < 2 or \
+                args[0] not in ("--shuffled", "--dests", "--frames") or \
                 not args[1].isdigit():
-            sys.exit("usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N]")
+            sys.exit(usage)
         if args[0] == "--shuffled":
             total = int(args[1])
+        elif args[0] == "--frames":
+            frames = int(args[1])
         else:
             dests = int(args[1])
         args = args[2:]
@@ -91,9 +99,12 @@ def main():
         "mix-100.pcap": [ptp(i) for i in range(n)],
     }
     rng = random.Random(1588)
+    want = frames
     for name, frames in mixes.items():
         if total:
             frames = spread(frames, total, rng)
+        if want:
+            frames = (frames * (want // len(frames) + 1))[:want]
         wrpcap(os.path.join(out, name), frames)
 
 

@@ -1243,10 +1243,12 @@ static const struct conf_key conf_keys[] = {
 	{ .path = "mac_aging_s", .type = CK_INT, .def = "300",
 	  RANGE(1, 86400), FLD(struct conf, mac_aging_s),
 	  .help = "Age (s) after which a learned MAC address is forgotten." },
-	{ .path = "mbufs", .type = CK_INT, .def = "8192",
+	{ .path = "mbufs", .type = CK_INT,
 	  RANGE(1024, 1048576), FLD(struct conf, mbufs),
-	  .help = "Packet buffers in the mempool (8192 fits `-m 512` without "
-		  "hugepages)." },
+	  .help = "Packet buffers in the mempool. Absent: sized from the "
+		  "ports (descriptors, lcore caches, worker buffers, frames "
+		  "a PMD keeps such as net_pcap's infinite_rx copies), at "
+		  "least 8192; set: exactly this many (an override)." },
 	{ .path = "worker_idle_sleep_us", .type = CK_INT, .def = "0",
 	  RANGE(0, 1000), FLD(struct conf, worker_idle_sleep_us),
 	  .help = "A worker that found no packet on any of its ports for "
@@ -1641,9 +1643,13 @@ static void conf_print_misc(const struct conf *c, FILE *out)
 			(long long)c->monitors[i].threshold_ns);
 	fprintf(out, "  management socket: %s\n",
 		c->management_socket[0] ? c->management_socket : "(none)");
-	fprintf(out, "  log level %s, status every %u ms, MAC aging %u s, "
-		"%u mbufs\n", conf_log_levels[c->log_level],
-		c->status_interval_ms, c->mac_aging_s, c->mbufs);
+	fprintf(out, "  log level %s, status every %u ms, MAC aging %u s, ",
+		conf_log_levels[c->log_level], c->status_interval_ms,
+		c->mac_aging_s);
+	if (c->mbufs)
+		fprintf(out, "%u mbufs\n", c->mbufs);
+	else
+		fprintf(out, "mbufs sized from the ports\n");
 	if (c->worker_idle_sleep_us)
 		fprintf(out, "  idle workers sleep %u us\n",
 			c->worker_idle_sleep_us);

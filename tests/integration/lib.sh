@@ -94,6 +94,7 @@ it_exit()
 	local rc=$?
 	trap - EXIT INT TERM
 	it_stop_ptpsw
+	it_hugepages_release
 	ns_cleanup "$NS_STATE"
 	if [ "$rc" = 0 ] && [ "$IT_FAILS" != 0 ]; then
 		rc=1
@@ -235,6 +236,148 @@ it_dump_ptpsw()
 	kill -USR1 "$IT_SW_PID"
 	sleep 1
 	tail -c +"$((before + 1))" "$IT_TMP/ptpsw.log"
+}
+
+# it_lab_peers SECONDS: in the three-node lab, a ptp4l GM and two time
+# receivers (multicast and unicast Delay_Req) as ptp4l starts them; wait.
+it_lab_peers()
+{
+	ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log"
+	ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log"
+	ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log"
+	echo "running ptp4l for $1 s"
+	sleep "$1"
+}
+
+# it_pcap_config OUT EAL [EXTRA-LINE]: a ptpsw config with two net_pcap
+# ports a and b replaying $IT_TMP/pcap/mix-1.pcap and mix-100.pcap
+# (bench/gen_pcap.py) with infinite_rx=1, EAL list EAL (quoted items,
+# without the brackets) plus this test's --file-prefix.
+it_pcap_config()
+{
+	cat > "$1" <<CFG
+eal = [ $2, "--file-prefix", "$PFX" ];
+lcores = { control = 0; workers = [ 1 ]; };
+ports = (
+  { name = "a"; device = "net_pcap0,rx_pcap=$IT_TMP/pcap/mix-1.pcap,infinite_rx=1"; timestamping = "software"; },
+  { name = "b"; device = "net_pcap1,rx_pcap=$IT_TMP/pcap/mix-100.pcap,infinite_rx=1"; timestamping = "software"; }
+);
+transparent_clock = { enabled = true; mode = "one-step"; domains = "all"; };
+management = { socket = "$IT_TMP/mgmt.sock"; };
+status_interval_ms = 1000;
+${3:-}
+CFG
+}
+
+# it_gen_pcaps FRAMES: bench/gen_pcap.py's mixes of FRAMES frames each in
+# $IT_TMP/pcap; skips the test (77) without python3-scapy.
+it_gen_pcaps()
+{
+	/usr/bin/python3 -c 'import scapy.all' 2> /dev/null ||
+		it_skip "python3-scapy not installed (bench/gen_pcap.py needs it)"
+	/usr/bin/python3 "$SRCDIR/bench/gen_pcap.py" "$IT_TMP/pcap" --frames "$1" ||
+		{ echo "gen_pcap.py failed"; exit 1; }
+}
+
+# it_status_tx: the "tx N" of ptpsw's last status line
+it_status_tx()
+{
+	grep '^ptpsw: up ' "$IT_TMP/ptpsw.log" | tail -n 1 |
+		sed -n 's/.* tx \([0-9]*\) .*/\1/p'
+}
+
+# it_check_forwarding UP: ptpsw's status line says "ports UP up" (e.g.
+# 2/2) and its tx grows over 2 s.
+it_check_forwarding()
+{
+	local t1 t2 s
+	t1=$(it_status_tx)
+	sleep 2
+	t2=$(it_status_tx)
+	s=$(grep '^ptpsw: up ' "$IT_TMP/ptpsw.log" | tail -n 1)
+	echo "status: $s"
+	it_check "status line: ports $1 up" grep -q "ports $1 up" <<< "$s"
+	it_check "forwards: status tx grows (${t1:-?} -> ${t2:-?})" \
+		[ "${t2:-0}" -gt "${t1:-0}" ]
+}
+
+# --- hugepages (EAL multi-process: dpdk-dumpcap, dpdk-proc-info) -----------
+
+IT_HP=/proc/sys/vm/nr_hugepages
+IT_HP_OLD=
+IT_HUGEDIR=
+IT_HUGE_SED=
+
+# it_hugepages NEED: at least NEED free 2 MB hugepages (what is missing is
+# reserved; the previous count comes back at exit) and a hugetlbfs mount
+# of this test in IT_HUGEDIR (removed at exit). IT_HUGE_SED turns
+# lab.cfg's EAL list (--no-huge, --no-shconf) into one on that mount, for
+# it_config. Skips the test (77), saying why, when it cannot.
+it_hugepages()
+{
+	local need=$1 free
+	[ -w "$IT_HP" ] || it_skip "cannot reserve hugepages ($IT_HP not writable)"
+	IT_HP_OLD=$(cat "$IT_HP")
+	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+	if [ "$free" -lt "$need" ]; then
+		echo $((IT_HP_OLD + need - free)) > "$IT_HP" 2> /dev/null
+		free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+	fi
+	echo "hugepages: $(cat "$IT_HP") reserved ($IT_HP_OLD before), $free free"
+	[ "$free" -ge "$need" ] || it_skip "only $free free 2 MB hugepages, need $need"
+	IT_HUGEDIR=$(mktemp -d /tmp/ptpsw-huge.XXXXXX) || exit 1
+	mount -t hugetlbfs -o pagesize=2M nodev "$IT_HUGEDIR" ||
+		{ rmdir "$IT_HUGEDIR"; IT_HUGEDIR=; it_skip "cannot mount hugetlbfs"; }
+	IT_HUGE_SED="s|\"--no-huge\", *\"-m\", *\"512\", *\"--no-pci\", *\"--no-shconf\",|\"--no-pci\", \"--huge-dir\", \"$IT_HUGEDIR\", \"-m\", \"256\",|"
+}
+
+# it_hugepages_release: undo it_hugepages (ptpsw must have stopped: it
+# holds the hugepage files).
+it_hugepages_release()
+{
+	if [ -n "$IT_HUGEDIR" ]; then
+		rm -f "$IT_HUGEDIR"/* 2> /dev/null
+		umount "$IT_HUGEDIR" && rmdir "$IT_HUGEDIR"
+		IT_HUGEDIR=
+	fi
+	[ -n "$IT_HP_OLD" ] && echo "$IT_HP_OLD" > "$IT_HP"
+	IT_HP_OLD=
+}
+
+# it_tel CMD OUT: one telemetry query with dpdk-telemetry.py (TEL_CLIENT,
+# found on PATH if unset) on ptpsw's --file-prefix; OUT gets the reply
+# line (JSON). Returns 1 (and prints what came back) without a reply.
+it_tel()
+{
+	local client=${TEL_CLIENT:-$(command -v dpdk-telemetry.py)}
+	echo "$1" | timeout 10 python3 "$client" -f "$PFX" > "$2.raw" 2> "$2.err"
+	grep '^{' "$2.raw" | tail -n 1 > "$2"
+	[ -s "$2" ] || { echo "no reply to $1:"; cat "$2.raw" "$2.err"; return 1; }
+}
+
+# it_jcheck DESCRIPTION FILE PYTHON-EXPR: ok if the expression (over `r`,
+# the reply of the single command in FILE) is true.
+it_jcheck()
+{
+	local out
+	out=$(python3 - "$2" "$3" <<'EOF' 2>&1
+import json, sys
+j = json.load(open(sys.argv[1]))
+r = list(j.values())[0]
+v = eval(sys.argv[2])
+print(v)
+sys.exit(0 if v is True else 1)
+EOF
+	)
+	if [ $? = 0 ]; then it_ok "$1"; else it_fail "$1 ($out)"; fi
+}
+
+# it_tel_check CMD FILE DESCRIPTION PYTHON-EXPR: it_tel CMD into FILE,
+# then it_jcheck; a command without a reply is a failed assertion.
+it_tel_check()
+{
+	if it_tel "$1" "$2"; then it_jcheck "$3" "$2" "$4"
+	else it_fail "$1 answers ($3)"; fi
 }
 
 # it_stop_ptpsw: SIGINT ptpsw, assert it exits 0 in time.

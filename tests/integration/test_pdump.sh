@@ -25,52 +25,18 @@ set -u
 
 RUN_S=${RUN_S:-6}
 CAP_S=${CAP_S:-5}
-NEED_PAGES=256
 DUMPCAP=${DPDK_DUMPCAP:-$(command -v dpdk-dumpcap)}
-HP=/proc/sys/vm/nr_hugepages
-HP_OLD=
-HUGEDIR=
 
 it_init 1 ptp4l tshark
 [ -n "$DUMPCAP" ] && [ -x "$DUMPCAP" ] ||
 	it_skip "dpdk-dumpcap not installed (Debian package dpdk-dev)"
 [ "$IT_SWITCH" = ptpsw ] || it_skip "capture needs ptpsw (IT_SWITCH=$IT_SWITCH)"
-[ -w "$HP" ] || it_skip "cannot reserve hugepages ($HP not writable)"
 
-# Undo the hugepage set-up after lib.sh's own clean-up (ptpsw stopped).
-hp_exit()
-{
-	local rc=$?
-	trap - EXIT
-	it_stop_ptpsw		# ptpsw holds the hugepage files
-	if [ -n "$HUGEDIR" ]; then
-		rm -f "$HUGEDIR"/* 2> /dev/null
-		umount "$HUGEDIR" && rmdir "$HUGEDIR"
-	fi
-	[ -n "$HP_OLD" ] && echo "$HP_OLD" > "$HP"
-	( exit "$rc" )
-	it_exit
-}
-trap hp_exit EXIT
-
-HP_OLD=$(cat "$HP")
-free_pages=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
-if [ "$free_pages" -lt "$NEED_PAGES" ]; then
-	echo $((HP_OLD + NEED_PAGES - free_pages)) > "$HP" 2> /dev/null
-	free_pages=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
-fi
-echo "hugepages: $(cat "$HP") reserved ($HP_OLD before), $free_pages free"
-if [ "$free_pages" -lt "$NEED_PAGES" ]; then
-	it_skip "only $free_pages free 2 MB hugepages, need $NEED_PAGES"
-fi
-HUGEDIR=$(mktemp -d /tmp/ptpsw-huge.XXXXXX) || exit 1
-mount -t hugetlbfs -o pagesize=2M nodev "$HUGEDIR" ||
-	{ rmdir "$HUGEDIR"; HUGEDIR=; it_skip "cannot mount hugetlbfs"; }
+it_hugepages 256
 
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 # lab.cfg's EAL list without --no-huge / --no-shconf, with our hugetlbfs.
-it_config "$IT_TMP/ptpsw.cfg" \
-	"s|\"--no-huge\", *\"-m\", *\"512\", *\"--no-pci\", *\"--no-shconf\",|\"--no-pci\", \"--huge-dir\", \"$HUGEDIR\", \"-m\", \"256\",|" || exit 1
+it_config "$IT_TMP/ptpsw.cfg" "$IT_HUGE_SED" || exit 1
 grep -q -- '--no-huge\|--no-shconf' "$IT_TMP/ptpsw.cfg" && {
 	echo "config still has --no-huge/--no-shconf:"; grep eal "$IT_TMP/ptpsw.cfg"; exit 1; }
 grep '^eal' "$IT_TMP/ptpsw.cfg"
@@ -85,11 +51,7 @@ if [ -n "$TEL" ]; then
 	it_check "/ptpsw/info capture = 1 ($cap)" [ "$cap" = 1 ]
 fi
 
-ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log"
-ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log"
-ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log"
-echo "running ptp4l for $RUN_S s before the capture"
-sleep "$RUN_S"
+it_lab_peers "$RUN_S"
 
 timeout 20 "$DUMPCAP" --file-prefix="$PFX" -D > "$IT_TMP/list.log" 2>&1
 sed 's/^/dumpcap -D: /' "$IT_TMP/list.log"

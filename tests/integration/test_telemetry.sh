@@ -43,36 +43,12 @@ ns_lab_create "$PFX" "${SW[@]}" || exit 1
 it_config "$IT_TMP/ptpsw.cfg" || exit 1
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
 
-ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log"
-ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log"
-ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log"
-echo "running ptp4l for $RUN_S s"
-sleep "$RUN_S"
+it_lab_peers "$RUN_S"
 
-# tel CMD OUT: one query with the real client; the reply line is the JSON.
-tel()
-{
-	echo "$1" | timeout 10 python3 "$CLIENT" -f "$PFX" > "$2.raw" 2> "$2.err"
-	grep '^{' "$2.raw" | tail -n 1 > "$2"
-	[ -s "$2" ] || { echo "no reply to $1:"; cat "$2.raw" "$2.err"; return 1; }
-}
-
-# jcheck DESCRIPTION FILE PYTHON-EXPR: ok if the expression (over `r`, the
-# reply of the single command in FILE) is true.
-jcheck()
-{
-	local out
-	out=$(python3 - "$2" "$3" <<'EOF' 2>&1
-import json, sys
-j = json.load(open(sys.argv[1]))
-r = list(j.values())[0]
-v = eval(sys.argv[2])
-print(v)
-sys.exit(0 if v is True else 1)
-EOF
-	)
-	if [ $? = 0 ]; then it_ok "$1"; else it_fail "$1 ($out)"; fi
-}
+# the queries and checks of lib.sh, with this test's client
+TEL_CLIENT=$CLIENT
+tel() { it_tel "$@"; }
+jcheck() { it_jcheck "$@"; }
 
 T=$IT_TMP
 it_check "client lists the commands" tel / "$T/list.json"
