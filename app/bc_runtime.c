@@ -428,16 +428,15 @@ static void make_identity(const struct app *app, unsigned int k,
 	id->id[7] = mac[5];
 }
 
-/* Start the domain clock on CLOCK_REALTIME (as ptp4l's software clock). */
-static void clock_to_realtime(struct bc *bc, uint64_t now)
+/* Start the domain clock from CLOCK_REALTIME (UTC, as ptp4l's software
+ * clock): on TAI when the instance announces the PTP timescale. */
+static void clock_from_realtime(struct bc *bc, uint64_t now)
 {
 	struct timespec ts;
-	int64_t rt;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	rt = (int64_t)ts.tv_sec * PTP_NSEC_PER_SEC + ts.tv_nsec;
-	dclock_step(&bc->clock, tmv_from_ns((int64_t)now),
-		    tmv_from_ns(rt - (int64_t)now));
+	bc_set_time_utc(bc, tmv_from_ns((int64_t)now),
+			(int64_t)ts.tv_sec * PTP_NSEC_PER_SEC + ts.tv_nsec);
 }
 
 static int inst_init(struct app *app, unsigned int k)
@@ -474,7 +473,7 @@ static int inst_init(struct app *app, unsigned int k)
 		     cb->domain);
 		return -1;
 	}
-	clock_to_realtime(&ri->bc, now);
+	clock_from_realtime(&ri->bc, now);
 	for (i = 0; i < cb->n_ports; i++)	/* a link down at start */
 		if (!app->ports[cb->ports[i]].link_up)
 			bc_port_link(&ri->bc, i, false,

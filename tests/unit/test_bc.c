@@ -62,6 +62,10 @@ struct sim {
 	int spike_every;		/* every Nth message is late by spike_ns */
 	int64_t spike_ns;		/* (a descheduled software stamper) */
 	int nsent;
+	int drop_from;			/* node whose messages of drop_type */
+	int drop_type;			/* are lost (-1: none) */
+	int utc_invalid_from;		/* node whose Announces say
+					 * currentUtcOffsetValid FALSE */
 	struct sent_log log[MAXN][16];	/* per node, per messageType */
 };
 
@@ -99,15 +103,18 @@ static int sim_send(void *arg, const struct bc_tx *tx)
 		s->tq[s->ntq++] = (struct txts){ nd->idx, tx->port, tx->type,
 						 tx->seq, node_base(nd, s->t),
 						 s->t + s->ts_lag };
-	if (nd->dead || s->nq >= MAXQ)
+	if (nd->dead || s->nq >= MAXQ ||
+	    (nd->idx == s->drop_from && tx->type == s->drop_type))
 		return 0;
 	m = &s->q[s->nq++];
+	memcpy(m->buf, tx->buf, tx->len);
+	if (nd->idx == s->utc_invalid_from && tx->type == PTP_ANNOUNCE)
+		m->buf[7] &= (uint8_t)~PTP_FLAG_UTC_VALID;
 	m->seg = nd->seg[tx->port];
 	m->from = nd->idx;
 	m->at = s->t + s->delay;
 	if (s->spike_every && ++s->nsent % s->spike_every == 0)
 		m->at += s->spike_ns;
-	memcpy(m->buf, tx->buf, tx->len);
 	m->len = tx->len;
 	m->type = tx->type;
 	m->unicast = tx->unicast;
@@ -153,6 +160,7 @@ static void sim_init(struct sim *s, int delay_ns)
 	memset(s, 0, sizeof(*s));
 	s->t = 100 * SEC;
 	s->delay = delay_ns;
+	s->drop_from = s->drop_type = s->utc_invalid_from = -1;
 }
 
 static struct node *sim_add(struct sim *s, const struct conf_bc *c,
@@ -654,6 +662,211 @@ static void test_no_utc_no_master(void)
 	CU_ASSERT_EQUAL(s.log[0][PTP_ANNOUNCE].n + s.log[0][PTP_SYNC].n, 0);
 }
 
+/* A grandmaster a (priority1 100, class 6) and a BC b (config cb, rate
+ * error ferr_ppm) on segment 0, 10 us apart. */
+static void sim_gm_pair(struct sim *s, const struct conf_bc *cb,
+			double ferr_ppm, struct node **a, struct node **b)
+{
+	struct conf_bc ca = cfg_default();
+	static const int seg0[] = { 0 }, seg01[] = { 0, 1 };
+
+	ca.priority1 = 100;
+	ca.clock_class = 6;
+	sim_init(s, 10000);
+	*a = sim_add(s, &ca, 0.0, 0, seg0);
+	*b = sim_add(s, cb, ferr_ppm, 0, cb->n_ports > 1 ? seg01 : seg0);
+}
+
+/* IEEE 1588-2019 7.2, 8.2.4: a clock announcing the PTP timescale serves
+ * TAI = UTC + currentUtcOffset; its Sync (Follow_Up) and Delay_Resp times
+ * are both on it, and a timeReceiver behind it takes that time. */
+static void test_gm_serves_tai(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+	const int64_t utc = 1700000000LL * SEC + 123456789;
+
+	sim_gm_pair(&s, &cb, 2.0, &a, &b);
+	bc_set_time_utc(&a->bc, node_base(a, s.t), utc);
+	CU_ASSERT_EQUAL(tmv_to_ns(bc_time(&a->bc, node_base(a, s.t))),
+			utc + 37 * SEC);
+	bc_set_time_utc(&b->bc, node_base(b, s.t), utc);
+	sim_run(&s, 30);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(b->bc.tp.ptpTimescale);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	/* no step: both started on the same TAI; Sync and Delay_Resp agree
+	 * (a path delay of the simulated 10 us, not half a timescale) */
+	CU_ASSERT_EQUAL(b->bc.stats.servo_steps, 0);
+	CU_ASSERT(llabs((long long)tmv_to_ns(b->bc.cur.meanPathDelay) - 10000) < 10);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+	CU_ASSERT(llabs(tmv_to_ns(bc_time(&b->bc, node_base(b, s.t))) -
+			(utc + 37 * SEC + 30 * SEC)) < 2 * MS);
+	/* an ARB clock serves UTC as it is */
+	a->bc.tp.ptpTimescale = false;
+	bc_set_time_utc(&a->bc, node_base(a, s.t), utc);
+	CU_ASSERT_EQUAL(tmv_to_ns(bc_time(&a->bc, node_base(a, s.t))), utc);
+}
+
+/* Holdover keeps the disciplined time and rate and changes no timescale:
+ * a BC that followed a grandmaster serving TAI + 1 s (UTC offset 37) keeps
+ * serving that time with the grandmaster's time properties when the
+ * grandmaster goes, in holdover and after it ends, although its own
+ * configuration says 36. */
+static void test_holdover_keeps_time(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+	int64_t mx;
+
+	cb.current_utc_offset = 36;
+	sim_gm_pair(&s, &cb, 25.0, &a, &b);
+	bc_set_time_utc(&a->bc, node_base(a, s.t), 1700000001LL * SEC);
+	bc_set_time_utc(&b->bc, node_base(b, s.t), 1700000000LL * SEC);
+	sim_run(&s, 40);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	a->dead = true;
+	sim_run(&s, 10);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_MASTER);
+	CU_ASSERT(b->bc.holdover);
+	CU_ASSERT_EQUAL(b->bc.cur.stepsRemoved, 0);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);	/* unchanged */
+	CU_ASSERT(b->bc.tp.ptpTimescale);
+	/* the disciplined rate holds the time (a's clock still runs) */
+	mx = max_offset(&s, a, b, 20);
+	CU_ASSERT(mx < 1000);
+	/* holdover ends: configured class, but the same time properties */
+	b->bc.holdover_until = tmv_zero();
+	sim_run(&s, 2);
+	CU_ASSERT(!b->bc.holdover);
+	CU_ASSERT_EQUAL(b->bc.dds.clockQuality.clockClass, 248);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 1000);
+}
+
+/* A BC whose grandmaster's Announces were lost for a while (holdover,
+ * its port MASTER) stops announcing on the port that hears the better
+ * grandmaster again at once, before that one qualifies. */
+static void test_no_master_facing_better(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+	uint64_t ann;
+
+	sim_gm_pair(&s, &cb, 25.0, &a, &b);
+	sim_run(&s, 30);
+	CU_ASSERT(is_parent(b, a, 1));
+	s.drop_from = 0;
+	s.drop_type = PTP_ANNOUNCE;
+	sim_run(&s, 6);
+	CU_ASSERT(b->bc.holdover);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_MASTER);
+	s.drop_type = -1;
+	ann = a->bc.port[0].stats.tx;
+	while (b->bc.port[0].stats.announce_rx == 0 ||
+	       a->bc.port[0].stats.tx == ann)
+		sim_step(&s);
+	/* first Announce heard again: unqualified yet, but better */
+	while (foreign_n_qualified(&b->bc.port[0].ft) == 0 &&
+	       bc_port_state(&b->bc, 0) == FSM_MASTER && s.t < 200 * SEC)
+		sim_step(&s);
+	CU_ASSERT_EQUAL(foreign_n_qualified(&b->bc.port[0].ft), 0);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_LISTENING);
+	CU_ASSERT(b->bc.port[0].faces_better);
+	sim_run(&s, 5);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT(!b->bc.holdover);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+}
+
+/* EP-13, issue 18's decision: a parent that does not announce a valid UTC
+ * offset (a default ptp4l grandmaster) does not keep the ports from
+ * serving when the instance's configuration declares the offset known; the
+ * parent's time properties are passed on unchanged. With
+ * current_utc_offset_valid = false the ports stay LISTENING, marked. */
+static void run_ep13(bool cfg_valid)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default(), cc = cfg_default();
+	int seg1[] = { 1 };
+	struct node *a, *b;
+
+	cb.n_ports = 2;
+	cb.current_utc_offset_valid = cfg_valid;
+	sim_gm_pair(&s, &cb, 25.0, &a, &b);
+	s.utc_invalid_from = a->idx;		/* as a default ptp4l GM */
+	cc.slave_only = true;
+	sim_add(&s, &cc, 10.0, 0, seg1);
+	sim_run(&s, 30);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(!b->bc.tp.currentUtcOffsetValid);	/* passed on */
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	if (cfg_valid) {
+		CU_ASSERT(bc_utc_valid(&b->bc));
+		CU_ASSERT_EQUAL(bc_port_state(&b->bc, 1), FSM_MASTER);
+		CU_ASSERT_EQUAL(bc_ep13_held(&b->bc), 0);
+		CU_ASSERT(s.log[1][PTP_SYNC].n > 50);
+		CU_ASSERT(is_parent(&s.n[2], b, 2));
+	} else {
+		CU_ASSERT(!bc_utc_valid(&b->bc));
+		CU_ASSERT_EQUAL(bc_port_state(&b->bc, 1), FSM_LISTENING);
+		CU_ASSERT(b->bc.port[1].ep13_held);
+		CU_ASSERT(!b->bc.port[0].ep13_held);
+		CU_ASSERT_EQUAL(bc_ep13_held(&b->bc), 1);
+		CU_ASSERT_EQUAL(s.log[1][PTP_SYNC].n, 0);
+	}
+}
+
+static void test_ep13_config_declares(void) { run_ep13(true); }
+static void test_ep13_strict(void) { run_ep13(false); }
+
+/* sdoId: a message of another standards organisation's profile in the
+ * same domain number (gPTP: majorSdoId 1) is not taken. */
+static void test_sdo_id(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a;
+	struct ptp_msg m;
+	uint8_t buf[128];
+	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true };
+	int len;
+
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	memset(&m, 0, sizeof(m));
+	m.hdr.messageType = PTP_ANNOUNCE;
+	m.hdr.versionPTP = 2;
+	m.hdr.sourcePortIdentity.clock = node_id(3);
+	m.hdr.sourcePortIdentity.port = 1;
+	m.body.announce.grandmasterIdentity = node_id(3);
+	m.body.announce.grandmasterPriority1 = 1;
+	m.body.announce.grandmasterClockQuality.clockClass = 6;
+	for (uint16_t q = 1; q <= 3; q++) {
+		m.hdr.sequenceId = q;
+		m.hdr.majorSdoId = q == 2 ? 0 : 1;
+		m.hdr.minorSdoId = q == 2 ? 0x10 : 0;
+		len = ptp_msg_build(&m, buf, sizeof(buf));
+		CU_ASSERT_FATAL(len > 0);
+		rx.ts = tmv_from_ns(100 * SEC + q * SEC);
+		CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, (size_t)len, &rx), 1);
+	}
+	CU_ASSERT_EQUAL(a->bc.stats.wrong_sdo, 3);
+	CU_ASSERT_EQUAL(a->bc.port[0].stats.announce_rx, 0);
+	m.hdr.majorSdoId = m.hdr.minorSdoId = 0;
+	m.hdr.sequenceId = 4;
+	len = ptp_msg_build(&m, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, (size_t)len, &rx), 0);
+	CU_ASSERT_EQUAL(a->bc.port[0].stats.announce_rx, 1);
+}
+
 /* Pdelay (EP-05/24), negotiation Signaling (EP-14), bad input: counted. */
 static void test_counted_violations(void)
 {
@@ -725,6 +938,12 @@ int test_register(void)
 		{ "link down: FAULTY, recovers on link up", test_link_fault },
 		{ "no UTC offset, no MASTER (EP-13)", test_no_utc_no_master },
 		{ "violations counted (EP-05/14/24)", test_counted_violations },
+		{ "grandmaster serves TAI (PTP timescale)", test_gm_serves_tai },
+		{ "holdover keeps time, rate and timescale", test_holdover_keeps_time },
+		{ "no MASTER on a port facing a better grandmaster", test_no_master_facing_better },
+		{ "EP-13: configuration declares the UTC offset", test_ep13_config_declares },
+		{ "EP-13: strict (current_utc_offset_valid = false)", test_ep13_strict },
+		{ "sdoId of another profile not taken", test_sdo_id },
 		{ NULL, NULL },
 	};
 
