@@ -240,6 +240,7 @@ static void send_delay_req(struct bc *bc, unsigned int p, tmv_t now)
 	pt->dreq.pending = true;
 	pt->dreq.have_t3 = pt->dreq.have_resp = false;
 	pt->dreq.seq = m.hdr.sequenceId;
+	pt->dreq.sent = now;
 	bc_send(bc, p, &m, ucast ? &r->addr : NULL, true);
 }
 
@@ -267,6 +268,7 @@ static void port_enter(struct bc *bc, unsigned int p, enum fsm_state s,
 	case FSM_UNCALIBRATED:
 		pt->sync.valid = pt->sync.complete = false;
 		pt->dreq.pending = false;
+		pt->have_master_dreq_log = false;
 		pt->next_delay_req = now;
 		break;
 	case FSM_FAULTY:
@@ -640,6 +642,10 @@ static int rx_delay_resp(struct bc *bc, unsigned int p, const struct ptp_msg *m)
 		pt->stats.unmatched++;
 		return 1;
 	}
+	if (m->hdr.logMessageInterval >= -7 && m->hdr.logMessageInterval <= 7) {
+		pt->have_master_dreq_log = true;
+		pt->master_dreq_log = m->hdr.logMessageInterval;
+	}
 	if (!pt->dreq.have_t3) {
 		/* the TX timestamp of our Delay_Req is still on its way (it
 		 * comes back from the worker through another path): keep t4
@@ -867,6 +873,27 @@ static bool port_timeouts(struct bc *bc, unsigned int p, tmv_t now)
 	return fire || expired;
 }
 
+/* 1588-2019 9.5.11.2: the time to the next Delay_Req is drawn uniformly
+ * from [0, 2^(logMinDelayReqInterval + 1)) s, with the timeTransmitter's
+ * logMinDelayReqInterval (its Delay_Resp's logMessageInterval) once known,
+ * the configured one before (as ptp4l). */
+static tmv_t dreq_interval(const struct bc *bc, const struct bc_port *pt)
+{
+	return log_interval(pt->have_master_dreq_log ? pt->master_dreq_log :
+			    bc->cfg.log_min_delay_req_interval);
+}
+
+static tmv_t dreq_spacing(struct bc *bc, const struct bc_port *pt)
+{
+	uint64_t x = bc->rng, span = 2 * (uint64_t)tmv_to_ns(dreq_interval(bc, pt));
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	bc->rng = x;
+	return tmv_from_ns((int64_t)(x % span));
+}
+
 static void port_transmit(struct bc *bc, unsigned int p, tmv_t now)
 {
 	struct bc_port *pt = &bc->port[p];
@@ -885,10 +912,11 @@ static void port_transmit(struct bc *bc, unsigned int p, tmv_t now)
 				log_interval(bc->cfg.log_sync_interval));
 		}
 	} else if ((pt->state == FSM_SLAVE || pt->state == FSM_UNCALIBRATED) &&
-		   pt->sync.complete && after(now, pt->next_delay_req)) {
+		   pt->sync.complete && after(now, pt->next_delay_req) &&
+		   (!pt->dreq.pending ||	/* answered, or given up on */
+		    after(now, tmv_add(pt->dreq.sent, dreq_interval(bc, pt))))) {
 		send_delay_req(bc, p, now);
-		pt->next_delay_req = tmv_add(now,
-			log_interval(bc->cfg.log_min_delay_req_interval));
+		pt->next_delay_req = tmv_add(now, dreq_spacing(bc, pt));
 	}
 }
 
@@ -973,6 +1001,11 @@ int bc_init(struct bc *bc, const struct conf_bc *cfg,
 	bc->n_ports = cfg->n_ports;
 	bc->slave_port = -1;
 	bc->holdover_len = tmv_from_ns(BC_HOLDOVER_S * PTP_NSEC_PER_SEC);
+	bc->rng = 0x9E3779B97F4A7C15ull ^ (uint64_t)tmv_to_ns(now);
+	for (unsigned int i = 0; i < 8; i++)
+		bc->rng = bc->rng * 31 + id->id[i];
+	if (bc->rng == 0)
+		bc->rng = 1;
 	init_dds(bc, id);
 	if (init_servo(bc) < 0)
 		return -1;

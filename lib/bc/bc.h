@@ -108,10 +108,15 @@ struct bc_port {
 		bool pending, have_t3;
 		bool have_resp;		/* Delay_Resp came before t3 */
 		uint16_t seq;
+		tmv_t sent;		/* when the pending one was sent */
 		tmv_t t3, t4;
 		ptp_cf_t resp_cf;
 	} dreq;
 	struct { bool pending; uint16_t seq; } sync_tx;
+	/* the timeTransmitter's minimum Delay_Req interval (the
+	 * logMessageInterval of its Delay_Resp, 1588-2019 7.7.2.4) */
+	bool have_master_dreq_log;
+	int8_t master_dreq_log;
 	/* EP-13 held this port back from PRE_MASTER/MASTER at its last state
 	 * change: no current UTC offset (bc_utc_valid() false) */
 	bool ep13_held;
@@ -166,6 +171,7 @@ struct bc {
 	bool time_from_parent;
 	tmv_t next_decision;
 	tmv_t now;			/* last time seen */
+	uint64_t rng;			/* xorshift64 state (Delay_Req spacing) */
 	struct servo servo;
 	struct dclock clock;
 	struct bc_stats stats;

@@ -44,6 +44,7 @@ struct txts { int node; unsigned int port; uint8_t type; uint16_t seq; tmv_t ts;
 
 struct sent_log {
 	unsigned int n, unicast;
+	int64_t last_at, min_gap, max_gap;	/* sim time, ns */
 	struct bc_addr last_dst;
 	bool any_unicast_wrong_dst;
 	int8_t last_log_interval;	/* logMessageInterval of the last one */
@@ -92,6 +93,15 @@ static int sim_send(void *arg, const struct bc_tx *tx)
 	struct qmsg *m;
 	struct sent_log *lg = &s->log[nd->idx][tx->type & 0xf];
 
+	if (lg->n > 0) {
+		int64_t gap = s->t - lg->last_at;
+
+		if (lg->n == 1 || gap < lg->min_gap)
+			lg->min_gap = gap;
+		if (gap > lg->max_gap)
+			lg->max_gap = gap;
+	}
+	lg->last_at = s->t;
 	lg->n++;
 	if (tx->len > 33)
 		lg->last_log_interval = (int8_t)tx->buf[33];
@@ -826,6 +836,42 @@ static void run_ep13(bool cfg_valid)
 static void test_ep13_config_declares(void) { run_ep13(true); }
 static void test_ep13_strict(void) { run_ep13(false); }
 
+/* 1588-2019 9.5.11.2, 7.7.2.4: the timeReceiver sends Delay_Req at the
+ * timeTransmitter's minimum interval (the logMessageInterval of its
+ * Delay_Resp, 2 s here), not at its own configured one (1/4 s), spaced
+ * at random within [0, 2 intervals). */
+static void test_delay_req_interval(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default(), cb = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a, *b;
+	unsigned int n;
+
+	ca.priority1 = 100;
+	ca.clock_class = 6;
+	ca.log_min_delay_req_interval = 1;
+	cb.log_min_delay_req_interval = -2;
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	b = sim_add(&s, &cb, 5.0, 0, seg0);
+	sim_run(&s, 20);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(b->bc.port[0].have_master_dreq_log);
+	CU_ASSERT_EQUAL(b->bc.port[0].master_dreq_log, 1);
+	memset(s.log, 0, sizeof(s.log));
+	sim_run(&s, 200);
+	n = s.log[1][PTP_DELAY_REQ].n;
+	printf("\n    %u Delay_Req in 200 s, gaps %lld .. %lld ms", n,
+	       (long long)(s.log[1][PTP_DELAY_REQ].min_gap / MS),
+	       (long long)(s.log[1][PTP_DELAY_REQ].max_gap / MS));
+	CU_ASSERT(n >= 70 && n <= 140);		/* mean 2 s: 100 */
+	CU_ASSERT(s.log[1][PTP_DELAY_REQ].min_gap < 1000 * MS);
+	CU_ASSERT(s.log[1][PTP_DELAY_REQ].max_gap > 3000 * MS);
+	CU_ASSERT(s.log[1][PTP_DELAY_REQ].max_gap <= 4000 * MS + MS);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+}
+
 /* sdoId: a message of another standards organisation's profile in the
  * same domain number (gPTP: majorSdoId 1) is not taken. */
 static void test_sdo_id(void)
@@ -944,6 +990,7 @@ int test_register(void)
 		{ "EP-13: configuration declares the UTC offset", test_ep13_config_declares },
 		{ "EP-13: strict (current_utc_offset_valid = false)", test_ep13_strict },
 		{ "sdoId of another profile not taken", test_sdo_id },
+		{ "Delay_Req at the timeTransmitter's interval, randomized", test_delay_req_interval },
 		{ NULL, NULL },
 	};
 
