@@ -33,6 +33,7 @@ struct rt_inst {
 	unsigned int k;			/* index in conf.bcs */
 	int8_t idx_of[CONF_MAX_PORTS];	/* conf port -> bc port, or -1 */
 	uint32_t ep13_logged;		/* bc ports held by EP-13, as logged */
+	uint8_t mc6_ip[16];		/* FF0X::181 of the frame being built */
 	struct bc_runtime_stats st;
 	unsigned int n_pend;
 	struct {
@@ -123,7 +124,13 @@ static int tx_dest(struct rt_inst *ri, unsigned int port,
 
 	if (!tx->unicast) {
 		memcpy(mac, v6 ? mc6_mac : mc4_mac, 6);
-		*ip = v6 ? mc6_ip : mc4_ip;
+		*ip = mc4_ip;
+		if (v6) {	/* FF0X::181, X the message's or configured */
+			memcpy(ri->mc6_ip, mc6_ip, 16);
+			ri->mc6_ip[1] = tx->mcast_scope ? tx->mcast_scope :
+				conf_ipv6_scope_nibble(ri->bc.cfg.ipv6_multicast_scope);
+			*ip = ri->mc6_ip;
+		}
 		return 0;
 	}
 	if (tx->dst.is_v6 != v6)
@@ -323,6 +330,8 @@ static void ptp_input(struct app *app, unsigned int in, const uint8_t *data,
 	rx.src.is_v6 = v6;
 	memcpy(rx.src.a, ip + (v6 ? 8 : 12), v6 ? 16 : 4);
 	rx.dst_multicast = (fi->flags & FRAME_F_L3_MCAST) != 0;
+	if (v6 && rx.dst_multicast)	/* FF0X::181: answer on scope X */
+		rx.mcast_scope = ip[24 + 1] & 0x0f;
 	neigh_glean(&rt->neigh, in, v6, rx.src.a, data + 6, timebase_now());
 	ri->st.rx++;
 	bc_rx(&ri->bc, (unsigned int)idx, data + fi->ptp_off, fi->ptp_len, &rx);

@@ -137,8 +137,20 @@ static void hdr_init(struct bc *bc, struct ptp_msg *m, unsigned int p,
 	m->hdr.logMessageInterval = log_int;
 }
 
+static void bc_send_scope(struct bc *bc, unsigned int p,
+			  const struct ptp_msg *m, const struct bc_addr *ucast,
+			  bool want_ts, uint8_t scope);
+
 static void bc_send(struct bc *bc, unsigned int p, const struct ptp_msg *m,
 		    const struct bc_addr *ucast, bool want_ts)
+{
+	bc_send_scope(bc, p, m, ucast, want_ts, 0);
+}
+
+/* scope: IPv6 multicast scope X of FF0X::181, 0 for the configured one */
+static void bc_send_scope(struct bc *bc, unsigned int p,
+			  const struct ptp_msg *m, const struct bc_addr *ucast,
+			  bool want_ts, uint8_t scope)
 {
 	struct bc_tx tx;
 	int len = ptp_msg_build(m, bc->txbuf, sizeof(bc->txbuf));
@@ -158,6 +170,7 @@ static void bc_send(struct bc *bc, unsigned int p, const struct ptp_msg *m,
 	if (ucast != NULL)
 		tx.dst = *ucast;
 	tx.want_ts = want_ts;
+	tx.mcast_scope = scope;
 	if (bc->ops->send(bc->arg, &tx) < 0)
 		bc->port[p].stats.tx_errors++;
 	else
@@ -700,9 +713,9 @@ static int rx_delay_req(struct bc *bc, unsigned int p, const struct ptp_msg *m,
 	r.hdr.correction = m->hdr.correction;
 	r.body.resp.ts = ptp_tmv_to_ts(dclock_from_base(&bc->clock, rx->ts));
 	r.body.resp.requestingPortIdentity = m->hdr.sourcePortIdentity;
-	if (rx->dst_multicast) {
+	if (rx->dst_multicast) {	/* on the group it came on */
 		pt->stats.delay_resp_multicast++;
-		bc_send(bc, p, &r, NULL, false);
+		bc_send_scope(bc, p, &r, NULL, false, rx->mcast_scope);
 		return 0;
 	}
 	r.hdr.flagField = PTP_FLAG_UNICAST;

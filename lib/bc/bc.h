@@ -50,6 +50,8 @@ struct bc_tx {
 	uint16_t seq;		/* sequenceId */
 	bool event;		/* UDP 319, else 320 */
 	bool unicast;		/* false: 224.0.1.129 / FF0X::181 (EP-06) */
+	uint8_t mcast_scope;	/* IPv6 multicast: X of FF0X::181, 0: the
+				 * instance's ipv6_multicast_scope */
 	struct bc_addr dst;	/* destination when unicast */
 	bool want_ts;		/* report the TX timestamp with bc_tx_timestamp() */
 };
@@ -65,6 +67,7 @@ struct bc_rx {
 	tmv_t ts;		/* RX timestamp (event) or receipt time, timebase */
 	struct bc_addr src;	/* IP source address */
 	bool dst_multicast;	/* sent to the PTP multicast address */
+	uint8_t mcast_scope;	/* IPv6: X of the FF0X::181 it came on, or 0 */
 };
 
 struct bc_port_stats {

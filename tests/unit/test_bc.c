@@ -48,6 +48,7 @@ struct sent_log {
 	struct bc_addr last_dst;
 	bool any_unicast_wrong_dst;
 	int8_t last_log_interval;	/* logMessageInterval of the last one */
+	uint8_t last_scope;		/* mcast_scope of the last one */
 };
 
 struct sim {
@@ -102,6 +103,7 @@ static int sim_send(void *arg, const struct bc_tx *tx)
 			lg->max_gap = gap;
 	}
 	lg->last_at = s->t;
+	lg->last_scope = tx->mcast_scope;
 	lg->n++;
 	if (tx->len > 33)
 		lg->last_log_interval = (int8_t)tx->buf[33];
@@ -872,6 +874,39 @@ static void test_delay_req_interval(void)
 	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
 }
 
+/* RFC 9760 FF0X::181: a multicast Delay_Req is answered on the group it
+ * came on (the runtime's rx.mcast_scope), whatever the configured one. */
+static void test_delay_resp_scope(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a;
+	struct ptp_msg m;
+	uint8_t buf[128];
+	struct bc_rx rx = { tmv_zero(), { true, { 0xfd, [15] = 9 } }, true, 2 };
+	int len;
+
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	sim_run(&s, 10);
+	CU_ASSERT_EQUAL_FATAL(bc_port_state(&a->bc, 0), FSM_MASTER);
+	memset(&m, 0, sizeof(m));
+	m.hdr.messageType = PTP_DELAY_REQ;
+	m.hdr.versionPTP = 2;
+	m.hdr.sourcePortIdentity.clock = node_id(3);
+	m.hdr.sourcePortIdentity.port = 1;
+	len = ptp_msg_build(&m, buf, sizeof(buf));
+	CU_ASSERT_FATAL(len > 0);
+	rx.ts = node_base(a, s.t);
+	CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, (size_t)len, &rx), 0);
+	CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].n, 1);
+	CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].unicast, 0);
+	CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].last_scope, 2);
+	/* the clock's own multicast messages: the configured scope (0) */
+	CU_ASSERT_EQUAL(s.log[0][PTP_SYNC].last_scope, 0);
+}
+
 /* sdoId: a message of another standards organisation's profile in the
  * same domain number (gPTP: majorSdoId 1) is not taken. */
 static void test_sdo_id(void)
@@ -882,7 +917,7 @@ static void test_sdo_id(void)
 	struct node *a;
 	struct ptp_msg m;
 	uint8_t buf[128];
-	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true };
+	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true, 0 };
 	int len;
 
 	sim_init(&s, 10000);
@@ -922,7 +957,7 @@ static void test_counted_violations(void)
 	struct node *a;
 	struct ptp_msg m;
 	uint8_t buf[128], tlv[6] = { 0 };
-	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true };
+	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true, 0 };
 	int len;
 
 	sim_init(&s, 10000);
@@ -990,6 +1025,7 @@ int test_register(void)
 		{ "EP-13: configuration declares the UTC offset", test_ep13_config_declares },
 		{ "EP-13: strict (current_utc_offset_valid = false)", test_ep13_strict },
 		{ "sdoId of another profile not taken", test_sdo_id },
+		{ "multicast Delay_Resp on the Delay_Req's IPv6 scope", test_delay_resp_scope },
 		{ "Delay_Req at the timeTransmitter's interval, randomized", test_delay_req_interval },
 		{ NULL, NULL },
 	};
