@@ -874,6 +874,16 @@ static void test_delay_req_interval(void)
 	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
 }
 
+/* A message of type from node 3's port 1, to be built into a buffer. */
+static void msg_from3(struct ptp_msg *m, uint8_t type)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.messageType = type;
+	m->hdr.versionPTP = 2;
+	m->hdr.sourcePortIdentity.clock = node_id(3);
+	m->hdr.sourcePortIdentity.port = 1;
+}
+
 /* RFC 9760 FF0X::181: a multicast Delay_Req is answered on the group it
  * came on (the runtime's rx.mcast_scope), whatever the configured one. */
 static void test_delay_resp_scope(void)
@@ -891,11 +901,7 @@ static void test_delay_resp_scope(void)
 	a = sim_add(&s, &ca, 0.0, 0, seg0);
 	sim_run(&s, 10);
 	CU_ASSERT_EQUAL_FATAL(bc_port_state(&a->bc, 0), FSM_MASTER);
-	memset(&m, 0, sizeof(m));
-	m.hdr.messageType = PTP_DELAY_REQ;
-	m.hdr.versionPTP = 2;
-	m.hdr.sourcePortIdentity.clock = node_id(3);
-	m.hdr.sourcePortIdentity.port = 1;
+	msg_from3(&m, PTP_DELAY_REQ);
 	len = ptp_msg_build(&m, buf, sizeof(buf));
 	CU_ASSERT_FATAL(len > 0);
 	rx.ts = node_base(a, s.t);
@@ -922,11 +928,7 @@ static void test_sdo_id(void)
 
 	sim_init(&s, 10000);
 	a = sim_add(&s, &ca, 0.0, 0, seg0);
-	memset(&m, 0, sizeof(m));
-	m.hdr.messageType = PTP_ANNOUNCE;
-	m.hdr.versionPTP = 2;
-	m.hdr.sourcePortIdentity.clock = node_id(3);
-	m.hdr.sourcePortIdentity.port = 1;
+	msg_from3(&m, PTP_ANNOUNCE);
 	m.body.announce.grandmasterIdentity = node_id(3);
 	m.body.announce.grandmasterPriority1 = 1;
 	m.body.announce.grandmasterClockQuality.clockClass = 6;
