@@ -979,6 +979,15 @@ static int conf_check_bc(struct conf_ctx *ctx, const config_setting_t *s,
 				 "boundary clock (boundary_clocks.[%d])",
 				 bc->domain, other);
 	}
+	if (!bc->two_step) {
+		conf_keyf(key, "%s.two_step", disp);
+		return conf_fail(ctx, config_setting_get_member(s, "two_step"),
+				 key, "one-step is not supported: no port "
+				 "stamps a boundary clock's Sync at egress, so "
+				 "its originTimestamp would be the control "
+				 "loop's time; use two_step = true (RFC 9760 "
+				 "EP-04 allows two-step only)");
+	}
 	if (!c->tc.all_domains && conf_tc_listed(&c->tc, bc->domain))
 		return conf_fail(ctx, d, key, "domain %u is also listed in "
 				 "transparent_clock.domains; a domain is "
@@ -1171,7 +1180,8 @@ static const struct conf_key conf_keys[] = {
 	{ .path = BC "two_step", .type = CK_BOOL, .def = "true",
 	  FLD(struct conf_bc, two_step),
 	  .help = "Send two-step Syncs (Sync + Follow_Up) on time-transmitter "
-		  "ports; false sends one-step Syncs." },
+		  "ports. false (one-step) is refused: no port stamps a "
+		  "boundary clock's Sync at egress." },
 	{ .path = BC "delay_req", .type = CK_ENUM, .def = "multicast",
 	  .allowed = conf_dreq_modes, FLD(struct conf_bc, delay_req),
 	  .help = "How time-receiver ports send Delay_Req: multicast, or "

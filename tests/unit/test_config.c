@@ -44,7 +44,7 @@ static const char full_cfg[] =
 	"    priority1 = 100; priority2 = 101; clock_class = 6; clock_accuracy = 0x21;\n"
 	"    offset_scaled_log_variance = 0x4E5D;\n"
 	"    log_sync_interval = -3; log_min_delay_req_interval = 4;\n"
-	"    two_step = false;\n"
+	"    two_step = true;\n"
 	"    delay_req = \"unicast\";\n"
 	"    preferred_time_transmitters = [ \"aabbcc.fffe.ddeeff\" ];\n"
 	"    acceptable_time_transmitters = [ \"001122.fffe.334455\", \"AABBCC.FFFE.000001\" ];\n"
@@ -169,7 +169,7 @@ static void check_full_bc0(const struct conf_bc *b)
 	CU_ASSERT_EQUAL(b->log_sync_interval, -3);
 	CU_ASSERT_EQUAL(b->log_min_delay_req_interval, 4);
 	CU_ASSERT_EQUAL(b->log_announce_interval, 0);
-	CU_ASSERT_FALSE(b->two_step);
+	CU_ASSERT_TRUE(b->two_step);
 	CU_ASSERT_EQUAL(b->delay_req, CONF_DREQ_UNICAST);
 	CU_ASSERT_EQUAL(b->current_utc_offset, 36);
 	CU_ASSERT_FALSE(b->current_utc_offset_valid);
@@ -377,6 +377,8 @@ static const struct bad_case bad_cases[] = {
 	  "transparent_clock.mode", "bad value" },
 	{ P2 BC_OPEN "  delay_req = \"anycast\"; } );\n", 4,
 	  "boundary_clocks.[0].delay_req", "bad value" },
+	{ P2 BC_OPEN "  two_step = false; } );\n", 4,
+	  "boundary_clocks.[0].two_step", "one-step is not supported" },
 	{ P2 BC_OPEN "  ipv6_multicast_scope = \"ff02\"; } );\n", 4,
 	  "boundary_clocks.[0].ipv6_multicast_scope", "bad value" },
 	{ P2 "transparent_clock = { domains = \"some\"; };\n", 3,
