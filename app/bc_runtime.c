@@ -773,12 +773,13 @@ static void dump_inst(const struct app *app, unsigned int i, FILE *out)
 	fprintf(out, "bc %u: ignored-signaling %" PRIu64 " (EP-14) "
 		"profile-violations %" PRIu64 " (Pdelay, EP-05/24) "
 		"rogue-rejected %" PRIu64 " (EP-17) other-signaling %" PRIu64
-		" management %" PRIu64 " malformed %" PRIu64 " other-sdo %"
-		PRIu64 " foreign-evicted %" PRIu64 " steps-removed-255 %" PRIu64
-		"\n", in.domain, s->unicast_negotiation, s->profile_violation,
+		" management %" PRIu64 " malformed %" PRIu64 " bad-unused-ts %"
+		PRIu64 " other-sdo %" PRIu64 " foreign-evicted %" PRIu64
+		" steps-removed-255 %" PRIu64 "\n", in.domain,
+		s->unicast_negotiation, s->profile_violation,
 		rogue_rejected(bc), s->signaling_other, s->management,
-		s->malformed, s->wrong_sdo, foreign_sum(bc, false),
-		foreign_sum(bc, true));
+		s->malformed, s->bad_unused_ts, s->wrong_sdo,
+		foreign_sum(bc, false), foreign_sum(bc, true));
 	fprintf(out, "bc %u: state-decisions %" PRIu64 " state-changes %"
 		PRIu64 " servo-samples %" PRIu64 " steps %" PRIu64
 		" negative-delay %" PRIu64 " time-overflow %" PRIu64

@@ -791,6 +791,15 @@ static int rx_other(struct bc *bc, const struct ptp_msg *m)
 	return 1;
 }
 
+/* The message's body timestamp is never read by the instance. */
+static bool ts_unused(const struct ptp_msg *m)
+{
+	return m->hdr.messageType == PTP_ANNOUNCE ||
+	       m->hdr.messageType == PTP_DELAY_REQ ||
+	       (m->hdr.messageType == PTP_SYNC &&
+		(m->hdr.flagField & PTP_FLAG_TWO_STEP));
+}
+
 int bc_rx(struct bc *bc, unsigned int port, const uint8_t *buf, size_t len,
 	  const struct bc_rx *rx)
 {
@@ -801,6 +810,14 @@ int bc_rx(struct bc *bc, unsigned int port, const uint8_t *buf, size_t len,
 		return PTP_E_INVAL;
 	bc->port[port].stats.rx++;
 	rc = ptp_msg_parse(buf, len, &m);
+	if (rc == PTP_E_BAD_TIMESTAMP && ts_unused(&m)) {
+		/* as ptp4l: a timestamp nobody reads (Announce, two-step
+		 * Sync, Delay_Req originTimestamp) with nanoseconds >= 1e9,
+		 * as coarse grandmasters send, does not cost the message */
+		bc->stats.bad_unused_ts++;
+		m.n_tlvs = 0;
+		rc = PTP_OK;
+	}
 	if (rc < 0) {
 		bc->stats.malformed++;
 		return rc;

@@ -82,6 +82,9 @@ struct bc_port_stats {
 struct bc_stats {
 	uint64_t malformed, wrong_domain, own_messages;
 	uint64_t wrong_sdo;		/* majorSdoId/minorSdoId not 0 (other SDO) */
+	uint64_t bad_unused_ts;		/* nanoseconds >= 1e9 in a timestamp
+					 * not used (Announce, two-step Sync,
+					 * Delay_Req): taken all the same */
 	uint64_t profile_violation;	/* Pdelay received (EP-05/24) */
 	uint64_t unicast_negotiation;	/* ignored Signaling (EP-14) */
 	uint64_t signaling_other, management;

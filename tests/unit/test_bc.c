@@ -68,6 +68,12 @@ struct sim {
 	int drop_type;			/* are lost (-1: none) */
 	int utc_invalid_from;		/* node whose Announces say
 					 * currentUtcOffsetValid FALSE */
+	int coarse_from;		/* node sending as a coarse software
+					 * GM: nanoseconds 0xFFFFFFFF in the
+					 * originTimestamp of its Announce and
+					 * two-step Sync, Delay_Resp times off
+					 * by +-coarse_ns in turn */
+	int64_t coarse_ns;
 	struct sent_log log[MAXN][16];	/* per node, per messageType */
 };
 
@@ -85,6 +91,25 @@ static bool addr_eq(const struct bc_addr *a, const struct bc_addr *b)
 static tmv_t node_base(const struct node *nd, int64_t t)
 {
 	return tmv_from_ns(t + nd->off + (int64_t)((double)t * nd->ferr_ppm * 1e-6));
+}
+
+/* A coarse software grandmaster's message (see sim.coarse_from). */
+static void coarsen(struct qmsg *q, const struct bc_tx *tx, int64_t off_ns)
+{
+	struct ptp_msg m;
+	tmv_t t;
+
+	if (tx->type == PTP_ANNOUNCE || tx->type == PTP_SYNC) {
+		memset(q->buf + 34 + 6, 0xFF, 4);
+		return;
+	}
+	if (tx->type != PTP_DELAY_RESP ||
+	    ptp_msg_parse(q->buf, tx->len, &m) != PTP_OK ||
+	    !ptp_ts_to_tmv(&m.body.resp.ts, &t))
+		return;
+	t = tmv_add(t, tmv_from_ns(m.hdr.sequenceId % 2 ? off_ns : -off_ns));
+	m.body.resp.ts = ptp_tmv_to_ts(t);
+	ptp_msg_build(&m, q->buf, sizeof(q->buf));
 }
 
 static int sim_send(void *arg, const struct bc_tx *tx)
@@ -122,6 +147,8 @@ static int sim_send(void *arg, const struct bc_tx *tx)
 	memcpy(m->buf, tx->buf, tx->len);
 	if (nd->idx == s->utc_invalid_from && tx->type == PTP_ANNOUNCE)
 		m->buf[7] &= (uint8_t)~PTP_FLAG_UTC_VALID;
+	if (nd->idx == s->coarse_from)
+		coarsen(m, tx, s->coarse_ns);
 	m->seg = nd->seg[tx->port];
 	m->from = nd->idx;
 	m->at = s->t + s->delay;
@@ -173,6 +200,7 @@ static void sim_init(struct sim *s, int delay_ns)
 	s->t = 100 * SEC;
 	s->delay = delay_ns;
 	s->drop_from = s->drop_type = s->utc_invalid_from = -1;
+	s->coarse_from = -1;
 }
 
 static struct node *sim_add(struct sim *s, const struct conf_bc *c,
@@ -874,6 +902,43 @@ static void test_delay_req_interval(void)
 	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
 }
 
+/* Issue 18 point 4: a grandmaster with software stamps only, whose
+ * Announce and two-step Sync carry an originTimestamp with nanoseconds
+ * >= 1e9 (never read; ptp4l takes them) and whose Delay_Resp times are
+ * 30 us off either way around a 10 us path (half the delay measurements
+ * negative): the BC still selects it, keeps it, and measures the path
+ * delay it has on average. */
+static void test_coarse_gm(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+
+	cb.delay_req = CONF_DREQ_UNICAST;
+	sim_gm_pair(&s, &cb, 5.0, &a, &b);
+	s.coarse_from = a->idx;
+	s.coarse_ns = 30000;
+	sim_run(&s, 60);
+	printf("\n    announce %llu sync %llu samples %llu negative %llu "
+	       "bad-ts %llu delay %lld ns",
+	       (unsigned long long)b->bc.port[0].stats.announce_rx,
+	       (unsigned long long)b->bc.port[0].stats.sync_rx,
+	       (unsigned long long)b->bc.stats.servo_samples,
+	       (unsigned long long)b->bc.stats.negative_delay,
+	       (unsigned long long)b->bc.stats.bad_unused_ts,
+	       (long long)tmv_to_ns(b->bc.cur.meanPathDelay));
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(!b->bc.holdover);
+	CU_ASSERT(b->bc.port[0].stats.announce_rx >= 55);
+	CU_ASSERT(b->bc.stats.malformed == 0);
+	CU_ASSERT(b->bc.stats.negative_delay > 50);
+	CU_ASSERT(b->bc.stats.servo_samples > 200);
+	/* the median of +-30 us around 10 us, not the positive half's */
+	CU_ASSERT(llabs((long long)tmv_to_ns(b->bc.cur.meanPathDelay) - 10000) <= 5000);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 20000);
+}
+
 /* A message of type from node 3's port 1, to be built into a buffer. */
 static void msg_from3(struct ptp_msg *m, uint8_t type)
 {
@@ -1027,6 +1092,7 @@ int test_register(void)
 		{ "EP-13: configuration declares the UTC offset", test_ep13_config_declares },
 		{ "EP-13: strict (current_utc_offset_valid = false)", test_ep13_strict },
 		{ "sdoId of another profile not taken", test_sdo_id },
+		{ "coarse software grandmaster kept", test_coarse_gm },
 		{ "multicast Delay_Resp on the Delay_Req's IPv6 scope", test_delay_resp_scope },
 		{ "Delay_Req at the timeTransmitter's interval, randomized", test_delay_req_interval },
 		{ NULL, NULL },
