@@ -42,26 +42,8 @@ it_init 1 ptp4l python3
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 
 # ptpsw: the three ports of bc-lab.cfg, BCs 24, 26, 27
-bc_entry()
-{
-	cat <<EOF
-  { domain = $1; transport = "udpv4"; ports = [ "p0", "p1", "p2" ];
-    clock_class = 248; log_sync_interval = -3;
-    log_min_delay_req_interval = -3; two_step = true;
-    delay_req = "multicast"; servo = { kp = 0.7; ki = 0.3; }; }
-EOF
-}
-{
-	sed -n '/^eal = /,/^);/p' "$SRCDIR/config/bc-lab.cfg" |
-		sed -e "s/plsw\([0-9]\)/${PFX}a\1/g" \
-		    -e "s/\(\"--file-prefix\", *\"\)[^\"]*\"/\1$PFX\"/"
-	echo 'transparent_clock = { enabled = true; mode = "two-step"; domains = "all"; };'
-	echo 'boundary_clocks = ('
-	bc_entry 24; echo ','; bc_entry 26; echo ','; bc_entry 27
-	echo ');'
-	echo 'mbufs = 8192;'
-	printf 'management = { socket = "%s"; };\n' "$IT_TMP/mgmt.sock"
-} > "$IT_TMP/ptpsw.cfg"
+it_bc_config "$IT_TMP/ptpsw.cfg" "$(it_bc_entry 24)" "$(it_bc_entry 26)" \
+	"$(it_bc_entry 27)"
 
 # the GM first, and a capture behind the BC from before ptpsw runs
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm24.log" --domainNumber=24
