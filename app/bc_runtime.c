@@ -32,6 +32,8 @@ struct rt_inst {
 	struct app *app;
 	unsigned int k;			/* index in conf.bcs */
 	int8_t idx_of[CONF_MAX_PORTS];	/* conf port -> bc port, or -1 */
+	uint32_t ep13_logged;		/* bc ports held by EP-13, as logged */
+	uint8_t mc6_ip[16];		/* FF0X::181 of the frame being built */
 	struct bc_runtime_stats st;
 	unsigned int n_pend;
 	struct {
@@ -122,7 +124,13 @@ static int tx_dest(struct rt_inst *ri, unsigned int port,
 
 	if (!tx->unicast) {
 		memcpy(mac, v6 ? mc6_mac : mc4_mac, 6);
-		*ip = v6 ? mc6_ip : mc4_ip;
+		*ip = mc4_ip;
+		if (v6) {	/* FF0X::181, X the message's or configured */
+			memcpy(ri->mc6_ip, mc6_ip, 16);
+			ri->mc6_ip[1] = tx->mcast_scope ? tx->mcast_scope :
+				conf_ipv6_scope_nibble(ri->bc.cfg.ipv6_multicast_scope);
+			*ip = ri->mc6_ip;
+		}
 		return 0;
 	}
 	if (tx->dst.is_v6 != v6)
@@ -322,6 +330,8 @@ static void ptp_input(struct app *app, unsigned int in, const uint8_t *data,
 	rx.src.is_v6 = v6;
 	memcpy(rx.src.a, ip + (v6 ? 8 : 12), v6 ? 16 : 4);
 	rx.dst_multicast = (fi->flags & FRAME_F_L3_MCAST) != 0;
+	if (v6 && rx.dst_multicast)	/* FF0X::181: answer on scope X */
+		rx.mcast_scope = ip[24 + 1] & 0x0f;
 	neigh_glean(&rt->neigh, in, v6, rx.src.a, data + 6, timebase_now());
 	ri->st.rx++;
 	bc_rx(&ri->bc, (unsigned int)idx, data + fi->ptp_off, fi->ptp_len, &rx);
@@ -366,6 +376,52 @@ void bc_runtime_flush(struct app *app, uint64_t now)
 		flush_pending(rt->inst[i], now);
 }
 
+unsigned int bc_runtime_ep13_ports(const struct app *app, const struct bc *bc,
+				   char *buf, size_t len)
+{
+	unsigned int p, n = 0;
+	size_t o = 0;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (p = 0; p < bc->n_ports; p++) {
+		if (!bc->port[p].ep13_held)
+			continue;
+		n++;
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      o ? " " : "",
+					      app->conf.ports[bc->cfg.ports[p]].name);
+	}
+	return n;
+}
+
+/* One log line when the set of ports EP-13 holds back changes. */
+static void ep13_log(struct rt_inst *ri)
+{
+	uint32_t held = 0;
+	char names[160];
+	unsigned int p;
+
+	for (p = 0; p < ri->bc.n_ports; p++)
+		held |= (uint32_t)ri->bc.port[p].ep13_held << p;
+	if (held == ri->ep13_logged)
+		return;
+	ri->ep13_logged = held;
+	if (held == 0) {
+		PLOG(NOTICE, "boundary clock domain %u: EP-13 holds no port "
+		     "back any more (UTC offset current)",
+		     ri->bc.dds.domainNumber);
+		return;
+	}
+	bc_runtime_ep13_ports(ri->app, &ri->bc, names, sizeof(names));
+	PLOG(WARNING, "boundary clock domain %u: EP-13 holds port(s) %s "
+	     "LISTENING: no current UTC offset (the parent announces "
+	     "currentUtcOffsetValid FALSE and current_utc_offset_valid = "
+	     "false here); they serve no time", ri->bc.dds.domainNumber,
+	     names);
+}
+
 void bc_runtime_tick(struct app *app, uint64_t now)
 {
 	struct bc_runtime *rt = app->bcrt;
@@ -376,6 +432,7 @@ void bc_runtime_tick(struct app *app, uint64_t now)
 	for (i = 0; i < rt->n; i++) {
 		flush_pending(rt->inst[i], now);
 		bc_tick(&rt->inst[i]->bc, tmv_from_ns((int64_t)now));
+		ep13_log(rt->inst[i]);
 	}
 	if (now - rt->last_age > RT_AGE_NS) {
 		neigh_age(&rt->neigh, now);
@@ -428,16 +485,15 @@ static void make_identity(const struct app *app, unsigned int k,
 	id->id[7] = mac[5];
 }
 
-/* Start the domain clock on CLOCK_REALTIME (as ptp4l's software clock). */
-static void clock_to_realtime(struct bc *bc, uint64_t now)
+/* Start the domain clock from CLOCK_REALTIME (UTC, as ptp4l's software
+ * clock): on TAI when the instance announces the PTP timescale. */
+static void clock_from_realtime(struct bc *bc, uint64_t now)
 {
 	struct timespec ts;
-	int64_t rt;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	rt = (int64_t)ts.tv_sec * PTP_NSEC_PER_SEC + ts.tv_nsec;
-	dclock_step(&bc->clock, tmv_from_ns((int64_t)now),
-		    tmv_from_ns(rt - (int64_t)now));
+	bc_set_time_utc(bc, tmv_from_ns((int64_t)now),
+			(int64_t)ts.tv_sec * PTP_NSEC_PER_SEC + ts.tv_nsec);
 }
 
 static int inst_init(struct app *app, unsigned int k)
@@ -474,7 +530,7 @@ static int inst_init(struct app *app, unsigned int k)
 		     cb->domain);
 		return -1;
 	}
-	clock_to_realtime(&ri->bc, now);
+	clock_from_realtime(&ri->bc, now);
 	for (i = 0; i < cb->n_ports; i++)	/* a link down at start */
 		if (!app->ports[cb->ports[i]].link_up)
 			bc_port_link(&ri->bc, i, false,
@@ -608,6 +664,8 @@ void bc_runtime_line(const struct app *app, FILE *out)
 			fprintf(out, " off=%" PRId64 "ns", in.offset_ns);
 		if (in.holdover)
 			fprintf(out, " holdover");
+		if (bc_ep13_held(bc_runtime_get(app, i)) > 0)
+			fprintf(out, " ep13-held");
 	}
 }
 
@@ -663,13 +721,25 @@ static uint64_t rogue_rejected(const struct bc *bc)
 	return n;
 }
 
+/* Foreign-table counts over all ports: steps-removed-255 or evicted. */
+static uint64_t foreign_sum(const struct bc *bc, bool steps)
+{
+	uint64_t n = 0;
+	unsigned int p;
+
+	for (p = 0; p < bc->n_ports; p++)
+		n += steps ? bc->port[p].ft.stats.steps_removed :
+			     bc->port[p].ft.stats.evicted;
+	return n;
+}
+
 static void dump_inst(const struct app *app, unsigned int i, FILE *out)
 {
 	const struct bc *bc = bc_runtime_get(app, i);
 	const struct bc_runtime_stats *rs = bc_runtime_stats(app, i);
 	const struct bc_stats *s = &bc->stats;
 	struct bc_runtime_info in;
-	char id[32], par[32], gm[32];
+	char id[32], par[32], gm[32], names[160];
 	unsigned int p;
 
 	bc_runtime_info(app, i, &in);
@@ -688,6 +758,13 @@ static void dump_inst(const struct app *app, unsigned int i, FILE *out)
 		bc->parent.grandmasterClockQuality.clockClass,
 		in.steps_removed, bc->tp.currentUtcOffset,
 		bc->tp.currentUtcOffsetValid ? " (valid)" : " (not valid)");
+	if (bc_runtime_ep13_ports(app, bc, names, sizeof(names)) > 0)
+		fprintf(out, "bc %u: ep13-held %s (no current UTC offset: "
+			"LISTENING)\n", in.domain, names);
+	fprintf(out, "bc %u: time %s currentUtcOffset %d%s\n", in.domain,
+		bc->tp.ptpTimescale ? "PTP (TAI)" : "ARB",
+		bc->tp.currentUtcOffset, bc->time_from_parent ?
+		", from the parent" : ", configured");
 	fprintf(out, "bc %u: offset %" PRId64 " ns path-delay %" PRId64
 		" ns servo %s freq %.1f ppb\n", in.domain, in.offset_ns,
 		in.path_delay_ns, in.servo, in.freq_ppb);
@@ -696,10 +773,13 @@ static void dump_inst(const struct app *app, unsigned int i, FILE *out)
 	fprintf(out, "bc %u: ignored-signaling %" PRIu64 " (EP-14) "
 		"profile-violations %" PRIu64 " (Pdelay, EP-05/24) "
 		"rogue-rejected %" PRIu64 " (EP-17) other-signaling %" PRIu64
-		" management %" PRIu64 " malformed %" PRIu64 "\n", in.domain,
+		" management %" PRIu64 " malformed %" PRIu64 " bad-unused-ts %"
+		PRIu64 " other-sdo %" PRIu64 " foreign-evicted %" PRIu64
+		" steps-removed-255 %" PRIu64 "\n", in.domain,
 		s->unicast_negotiation, s->profile_violation,
 		rogue_rejected(bc), s->signaling_other, s->management,
-		s->malformed);
+		s->malformed, s->bad_unused_ts, s->wrong_sdo,
+		foreign_sum(bc, false), foreign_sum(bc, true));
 	fprintf(out, "bc %u: state-decisions %" PRIu64 " state-changes %"
 		PRIu64 " servo-samples %" PRIu64 " steps %" PRIu64
 		" negative-delay %" PRIu64 " time-overflow %" PRIu64

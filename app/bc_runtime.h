@@ -155,6 +155,11 @@ int bc_runtime_info(const struct app *app, unsigned int i,
 		    struct bc_runtime_info *info);
 
 /* " bc24:SLAVE off=-123ns" per instance (status line). */
+/* Names of the ports EP-13 holds back from MASTER (no current UTC
+ * offset), space-separated, into buf ("" when none); returns their count. */
+unsigned int bc_runtime_ep13_ports(const struct app *app, const struct bc *bc,
+				   char *buf, size_t len);
+
 void bc_runtime_line(const struct app *app, FILE *out);
 
 /* Banner lines: domain, transport, ports, clock identity. */

@@ -462,7 +462,7 @@ static struct rte_tel_data *tel_bc_one(const struct app *app, unsigned int i)
 	const struct bc *bc = bc_runtime_get(app, i);
 	struct bc_runtime_info info;
 	struct rte_tel_data *d;
-	char buf[40];
+	char buf[40], ep13[160];
 
 	if (bc == NULL || bc_runtime_info(app, i, &info) != 0)
 		return NULL;
@@ -475,6 +475,8 @@ static struct rte_tel_data *tel_bc_one(const struct app *app, unsigned int i)
 		(unsigned int)info.slave_port < app->conf.n_ports ?
 		app->conf.ports[info.slave_port].name : "");
 	tel_add_child(d, "port_states", tel_bc_ports(app, bc));
+	bc_runtime_ep13_ports(app, bc, ep13, sizeof(ep13));
+	rte_tel_data_add_dict_string(d, "ep13_held_ports", ep13);
 	tel_bc_parent(d, bc);
 	rte_tel_data_add_dict_int(d, "steps_removed", info.steps_removed);
 	rte_tel_data_add_dict_int(d, "offset_ns", tel_clamp(info.offset_ns));

@@ -4,13 +4,18 @@
  * measurement, servo. See bc.h for the contract.
  *
  * Holdover: when the instance loses its last timeTransmitter after its
- * servo had locked, it keeps its clock's last frequency and announces
- * itself with clockClass BC_HOLDOVER_CLASS (187, "may be a timeReceiver":
- * a class in 1..127 would make it refuse every timeTransmitter later) if
- * the lost grandmaster was of class 1..127, with the lost grandmaster's
- * timePropertiesDS (so its UTC offset stays current, EP-13) for the
- * holdover time; then it falls back to its configured class and time
- * properties.
+ * servo had locked, it keeps its clock's last time and frequency and
+ * announces itself with clockClass BC_HOLDOVER_CLASS (187, "may be a
+ * timeReceiver": a class in 1..127 would make it refuse every
+ * timeTransmitter later) if the lost grandmaster was of class 1..127, for
+ * the holdover time; then it falls back to its configured class.
+ *
+ * Time served: the domain clock starts on TAI (bc_set_time_utc) and serves
+ * it with the configured time properties (PTP timescale) until it follows a
+ * parent. From the first servo sample on, it serves the parent's time with
+ * the parent's time properties, passed on unchanged (IEEE 1588-2019
+ * 9.3.5); a clock that becomes grandmaster afterwards (holdover or not)
+ * keeps both, so the time its receivers see does not move.
  */
 
 #include <string.h>
@@ -37,7 +42,16 @@ static bool same_port(const struct ptp_port_identity *a,
 
 bool bc_utc_valid(const struct bc *bc)
 {
-	return bc->tp.currentUtcOffsetValid;
+	return bc->tp.currentUtcOffsetValid || bc->cfg.current_utc_offset_valid;
+}
+
+unsigned int bc_ep13_held(const struct bc *bc)
+{
+	unsigned int n = 0;
+
+	for (unsigned int p = 0; p < bc->n_ports; p++)
+		n += bc->port[p].ep13_held;
+	return n;
 }
 
 /* ---- dataset updates (9.3.5) ---- */
@@ -64,7 +78,10 @@ static void update_gm(struct bc *bc)
 	bc->parent.grandmasterClockQuality = bc->dds.clockQuality;
 	bc->parent.grandmasterPriority1 = bc->dds.priority1;
 	bc->parent.grandmasterPriority2 = bc->dds.priority2;
-	if (!bc->holdover)
+	/* a clock that serves a former parent's time keeps that time's
+	 * properties (timescale, UTC offset): switching them while the clock
+	 * reads the same would move every receiver by the difference */
+	if (!bc->time_from_parent)
 		tp_from_config(bc);
 }
 
@@ -120,8 +137,20 @@ static void hdr_init(struct bc *bc, struct ptp_msg *m, unsigned int p,
 	m->hdr.logMessageInterval = log_int;
 }
 
+static void bc_send_scope(struct bc *bc, unsigned int p,
+			  const struct ptp_msg *m, const struct bc_addr *ucast,
+			  bool want_ts, uint8_t scope);
+
 static void bc_send(struct bc *bc, unsigned int p, const struct ptp_msg *m,
 		    const struct bc_addr *ucast, bool want_ts)
+{
+	bc_send_scope(bc, p, m, ucast, want_ts, 0);
+}
+
+/* scope: IPv6 multicast scope X of FF0X::181, 0 for the configured one */
+static void bc_send_scope(struct bc *bc, unsigned int p,
+			  const struct ptp_msg *m, const struct bc_addr *ucast,
+			  bool want_ts, uint8_t scope)
 {
 	struct bc_tx tx;
 	int len = ptp_msg_build(m, bc->txbuf, sizeof(bc->txbuf));
@@ -141,6 +170,7 @@ static void bc_send(struct bc *bc, unsigned int p, const struct ptp_msg *m,
 	if (ucast != NULL)
 		tx.dst = *ucast;
 	tx.want_ts = want_ts;
+	tx.mcast_scope = scope;
 	if (bc->ops->send(bc->arg, &tx) < 0)
 		bc->port[p].stats.tx_errors++;
 	else
@@ -223,6 +253,7 @@ static void send_delay_req(struct bc *bc, unsigned int p, tmv_t now)
 	pt->dreq.pending = true;
 	pt->dreq.have_t3 = pt->dreq.have_resp = false;
 	pt->dreq.seq = m.hdr.sequenceId;
+	pt->dreq.sent = now;
 	bc_send(bc, p, &m, ucast ? &r->addr : NULL, true);
 }
 
@@ -250,6 +281,7 @@ static void port_enter(struct bc *bc, unsigned int p, enum fsm_state s,
 	case FSM_UNCALIBRATED:
 		pt->sync.valid = pt->sync.complete = false;
 		pt->dreq.pending = false;
+		pt->have_master_dreq_log = false;
 		pt->next_delay_req = now;
 		break;
 	case FSM_FAULTY:
@@ -273,6 +305,17 @@ static void port_event(struct bc *bc, unsigned int p, enum fsm_event ev,
 	};
 	enum fsm_state next = fsm_next(pt->state, ev, &g);
 
+	if (ev == FSM_EV_ANNOUNCE_RECEIPT_TIMEOUT ||
+	    ev == FSM_EV_QUALIFICATION_TIMEOUT ||
+	    (ev >= FSM_EV_RS_MASTER && ev <= FSM_EV_RS_PASSIVE)) {
+		struct fsm_guard free = g;
+
+		free.utc_offset_valid = true;
+		pt->ep13_held = !g.utc_offset_valid &&
+				fsm_is_master(fsm_next(pt->state, ev, &free));
+	}
+	if (pt->faces_better && fsm_is_master(next))
+		next = FSM_LISTENING;
 	if (next == FSM_INITIALIZING && pt->state != FSM_INITIALIZING) {
 		pt->state = next;
 		port_enter(bc, p, next, now);
@@ -330,6 +373,35 @@ find_ebest(const struct bc *bc, const struct foreign_record **erbest,
 	return best;
 }
 
+/* Does the port hear (within the receipt timeout, qualified or not) a
+ * grandmaster better than ref, the one this clock would announce? */
+static bool record_better(const struct foreign_record *r,
+			  const struct bmca_dataset *ref)
+{
+	return r->used &&
+	       bmca_clockid_cmp(&r->ds.gm_identity, &ref->gm_identity) != 0 &&
+	       bmca_compare(&r->ds, ref) == BMCA_A_BETTER;
+}
+
+static bool faces_better(const struct foreign_table *t,
+			 const struct bmca_dataset *ref)
+{
+	for (unsigned int i = 0; i < FOREIGN_MAX_RECORDS; i++)
+		if (record_better(&t->rec[i], ref))
+			return true;
+	return false;
+}
+
+/* The grandmaster this clock announces now (parentDS). */
+static void announced_gm(const struct bc *bc, struct bmca_dataset *d)
+{
+	bmca_dataset_from_default(d, &bc->parent.grandmasterIdentity,
+				  bc->parent.grandmasterPriority1,
+				  &bc->parent.grandmasterClockQuality,
+				  bc->parent.grandmasterPriority2);
+	d->stepsRemoved = bc->cur.stepsRemoved;
+}
+
 /* Dataset updates for the decisions; returns whether the parent changed. */
 static bool apply_updates(struct bc *bc, const enum bmca_decision *dec,
 			  const struct foreign_record *ebest, int ebest_port,
@@ -374,6 +446,11 @@ static void state_decision(struct bc *bc, tmv_t now)
 				     (int)p == ebest_port,
 				     bc->port[p].state == FSM_LISTENING) :
 			 BMCA_DEC_LISTENING;
+	for (unsigned int p = 0; p < bc->n_ports; p++)
+		bc->port[p].faces_better =
+			(dec[p] == BMCA_DEC_M1 || dec[p] == BMCA_DEC_M2 ||
+			 dec[p] == BMCA_DEC_M3) &&
+			faces_better(&bc->port[p].ft, ebest ? &ebest->ds : &d0);
 	new_master = apply_updates(bc, dec, ebest, ebest_port, now);
 	if (new_master) {
 		servo_reset(&bc->servo);
@@ -427,6 +504,7 @@ static void clock_sample(struct bc *bc, unsigned int p, tmv_t now)
 	off = tmv_from_ns(ns);
 	bc->cur.offsetFromMaster = off;
 	bc->stats.servo_samples++;
+	bc->time_from_parent = true;
 	adj = servo_sample(&bc->servo, off, pt->sync.t2, &st);
 	if (st == SERVO_JUMP) {
 		dclock_step(&bc->clock, now, tmv_from_ns(-tmv_to_ns(off)));
@@ -465,7 +543,7 @@ static int64_t delay_median(const int64_t *v, unsigned int n)
 static void delay_sample(struct bc *bc, struct bc_port *pt, tmv_t t4,
 			 ptp_cf_t cf_resp)
 {
-	int64_t a, b;
+	int64_t a, b, med;
 	tmv_t sum;
 
 	if (!pt->sync.complete || !pt->dreq.have_t3)
@@ -481,16 +559,18 @@ static void delay_sample(struct bc *bc, struct bc_port *pt, tmv_t t4,
 		return;
 	}
 	sum = tmv_from_ns(a);
-	if (tmv_is_neg(sum)) {
+	/* a negative measurement is noise of coarse stamps around a short
+	 * path: it goes into the median like any other (dropping it would
+	 * bias the median up and, with a coarse timeTransmitter, starve the
+	 * servo); a negative median counts as 0 */
+	if (tmv_is_neg(sum))
 		bc->stats.negative_delay++;
-		return;
-	}
 	bc->cur.dfilt[bc->cur.dfilt_i] = tmv_to_ns(sum) / 2;
 	bc->cur.dfilt_i = (bc->cur.dfilt_i + 1) % BC_DELAY_FILTER;
 	if (bc->cur.dfilt_n < BC_DELAY_FILTER)
 		bc->cur.dfilt_n++;
-	bc->cur.meanPathDelay = tmv_from_ns(delay_median(bc->cur.dfilt,
-							 bc->cur.dfilt_n));
+	med = delay_median(bc->cur.dfilt, bc->cur.dfilt_n);
+	bc->cur.meanPathDelay = tmv_from_ns(med > 0 ? med : 0);
 	bc->cur.have_delay = true;
 }
 
@@ -575,6 +655,10 @@ static int rx_delay_resp(struct bc *bc, unsigned int p, const struct ptp_msg *m)
 		pt->stats.unmatched++;
 		return 1;
 	}
+	if (m->hdr.logMessageInterval >= -7 && m->hdr.logMessageInterval <= 7) {
+		pt->have_master_dreq_log = true;
+		pt->master_dreq_log = m->hdr.logMessageInterval;
+	}
 	if (!pt->dreq.have_t3) {
 		/* the TX timestamp of our Delay_Req is still on its way (it
 		 * comes back from the worker through another path): keep t4
@@ -629,9 +713,9 @@ static int rx_delay_req(struct bc *bc, unsigned int p, const struct ptp_msg *m,
 	r.hdr.correction = m->hdr.correction;
 	r.body.resp.ts = ptp_tmv_to_ts(dclock_from_base(&bc->clock, rx->ts));
 	r.body.resp.requestingPortIdentity = m->hdr.sourcePortIdentity;
-	if (rx->dst_multicast) {
+	if (rx->dst_multicast) {	/* on the group it came on */
 		pt->stats.delay_resp_multicast++;
-		bc_send(bc, p, &r, NULL, false);
+		bc_send_scope(bc, p, &r, NULL, false, rx->mcast_scope);
 		return 0;
 	}
 	r.hdr.flagField = PTP_FLAG_UNICAST;
@@ -663,8 +747,17 @@ static int rx_announce(struct bc *bc, unsigned int p, const struct ptp_msg *m,
 	if ((int)p == bc->slave_port &&
 	    same_port(&r->ds.sender, &bc->parent.parentPortIdentity))
 		update_slave(bc, r);	/* parent's properties may change */
-	if (res == FOREIGN_QUALIFIED)
+	if (res == FOREIGN_QUALIFIED) {
 		state_decision(bc, rx->ts);
+	} else if (fsm_is_master(pt->state)) {
+		struct bmca_dataset ref;
+
+		/* a timeTransmitter port that hears a better grandmaster
+		 * stops announcing over it now, not after qualification */
+		announced_gm(bc, &ref);
+		if (record_better(r, &ref))
+			state_decision(bc, rx->ts);
+	}
 	return 0;
 }
 
@@ -698,6 +791,15 @@ static int rx_other(struct bc *bc, const struct ptp_msg *m)
 	return 1;
 }
 
+/* The message's body timestamp is never read by the instance. */
+static bool ts_unused(const struct ptp_msg *m)
+{
+	return m->hdr.messageType == PTP_ANNOUNCE ||
+	       m->hdr.messageType == PTP_DELAY_REQ ||
+	       (m->hdr.messageType == PTP_SYNC &&
+		(m->hdr.flagField & PTP_FLAG_TWO_STEP));
+}
+
 int bc_rx(struct bc *bc, unsigned int port, const uint8_t *buf, size_t len,
 	  const struct bc_rx *rx)
 {
@@ -708,12 +810,27 @@ int bc_rx(struct bc *bc, unsigned int port, const uint8_t *buf, size_t len,
 		return PTP_E_INVAL;
 	bc->port[port].stats.rx++;
 	rc = ptp_msg_parse(buf, len, &m);
+	if (rc == PTP_E_BAD_TIMESTAMP && ts_unused(&m)) {
+		/* as ptp4l: a timestamp nobody reads (Announce, two-step
+		 * Sync, Delay_Req originTimestamp) with nanoseconds >= 1e9,
+		 * as coarse grandmasters send, does not cost the message */
+		bc->stats.bad_unused_ts++;
+		m.n_tlvs = 0;
+		rc = PTP_OK;
+	}
 	if (rc < 0) {
 		bc->stats.malformed++;
 		return rc;
 	}
 	if (m.hdr.domainNumber != bc->dds.domainNumber) {
 		bc->stats.wrong_domain++;
+		return 1;
+	}
+	/* sdoId 0x000: the Enterprise Profile (1588-2019 default); a
+	 * message of another standards organisation's profile (e.g. gPTP,
+	 * majorSdoId 1) in the same domain number is not ours (7.1.4) */
+	if (m.hdr.majorSdoId != 0 || m.hdr.minorSdoId != 0) {
+		bc->stats.wrong_sdo++;
 		return 1;
 	}
 	if (bmca_clockid_cmp(&m.hdr.sourcePortIdentity.clock,
@@ -767,7 +884,8 @@ static bool port_timeouts(struct bc *bc, unsigned int p, tmv_t now)
 	case FSM_LISTENING:
 		fire = after(now, pt->listen_deadline) &&
 		       foreign_n_qualified(&pt->ft) == 0;
-		if (fire)	/* re-arm: stays LISTENING without UTC offset */
+		if (fire)	/* re-arm: stays LISTENING without UTC offset
+				 * or while it faces a better grandmaster */
 			port_enter(bc, p, FSM_LISTENING, now);
 		break;
 	case FSM_UNCALIBRATED:
@@ -783,6 +901,27 @@ static bool port_timeouts(struct bc *bc, unsigned int p, tmv_t now)
 	if (fire)
 		port_event(bc, p, FSM_EV_ANNOUNCE_RECEIPT_TIMEOUT, false, now);
 	return fire || expired;
+}
+
+/* 1588-2019 9.5.11.2: the time to the next Delay_Req is drawn uniformly
+ * from [0, 2^(logMinDelayReqInterval + 1)) s, with the timeTransmitter's
+ * logMinDelayReqInterval (its Delay_Resp's logMessageInterval) once known,
+ * the configured one before (as ptp4l). */
+static tmv_t dreq_interval(const struct bc *bc, const struct bc_port *pt)
+{
+	return log_interval(pt->have_master_dreq_log ? pt->master_dreq_log :
+			    bc->cfg.log_min_delay_req_interval);
+}
+
+static tmv_t dreq_spacing(struct bc *bc, const struct bc_port *pt)
+{
+	uint64_t x = bc->rng, span = 2 * (uint64_t)tmv_to_ns(dreq_interval(bc, pt));
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	bc->rng = x;
+	return tmv_from_ns((int64_t)(x % span));
 }
 
 static void port_transmit(struct bc *bc, unsigned int p, tmv_t now)
@@ -803,10 +942,11 @@ static void port_transmit(struct bc *bc, unsigned int p, tmv_t now)
 				log_interval(bc->cfg.log_sync_interval));
 		}
 	} else if ((pt->state == FSM_SLAVE || pt->state == FSM_UNCALIBRATED) &&
-		   pt->sync.complete && after(now, pt->next_delay_req)) {
+		   pt->sync.complete && after(now, pt->next_delay_req) &&
+		   (!pt->dreq.pending ||	/* answered, or given up on */
+		    after(now, tmv_add(pt->dreq.sent, dreq_interval(bc, pt))))) {
 		send_delay_req(bc, p, now);
-		pt->next_delay_req = tmv_add(now,
-			log_interval(bc->cfg.log_min_delay_req_interval));
+		pt->next_delay_req = tmv_add(now, dreq_spacing(bc, pt));
 	}
 }
 
@@ -891,6 +1031,11 @@ int bc_init(struct bc *bc, const struct conf_bc *cfg,
 	bc->n_ports = cfg->n_ports;
 	bc->slave_port = -1;
 	bc->holdover_len = tmv_from_ns(BC_HOLDOVER_S * PTP_NSEC_PER_SEC);
+	bc->rng = 0x9E3779B97F4A7C15ull ^ (uint64_t)tmv_to_ns(now);
+	for (unsigned int i = 0; i < 8; i++)
+		bc->rng = bc->rng * 31 + id->id[i];
+	if (bc->rng == 0)
+		bc->rng = 1;
 	init_dds(bc, id);
 	if (init_servo(bc) < 0)
 		return -1;
@@ -911,6 +1056,16 @@ int bc_init(struct bc *bc, const struct conf_bc *cfg,
 	bc->next_decision = now;
 	bc->now = now;
 	return 0;
+}
+
+void bc_set_time_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
+{
+	int64_t t = utc_ns;
+
+	if (bc->tp.ptpTimescale)
+		t += (int64_t)bc->tp.currentUtcOffset * PTP_NSEC_PER_SEC;
+	dclock_step(&bc->clock, now,
+		    tmv_sub(tmv_from_ns(t), dclock_from_base(&bc->clock, now)));
 }
 
 tmv_t bc_time(const struct bc *bc, tmv_t base)

@@ -50,6 +50,8 @@ struct bc_tx {
 	uint16_t seq;		/* sequenceId */
 	bool event;		/* UDP 319, else 320 */
 	bool unicast;		/* false: 224.0.1.129 / FF0X::181 (EP-06) */
+	uint8_t mcast_scope;	/* IPv6 multicast: X of FF0X::181, 0: the
+				 * instance's ipv6_multicast_scope */
 	struct bc_addr dst;	/* destination when unicast */
 	bool want_ts;		/* report the TX timestamp with bc_tx_timestamp() */
 };
@@ -65,6 +67,7 @@ struct bc_rx {
 	tmv_t ts;		/* RX timestamp (event) or receipt time, timebase */
 	struct bc_addr src;	/* IP source address */
 	bool dst_multicast;	/* sent to the PTP multicast address */
+	uint8_t mcast_scope;	/* IPv6: X of the FF0X::181 it came on, or 0 */
 };
 
 struct bc_port_stats {
@@ -78,6 +81,10 @@ struct bc_port_stats {
 
 struct bc_stats {
 	uint64_t malformed, wrong_domain, own_messages;
+	uint64_t wrong_sdo;		/* majorSdoId/minorSdoId not 0 (other SDO) */
+	uint64_t bad_unused_ts;		/* nanoseconds >= 1e9 in a timestamp
+					 * not used (Announce, two-step Sync,
+					 * Delay_Req): taken all the same */
 	uint64_t profile_violation;	/* Pdelay received (EP-05/24) */
 	uint64_t unicast_negotiation;	/* ignored Signaling (EP-14) */
 	uint64_t signaling_other, management;
@@ -107,10 +114,22 @@ struct bc_port {
 		bool pending, have_t3;
 		bool have_resp;		/* Delay_Resp came before t3 */
 		uint16_t seq;
+		tmv_t sent;		/* when the pending one was sent */
 		tmv_t t3, t4;
 		ptp_cf_t resp_cf;
 	} dreq;
 	struct { bool pending; uint16_t seq; } sync_tx;
+	/* the timeTransmitter's minimum Delay_Req interval (the
+	 * logMessageInterval of its Delay_Resp, 1588-2019 7.7.2.4) */
+	bool have_master_dreq_log;
+	int8_t master_dreq_log;
+	/* EP-13 held this port back from PRE_MASTER/MASTER at its last state
+	 * change: no current UTC offset (bc_utc_valid() false) */
+	bool ep13_held;
+	/* the port hears Announces (qualified or not yet) of a grandmaster
+	 * better than the one this clock announces: it stays LISTENING rather
+	 * than announce over it (e.g. in holdover after lost Announces) */
+	bool faces_better;
 	struct bc_port_stats stats;
 };
 
@@ -152,8 +171,13 @@ struct bc {
 	bool holdover;
 	tmv_t holdover_until, holdover_len;
 	bool was_locked;		/* servo locked since the parent was chosen */
+	/* the domain clock was steered onto a parent's time: it serves that
+	 * time (and its timescale) from now on, as grandmaster and in holdover
+	 * too, until another parent's time replaces it */
+	bool time_from_parent;
 	tmv_t next_decision;
 	tmv_t now;			/* last time seen */
+	uint64_t rng;			/* xorshift64 state (Delay_Req spacing) */
 	struct servo servo;
 	struct dclock clock;
 	struct bc_stats stats;
@@ -214,7 +238,22 @@ int bc_port_link(struct bc *bc, unsigned int port, bool up, tmv_t now);
 /* Set the holdover time (default BC_HOLDOVER_S). */
 void bc_set_holdover(struct bc *bc, tmv_t len);
 
-/* Does the instance have a current UTC offset (EP-13)? */
+/*
+ * Does the instance have a current UTC offset (EP-13)? True when the
+ * timePropertiesDS says so (the parent announces currentUtcOffsetValid,
+ * or, as grandmaster, the configuration does), or when the instance's own
+ * configuration declares the offset known (current_utc_offset_valid).
+ */
 bool bc_utc_valid(const struct bc *bc);
+
+/*
+ * Set the domain clock from the UTC time utc_ns (e.g. CLOCK_REALTIME) read
+ * at timebase time now: a clock announcing the PTP timescale serves TAI =
+ * UTC + currentUtcOffset (IEEE 1588-2019 7.2.3, 8.2.4), an ARB one UTC.
+ */
+void bc_set_time_utc(struct bc *bc, tmv_t now, int64_t utc_ns);
+
+/* Number of ports EP-13 holds back from MASTER now (see ep13_held). */
+unsigned int bc_ep13_held(const struct bc *bc);
 
 #endif /* PTPSW_BC_BC_H */

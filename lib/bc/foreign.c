@@ -58,15 +58,33 @@ struct foreign_record *foreign_find(struct foreign_table *t,
 	return NULL;
 }
 
+/* A free record, else the unqualified one heard from least recently
+ * (so that Announces of many senders, spoofed or not, cannot keep a real
+ * timeTransmitter from ever qualifying); NULL when all are qualified. */
 static struct foreign_record *foreign_alloc(struct foreign_table *t)
 {
-	for (unsigned int i = 0; i < FOREIGN_MAX_RECORDS; i++)
-		if (!t->rec[i].used) {
-			memset(&t->rec[i], 0, sizeof(t->rec[i]));
-			t->rec[i].used = true;
-			return &t->rec[i];
-		}
-	return NULL;
+	struct foreign_record *r = NULL;
+
+	for (unsigned int i = 0; i < FOREIGN_MAX_RECORDS && r == NULL; i++)
+		if (!t->rec[i].used)
+			r = &t->rec[i];
+	for (unsigned int i = 0; i < FOREIGN_MAX_RECORDS && r == NULL; i++) {
+		struct foreign_record *c = &t->rec[i];
+
+		if (c->qualified)
+			continue;
+		for (unsigned int j = i + 1; j < FOREIGN_MAX_RECORDS; j++)
+			if (!t->rec[j].qualified &&
+			    tmv_cmp(t->rec[j].rx[0], c->rx[0]) < 0)
+				c = &t->rec[j];
+		r = c;
+		t->stats.evicted++;
+	}
+	if (r != NULL) {
+		memset(r, 0, sizeof(*r));
+		r->used = true;
+	}
+	return r;
 }
 
 /* Either the sender's clock or the announced grandmaster is listed. */
@@ -124,6 +142,10 @@ int foreign_announce(struct foreign_table *t, const struct ptp_msg *m,
 	    !msg_listed(m, t->acceptable, t->n_acceptable)) {
 		t->stats.not_acceptable++;
 		return FOREIGN_E_NOT_ACCEPTABLE;
+	}
+	if (m->body.announce.stepsRemoved >= 255) {
+		t->stats.steps_removed++;
+		return FOREIGN_E_STEPS;
 	}
 	r = foreign_find(t, &m->hdr.sourcePortIdentity);
 	if (r != NULL && r->n_rx > 0 && r->last_seq == m->hdr.sequenceId) {

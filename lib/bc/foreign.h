@@ -57,10 +57,13 @@ enum foreign_result {
 	FOREIGN_E_FULL = -2,		/* no free record */
 	FOREIGN_E_DUPLICATE = -3,	/* same sequenceId again */
 	FOREIGN_E_INVAL = -4,		/* not an Announce */
+	FOREIGN_E_STEPS = -5,		/* stepsRemoved >= 255 (9.3.2.5) */
 };
 
 struct foreign_stats {
 	uint64_t announces, not_acceptable, full, duplicates, expired;
+	uint64_t steps_removed;		/* stepsRemoved >= 255: ignored */
+	uint64_t evicted;		/* unqualified records replaced */
 };
 
 struct foreign_table {

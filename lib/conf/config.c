@@ -979,6 +979,15 @@ static int conf_check_bc(struct conf_ctx *ctx, const config_setting_t *s,
 				 "boundary clock (boundary_clocks.[%d])",
 				 bc->domain, other);
 	}
+	if (!bc->two_step) {
+		conf_keyf(key, "%s.two_step", disp);
+		return conf_fail(ctx, config_setting_get_member(s, "two_step"),
+				 key, "one-step is not supported: no port "
+				 "stamps a boundary clock's Sync at egress, so "
+				 "its originTimestamp would be the control "
+				 "loop's time; use two_step = true (RFC 9760 "
+				 "EP-04 allows two-step only)");
+	}
 	if (!c->tc.all_domains && conf_tc_listed(&c->tc, bc->domain))
 		return conf_fail(ctx, d, key, "domain %u is also listed in "
 				 "transparent_clock.domains; a domain is "
@@ -1013,6 +1022,18 @@ static const char *const conf_tc_modes[] = { "one-step", "two-step", NULL };
 static const char *const conf_transports[] = { "udpv4", "udpv6", NULL };
 static const char *const conf_dreq_modes[] = {
 	"multicast", "unicast", NULL };
+static const char *const conf_ipv6_scopes[] = {
+	"global", "organization-local", "site-local", "admin-local",
+	"realm-local", "link-local", "interface-local", NULL };
+static const uint8_t conf_ipv6_scope_x[] = { 0xE, 0x8, 0x5, 0x4, 0x3, 0x2,
+					     0x1 };
+
+uint8_t conf_ipv6_scope_nibble(enum conf_ipv6_scope s)
+{
+	return (unsigned int)s < sizeof(conf_ipv6_scope_x) ?
+	       conf_ipv6_scope_x[s] : 0xE;
+}
+
 static const char *const conf_log_levels[] = {
 	"err", "warning", "notice", "info", "debug", NULL };
 
@@ -1159,12 +1180,22 @@ static const struct conf_key conf_keys[] = {
 	{ .path = BC "two_step", .type = CK_BOOL, .def = "true",
 	  FLD(struct conf_bc, two_step),
 	  .help = "Send two-step Syncs (Sync + Follow_Up) on time-transmitter "
-		  "ports; false sends one-step Syncs." },
+		  "ports. false (one-step) is refused: no port stamps a "
+		  "boundary clock's Sync at egress." },
 	{ .path = BC "delay_req", .type = CK_ENUM, .def = "multicast",
 	  .allowed = conf_dreq_modes, FLD(struct conf_bc, delay_req),
 	  .help = "How time-receiver ports send Delay_Req: multicast, or "
 		  "unicast to the address found in the Announce (EP-07, "
 		  "EP-19)." },
+	{ .path = BC "ipv6_multicast_scope", .type = CK_ENUM,
+	  .def = "global", .allowed = conf_ipv6_scopes,
+	  FLD(struct conf_bc, ipv6_multicast_scope),
+	  .help = "udpv6: the scope X of the multicast group FF0X::181 "
+		  "this clock sends to (EP-06): global (FF0E), "
+		  "organization-local (FF08), site-local (FF05), admin-local "
+		  "(FF04), realm-local (FF03), link-local (FF02), "
+		  "interface-local (FF01). A multicast Delay_Req is answered "
+		  "on the group it came on, whatever its scope." },
 	{ .path = BC "preferred_time_transmitters", .type = CK_CLOCKIDS,
 	  .def = "[ ]", ARR(struct conf_bc, preferred, n_preferred),
 	  .help = "Clock identities (`aabbcc.fffe.ddeeff`) of preferred time "
@@ -1187,12 +1218,18 @@ static const struct conf_key conf_keys[] = {
 	  .help = "Its clock identity, `aabbcc.fffe.ddeeff`." },
 	{ .path = BC "current_utc_offset", .type = CK_INT, .def = "37",
 	  RANGE(-32768, 32767), FLD(struct conf_bc, current_utc_offset),
-	  .help = "TAI - UTC in seconds, announced while this clock is the "
-		  "grandmaster." },
+	  .help = "TAI - UTC in seconds. As grandmaster this clock serves "
+		  "TAI = CLOCK_REALTIME + this (PTP timescale) and announces "
+		  "it; behind a parent, the parent's value is passed on." },
 	{ .path = BC "current_utc_offset_valid", .type = CK_BOOL,
 	  .def = "true", FLD(struct conf_bc, current_utc_offset_valid),
-	  .help = "Whether current_utc_offset is known; without it no port "
-		  "may become time transmitter (EP-13)." },
+	  .help = "Whether this clock knows the current UTC offset (EP-13). "
+		  "true: its ports serve time also behind a parent that does "
+		  "not announce currentUtcOffsetValid (the parent's time "
+		  "properties are passed on unchanged). false: a port becomes "
+		  "time transmitter only while the parent (or, as grandmaster, "
+		  "this clock) announces a valid offset; held-back ports are "
+		  "logged and shown as ep13-held." },
 	{ .path = BC "time_source", .type = CK_INT, .def = "0xA0",
 	  RANGE(0, 255), FLD(struct conf_bc, time_source),
 	  .help = "timePropertiesDS.timeSource (0xA0: internal oscillator)." },
@@ -1601,8 +1638,11 @@ static void conf_print_bc(const struct conf *c, const struct conf_bc *bc,
 	char id[32];
 	unsigned int i;
 
-	fprintf(out, "    domain %u, %s, %s, Delay_Req %s%s\n", bc->domain,
+	fprintf(out, "    domain %u, %s%s%s, %s, Delay_Req %s%s\n", bc->domain,
 		conf_transports[bc->transport],
+		bc->transport == CONF_UDPV6 ? " multicast scope " : "",
+		bc->transport == CONF_UDPV6 ?
+		conf_ipv6_scopes[bc->ipv6_multicast_scope] : "",
 		bc->two_step ? "two-step" : "one-step",
 		conf_dreq_modes[bc->delay_req],
 		bc->slave_only ? ", time receiver only" : "");

@@ -32,6 +32,13 @@ enum conf_ts_mode { CONF_TS_AUTO = 0, CONF_TS_HARDWARE, CONF_TS_SOFTWARE };
 enum conf_tc_mode { CONF_TC_ONE_STEP = 0, CONF_TC_TWO_STEP };
 enum conf_transport { CONF_UDPV4 = 0, CONF_UDPV6 };
 enum conf_delay_req { CONF_DREQ_MULTICAST = 0, CONF_DREQ_UNICAST };
+/* IPv6 multicast scope of FF0X::181 (RFC 9760 EP-06; RFC 7346 names) */
+enum conf_ipv6_scope { CONF_SCOPE_GLOBAL = 0, CONF_SCOPE_ORGANIZATION,
+		       CONF_SCOPE_SITE, CONF_SCOPE_ADMIN, CONF_SCOPE_REALM,
+		       CONF_SCOPE_LINK, CONF_SCOPE_INTERFACE };
+
+/* The scope nibble X of FF0X::181 for a configured scope. */
+uint8_t conf_ipv6_scope_nibble(enum conf_ipv6_scope s);
 enum conf_log_level { CONF_LOG_ERR = 0, CONF_LOG_WARNING, CONF_LOG_NOTICE,
 		      CONF_LOG_INFO, CONF_LOG_DEBUG };
 
@@ -80,6 +87,7 @@ struct conf_bc {
 	int8_t log_announce_interval;		/* fixed: 0 = 1 s (EP-09) */
 	bool two_step;
 	enum conf_delay_req delay_req;
+	enum conf_ipv6_scope ipv6_multicast_scope;
 	int16_t current_utc_offset;
 	bool current_utc_offset_valid;
 	uint8_t time_source;

@@ -422,6 +422,13 @@ static enum mgmt_outcome answer_ports(const struct mgmt_msg *req,
 		      arg);
 }
 
+/* An id GET answers (NULL_PTP_MANAGEMENT and the data sets). */
+static bool served(uint16_t id)
+{
+	return id == MGMT_ID_NULL || (id >= MGMT_ID_DEFAULT_DATA_SET &&
+				      id <= MGMT_ID_PORT_DATA_SET);
+}
+
 enum mgmt_outcome mgmt_answer(const struct mgmt_msg *req, const struct bc *bc,
 			      mgmt_emit_fn emit, void *arg)
 {
@@ -442,9 +449,22 @@ enum mgmt_outcome mgmt_answer(const struct mgmt_msg *req, const struct bc *bc,
 	if (!clock_is_all_ones(&req->target.clock) &&
 	    memcmp(req->target.clock.id, clk.clock.id, 8) != 0)
 		return MGMT_IGNORED;
+	if (req->action == MGMT_SET && served(req->id))
+		return refuse(req, &clk, MGMT_ERR_NOT_SETABLE, "read-only",
+			      emit, arg);
 	if (req->action != MGMT_GET)
 		return refuse(req, &clk, MGMT_ERR_NOT_SUPPORTED,
 			      "read-only", emit, arg);
+	if (req->id == MGMT_ID_NULL) {	/* as ptp4l: an empty RESPONSE */
+		uint8_t out[MGMT_MAX_MSG];
+		int n = mgmt_build_reply(req, &clk, 0, NULL, 0, NULL, out,
+					 sizeof(out));
+
+		if (n < 0)
+			return MGMT_IGNORED;
+		emit(arg, out, (size_t)n);
+		return MGMT_ANSWERED;
+	}
 	if (req->id == MGMT_ID_PORT_DATA_SET)
 		return answer_ports(req, bc, &clk, emit, arg);
 	if (respond(req, bc, 0, &clk, emit, arg) == 0)

@@ -144,6 +144,41 @@ it_config()
 }
 IT_EAL_EXTRA=()
 
+# it_bc_config OUT ENTRY...: a ptpsw config with the eal, lcores and ports
+# of config/bc-lab.cfg (this test's veths and EAL prefix, addresses
+# 10.66.0.250..252), the two-step TC for every other domain, and the
+# boundary clocks given as libconfig group texts ENTRY... .
+it_bc_config()
+{
+	local out=$1 first=1 e
+	shift
+	{
+		sed -n '/^eal = /,/^);/p' "$SRCDIR/config/bc-lab.cfg" |
+			sed -e "s/plsw\([0-9]\)/${PFX}a\1/g" \
+			    -e "s/\(\"--file-prefix\", *\"\)[^\"]*\"/\1$PFX\"/"
+		echo 'transparent_clock = { enabled = true; mode = "two-step"; domains = "all"; };'
+		echo 'boundary_clocks = ('
+		for e in "$@"; do
+			[ "$first" = 1 ] || echo ','
+			first=0
+			echo "$e"
+		done
+		echo ');'
+		echo 'mbufs = 8192;'
+		printf 'management = { socket = "%s"; };\n' "$IT_TMP/mgmt.sock"
+	} > "$out"
+}
+
+# it_bc_entry DOMAIN [KEY = VALUE; ...]: a udpv4 boundary clock on p0, p1,
+# p2 at 8 Sync/s, two-step, with the extra settings given.
+it_bc_entry()
+{
+	local d=$1
+	shift
+	echo "  { domain = $d; transport = \"udpv4\"; ports = [ \"p0\", \"p1\", \"p2\" ];"
+	echo "    log_sync_interval = -3; log_min_delay_req_interval = -3; $* }"
+}
+
 # it_start_switch CFG: start ptpsw with CFG (or a bridge with IT_SWITCH=bridge)
 # over the switch-facing veths. Waits until ptpsw prints something and is
 # still alive after 2 s. In the three-node lab (ns_lab_create) it then

@@ -24,12 +24,22 @@ The originTimestamp is read before the datagram leaves, so receivers see
 a bias of the kernel's send latency (some microseconds); this tool is for
 correctness tests, not for accuracy figures.
 
+As a coarse software grandmaster (issue 18): --two-step sends two-step
+Syncs (twoStepFlag, originTimestamp 0) and a Follow_Up whose
+preciseOriginTimestamp is read just after sendto; --coarse-us N answers
+Delay_Req with the time read in user space when the request is read, off
+by a random amount within +-N us (no kernel stamp); --bad-origin puts
+nanoseconds 0xFFFFFFFF in the originTimestamp of Announce and two-step
+Sync (a field nobody reads; ptp4l takes such messages).
+
 Usage: onestep_gm.py IFACE [DOMAIN] [SECONDS] [options]
   --domain D, --offset-ns N, --drift-ppm P, --priority1 P, --priority2 P,
-  --clock-class C, --ipv6, --clock-id aabbcc.fffe.ddeeff, --no-utc-valid
+  --clock-class C, --ipv6, --clock-id aabbcc.fffe.ddeeff, --no-utc-valid,
+  --two-step, --coarse-us N, --bad-origin
 """
 
 import argparse
+import random
 import select
 import signal
 import socket
@@ -45,8 +55,10 @@ IP_PKTINFO = 8
 IPV6_RECVPKTINFO = 49
 IPV6_PKTINFO = 50
 
-SYNC, DELAY_REQ, DELAY_RESP, ANNOUNCE = 0x0, 0x1, 0x9, 0xB
+SYNC, DELAY_REQ, FOLLOW_UP, DELAY_RESP, ANNOUNCE = 0x0, 0x1, 0x8, 0x9, 0xB
 FLAG_UNICAST = 0x0400
+FLAG_TWO_STEP = 0x0200
+BAD_ORIGIN = b"\0\0\0\0\0\0\xff\xff\xff\xff"  # nanoseconds >= 1e9
 FLAG_UTC_VALID = 0x0004
 
 
@@ -141,7 +153,8 @@ def rx_meta(anc, v6):
 
 def announce(a, cid, port_id, seq):
     flags = FLAG_UTC_VALID if a.utc_valid else 0
-    body = (ts_bytes(0) + struct.pack("!hBB", 37, 0, a.priority1) +
+    body = ((BAD_ORIGIN if a.bad_origin else ts_bytes(0)) +
+            struct.pack("!hBB", 37, 0, a.priority1) +
             struct.pack("!BBH", a.clock_class, 0xFE, 0xFFFF) +
             struct.pack("!B", a.priority2) + cid + struct.pack("!HB", 0, 0xA0))
     return header(ANNOUNCE, 64, a.domain, flags, 0, port_id, seq, 5, 0) + body
@@ -161,6 +174,9 @@ def main():
     ap.add_argument("--ipv6", action="store_true")
     ap.add_argument("--clock-id", type=parse_clock_id, default=None)
     ap.add_argument("--no-utc-valid", dest="utc_valid", action="store_false")
+    ap.add_argument("--two-step", action="store_true")
+    ap.add_argument("--coarse-us", type=float, default=0.0)
+    ap.add_argument("--bad-origin", action="store_true")
     a = ap.parse_args()
     a.domain = a.domain if a.domain is not None else (a.pos_domain or 0)
     mcast = PTP_MCAST6 if a.ipv6 else PTP_MCAST4
@@ -184,7 +200,17 @@ def main():
             gen.sendto(announce(a, cid, port_id, seq_ann), (mcast, 320))
             seq_ann = (seq_ann + 1) & 0xFFFF
             next_ann += 1.0
-        if now >= next_sync:
+        if now >= next_sync and a.two_step:
+            origin = BAD_ORIGIN if a.bad_origin else ts_bytes(0)
+            ev.sendto(header(SYNC, 44, a.domain, FLAG_TWO_STEP, 0, port_id,
+                             seq_sync, 0, -3) + origin, (mcast, 319))
+            t1 = tsc.now()
+            gen.sendto(header(FOLLOW_UP, 44, a.domain, 0, 0, port_id,
+                              seq_sync, 2, -3) + ts_bytes(t1), (mcast, 320))
+            seq_sync = (seq_sync + 1) & 0xFFFF
+            n_sync += 1
+            next_sync += 0.125
+        elif now >= next_sync:
             t1 = tsc.now()
             msg = header(SYNC, 44, a.domain, 0, 0, port_id, seq_sync, 0,
                          -3) + ts_bytes(t1)
@@ -201,6 +227,9 @@ def main():
             if data[4] != a.domain:
                 continue
             rx_ns, mc = rx_meta(anc, a.ipv6)
+            if a.coarse_us > 0:     # user-space time, noisy
+                rx_ns = time.clock_gettime_ns(time.CLOCK_REALTIME) + \
+                    int(random.uniform(-a.coarse_us, a.coarse_us) * 1000)
             if rx_ns is None:
                 continue
             cf = struct.unpack("!q", data[8:16])[0]

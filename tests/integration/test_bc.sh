@@ -71,7 +71,6 @@ it_check "banner names the profile (EP-27)" grep -qx "profile: PTP Enterprise Pr
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log" --domainNumber=$DOM \
 	--tx_timestamp_timeout=100 \
 	--uds_address="$IT_TMP/gm.uds"
-it_check "GM announces a valid UTC offset (pmc)" ns_gm_utc_valid "$IT_TMP/gm.uds" $DOM
 
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log" \
 	--domainNumber=$DOM --uds_address="$IT_TMP/tr1.uds" \

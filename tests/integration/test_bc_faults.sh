@@ -136,9 +136,6 @@ ns_spawn "$PFX-rog" "$IT_TMP/rogue.log" "$PY" "$GMTOOL" "$NS_IF" \
 	--domain 24 --priority1 0 --clock-class 6
 ns_spawn "$PFX-g25" "$IT_TMP/g25.log" "$PY" "$GMTOOL" "$NS_IF" \
 	--domain 25 --offset-ns $OFF25_NS --priority1 1
-it_check "gm1 (24) settings" ns_gm_utc_valid "$IT_TMP/gm1.uds" 24
-it_check "gm2 (24) settings" ns_gm_utc_valid "$IT_TMP/gm2.uds" 24
-it_check "gm26 settings" ns_gm_utc_valid "$IT_TMP/gm26.uds" 26
 ns_ptp4l "$PFX-r24" "$NS_IF" tr-multicast "$IT_TMP/r24.log" --domainNumber=24 \
 	--tx_timestamp_timeout=100 --uds_address="$IT_TMP/r24.uds"
 ns_ptp4l "$PFX-r24" "$NS_IF" tr-unicast "$IT_TMP/r26.log" --domainNumber=26 \

@@ -44,9 +44,11 @@ struct txts { int node; unsigned int port; uint8_t type; uint16_t seq; tmv_t ts;
 
 struct sent_log {
 	unsigned int n, unicast;
+	int64_t last_at, min_gap, max_gap;	/* sim time, ns */
 	struct bc_addr last_dst;
 	bool any_unicast_wrong_dst;
 	int8_t last_log_interval;	/* logMessageInterval of the last one */
+	uint8_t last_scope;		/* mcast_scope of the last one */
 };
 
 struct sim {
@@ -62,6 +64,16 @@ struct sim {
 	int spike_every;		/* every Nth message is late by spike_ns */
 	int64_t spike_ns;		/* (a descheduled software stamper) */
 	int nsent;
+	int drop_from;			/* node whose messages of drop_type */
+	int drop_type;			/* are lost (-1: none) */
+	int utc_invalid_from;		/* node whose Announces say
+					 * currentUtcOffsetValid FALSE */
+	int coarse_from;		/* node sending as a coarse software
+					 * GM: nanoseconds 0xFFFFFFFF in the
+					 * originTimestamp of its Announce and
+					 * two-step Sync, Delay_Resp times off
+					 * by +-coarse_ns in turn */
+	int64_t coarse_ns;
 	struct sent_log log[MAXN][16];	/* per node, per messageType */
 };
 
@@ -81,6 +93,25 @@ static tmv_t node_base(const struct node *nd, int64_t t)
 	return tmv_from_ns(t + nd->off + (int64_t)((double)t * nd->ferr_ppm * 1e-6));
 }
 
+/* A coarse software grandmaster's message (see sim.coarse_from). */
+static void coarsen(struct qmsg *q, const struct bc_tx *tx, int64_t off_ns)
+{
+	struct ptp_msg m;
+	tmv_t t;
+
+	if (tx->type == PTP_ANNOUNCE || tx->type == PTP_SYNC) {
+		memset(q->buf + 34 + 6, 0xFF, 4);
+		return;
+	}
+	if (tx->type != PTP_DELAY_RESP ||
+	    ptp_msg_parse(q->buf, tx->len, &m) != PTP_OK ||
+	    !ptp_ts_to_tmv(&m.body.resp.ts, &t))
+		return;
+	t = tmv_add(t, tmv_from_ns(m.hdr.sequenceId % 2 ? off_ns : -off_ns));
+	m.body.resp.ts = ptp_tmv_to_ts(t);
+	ptp_msg_build(&m, q->buf, sizeof(q->buf));
+}
+
 static int sim_send(void *arg, const struct bc_tx *tx)
 {
 	struct node *nd = arg;
@@ -88,6 +119,16 @@ static int sim_send(void *arg, const struct bc_tx *tx)
 	struct qmsg *m;
 	struct sent_log *lg = &s->log[nd->idx][tx->type & 0xf];
 
+	if (lg->n > 0) {
+		int64_t gap = s->t - lg->last_at;
+
+		if (lg->n == 1 || gap < lg->min_gap)
+			lg->min_gap = gap;
+		if (gap > lg->max_gap)
+			lg->max_gap = gap;
+	}
+	lg->last_at = s->t;
+	lg->last_scope = tx->mcast_scope;
 	lg->n++;
 	if (tx->len > 33)
 		lg->last_log_interval = (int8_t)tx->buf[33];
@@ -99,15 +140,20 @@ static int sim_send(void *arg, const struct bc_tx *tx)
 		s->tq[s->ntq++] = (struct txts){ nd->idx, tx->port, tx->type,
 						 tx->seq, node_base(nd, s->t),
 						 s->t + s->ts_lag };
-	if (nd->dead || s->nq >= MAXQ)
+	if (nd->dead || s->nq >= MAXQ ||
+	    (nd->idx == s->drop_from && tx->type == s->drop_type))
 		return 0;
 	m = &s->q[s->nq++];
+	memcpy(m->buf, tx->buf, tx->len);
+	if (nd->idx == s->utc_invalid_from && tx->type == PTP_ANNOUNCE)
+		m->buf[7] &= (uint8_t)~PTP_FLAG_UTC_VALID;
+	if (nd->idx == s->coarse_from)
+		coarsen(m, tx, s->coarse_ns);
 	m->seg = nd->seg[tx->port];
 	m->from = nd->idx;
 	m->at = s->t + s->delay;
 	if (s->spike_every && ++s->nsent % s->spike_every == 0)
 		m->at += s->spike_ns;
-	memcpy(m->buf, tx->buf, tx->len);
 	m->len = tx->len;
 	m->type = tx->type;
 	m->unicast = tx->unicast;
@@ -153,6 +199,8 @@ static void sim_init(struct sim *s, int delay_ns)
 	memset(s, 0, sizeof(*s));
 	s->t = 100 * SEC;
 	s->delay = delay_ns;
+	s->drop_from = s->drop_type = s->utc_invalid_from = -1;
+	s->coarse_from = -1;
 }
 
 static struct node *sim_add(struct sim *s, const struct conf_bc *c,
@@ -654,6 +702,319 @@ static void test_no_utc_no_master(void)
 	CU_ASSERT_EQUAL(s.log[0][PTP_ANNOUNCE].n + s.log[0][PTP_SYNC].n, 0);
 }
 
+/* A grandmaster a (priority1 100, class 6) and a BC b (config cb, rate
+ * error ferr_ppm) on segment 0, 10 us apart. */
+static void sim_gm_pair(struct sim *s, const struct conf_bc *cb,
+			double ferr_ppm, struct node **a, struct node **b)
+{
+	struct conf_bc ca = cfg_default();
+	static const int seg0[] = { 0 }, seg01[] = { 0, 1 };
+
+	ca.priority1 = 100;
+	ca.clock_class = 6;
+	sim_init(s, 10000);
+	*a = sim_add(s, &ca, 0.0, 0, seg0);
+	*b = sim_add(s, cb, ferr_ppm, 0, cb->n_ports > 1 ? seg01 : seg0);
+}
+
+/* IEEE 1588-2019 7.2, 8.2.4: a clock announcing the PTP timescale serves
+ * TAI = UTC + currentUtcOffset; its Sync (Follow_Up) and Delay_Resp times
+ * are both on it, and a timeReceiver behind it takes that time. */
+static void test_gm_serves_tai(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+	const int64_t utc = 1700000000LL * SEC + 123456789;
+
+	sim_gm_pair(&s, &cb, 2.0, &a, &b);
+	bc_set_time_utc(&a->bc, node_base(a, s.t), utc);
+	CU_ASSERT_EQUAL(tmv_to_ns(bc_time(&a->bc, node_base(a, s.t))),
+			utc + 37 * SEC);
+	bc_set_time_utc(&b->bc, node_base(b, s.t), utc);
+	sim_run(&s, 30);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(b->bc.tp.ptpTimescale);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	/* no step: both started on the same TAI; Sync and Delay_Resp agree
+	 * (a path delay of the simulated 10 us, not half a timescale) */
+	CU_ASSERT_EQUAL(b->bc.stats.servo_steps, 0);
+	CU_ASSERT(llabs((long long)tmv_to_ns(b->bc.cur.meanPathDelay) - 10000) < 10);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+	CU_ASSERT(llabs(tmv_to_ns(bc_time(&b->bc, node_base(b, s.t))) -
+			(utc + 37 * SEC + 30 * SEC)) < 2 * MS);
+	/* an ARB clock serves UTC as it is */
+	a->bc.tp.ptpTimescale = false;
+	bc_set_time_utc(&a->bc, node_base(a, s.t), utc);
+	CU_ASSERT_EQUAL(tmv_to_ns(bc_time(&a->bc, node_base(a, s.t))), utc);
+}
+
+/* Holdover keeps the disciplined time and rate and changes no timescale:
+ * a BC that followed a grandmaster serving TAI + 1 s (UTC offset 37) keeps
+ * serving that time with the grandmaster's time properties when the
+ * grandmaster goes, in holdover and after it ends, although its own
+ * configuration says 36. */
+static void test_holdover_keeps_time(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+	int64_t mx;
+
+	cb.current_utc_offset = 36;
+	sim_gm_pair(&s, &cb, 25.0, &a, &b);
+	bc_set_time_utc(&a->bc, node_base(a, s.t), 1700000001LL * SEC);
+	bc_set_time_utc(&b->bc, node_base(b, s.t), 1700000000LL * SEC);
+	sim_run(&s, 40);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	a->dead = true;
+	sim_run(&s, 10);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_MASTER);
+	CU_ASSERT(b->bc.holdover);
+	CU_ASSERT_EQUAL(b->bc.cur.stepsRemoved, 0);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);	/* unchanged */
+	CU_ASSERT(b->bc.tp.ptpTimescale);
+	/* the disciplined rate holds the time (a's clock still runs) */
+	mx = max_offset(&s, a, b, 20);
+	CU_ASSERT(mx < 1000);
+	/* holdover ends: configured class, but the same time properties */
+	b->bc.holdover_until = tmv_zero();
+	sim_run(&s, 2);
+	CU_ASSERT(!b->bc.holdover);
+	CU_ASSERT_EQUAL(b->bc.dds.clockQuality.clockClass, 248);
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 1000);
+}
+
+/* A BC whose grandmaster's Announces were lost for a while (holdover,
+ * its port MASTER) stops announcing on the port that hears the better
+ * grandmaster again at once, before that one qualifies. */
+static void test_no_master_facing_better(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+	uint64_t ann;
+
+	sim_gm_pair(&s, &cb, 25.0, &a, &b);
+	sim_run(&s, 30);
+	CU_ASSERT(is_parent(b, a, 1));
+	s.drop_from = 0;
+	s.drop_type = PTP_ANNOUNCE;
+	sim_run(&s, 6);
+	CU_ASSERT(b->bc.holdover);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_MASTER);
+	s.drop_type = -1;
+	ann = a->bc.port[0].stats.tx;
+	while (b->bc.port[0].stats.announce_rx == 0 ||
+	       a->bc.port[0].stats.tx == ann)
+		sim_step(&s);
+	/* first Announce heard again: unqualified yet, but better */
+	while (foreign_n_qualified(&b->bc.port[0].ft) == 0 &&
+	       bc_port_state(&b->bc, 0) == FSM_MASTER && s.t < 200 * SEC)
+		sim_step(&s);
+	CU_ASSERT_EQUAL(foreign_n_qualified(&b->bc.port[0].ft), 0);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_LISTENING);
+	CU_ASSERT(b->bc.port[0].faces_better);
+	sim_run(&s, 5);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT(!b->bc.holdover);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+}
+
+/* EP-13, issue 18's decision: a parent that does not announce a valid UTC
+ * offset (a default ptp4l grandmaster) does not keep the ports from
+ * serving when the instance's configuration declares the offset known; the
+ * parent's time properties are passed on unchanged. With
+ * current_utc_offset_valid = false the ports stay LISTENING, marked. */
+static void run_ep13(bool cfg_valid)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default(), cc = cfg_default();
+	int seg1[] = { 1 };
+	struct node *a, *b;
+
+	cb.n_ports = 2;
+	cb.current_utc_offset_valid = cfg_valid;
+	sim_gm_pair(&s, &cb, 25.0, &a, &b);
+	s.utc_invalid_from = a->idx;		/* as a default ptp4l GM */
+	cc.slave_only = true;
+	sim_add(&s, &cc, 10.0, 0, seg1);
+	sim_run(&s, 30);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(!b->bc.tp.currentUtcOffsetValid);	/* passed on */
+	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
+	if (cfg_valid) {
+		CU_ASSERT(bc_utc_valid(&b->bc));
+		CU_ASSERT_EQUAL(bc_port_state(&b->bc, 1), FSM_MASTER);
+		CU_ASSERT_EQUAL(bc_ep13_held(&b->bc), 0);
+		CU_ASSERT(s.log[1][PTP_SYNC].n > 50);
+		CU_ASSERT(is_parent(&s.n[2], b, 2));
+	} else {
+		CU_ASSERT(!bc_utc_valid(&b->bc));
+		CU_ASSERT_EQUAL(bc_port_state(&b->bc, 1), FSM_LISTENING);
+		CU_ASSERT(b->bc.port[1].ep13_held);
+		CU_ASSERT(!b->bc.port[0].ep13_held);
+		CU_ASSERT_EQUAL(bc_ep13_held(&b->bc), 1);
+		CU_ASSERT_EQUAL(s.log[1][PTP_SYNC].n, 0);
+	}
+}
+
+static void test_ep13_config_declares(void) { run_ep13(true); }
+static void test_ep13_strict(void) { run_ep13(false); }
+
+/* 1588-2019 9.5.11.2, 7.7.2.4: the timeReceiver sends Delay_Req at the
+ * timeTransmitter's minimum interval (the logMessageInterval of its
+ * Delay_Resp, 2 s here), not at its own configured one (1/4 s), spaced
+ * at random within [0, 2 intervals). */
+static void test_delay_req_interval(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default(), cb = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a, *b;
+	unsigned int n;
+
+	ca.priority1 = 100;
+	ca.clock_class = 6;
+	ca.log_min_delay_req_interval = 1;
+	cb.log_min_delay_req_interval = -2;
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	b = sim_add(&s, &cb, 5.0, 0, seg0);
+	sim_run(&s, 20);
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(b->bc.port[0].have_master_dreq_log);
+	CU_ASSERT_EQUAL(b->bc.port[0].master_dreq_log, 1);
+	memset(s.log, 0, sizeof(s.log));
+	sim_run(&s, 200);
+	n = s.log[1][PTP_DELAY_REQ].n;
+	printf("\n    %u Delay_Req in 200 s, gaps %lld .. %lld ms", n,
+	       (long long)(s.log[1][PTP_DELAY_REQ].min_gap / MS),
+	       (long long)(s.log[1][PTP_DELAY_REQ].max_gap / MS));
+	CU_ASSERT(n >= 70 && n <= 140);		/* mean 2 s: 100 */
+	CU_ASSERT(s.log[1][PTP_DELAY_REQ].min_gap < 1000 * MS);
+	CU_ASSERT(s.log[1][PTP_DELAY_REQ].max_gap > 3000 * MS);
+	CU_ASSERT(s.log[1][PTP_DELAY_REQ].max_gap <= 4000 * MS + MS);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 100);
+}
+
+/* Issue 18 point 4: a grandmaster with software stamps only, whose
+ * Announce and two-step Sync carry an originTimestamp with nanoseconds
+ * >= 1e9 (never read; ptp4l takes them) and whose Delay_Resp times are
+ * 30 us off either way around a 10 us path (half the delay measurements
+ * negative): the BC still selects it, keeps it, and measures the path
+ * delay it has on average. */
+static void test_coarse_gm(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+
+	cb.delay_req = CONF_DREQ_UNICAST;
+	sim_gm_pair(&s, &cb, 5.0, &a, &b);
+	s.coarse_from = a->idx;
+	s.coarse_ns = 30000;
+	sim_run(&s, 60);
+	printf("\n    announce %llu sync %llu samples %llu negative %llu "
+	       "bad-ts %llu delay %lld ns",
+	       (unsigned long long)b->bc.port[0].stats.announce_rx,
+	       (unsigned long long)b->bc.port[0].stats.sync_rx,
+	       (unsigned long long)b->bc.stats.servo_samples,
+	       (unsigned long long)b->bc.stats.negative_delay,
+	       (unsigned long long)b->bc.stats.bad_unused_ts,
+	       (long long)tmv_to_ns(b->bc.cur.meanPathDelay));
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(!b->bc.holdover);
+	CU_ASSERT(b->bc.port[0].stats.announce_rx >= 55);
+	CU_ASSERT(b->bc.stats.malformed == 0);
+	CU_ASSERT(b->bc.stats.negative_delay > 50);
+	CU_ASSERT(b->bc.stats.servo_samples > 200);
+	/* the median of +-30 us around 10 us, not the positive half's */
+	CU_ASSERT(llabs((long long)tmv_to_ns(b->bc.cur.meanPathDelay) - 10000) <= 5000);
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 20000);
+}
+
+/* A message of type from node 3's port 1, to be built into a buffer. */
+static void msg_from3(struct ptp_msg *m, uint8_t type)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.messageType = type;
+	m->hdr.versionPTP = 2;
+	m->hdr.sourcePortIdentity.clock = node_id(3);
+	m->hdr.sourcePortIdentity.port = 1;
+}
+
+/* RFC 9760 FF0X::181: a multicast Delay_Req is answered on the group it
+ * came on (the runtime's rx.mcast_scope), whatever the configured one. */
+static void test_delay_resp_scope(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a;
+	struct ptp_msg m;
+	uint8_t buf[128];
+	struct bc_rx rx = { tmv_zero(), { true, { 0xfd, [15] = 9 } }, true, 2 };
+	int len;
+
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	sim_run(&s, 10);
+	CU_ASSERT_EQUAL_FATAL(bc_port_state(&a->bc, 0), FSM_MASTER);
+	msg_from3(&m, PTP_DELAY_REQ);
+	len = ptp_msg_build(&m, buf, sizeof(buf));
+	CU_ASSERT_FATAL(len > 0);
+	rx.ts = node_base(a, s.t);
+	CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, (size_t)len, &rx), 0);
+	CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].n, 1);
+	CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].unicast, 0);
+	CU_ASSERT_EQUAL(s.log[0][PTP_DELAY_RESP].last_scope, 2);
+	/* the clock's own multicast messages: the configured scope (0) */
+	CU_ASSERT_EQUAL(s.log[0][PTP_SYNC].last_scope, 0);
+}
+
+/* sdoId: a message of another standards organisation's profile in the
+ * same domain number (gPTP: majorSdoId 1) is not taken. */
+static void test_sdo_id(void)
+{
+	static struct sim s;
+	struct conf_bc ca = cfg_default();
+	int seg0[] = { 0 };
+	struct node *a;
+	struct ptp_msg m;
+	uint8_t buf[128];
+	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true, 0 };
+	int len;
+
+	sim_init(&s, 10000);
+	a = sim_add(&s, &ca, 0.0, 0, seg0);
+	msg_from3(&m, PTP_ANNOUNCE);
+	m.body.announce.grandmasterIdentity = node_id(3);
+	m.body.announce.grandmasterPriority1 = 1;
+	m.body.announce.grandmasterClockQuality.clockClass = 6;
+	for (uint16_t q = 1; q <= 3; q++) {
+		m.hdr.sequenceId = q;
+		m.hdr.majorSdoId = q == 2 ? 0 : 1;
+		m.hdr.minorSdoId = q == 2 ? 0x10 : 0;
+		len = ptp_msg_build(&m, buf, sizeof(buf));
+		CU_ASSERT_FATAL(len > 0);
+		rx.ts = tmv_from_ns(100 * SEC + q * SEC);
+		CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, (size_t)len, &rx), 1);
+	}
+	CU_ASSERT_EQUAL(a->bc.stats.wrong_sdo, 3);
+	CU_ASSERT_EQUAL(a->bc.port[0].stats.announce_rx, 0);
+	m.hdr.majorSdoId = m.hdr.minorSdoId = 0;
+	m.hdr.sequenceId = 4;
+	len = ptp_msg_build(&m, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(bc_rx(&a->bc, 0, buf, (size_t)len, &rx), 0);
+	CU_ASSERT_EQUAL(a->bc.port[0].stats.announce_rx, 1);
+}
+
 /* Pdelay (EP-05/24), negotiation Signaling (EP-14), bad input: counted. */
 static void test_counted_violations(void)
 {
@@ -663,7 +1024,7 @@ static void test_counted_violations(void)
 	struct node *a;
 	struct ptp_msg m;
 	uint8_t buf[128], tlv[6] = { 0 };
-	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true };
+	struct bc_rx rx = { tmv_zero(), { false, { 10, 0, 0, 9 } }, true, 0 };
 	int len;
 
 	sim_init(&s, 10000);
@@ -725,6 +1086,15 @@ int test_register(void)
 		{ "link down: FAULTY, recovers on link up", test_link_fault },
 		{ "no UTC offset, no MASTER (EP-13)", test_no_utc_no_master },
 		{ "violations counted (EP-05/14/24)", test_counted_violations },
+		{ "grandmaster serves TAI (PTP timescale)", test_gm_serves_tai },
+		{ "holdover keeps time, rate and timescale", test_holdover_keeps_time },
+		{ "no MASTER on a port facing a better grandmaster", test_no_master_facing_better },
+		{ "EP-13: configuration declares the UTC offset", test_ep13_config_declares },
+		{ "EP-13: strict (current_utc_offset_valid = false)", test_ep13_strict },
+		{ "sdoId of another profile not taken", test_sdo_id },
+		{ "coarse software grandmaster kept", test_coarse_gm },
+		{ "multicast Delay_Resp on the Delay_Req's IPv6 scope", test_delay_resp_scope },
+		{ "Delay_Req at the timeTransmitter's interval, randomized", test_delay_req_interval },
 		{ NULL, NULL },
 	};
 

@@ -407,12 +407,79 @@ static void test_foreign_keys_and_full(void)
 		m.hdr.sourcePortIdentity = pid((uint8_t)(0x80 + i), 1);
 		foreign_announce(&t, &m, NULL, SEC(2), NULL);
 	}
-	CU_ASSERT_EQUAL(t.stats.full, 2);
+	/* full: the two stalest unqualified records made room; the
+	 * qualified r1 stays */
+	CU_ASSERT_EQUAL(t.stats.full, 0);
+	CU_ASSERT_EQUAL(t.stats.evicted, 2);
+	CU_ASSERT_PTR_NOT_NULL(foreign_find(&t, &r1->ds.sender));
+	CU_ASSERT(r1->qualified);
 	foreign_clear(&t);
 	CU_ASSERT_PTR_NULL(foreign_find(&t, &r1->ds.sender));
 	CU_ASSERT_EQUAL(foreign_init(&t, &r1->ds.sender, 8, NULL, 0, NULL, 0), -1);
 	m.hdr.messageType = PTP_SYNC;
 	CU_ASSERT_EQUAL(foreign_announce(&t, &m, NULL, SEC(2), NULL), FOREIGN_E_INVAL);
+}
+
+/* A table filled with Announces of other (spoofed) senders: the real
+ * grandmaster still qualifies, the stalest unqualified record makes room;
+ * a table of qualified records only is full. */
+static void test_foreign_spoof_eviction(void)
+{
+	struct foreign_table t;
+	struct ptp_msg gm = announce(0x20, 0x20, 1, 6), sp;
+	struct foreign_record *r = NULL;
+	struct ptp_port_identity first = pid(0x80, 1);
+	unsigned int i;
+
+	ft_init(&t, NULL, 0, NULL, 0);
+	for (i = 0; i < FOREIGN_MAX_RECORDS; i++) {
+		sp = announce((uint8_t)(0x80 + i), (uint8_t)(0x80 + i), 1, 248);
+		CU_ASSERT_EQUAL(foreign_announce(&t, &sp, NULL,
+						 SEC(0.1 * (i + 1)), NULL),
+				FOREIGN_PENDING);
+	}
+	CU_ASSERT_EQUAL(foreign_announce(&t, &gm, NULL, SEC(1), &r),
+			FOREIGN_PENDING);
+	CU_ASSERT_PTR_NULL(foreign_find(&t, &first));	/* stalest */
+	gm.hdr.sequenceId = 2;
+	CU_ASSERT_EQUAL(foreign_announce(&t, &gm, NULL, SEC(2), &r),
+			FOREIGN_QUALIFIED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(foreign_best(&t));
+	CU_ASSERT_EQUAL(foreign_best(&t)->ds.quality.clockClass, 6);
+	CU_ASSERT_EQUAL(t.stats.full, 0);
+	CU_ASSERT_EQUAL(t.stats.evicted, 1);
+	/* all qualified: nothing to evict */
+	ft_init(&t, NULL, 0, NULL, 0);
+	for (i = 0; i < FOREIGN_MAX_RECORDS; i++)
+		for (uint16_t q = 1; q <= 2; q++) {
+			sp = announce((uint8_t)(0x80 + i), 0x80, q, 248);
+			foreign_announce(&t, &sp, NULL, SEC(q), NULL);
+		}
+	CU_ASSERT_EQUAL(foreign_n_qualified(&t), FOREIGN_MAX_RECORDS);
+	CU_ASSERT_EQUAL(foreign_announce(&t, &gm, NULL, SEC(3), NULL),
+			FOREIGN_E_FULL);
+	CU_ASSERT_EQUAL(t.stats.full, 1);
+}
+
+/* 1588-2019 9.3.2.5: an Announce with stepsRemoved 255 or more is not
+ * considered (a BC taking it would announce 256, or wrap 65535 to 0). */
+static void test_foreign_steps_removed(void)
+{
+	struct foreign_table t;
+	struct ptp_msg m = announce(0x20, 0x20, 1, 6);
+
+	ft_init(&t, NULL, 0, NULL, 0);
+	m.body.announce.stepsRemoved = 254;
+	CU_ASSERT_EQUAL(foreign_announce(&t, &m, NULL, SEC(1), NULL),
+			FOREIGN_PENDING);
+	for (uint16_t q = 2; q <= 4; q++) {
+		m.hdr.sequenceId = q;
+		m.body.announce.stepsRemoved = q == 2 ? 255 : 65535;
+		CU_ASSERT_EQUAL(foreign_announce(&t, &m, NULL, SEC(q), NULL),
+				FOREIGN_E_STEPS);
+	}
+	CU_ASSERT_EQUAL(t.stats.steps_removed, 3);
+	CU_ASSERT_EQUAL(foreign_n_qualified(&t), 0);
 }
 
 /* The best record follows bmca_compare among qualified records only. */
@@ -452,6 +519,8 @@ int test_register(void)
 		{ "acceptable table (EP-17)", test_foreign_acceptable },
 		{ "portIdentity keys, full table (EP-03)", test_foreign_keys_and_full },
 		{ "best qualified record", test_foreign_best },
+		{ "spoofed senders: stalest unqualified evicted", test_foreign_spoof_eviction },
+		{ "stepsRemoved >= 255 not considered (9.3.2.5)", test_foreign_steps_removed },
 		{ NULL, NULL },
 	};
 	int rc = test_add_suite("bmca", cmp);

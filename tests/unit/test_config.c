@@ -44,7 +44,7 @@ static const char full_cfg[] =
 	"    priority1 = 100; priority2 = 101; clock_class = 6; clock_accuracy = 0x21;\n"
 	"    offset_scaled_log_variance = 0x4E5D;\n"
 	"    log_sync_interval = -3; log_min_delay_req_interval = 4;\n"
-	"    two_step = false;\n"
+	"    two_step = true;\n"
 	"    delay_req = \"unicast\";\n"
 	"    preferred_time_transmitters = [ \"aabbcc.fffe.ddeeff\" ];\n"
 	"    acceptable_time_transmitters = [ \"001122.fffe.334455\", \"AABBCC.FFFE.000001\" ];\n"
@@ -53,7 +53,8 @@ static const char full_cfg[] =
 	"    current_utc_offset = 36; current_utc_offset_valid = false; time_source = 0x20; slave_only = true;\n"
 	"    servo = { kp = 0.5; ki = 0.125; step_threshold_ns = 1000000; };\n"
 	"  },\n"
-	"  { domain = 25; transport = \"udpv6\"; ports = [ \"p1\" ]; } );\n"
+	"  { domain = 25; transport = \"udpv6\"; ports = [ \"p1\" ];\n"
+	"    ipv6_multicast_scope = \"link-local\"; } );\n"
 	"monitor = ( { domains = [ 24, 25 ]; threshold_ns = 5000; } );\n"
 	"management = { socket = \"/tmp/ptpsw-test.sock\"; };\n"
 	"log_level = \"debug\";\n"
@@ -168,7 +169,7 @@ static void check_full_bc0(const struct conf_bc *b)
 	CU_ASSERT_EQUAL(b->log_sync_interval, -3);
 	CU_ASSERT_EQUAL(b->log_min_delay_req_interval, 4);
 	CU_ASSERT_EQUAL(b->log_announce_interval, 0);
-	CU_ASSERT_FALSE(b->two_step);
+	CU_ASSERT_TRUE(b->two_step);
 	CU_ASSERT_EQUAL(b->delay_req, CONF_DREQ_UNICAST);
 	CU_ASSERT_EQUAL(b->current_utc_offset, 36);
 	CU_ASSERT_FALSE(b->current_utc_offset_valid);
@@ -222,6 +223,8 @@ static void test_full(void)
 	CU_ASSERT_EQUAL(c.bcs[1].transport, CONF_UDPV6);
 	CU_ASSERT_EQUAL(c.bcs[1].n_ports, 1);
 	CU_ASSERT_EQUAL(c.bcs[1].ports[0], 1);
+	CU_ASSERT_EQUAL(c.bcs[1].ipv6_multicast_scope, CONF_SCOPE_LINK);
+	CU_ASSERT_EQUAL(conf_ipv6_scope_nibble(c.bcs[1].ipv6_multicast_scope), 2);
 	check_full_rest(&c);
 	conf_free(&c);
 	CU_ASSERT_EQUAL(c.n_eal_args, 0);
@@ -241,6 +244,8 @@ static void check_bc_defaults(const struct conf_bc *b)
 	CU_ASSERT_EQUAL(b->log_announce_interval, 0);
 	CU_ASSERT_TRUE(b->two_step);
 	CU_ASSERT_EQUAL(b->delay_req, CONF_DREQ_MULTICAST);
+	CU_ASSERT_EQUAL(b->ipv6_multicast_scope, CONF_SCOPE_GLOBAL);
+	CU_ASSERT_EQUAL(conf_ipv6_scope_nibble(b->ipv6_multicast_scope), 0xE);
 	CU_ASSERT_EQUAL(b->n_preferred, 0);
 	CU_ASSERT_EQUAL(b->n_acceptable, 0);
 	CU_ASSERT_EQUAL(b->n_time_receivers, 0);
@@ -372,6 +377,10 @@ static const struct bad_case bad_cases[] = {
 	  "transparent_clock.mode", "bad value" },
 	{ P2 BC_OPEN "  delay_req = \"anycast\"; } );\n", 4,
 	  "boundary_clocks.[0].delay_req", "bad value" },
+	{ P2 BC_OPEN "  two_step = false; } );\n", 4,
+	  "boundary_clocks.[0].two_step", "one-step is not supported" },
+	{ P2 BC_OPEN "  ipv6_multicast_scope = \"ff02\"; } );\n", 4,
+	  "boundary_clocks.[0].ipv6_multicast_scope", "bad value" },
 	{ P2 "transparent_clock = { domains = \"some\"; };\n", 3,
 	  "transparent_clock.domains", "bad value \"some\"" },
 	/* ports */

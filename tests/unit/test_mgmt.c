@@ -353,6 +353,25 @@ static void test_errors(void)
 	CU_ASSERT_EQUAL(run(b, n, &the_bc, &s), MGMT_REFUSED);
 	check_error(&s, 14, MGMT_RESPONSE, MGMT_ERR_WRONG_VALUE,
 		    MGMT_ID_PORT_DATA_SET);
+	/* SET of a read-only data set, and of NULL_PTP_MANAGEMENT */
+	n = req(b, 24, MGMT_SET, MGMT_ID_DEFAULT_DATA_SET, 0xffff, 16, 0);
+	CU_ASSERT_EQUAL(run(b, n, &the_bc, &s), MGMT_REFUSED);
+	check_error(&s, 16, MGMT_RESPONSE, MGMT_ERR_NOT_SETABLE,
+		    MGMT_ID_DEFAULT_DATA_SET);
+	n = req(b, 24, MGMT_SET, MGMT_ID_NULL, 0xffff, 17, 0);
+	CU_ASSERT_EQUAL(run(b, n, &the_bc, &s), MGMT_REFUSED);
+	check_error(&s, 17, MGMT_RESPONSE, MGMT_ERR_NOT_SETABLE, MGMT_ID_NULL);
+	/* GET NULL_PTP_MANAGEMENT: a RESPONSE with an empty TLV (as ptp4l:
+	 * type 1, length 2, managementId 0), from the clock */
+	n = req(b, 24, MGMT_GET, MGMT_ID_NULL, 0xffff, 18, 0);
+	CU_ASSERT_EQUAL(run(b, n, &the_bc, &s), MGMT_ANSWERED);
+	CU_ASSERT_EQUAL_FATAL(s.n, 1);
+	check_reply(&s, 0, 18, 24, MGMT_RESPONSE, &r);
+	CU_ASSERT_EQUAL(r.tlv_type, PTP_TLV_MANAGEMENT);
+	CU_ASSERT_EQUAL(r.id, MGMT_ID_NULL);
+	CU_ASSERT_EQUAL(r.data_len, 0);
+	CU_ASSERT_EQUAL(s.len[0], 54);
+	CU_ASSERT_EQUAL(s.buf[0][50] << 8 | s.buf[0][51], 2);
 	/* no instance for the domain: GENERAL_ERROR with a text */
 	n = req(b, 24, MGMT_GET, MGMT_ID_DEFAULT_DATA_SET, 0xffff, 15, 0);
 	CU_ASSERT_EQUAL(run(b, n, NULL, &s), MGMT_REFUSED);

@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The time ptpsw's boundary clocks serve, with grandmasters nobody
+# configured for ptpsw and ptp4l time receivers downstream (software
+# stamps, clock_servo nullf: each "master offset" is the true error, all
+# namespaces share one clock). Three BC domains on p0, p1, p2 at once:
+#
+#   24  behind a ptp4l grandmaster as ptp4l starts (currentUtcOffset 37,
+#       currentUtcOffsetValid FALSE, ARB timescale: no pmc tweak). EP-13:
+#       the BC's own configuration declares the UTC offset known
+#       (current_utc_offset_valid, default true), so p1 and p2 serve.
+#   26  no grandmaster: the BC is the grandmaster itself, PTP timescale,
+#       so it serves TAI = CLOCK_REALTIME + 37 s; a ptp4l receiver on
+#       CLOCK_REALTIME applies the UTC offset and sees ~0, not +37 s.
+#   27  a grandmaster (tests/integration/onestep_gm.py) serving time 1 s
+#       ahead (ARB): its receivers see -1 s, nothing else.
+#
+# The ptp4l grandmaster runs before ptpsw starts: tr1, behind the BC,
+# must never receive a message of it (a BC domain is never switched
+# through, not even in ptpsw's first seconds).
+#
+# Phase 2 kills the domain 24 grandmaster: the BC goes into holdover and
+# its receivers see no jump (within 1 ms for 30 s); its port p0, facing
+# nobody now, may serve.
+#
+# Bounds are generous (1 ms): the BC's event messages may leave with
+# kernel TX stamps or with a predicted egress time, and the machine is
+# shared; the errors this test exists for are seconds.
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+RUN1_S=${RUN1_S:-30}
+RUN2_S=${RUN2_S:-32}
+SKIP_S=10
+MAX_NS=1000000		# 1 ms
+SEC_NS=1000000000
+
+it_init 1 ptp4l python3
+
+ns_lab_create "$PFX" "${SW[@]}" || exit 1
+
+# ptpsw: the three ports of bc-lab.cfg, BCs 24, 26, 27
+it_bc_config "$IT_TMP/ptpsw.cfg" "$(it_bc_entry 24)" "$(it_bc_entry 26)" \
+	"$(it_bc_entry 27)"
+
+# the GM first, and a capture behind the BC from before ptpsw runs
+ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm24.log" --domainNumber=24
+GM24_PID=$NS_LAST_PID
+ns_spawn "$PFX-gm" "$IT_TMP/gm27.log" python3 "$SRCDIR/tests/integration/onestep_gm.py" \
+	"$NS_IF" --domain 27 --offset-ns $SEC_NS --clock-id 0266aa.fffe.000027
+it_capture "$PFX-tr1" "$IT_TMP/tr1.pcap"
+sleep 3
+it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
+
+for d in 24 26 27; do
+	ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1-$d.log" \
+		--domainNumber=$d --uds_address="$IT_TMP/tr1-$d.uds"
+done
+ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2-24.log" \
+	--domainNumber=24 --uds_address="$IT_TMP/tr2-24.uds"
+echo "phase 1: running for $RUN1_S s"
+sleep "$RUN1_S"
+
+it_dump_ptpsw > "$IT_TMP/dump1.txt"
+grep -E "^bc (24|26|27): (port|time|ep13|parent)" "$IT_TMP/dump1.txt" | sed 's/^/ptpsw: /'
+it_check "BC 24 behind the default ptp4l GM: p0 SLAVE" grep -q "^bc 24: port 1 p0 SLAVE" "$IT_TMP/dump1.txt"
+it_check "BC 24: p1, p2 MASTER although the GM's UTC offset is not valid (EP-13 by configuration)" \
+	eval 'grep -q "^bc 24: port 2 p1 MASTER" "$IT_TMP/dump1.txt" && grep -q "^bc 24: port 3 p2 MASTER" "$IT_TMP/dump1.txt"'
+it_check "BC 24 passes the GM's time properties on (offset 37 not valid)" \
+	grep -q "^bc 24: parent .* utc-offset 37 (not valid)" "$IT_TMP/dump1.txt"
+it_check "no port held back by EP-13" eval '! grep -q "^bc [0-9]*: ep13-held" "$IT_TMP/dump1.txt"'
+it_check "BC 26 is the grandmaster, on TAI" grep -q "^bc 26: time PTP (TAI) currentUtcOffset 37, configured" "$IT_TMP/dump1.txt"
+
+# offs_stats LOG FROM_BYTE SKIP: ns_offsets over the part of LOG after FROM_BYTE
+offs_stats()
+{
+	tail -c +"$(($2 + 1))" "$1" > "$1.part"
+	ns_offsets "$1.part" "$3"
+}
+
+# check_near NAME LOG FROM_BYTE SKIP TARGET_NS MIN_N: the receiver's
+# offsets all within MAX_NS of TARGET_NS
+check_near()
+{
+	local s n mean mx lo hi
+	s=$(offs_stats "$2" "$3" "$4")
+	echo "figures: $1: $s"
+	n=$(ns_field "$s" n)
+	if [ "$n" -lt "$6" ]; then
+		it_fail "$1: $n samples < $6"; tail -n 3 "$2"; return
+	fi
+	# every sample: min and max relative to the target
+	read -r lo hi < <(tail -c +"$(($3 + 1))" "$2" | awk -v t="$5" -v skip="$4" '
+		/master offset/ {
+			if (!match($0, /\[[0-9.]+\]/)) next
+			ts = substr($0, RSTART + 1, RLENGTH - 2) + 0
+			if (!seen) { t0 = ts; seen = 1 }
+			if (ts - t0 < skip) next
+			match($0, /master offset +-?[0-9]+/)
+			split(substr($0, RSTART, RLENGTH), f, " ")
+			d = f[3] - t
+			if (!k++ || d < lo) lo = d
+			if (k == 1 || d > hi) hi = d
+		}
+		END { printf "%d %d\n", lo, hi }')
+	echo "figures: $1: offset - target in [$lo, $hi] ns"
+	it_check "$1: every offset within $MAX_NS ns of $5 ns" \
+		eval '[ "$lo" -gt -$MAX_NS ] && [ "$hi" -lt $MAX_NS ]'
+}
+
+check_near "tr1 domain 24 (BC behind a default ptp4l GM)" "$IT_TMP/tr1-24.log" 0 $SKIP_S 0 100
+check_near "tr2 domain 24 (unicast Delay_Req)" "$IT_TMP/tr2-24.log" 0 $SKIP_S 0 100
+check_near "tr1 domain 26 (BC as grandmaster, TAI)" "$IT_TMP/tr1-26.log" 0 $SKIP_S 0 100
+check_near "tr1 domain 27 (GM 1 s ahead)" "$IT_TMP/tr1-27.log" 0 $SKIP_S -$SEC_NS 100
+
+GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$IT_TMP/gm24.log" | head -n 1)
+n=$(it_tshark "$IT_TMP/tr1.pcap" "ip.src == 10.66.0.1" frame.number | wc -l)
+echo "figures: frames from the GM's address at tr1 since before ptpsw started: $n"
+it_check "tr1 never received a message of the GMs (BC domains not switched through)" [ "$n" = 0 ]
+it_check "tr1 (24) never saw the GM as a foreign master" eval '[ -n "$GMID" ] && ! grep -q "new foreign master $GMID" "$IT_TMP/tr1-24.log"'
+
+# ---- phase 2: the GM of domain 24 goes: holdover, no jump ----
+for f in tr1-24 tr2-24; do
+	eval "mark_${f/-/_}=$(wc -c < "$IT_TMP/$f.log")"
+done
+ns_stop "$GM24_PID" ptp4l TERM 3
+echo "phase 2: GM 24 stopped, running for $RUN2_S s"
+sleep "$RUN2_S"
+it_dump_ptpsw > "$IT_TMP/dump2.txt"
+grep -E "^bc 24: (port|time|parent)|^bc 24: .*holdover" "$IT_TMP/dump2.txt" | sed 's/^/ptpsw: /'
+it_check "BC 24 in holdover" grep -q "^bc 24: .* holdover$" "$IT_TMP/dump2.txt"
+it_check "BC 24 keeps the GM's time properties in holdover" \
+	grep -q "^bc 24: time ARB currentUtcOffset 37, from the parent" "$IT_TMP/dump2.txt"
+# from the kill on: no skip, every sample
+check_near "tr1 domain 24 in holdover" "$IT_TMP/tr1-24.log" "$mark_tr1_24" 0 0 100
+check_near "tr2 domain 24 in holdover" "$IT_TMP/tr2-24.log" "$mark_tr2_24" 0 0 100
+
+it_stop_ptpsw
+for p in $(awk '$1 == "pid" && ($3 == "ptp4l" || $3 == "python3" || $3 == "tcpdump") { print $2 }' "$NS_STATE"); do
+	ns_stop "$p" "" TERM 3
+done
+exit 0
