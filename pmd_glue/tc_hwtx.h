@@ -63,7 +63,7 @@
 #define TC_HWTX_HOLD_NS	20000000 /* release a held message after this */
 #define TC_HWTX_MISS_MAX 8	/* completions in a row without a stamp */
 #define TC_HWTX_PROBE_EVERY 8	/* while lost: one request in this many */
-#define TC_HWTX_LAT_N	15	/* egress latency samples (the shortest) */
+#define TC_HWTX_LAT_N	63	/* egress latency samples (the shortest) */
 #define TC_HWTX_LAT_MAX_NS 1000000 /* a larger one is not a latency */
 
 struct tc_hwtx_stats {

@@ -673,7 +673,7 @@ int test_register(void)
 		  test_foreign },
 		{ "stamps that stop are lost after 8, probed, and come back",
 		  test_health },
-		{ "one-step: egress latency = shortest of the last 15",
+		{ "one-step: egress latency = shortest of the last 63",
 		  test_onestep_latency },
 		{ NULL, NULL },
 	};
