@@ -181,11 +181,13 @@ ns_ptp4l()
 }
 
 # ns_gm_utc_valid UDS DOMAIN: make the ptp4l grandmaster behind UDS
-# announce a valid UTC offset (EP-13: a BC port may only be MASTER with
-# one, and a software ptp4l GM announces currentUtcOffsetValid only when
-# told so). ptpTimescale 0 (ARB): the GM serves CLOCK_REALTIME as is, so
-# the receivers must not apply the UTC offset to it. Retries for 6 s
-# (ptp4l may not listen yet). Returns 0/1.
+# announce a valid UTC offset (a software ptp4l GM announces
+# currentUtcOffsetValid only when told so). ptpTimescale 0 (ARB): the GM
+# serves CLOCK_REALTIME as is, so the receivers must not apply the UTC
+# offset to it. The integration tests do not use it: they run the GM as
+# ptp4l starts it (a BC serves behind it by its own
+# current_utc_offset_valid, EP-13). Retries for 6 s (ptp4l may not listen
+# yet). Returns 0/1.
 ns_gm_utc_valid()
 {
 	local i

@@ -169,13 +169,14 @@ it_bc_config()
 	} > "$out"
 }
 
-# it_bc_entry DOMAIN [KEY = VALUE; ...]: a udpv4 boundary clock on p0, p1,
-# p2 at 8 Sync/s, two-step, with the extra settings given.
+# it_bc_entry DOMAIN [KEY = VALUE; ...]: a boundary clock on p0, p1, p2 at
+# 8 Sync/s, two-step, udpv4 unless the extra settings given set transport.
 it_bc_entry()
 {
-	local d=$1
+	local d=$1 tr='transport = "udpv4"; '
 	shift
-	echo "  { domain = $d; transport = \"udpv4\"; ports = [ \"p0\", \"p1\", \"p2\" ];"
+	case "$*" in *transport*) tr= ;; esac
+	echo "  { domain = $d; ${tr}ports = [ \"p0\", \"p1\", \"p2\" ];"
 	echo "    log_sync_interval = -3; log_min_delay_req_interval = -3; $* }"
 }
 

@@ -15,6 +15,12 @@
 #       CLOCK_REALTIME applies the UTC offset and sees ~0, not +37 s.
 #   27  a grandmaster (tests/integration/onestep_gm.py) serving time 1 s
 #       ahead (ARB): its receivers see -1 s, nothing else.
+#   30  behind a second default ptp4l GM with current_utc_offset_valid =
+#       false: the strict EP-13 reading, ports p1 p2 LISTENING, named in one
+#       log line, the dump and the status line.
+#   29  udpv6 with ipv6_multicast_scope = "link-local": the BC (grandmaster)
+#       sends to FF02::181, a ptp4l receiver with udp6_scope 0x02 (it joins
+#       only that group) gets its time and Delay_Resp.
 #
 # The ptp4l grandmaster runs before ptpsw starts: tr1, behind the BC,
 # must never receive a message of it (a BC domain is never switched
@@ -43,11 +49,14 @@ ns_lab_create "$PFX" "${SW[@]}" || exit 1
 
 # ptpsw: the three ports of bc-lab.cfg, BCs 24, 26, 27
 it_bc_config "$IT_TMP/ptpsw.cfg" "$(it_bc_entry 24)" "$(it_bc_entry 26)" \
-	"$(it_bc_entry 27)"
+	"$(it_bc_entry 27)" \
+	"$(it_bc_entry 29 'transport = "udpv6"; ipv6_multicast_scope = "link-local";')" \
+	"$(it_bc_entry 30 'current_utc_offset_valid = false;')"
 
 # the GM first, and a capture behind the BC from before ptpsw runs
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm24.log" --domainNumber=24
 GM24_PID=$NS_LAST_PID
+ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm30.log" --domainNumber=30
 ns_spawn "$PFX-gm" "$IT_TMP/gm27.log" python3 "$SRCDIR/tests/integration/onestep_gm.py" \
 	"$NS_IF" --domain 27 --offset-ns $SEC_NS --clock-id 0266aa.fffe.000027
 it_capture "$PFX-tr1" "$IT_TMP/tr1.pcap"
@@ -60,6 +69,10 @@ for d in 24 26 27; do
 done
 ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2-24.log" \
 	--domainNumber=24 --uds_address="$IT_TMP/tr2-24.uds"
+# domain 29: udpv6 on FF02::181 only (ptp4l joins the group of its scope)
+ns_ptp4l "$PFX-tr2" "$NS_IF" tr-multicast "$IT_TMP/tr2-29.log" \
+	--domainNumber=29 --network_transport=UDPv6 --udp6_scope=0x02 \
+	--uds_address="$IT_TMP/tr2-29.uds"
 echo "phase 1: running for $RUN1_S s"
 sleep "$RUN1_S"
 
@@ -70,7 +83,15 @@ it_check "BC 24: p1, p2 MASTER although the GM's UTC offset is not valid (EP-13 
 	eval 'grep -q "^bc 24: port 2 p1 MASTER" "$IT_TMP/dump1.txt" && grep -q "^bc 24: port 3 p2 MASTER" "$IT_TMP/dump1.txt"'
 it_check "BC 24 passes the GM's time properties on (offset 37 not valid)" \
 	grep -q "^bc 24: parent .* utc-offset 37 (not valid)" "$IT_TMP/dump1.txt"
-it_check "no port held back by EP-13" eval '! grep -q "^bc [0-9]*: ep13-held" "$IT_TMP/dump1.txt"'
+it_check "no port of BCs 24..29 held back by EP-13" eval '! grep -q "^bc 2[0-9]: ep13-held" "$IT_TMP/dump1.txt"'
+# BC 30: current_utc_offset_valid = false behind a GM without a valid
+# offset: the strict reading, said once in the log and shown
+it_check "BC 30 (strict EP-13): p0 SLAVE, p1 p2 LISTENING" \
+	eval 'grep -q "^bc 30: port 1 p0 SLAVE" "$IT_TMP/dump1.txt" && grep -q "^bc 30: port 2 p1 LISTENING" "$IT_TMP/dump1.txt" && grep -q "^bc 30: port 3 p2 LISTENING" "$IT_TMP/dump1.txt"'
+it_check "BC 30: dump names the ports EP-13 holds back" grep -q "^bc 30: ep13-held p1 p2 " "$IT_TMP/dump1.txt"
+n=$(grep -c "boundary clock domain 30: EP-13 holds port(s) p1 p2 LISTENING" "$IT_TMP/ptpsw.log")
+it_check "BC 30: one log line names them ($n)" [ "$n" = 1 ]
+it_check "status line shows bc30 ep13-held" grep -q "bc30:SLAVE off=-\?[0-9]*ns ep13-held" "$IT_TMP/ptpsw.log"
 it_check "BC 26 is the grandmaster, on TAI" grep -q "^bc 26: time PTP (TAI) currentUtcOffset 37, configured" "$IT_TMP/dump1.txt"
 
 # offs_stats LOG FROM_BYTE SKIP: ns_offsets over the part of LOG after FROM_BYTE
@@ -114,6 +135,10 @@ check_near "tr1 domain 24 (BC behind a default ptp4l GM)" "$IT_TMP/tr1-24.log" 0
 check_near "tr2 domain 24 (unicast Delay_Req)" "$IT_TMP/tr2-24.log" 0 $SKIP_S 0 100
 check_near "tr1 domain 26 (BC as grandmaster, TAI)" "$IT_TMP/tr1-26.log" 0 $SKIP_S 0 100
 check_near "tr1 domain 27 (GM 1 s ahead)" "$IT_TMP/tr1-27.log" 0 $SKIP_S -$SEC_NS 100
+check_near "tr2 domain 29 (udpv6, ipv6_multicast_scope link-local: FF02::181)" \
+	"$IT_TMP/tr2-29.log" 0 $SKIP_S 0 100
+it_check "BC 29 answered tr2's multicast Delay_Req (on FF02::181)" \
+	grep -q "^bc 29: port 3 p2 MASTER.* resp-multicast [1-9]" "$IT_TMP/dump1.txt"
 
 GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$IT_TMP/gm24.log" | head -n 1)
 n=$(it_tshark "$IT_TMP/tr1.pcap" "ip.src == 10.66.0.1" frame.number | wc -l)
