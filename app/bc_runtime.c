@@ -602,6 +602,19 @@ const struct bc *bc_runtime_get(const struct app *app, unsigned int i)
 	return i < bc_runtime_count(app) ? &app->bcrt->inst[i]->bc : NULL;
 }
 
+const struct bc *bc_runtime_for_domain(const struct app *app, uint8_t d)
+{
+	unsigned int i, n = bc_runtime_count(app);
+
+	for (i = 0; i < n; i++) {
+		const struct bc *bc = bc_runtime_get(app, i);
+
+		if (bc && bc->dds.domainNumber == d)
+			return bc;
+	}
+	return NULL;
+}
+
 const struct bc_runtime_stats *bc_runtime_stats(const struct app *app,
 						unsigned int i)
 {

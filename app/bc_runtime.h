@@ -146,6 +146,9 @@ unsigned int bc_runtime_count(const struct app *app);
 /* Instance i (0 .. count-1), or NULL. */
 const struct bc *bc_runtime_get(const struct app *app, unsigned int i);
 
+/* The instance that runs domain d, or NULL. */
+const struct bc *bc_runtime_for_domain(const struct app *app, uint8_t d);
+
 /* Runtime counters of instance i, or NULL. */
 const struct bc_runtime_stats *bc_runtime_stats(const struct app *app,
 						unsigned int i);

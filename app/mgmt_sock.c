@@ -33,19 +33,6 @@ struct peer {
 	socklen_t len;
 };
 
-static const struct bc *bc_for_domain(const struct app *app, uint8_t d)
-{
-	unsigned int i, n = bc_runtime_count(app);
-
-	for (i = 0; i < n; i++) {
-		const struct bc *bc = bc_runtime_get(app, i);
-
-		if (bc && bc->dds.domainNumber == d)
-			return bc;
-	}
-	return NULL;
-}
-
 /* mkdir -p of the directory part of path, 0755. Returns 0 or -1. */
 static int make_parent(const char *path)
 {
@@ -175,7 +162,8 @@ static void serve(const struct app *app, const uint8_t *buf, size_t len,
 		ms.st.no_peer++;	/* unbound sender: cannot answer */
 		return;
 	}
-	o = mgmt_answer(&req, bc_for_domain(app, req.hdr.domainNumber),
+	o = mgmt_answer(&req,
+			bc_runtime_for_domain(app, req.hdr.domainNumber),
 			send_reply, pe);
 	if (o == MGMT_ANSWERED)
 		ms.st.answered++;

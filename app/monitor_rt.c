@@ -15,19 +15,6 @@ static struct {
 	struct monitor m[CONF_MAX_MONITOR];
 } mr;
 
-static const struct bc *find_bc(const struct app *app, uint8_t d)
-{
-	unsigned int i, n = bc_runtime_count(app);
-
-	for (i = 0; i < n; i++) {
-		const struct bc *bc = bc_runtime_get(app, i);
-
-		if (bc && bc->dds.domainNumber == d)
-			return bc;
-	}
-	return NULL;
-}
-
 int monitor_rt_init(struct app *app)
 {
 	const struct conf *c = &app->conf;
@@ -37,7 +24,8 @@ int monitor_rt_init(struct app *app)
 	for (i = 0; i < c->n_monitors && i < CONF_MAX_MONITOR; i++) {
 		const struct conf_monitor *cm = &c->monitors[i];
 
-		if (!find_bc(app, cm->domain_a) || !find_bc(app, cm->domain_b)) {
+		if (!bc_runtime_for_domain(app, cm->domain_a) ||
+		    !bc_runtime_for_domain(app, cm->domain_b)) {
 			PLOG(ERR, "monitor domains %u/%u: both must run a "
 			     "boundary clock", cm->domain_a, cm->domain_b);
 			return -1;
@@ -69,8 +57,8 @@ void monitor_rt_tick(struct app *app, uint64_t now)
 
 	for (i = 0; i < mr.n; i++) {
 		struct monitor *m = &mr.m[i];
-		const struct bc *a = find_bc(app, m->cfg.domain_a);
-		const struct bc *b = find_bc(app, m->cfg.domain_b);
+		const struct bc *a = bc_runtime_for_domain(app, m->cfg.domain_a);
+		const struct bc *b = bc_runtime_for_domain(app, m->cfg.domain_b);
 
 		if (a && b)
 			report(m, monitor_check(m, a, b,
