@@ -136,8 +136,11 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 	res=$(it_dump_ptpsw | awk '/^port [0-9]+ / {p = $3}
 		/^  tc residence:/ {print p, $4, $6, $8, $10}')
 	echo "figures: A tc residence per egress port (port n min mean max, ns):" $res
-	it_check "dump: tc residence on all 3 ports, n >= 30, 0 < min <= mean <= max < 10 ms" \
-		eval 'echo "$res" | awk "{ if (\$2 >= 30 && \$3 > 0 && \$3 <= \$4 && \$4 <= \$5 && \$5 < 10000000) ok++ }
+	# a worker descheduled by other jobs holds a frame for milliseconds
+	# (its kernel receive stamp keeps that inside the residence): the
+	# bound is the oldest receive stamp ptpsw accepts (TS_MAX_AGE_NS)
+	it_check "dump: tc residence on all 3 ports, n >= 30, 0 < min <= mean <= max < 1 s" \
+		eval 'echo "$res" | awk "{ if (\$2 >= 30 && \$3 > 0 && \$3 <= \$4 && \$4 <= \$5 && \$5 < 1000000000) ok++ }
 			END { exit !(ok == 3 && NR == 3) }"'
 	it_check "banner: no one-step note in two-step mode" \
 		eval '! grep -q "^note: one-step mode" "$IT_TMP/ptpsw.log"'
