@@ -94,6 +94,17 @@ static inline uint16_t frame_rd16_(const uint8_t *p)
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
+static inline uint64_t frame_rd64_(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 static inline bool frame_tpid_(uint16_t type)
 {
 	return type == 0x8100 || type == 0x88A8 || type == 0x9100;
@@ -223,9 +234,33 @@ frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
 	       unsigned int *ev)
 {
 	uint16_t type;
+	uint64_t w;
+	size_t tot;
 
-	/* the usual frame (untagged IPv4 that is not PTP) is decided with
-	 * the fewest steps; *pos only for FRAME_SCAN_UDP_PTP */
+	/* the usual frame first, in whole words: untagged IPv4, IHL 5, a
+	 * total length that holds a UDP header and fits the frame. Its
+	 * verdict is the one of the steps below (frame_prescan_v4_ with
+	 * hlen 20); anything else takes those steps. *pos only for
+	 * FRAME_SCAN_UDP_PTP */
+	if (len - 42 <= UINT16_MAX - 42) {	/* 42 <= len <= 65535 */
+		/* EtherType, version/IHL, TOS, total length, ID */
+		w = frame_rd64_(buf + 12);
+		tot = (size_t)(w >> 16 & 0xFFFF);
+		if ((w >> 40) == 0x080045u && tot - 28 <= len - 42) {
+			/* flags/offset, TTL, protocol, checksum, ... */
+			w = frame_rd64_(buf + 20) >> 32;
+			if ((w & 0xFFu) != 17 || (w & 0x1FFF0000u) != 0)
+				return FRAME_SCAN_NON_PTP;
+			type = frame_rd16_(buf + 36);	/* UDP destination */
+			if ((uint16_t)(type - PTP_UDP_EVENT) >
+			    PTP_UDP_GENERAL - PTP_UDP_EVENT)
+				return FRAME_SCAN_NON_PTP;
+			if (w & 0x20000000u)		/* first fragment */
+				return FRAME_SCAN_OTHER;
+			return frame_prescan_udp_(buf, FRAME_L3_IPV4, 14, 34,
+						  14 + tot, 0, type, pos, ev);
+		}
+	}
 	if (len - 14 > UINT16_MAX - 14)		/* len < 14 or > 65535 */
 		return FRAME_SCAN_OTHER;
 	type = frame_rd16_(buf + 12);
@@ -306,18 +341,7 @@ int frame_add_correction(uint8_t *buf, size_t len,
 bool frame_cf_in_place_ok(const uint8_t *buf, size_t len,
 			  const struct frame_info *info);
 
-/* helpers of frame_cf_add_in_place() */
-static inline uint64_t frame_rd64_(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
+/* helpers of frame_cf_add_in_place() (and frame_rd64_ above) */
 static inline void frame_wr64_(uint8_t *p, uint64_t v)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
