@@ -114,7 +114,7 @@ static const struct conf_key *conf_find_key(const char *path)
 }
 
 /* Is k a direct child of the group or element pattern pat? */
-static bool conf_is_child(const struct conf_key *k, const char *pat)
+bool conf_is_child(const struct conf_key *k, const char *pat)
 {
 	size_t n = strlen(pat);
 

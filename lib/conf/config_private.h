@@ -116,6 +116,8 @@ void conf_elem_key(char *buf, const char *disp, int i);
 size_t conf_parent_len(const char *path);
 /* Last name of a key path. */
 const char *conf_leaf(const char *path);
+/* Is k a direct child of the group or element pattern pat? */
+bool conf_is_child(const struct conf_key *k, const char *pat);
 
 /* config.c: the walker. Check group grp (key disp) against the keys below
  * pattern pat and parse them into rec. Returns 0 or -1. */
