@@ -568,39 +568,29 @@ static int conf_split_prefix(const char *str, char *buf, size_t len,
 	return 0;
 }
 
-static int conf_parse_ipv4(struct conf_ctx *ctx, const struct conf_key *k,
-			   const config_setting_t *s, void *rec,
-			   const char *disp)
+/* CK_IPV4 and CK_IPV6: "ADDRESS[/N]" (without /N the prefix is the
+ * address's length in bits). */
+static int conf_parse_ipnet(struct conf_ctx *ctx, const struct conf_key *k,
+			    const config_setting_t *s, void *rec,
+			    const char *disp)
 {
-	struct conf_ipv4 *ip = FIELD(rec, k);
-	char buf[INET_ADDRSTRLEN];
-	const char *str;
-
-	if (conf_get_str(ctx, s, disp, &str) < 0)
-		return -1;
-	if (conf_split_prefix(str, buf, sizeof(buf), 32, &ip->prefix) < 0 ||
-	    inet_pton(AF_INET, buf, &ip->addr) != 1)
-		return conf_fail(ctx, s, disp, "bad IPv4 address/prefix "
-				 "\"%s\" (expected A.B.C.D/N)", str);
-	ip->set = true;
-	return 0;
-}
-
-static int conf_parse_ipv6(struct conf_ctx *ctx, const struct conf_key *k,
-			   const config_setting_t *s, void *rec,
-			   const char *disp)
-{
-	struct conf_ipv6 *ip = FIELD(rec, k);
+	const bool v6 = k->type == CK_IPV6;
+	struct conf_ipv4 *ip4 = FIELD(rec, k);
+	struct conf_ipv6 *ip6 = FIELD(rec, k);
+	void *addr = v6 ? (void *)&ip6->addr : (void *)&ip4->addr;
+	uint8_t *prefix = v6 ? &ip6->prefix : &ip4->prefix;
 	char buf[INET6_ADDRSTRLEN];
 	const char *str;
 
 	if (conf_get_str(ctx, s, disp, &str) < 0)
 		return -1;
-	if (conf_split_prefix(str, buf, sizeof(buf), 128, &ip->prefix) < 0 ||
-	    inet_pton(AF_INET6, buf, &ip->addr) != 1)
-		return conf_fail(ctx, s, disp, "bad IPv6 address/prefix "
-				 "\"%s\" (expected X:X::X/N)", str);
-	ip->set = true;
+	if (conf_split_prefix(str, buf, v6 ? INET6_ADDRSTRLEN : INET_ADDRSTRLEN,
+			      v6 ? 128 : 32, prefix) < 0 ||
+	    inet_pton(v6 ? AF_INET6 : AF_INET, buf, addr) != 1)
+		return conf_fail(ctx, s, disp, "bad IPv%c address/prefix "
+				 "\"%s\" (expected %s/N)", v6 ? '6' : '4', str,
+				 v6 ? "X:X::X" : "A.B.C.D");
+	*(v6 ? &ip6->set : &ip4->set) = true;
 	return 0;
 }
 
@@ -693,9 +683,9 @@ const struct conf_type_ops conf_types[CK_NTYPES] = {
 			  NULL, conf_range_seq },
 	[CK_CLOCKID] = { "clock identity", conf_parse_clockid, NULL,
 			 conf_range_none },
-	[CK_IPV4] = { "IPv4 address/prefix", conf_parse_ipv4, NULL,
+	[CK_IPV4] = { "IPv4 address/prefix", conf_parse_ipnet, NULL,
 		      conf_range_none },
-	[CK_IPV6] = { "IPv6 address/prefix", conf_parse_ipv6, NULL,
+	[CK_IPV6] = { "IPv6 address/prefix", conf_parse_ipnet, NULL,
 		      conf_range_none },
 	[CK_IPADDR] = { "IP address", conf_parse_ipaddr, NULL,
 			conf_range_none },

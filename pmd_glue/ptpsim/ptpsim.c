@@ -620,29 +620,33 @@ static int ptpsim_ts_disable(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/* The PHC time latch holds into ts, counted in *reads; -EINVAL if it
+ * holds none. */
+static int ptpsim_latch_read(struct ptpsim_latch *l, uint64_t *reads,
+			     struct timespec *ts)
+{
+	int64_t phc;
+
+	if (ptpsim_latch_take(l, &phc) != 0)
+		return -EINVAL;
+	(*reads)++;
+	ns_to_timespec(phc, ts);
+	return 0;
+}
+
 static int ptpsim_read_rx(struct rte_eth_dev *dev, struct timespec *ts,
 			  uint32_t flags __rte_unused)
 {
 	struct ptpsim_port *p = dev->data->dev_private;
-	int64_t phc;
 
-	if (ptpsim_latch_take(&p->rx_latch, &phc) != 0)
-		return -EINVAL;
-	p->cnt.rx_latch_read++;
-	ns_to_timespec(phc, ts);
-	return 0;
+	return ptpsim_latch_read(&p->rx_latch, &p->cnt.rx_latch_read, ts);
 }
 
 static int ptpsim_read_tx(struct rte_eth_dev *dev, struct timespec *ts)
 {
 	struct ptpsim_port *p = dev->data->dev_private;
-	int64_t phc;
 
-	if (ptpsim_latch_take(&p->tx_latch, &phc) != 0)
-		return -EINVAL;
-	p->cnt.tx_latch_read++;
-	ns_to_timespec(phc, ts);
-	return 0;
+	return ptpsim_latch_read(&p->tx_latch, &p->cnt.tx_latch_read, ts);
 }
 
 static int ptpsim_adjust(struct rte_eth_dev *dev, int64_t delta)
