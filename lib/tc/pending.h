@@ -14,8 +14,7 @@
 #include <stdint.h>
 
 #include "ptp/ptp_time.h"
-
-#define TC_PORT_ID_LEN	10	/* sourcePortIdentity */
+#include "tc/wire.h"
 
 enum tc_kind { TC_KIND_SYNC = 0, TC_KIND_DELAY = 1 };
 
@@ -26,7 +25,7 @@ struct tc_key {
 	uint16_t seq;
 	uint16_t in_port;	/* of the event message */
 	uint16_t out_port;
-	uint8_t src[TC_PORT_ID_LEN];	/* the event's sourcePortIdentity */
+	uint8_t src[PORT_ID_LEN];	/* the event's sourcePortIdentity */
 };
 _Static_assert(sizeof(struct tc_key) == 18, "struct tc_key has padding");
 

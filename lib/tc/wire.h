@@ -12,7 +12,6 @@
 
 #include "ptp/msg.h"
 #include "ptp/ptp_time.h"
-#include "tc/pending.h"
 
 #define OFF_DOMAIN	4
 #define OFF_FLAGS	6	/* first octet of flagField */
@@ -20,7 +19,7 @@
 #define OFF_SEQ		30
 #define OFF_BODY_TS	34	/* (precise)originTimestamp */
 #define OFF_REQ		44	/* Delay_Resp requestingPortIdentity */
-#define PORT_ID_LEN	TC_PORT_ID_LEN
+#define PORT_ID_LEN	10	/* a PortIdentity */
 #define TS_LEN		10
 #define LEN_WITH_TS	(OFF_BODY_TS + TS_LEN)
 #define LEN_WITH_REQ	(OFF_REQ + PORT_ID_LEN)
