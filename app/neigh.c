@@ -38,7 +38,7 @@ void neigh_local_init(struct app *app, bool on)
 		const struct conf_port *cp = &app->conf.ports[i];
 		const uint8_t *a6 = cp->ipv6.addr.s6_addr;
 
-		l->mac[l->n_mac++] = neigh_mac48(app->ports[i].mac.addr_bytes);
+		l->mac[l->n_mac++] = frame_mac48(app->ports[i].mac.addr_bytes);
 		if (cp->ipv4.set) {
 			l->ip4[l->n_ip4++] = cp->ipv4.addr.s_addr;
 			on = true;
@@ -117,29 +117,15 @@ static void arp_send(struct app *app, struct neigh *n, unsigned int port,
 	send_frame(app, n, port, m);
 }
 
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	return s;
-}
-
 /* ICMPv6 checksum over the pseudo header and the message (RFC 4443). */
 static uint16_t icmp6_csum(const uint8_t *ip6, const uint8_t *icmp,
 			   uint16_t len)
 {
-	uint32_t s = sum16(ip6 + 8, 32, 0);
+	uint32_t s = csum_add_bytes(0, ip6 + 8, 32);
 
 	s += len;
 	s += 58;
-	s = sum16(icmp, len, s);
-	while (s >> 16)
-		s = (s & 0xFFFF) + (s >> 16);
-	return (uint16_t)~s;
+	return (uint16_t)~csum_add_bytes(s, icmp, len);
 }
 
 /* IPv6 ND message (NS or NA) with one link-layer address option. */

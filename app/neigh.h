@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "conf/config.h"
+#include "net/frame.h"
 
 #define NEIGH_SIZE		64		/* cache entries (all ports) */
 #define NEIGH_AGING_NS		(300ull * 1000000000)	/* resolved entries */
@@ -48,13 +49,6 @@ struct neigh_local {
 	uint64_t snm[CONF_MAX_PORTS];	/* 33:33:ff:xx:xx:xx of own IPv6 */
 };
 
-static inline uint64_t neigh_mac48(const uint8_t *p)
-{
-	return (uint64_t)p[0] << 40 | (uint64_t)p[1] << 32 |
-	       (uint64_t)p[2] << 24 | (uint64_t)p[3] << 16 |
-	       (uint64_t)p[4] << 8 | p[5];
-}
-
 /*
  * Classify an Ethernet frame of len bytes for local delivery.
  * Returns NEIGH_LOCAL for a destination MAC of one of ptpsw's ports,
@@ -71,7 +65,7 @@ neigh_local_class(const struct neigh_local *l, const uint8_t *eth,
 
 	if (!l->on || len < 14)
 		return NEIGH_FWD;
-	d = neigh_mac48(eth);
+	d = frame_mac48(eth);
 	if (!(eth[0] & 1)) {
 		for (i = 0; i < l->n_mac; i++)
 			if (l->mac[i] == d)

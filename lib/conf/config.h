@@ -174,7 +174,9 @@ int conf_bc_for_domain(const struct conf *c, uint8_t d);
 /* Index of the port named name, or -1. */
 int conf_port_index(const struct conf *c, const char *name);
 
-/* Print what would run (used by --check) and the running config. */
+/* Print what would run (used by --check): every key with its value,
+ * defaults included, in the config file syntax (it loads back), and notes
+ * on what follows from several keys as comments. */
 void conf_print(const struct conf *c, FILE *out);
 
 /* Print the reference of every key (from the schema table) as Markdown. */

@@ -474,8 +474,7 @@ int frame_add_correction(uint8_t *buf, size_t len,
 	return 0;
 }
 
-/* One's complement sum of n bytes as big-endian words (odd tail padded). */
-static uint32_t csum_add_bytes(uint32_t sum, const uint8_t *p, size_t n)
+uint32_t csum_add_bytes(uint32_t sum, const uint8_t *p, size_t n)
 {
 	size_t i;
 
@@ -483,9 +482,7 @@ static uint32_t csum_add_bytes(uint32_t sum, const uint8_t *p, size_t n)
 		sum += rd16(p + i);
 	if (n & 1)
 		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	return sum;
+	return csum_fold(sum);
 }
 
 uint16_t frame_udp_csum(const uint8_t *buf, size_t len,

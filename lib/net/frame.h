@@ -490,6 +490,29 @@ static inline void frame_cf_add_udp(uint8_t *ptp, ptp_cf_t delta)
  * 0 to 0xFFFF where the protocol requires it). */
 uint16_t csum_update16(uint16_t csum, uint16_t old_word, uint16_t new_word);
 
+/* A one's complement sum folded to 16 bits (end-around carries; 0 only
+ * for 0). */
+static inline uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xFFFF) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* The one's complement sum (RFC 1071) of n bytes at p as big-endian
+ * 16-bit words (an odd last byte padded with zero) added to sum, folded
+ * to 16 bits (csum_fold). The checksum of the data is ~ of it. */
+uint32_t csum_add_bytes(uint32_t sum, const uint8_t *p, size_t n);
+
+/* The 48 bits of a MAC address as an integer, first octet most
+ * significant (01:23:45:67:89:ab is 0x0123456789ab). */
+static inline uint64_t frame_mac48(const uint8_t *mac)
+{
+	return (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
+	       (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 |
+	       (uint64_t)mac[4] << 8 | mac[5];
+}
+
 /* Full UDP checksum computation over IPv4/IPv6 pseudo header, UDP header and
  * payload (UDP length from the header), ignoring the stored checksum (tests,
  * building frames). Returns the checksum in host order (never 0: 0 -> 0xFFFF),

@@ -38,6 +38,15 @@ static inline tmv_t tmv_add(tmv_t a, tmv_t b) { tmv_t t = { a.ns + b.ns }; retur
 static inline tmv_t tmv_sub(tmv_t a, tmv_t b) { tmv_t t = { a.ns - b.ns }; return t; }
 static inline bool tmv_is_neg(tmv_t a) { return a.ns < 0; }
 static inline int tmv_cmp(tmv_t a, tmv_t b) { return (a.ns > b.ns) - (a.ns < b.ns); }
+/* c ? a : b without a branch (c is 0 or 1: for loops where a branch on c
+ * would mispredict). */
+static inline tmv_t tmv_select(unsigned int c, tmv_t a, tmv_t b)
+{
+	uint64_t m = -(uint64_t)c;
+	tmv_t t = { (int64_t)(((uint64_t)a.ns & m) | ((uint64_t)b.ns & ~m)) };
+
+	return t;
+}
 
 /* Timestamp <-> tmv. Returns false if the timestamp is not representable
  * (nsec >= 1e9, or seconds beyond what int64 ns holds). */
@@ -60,6 +69,12 @@ static inline ptp_cf_t ptp_cf_from_tmv(tmv_t t)
 }
 /* Truncates toward zero the sub-nanosecond part. */
 tmv_t ptp_cf_to_tmv(ptp_cf_t cf);
+/* Whole nanoseconds of cf rounded down (toward minus infinity; the
+ * residence statistics' rounding): one arithmetic shift, no division. */
+static inline int64_t ptp_cf_floor_ns(ptp_cf_t cf)
+{
+	return cf.scaled >> 16;	/* gcc, clang: arithmetic shift (floor) */
+}
 /* cf from nanoseconds given as a double (keeps the 2^-16 ns fraction). */
 ptp_cf_t ptp_cf_from_ns_double(double ns);
 double ptp_cf_to_ns_double(ptp_cf_t cf);

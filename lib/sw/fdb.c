@@ -15,6 +15,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "net/frame.h"
 #include "sw/fdb.h"
 
 #define FDB_VALID	(1ull << 63)
@@ -33,13 +34,6 @@ struct fdb {
 	uint64_t moved;
 	uint64_t full;
 };
-
-static uint64_t fdb_mac_key(const uint8_t mac[6])
-{
-	return ((uint64_t)mac[0] << 40) | ((uint64_t)mac[1] << 32) |
-	       ((uint64_t)mac[2] << 24) | ((uint64_t)mac[3] << 16) |
-	       ((uint64_t)mac[4] << 8) | mac[5];
-}
 
 static uint32_t fdb_home(const struct fdb *f, uint64_t key)
 {
@@ -151,7 +145,7 @@ int fdb_learn(struct fdb *f, const uint8_t mac[6], uint16_t port, uint64_t now)
 
 	if ((mac[0] & 1) != 0)
 		return 0;
-	key = fdb_mac_key(mac);
+	key = frame_mac48(mac);
 	if (key == 0)
 		return 0;
 	if (port > FDB_MAX_PORT)
@@ -218,7 +212,7 @@ int fdb_lookup(const struct fdb *f, const uint8_t mac[6], uint64_t now)
 
 	if ((mac[0] & 1) != 0)
 		return FDB_NO_PORT;
-	key = fdb_mac_key(mac);
+	key = frame_mac48(mac);
 	if (key == 0)			/* never learned; matches free buckets */
 		return FDB_NO_PORT;
 	home = fdb_home(f, key);

@@ -1,137 +1,35 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * End-to-end transparent clock (IEEE 1588-2019 10.2, 11.5; RFC 9760
- * EP-20/21/25) on classified byte buffers.
+ * EP-20/21/25) on classified byte buffers: residence, the egress paths
+ * (their contract: tc.h) and ingress. The rate-ratio estimator is in
+ * rate.c, the two-step pending table in pending.c.
  *
  * Only correctionField (and with it the UDP checksum) is ever written, and
- * only through frame_add_correction(): addresses, flags and every other
- * byte stay as received, so unicast stays unicast (EP-20) and general
- * messages other than Follow_Up / Delay_Resp pass byte for byte (EP-25).
- *
- * Two-step residences wait in a fixed table: entries in one array, a hash
- * index of chains over it, and a doubly linked age list (oldest first) that
- * gives eviction when full and expiry. No allocation after tc_create().
+ * only through frame_add_correction() and its in-place twins of
+ * net/frame.h: addresses, flags and every other byte stay as received, so
+ * unicast stays unicast (EP-20) and general messages other than Follow_Up /
+ * Delay_Resp pass byte for byte (EP-25). No allocation after tc_create().
  */
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sw/hotmem.h"
+#include "tc/pending.h"
+#include "tc/rate.h"
 #include "tc/tc.h"
+#include "tc/wire.h"
 
-/* Offsets in a PTP message (IEEE 1588-2019 13.3, 13.6 - 13.8). */
-#define OFF_DOMAIN	4
-#define OFF_FLAGS	6	/* first octet of flagField */
-#define OFF_SRC		20	/* sourcePortIdentity */
-#define OFF_SEQ		30
-#define OFF_BODY_TS	34	/* (precise)originTimestamp */
-#define OFF_REQ		44	/* Delay_Resp requestingPortIdentity */
-#define PORT_ID_LEN	10
-#define TS_LEN		10
-#define LEN_WITH_TS	(OFF_BODY_TS + TS_LEN)
 _Static_assert(LEN_WITH_TS == TC_IN_PLACE_MIN_LEN, "tc_in_place()");
-#define LEN_WITH_REQ	(OFF_REQ + PORT_ID_LEN)
-
-#define TC_NONE UINT32_MAX
-
-enum tc_kind { TC_KIND_SYNC = 0, TC_KIND_DELAY = 1 };
-
-/* What a general message must match; no padding, so memcmp compares it. */
-struct tc_key {
-	uint8_t domain;
-	uint8_t kind;		/* enum tc_kind */
-	uint16_t seq;
-	uint16_t in_port;	/* of the event message */
-	uint16_t out_port;
-	uint8_t src[PORT_ID_LEN];	/* the event's sourcePortIdentity */
-};
-_Static_assert(sizeof(struct tc_key) == 18, "struct tc_key has padding");
-
-struct tc_pending {
-	struct tc_key key;
-	ptp_cf_t residence;
-	tmv_t stored;		/* egress time of the event message */
-	uint32_t hnext;		/* hash chain */
-	uint32_t older;		/* age list */
-	uint32_t newer;		/* age list; free list link when free */
-};
-
-/* One rate sample: origin = ts + cf (GM time), ingress on our timebase. */
-struct tc_rate_pt {
-	tmv_t ts;
-	ptp_cf_t cf;
-	tmv_t ingress;
-};
-
-struct tc_rate {
-	uint8_t master[PORT_ID_LEN];
-	bool have_master;
-	bool fu_wait;		/* two-step Sync waiting for its Follow_Up */
-	bool known;		/* an estimate was ever made */
-	bool seeded;		/* the current reference chain made one */
-	bool sampled;		/* last_rx is valid (only with a master:
-				 * cleared when one is adopted) */
-	uint8_t n_ref;		/* reference points held: 0, 1 or 2 */
-	uint8_t rejects;	/* consecutive rejected samples */
-	uint16_t fu_seq;
-	tmv_t master_seen;
-	tmv_t last_rx;		/* ingress of the last Sync sampled */
-	tmv_t fu_rx;
-	ptp_cf_t fu_cf;
-	struct tc_rate_pt ref;	/* baseline start */
-	struct tc_rate_pt next;	/* the next baseline start */
-	double ratio;
-};
 
 struct tc {
 	struct tc_params p;
 	struct tc_stats st;
-	struct tc_pending *ent;
-	uint32_t *bucket;
-	uint32_t hmask;
-	uint32_t free_head;
-	uint32_t oldest;
-	uint32_t newest;
+	struct tc_pend_table pend;
 	uint32_t n_skewed;	/* domains whose ratio is not exactly 1.0 */
 	struct tc_rate rate[256];
 };
-
-/* Largest deviation of a sample from the prediction of the current
- * estimate: a fixed part for timestamp noise and a part growing with the
- * baseline for real frequency change. */
-#define TC_RATE_MAX_RESID_NS 200000.0
-#define TC_RATE_MAX_DRIFT 50e-6
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint64_t rd_be(const uint8_t *p, unsigned int n)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* PTP Timestamp at p as tmv. Returns false if not representable. */
-static bool tc_read_ts(const uint8_t *p, tmv_t *out)
-{
-	struct ptp_timestamp ts;
-
-	ts.sec = rd_be(p, 6);
-	ts.nsec = (uint32_t)rd_be(p + 6, 4);
-	return ptp_ts_to_tmv(&ts, out);
-}
-
-static bool tc_two_step_flag(const uint8_t *ptp)
-{
-	return (ptp[OFF_FLAGS] & (PTP_FLAG_TWO_STEP >> 8)) != 0;
-}
 
 /*
  * The PTP message of a classified frame, if fi describes one that lies in
@@ -180,73 +78,44 @@ static bool tc_params_ok(const struct tc_params *p)
 	       p->pending_timeout_ns > 0;
 }
 
-static void tc_init_table(struct tc *tc)
+static void tc_init_stats(struct tc *tc)
 {
-	uint32_t i, n = tc->p.pending_entries;
+	unsigned int i;
 
-	for (i = 0; i <= tc->hmask; i++)
-		tc->bucket[i] = TC_NONE;
-	for (i = 0; i < n; i++)
-		tc->ent[i].newer = i + 1 < n ? i + 1 : TC_NONE;
-	tc->free_head = 0;
-	tc->oldest = TC_NONE;
-	tc->newest = TC_NONE;
-}
-
-static void tc_init_rates(struct tc *tc)
-{
-	unsigned int d;
-
-	for (d = 0; d < 256; d++) {
-		tc->rate[d].ratio = 1.0;
-		tc->st.domain[d].rate_ratio = 1.0;
+	for (i = 0; i < 256; i++) {
+		tc_rate_init(&tc->rate[i]);
+		tc->st.domain[i].rate_ratio = 1.0;
+	}
+	for (i = 0; i < TC_MAX_PORTS; i++) {	/* tc_res_note() */
+		tc->st.res[i].min_ns = INT64_MAX;
+		tc->st.res[i].max_ns = INT64_MIN;
 	}
 }
 
 struct tc *tc_create(const struct tc_params *p)
 {
 	struct tc *tc;
-	uint32_t nb = 1;
-	unsigned int i;
 
 	if (!tc_params_ok(p))
 		return NULL;
-	while (nb < 2 * p->pending_entries)
-		nb <<= 1;
 	/* read per message: one huge page where possible (sw/hotmem.h) */
 	tc = hotmem_alloc(sizeof(*tc));
 	if (tc == NULL)
-		goto err;
+		return NULL;
 	tc->p = *p;
-	tc->ent = calloc(p->pending_entries, sizeof(*tc->ent));
-	if (tc->ent == NULL)
-		goto err_tc;
-	tc->bucket = calloc(nb, sizeof(*tc->bucket));
-	if (tc->bucket == NULL)
-		goto err_ent;
-	tc->hmask = nb - 1;
-	tc_init_table(tc);
-	tc_init_rates(tc);
-	for (i = 0; i < TC_MAX_PORTS; i++) {	/* tc_res_note() */
-		tc->st.res[i].min_ns = INT64_MAX;
-		tc->st.res[i].max_ns = INT64_MIN;
+	if (tc_pend_init(&tc->pend, p->pending_entries) != 0) {
+		hotmem_free(tc, sizeof(*tc));
+		return NULL;
 	}
+	tc_init_stats(tc);
 	return tc;
-
-err_ent:
-	free(tc->ent);
-err_tc:
-	hotmem_free(tc, sizeof(*tc));
-err:
-	return NULL;
 }
 
 void tc_free(struct tc *tc)
 {
 	if (tc == NULL)
 		return;
-	free(tc->bucket);
-	free(tc->ent);
+	tc_pend_fini(&tc->pend);
 	hotmem_free(tc, sizeof(*tc));
 }
 
@@ -287,136 +156,8 @@ ptp_cf_t tc_residence(const struct tc *tc, uint8_t domain, uint16_t in_port,
 	return tc_res(tc, domain, in_port, out_port, rx_ts, tx_ts);
 }
 
-/* ---- pending table ---- */
 
-static void tc_key_make(struct tc_key *k, const uint8_t *ptp,
-			const uint8_t *id, enum tc_kind kind,
-			uint16_t in_port, uint16_t out_port)
-{
-	k->domain = ptp[OFF_DOMAIN];
-	k->kind = (uint8_t)kind;
-	k->seq = rd16(ptp + OFF_SEQ);
-	k->in_port = in_port;
-	k->out_port = out_port;
-	memcpy(k->src, id, PORT_ID_LEN);
-}
-
-/* FNV-1a over the key bytes. */
-static uint32_t tc_hash(const struct tc *tc, const struct tc_key *k)
-{
-	const uint8_t *b = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ b[i]) * 16777619u;
-	return (h ^ (h >> 16)) & tc->hmask;
-}
-
-static uint32_t tc_pend_find(const struct tc *tc, const struct tc_key *k)
-{
-	uint32_t i = tc->bucket[tc_hash(tc, k)];
-
-	while (i != TC_NONE && memcmp(&tc->ent[i].key, k, sizeof(*k)) != 0)
-		i = tc->ent[i].hnext;
-	return i;
-}
-
-static void tc_unlink_hash(struct tc *tc, uint32_t i)
-{
-	uint32_t *link = &tc->bucket[tc_hash(tc, &tc->ent[i].key)];
-
-	while (*link != i)
-		link = &tc->ent[*link].hnext;
-	*link = tc->ent[i].hnext;
-}
-
-static void tc_unlink_age(struct tc *tc, uint32_t i)
-{
-	struct tc_pending *e = &tc->ent[i];
-
-	if (e->older != TC_NONE)
-		tc->ent[e->older].newer = e->newer;
-	else
-		tc->oldest = e->newer;
-	if (e->newer != TC_NONE)
-		tc->ent[e->newer].older = e->older;
-	else
-		tc->newest = e->older;
-}
-
-/* Remove entry i and put it on the free list. */
-static void tc_pend_del(struct tc *tc, uint32_t i)
-{
-	tc_unlink_hash(tc, i);
-	tc_unlink_age(tc, i);
-	tc->ent[i].newer = tc->free_head;
-	tc->free_head = i;
-	tc->st.pending_in_use--;
-}
-
-/* A free entry, evicting the oldest one if there is none. */
-static uint32_t tc_pend_alloc(struct tc *tc)
-{
-	uint32_t i;
-
-	if (tc->free_head == TC_NONE) {
-		tc_pend_del(tc, tc->oldest);
-		tc->st.pending_evicted++;
-	}
-	i = tc->free_head;
-	tc->free_head = tc->ent[i].newer;
-	return i;
-}
-
-static void tc_pend_put(struct tc *tc, const struct tc_key *k, ptp_cf_t res,
-			tmv_t now)
-{
-	struct tc_pending *e;
-	uint32_t i = tc_pend_find(tc, k), h;
-
-	if (i != TC_NONE) {
-		/* the same event again (duplicate): latest residence wins */
-		tc->ent[i].residence = res;
-		tc->ent[i].stored = now;
-		return;
-	}
-	i = tc_pend_alloc(tc);
-	e = &tc->ent[i];
-	e->key = *k;
-	e->residence = res;
-	e->stored = now;
-	h = tc_hash(tc, k);
-	e->hnext = tc->bucket[h];
-	tc->bucket[h] = i;
-	e->older = tc->newest;
-	e->newer = TC_NONE;
-	if (tc->newest != TC_NONE)
-		tc->ent[tc->newest].newer = i;
-	else
-		tc->oldest = i;
-	tc->newest = i;
-	tc->st.pending_in_use++;
-	tc->st.pending_stored++;
-}
-
-void tc_expire(struct tc *tc, tmv_t now)
-{
-	uint32_t i = tc->oldest, next;
-	tmv_t age;
-
-	while (i != TC_NONE) {
-		next = tc->ent[i].newer;
-		age = tmv_sub(now, tc->ent[i].stored);
-		if (tmv_to_ns(age) > tc->p.pending_timeout_ns) {
-			tc_pend_del(tc, i);
-			tc->st.pending_expired++;
-		}
-		i = next;
-	}
-}
-
-/* ---- egress ---- */
+/* ---- residence statistics ---- */
 
 /* ns into r's extremes: no branch on the value, min/max start at the
  * far ends. */
@@ -439,7 +180,7 @@ static inline void tc_res_note(struct tc *tc, uint16_t out_port,
 			       ptp_cf_t res)
 {
 	struct tc_res_stats *r;
-	int64_t ns = res.scaled >> 16;	/* gcc: arithmetic shift (floor) */
+	int64_t ns = ptp_cf_floor_ns(res);
 
 	if (out_port >= TC_MAX_PORTS)
 		return;
@@ -482,22 +223,18 @@ void tc_stats_add(struct tc_stats *sum, const struct tc_stats *s)
 		tc_res_merge(&sum->res[i], &s->res[i]);
 }
 
-/* A message of fi's domain was corrected: *counter and the domain's. */
-static void tc_count(struct tc *tc, const struct frame_info *fi,
-		     uint64_t *counter)
-{
-	(*counter)++;
-	tc->st.domain[fi->domain].corrected++;
-}
+/* ---- two-step: the pending table (pending.c) ---- */
 
-static bool tc_correct(struct tc *tc, uint8_t *buf, size_t len,
-		       const struct frame_info *fi, ptp_cf_t res,
-		       uint64_t *counter)
+static void tc_key_make(struct tc_key *k, const uint8_t *ptp,
+			const uint8_t *id, enum tc_kind kind,
+			uint16_t in_port, uint16_t out_port)
 {
-	if (frame_add_correction(buf, len, fi, res) != 0)
-		return false;
-	tc_count(tc, fi, counter);
-	return true;
+	k->domain = ptp[OFF_DOMAIN];
+	k->kind = (uint8_t)kind;
+	k->seq = tc_rd16(ptp + OFF_SEQ);
+	k->in_port = in_port;
+	k->out_port = out_port;
+	memcpy(k->src, id, PORT_ID_LEN);
 }
 
 /* Store the residence of an event message for its general message. */
@@ -510,7 +247,51 @@ static void tc_store_event(struct tc *tc, const uint8_t *ptp, uint8_t type,
 	tc_key_make(&k, ptp, ptp + OFF_SRC,
 		    type == PTP_SYNC ? TC_KIND_SYNC : TC_KIND_DELAY,
 		    in_port, out_port);
-	tc_pend_put(tc, &k, res, tx_ts);
+	switch (tc_pend_put(&tc->pend, &k, res, tx_ts)) {
+	case TC_PEND_EVICTED:
+		tc->st.pending_evicted++;
+		/* fall through */
+	case TC_PEND_NEW:
+		tc->st.pending_stored++;
+		break;
+	case TC_PEND_REPLACED:
+		break;
+	}
+	tc->st.pending_in_use = tc->pend.in_use;
+}
+
+void tc_expire(struct tc *tc, tmv_t now)
+{
+	tc->st.pending_expired += tc_pend_expire(&tc->pend, now,
+						 tc->p.pending_timeout_ns);
+	tc->st.pending_in_use = tc->pend.in_use;
+}
+
+/* ---- egress (the contract: tc.h) ---- */
+
+/* A message of fi's domain was corrected: *counter and the domain's. */
+static void tc_count(struct tc *tc, const struct frame_info *fi,
+		     uint64_t *counter)
+{
+	(*counter)++;
+	tc->st.domain[fi->domain].corrected++;
+}
+
+/* The counter of a corrected event message of type. */
+static inline uint64_t *tc_event_counter(struct tc *tc, uint8_t type)
+{
+	return type == PTP_SYNC ? &tc->st.corrected_sync :
+				  &tc->st.corrected_delay_req;
+}
+
+static bool tc_correct(struct tc *tc, uint8_t *buf, size_t len,
+		       const struct frame_info *fi, ptp_cf_t res,
+		       uint64_t *counter)
+{
+	if (frame_add_correction(buf, len, fi, res) != 0)
+		return false;
+	tc_count(tc, fi, counter);
+	return true;
 }
 
 /*
@@ -525,18 +306,15 @@ static bool tc_general(struct tc *tc, uint8_t *buf, size_t len,
 	const uint8_t *id = ptp + (kind == TC_KIND_SYNC ? OFF_SRC : OFF_REQ);
 	struct tc_key k;
 	ptp_cf_t res;
-	uint32_t i;
 
-	if (tc->p.mode != TC_TWO_STEP && tc->st.pending_in_use == 0)
+	if (tc->p.mode != TC_TWO_STEP && tc->pend.in_use == 0)
 		return false;
 	tc_key_make(&k, ptp, id, kind, ev_in, ev_out);
-	i = tc_pend_find(tc, &k);
-	if (i == TC_NONE) {
+	if (!tc_pend_take(&tc->pend, &k, &res)) {
 		tc->st.pending_unmatched++;
 		return false;
 	}
-	res = tc->ent[i].residence;
-	tc_pend_del(tc, i);
+	tc->st.pending_in_use = tc->pend.in_use;
 	return tc_correct(tc, buf, len, fi, res, counter);
 }
 
@@ -559,9 +337,7 @@ static bool tc_event(struct tc *tc, uint8_t *buf, size_t len,
 			       res, tx_ts);
 		return false;
 	}
-	return tc_correct(tc, buf, len, fi, res,
-			  type == PTP_SYNC ? &tc->st.corrected_sync :
-					     &tc->st.corrected_delay_req);
+	return tc_correct(tc, buf, len, fi, res, tc_event_counter(tc, type));
 }
 
 bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
@@ -607,8 +383,7 @@ bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 	res = tc_res(tc, fi->domain, in_port, out_port, rx_ts, tx_ts);
 	tc_res_note(tc, out_port, res);
 	frame_cf_add_in_place(buf, fi, res);
-	tc_count(tc, fi, fi->ptp_type == PTP_SYNC ? &tc->st.corrected_sync :
-					      &tc->st.corrected_delay_req);
+	tc_count(tc, fi, tc_event_counter(tc, fi->ptp_type));
 	return true;
 }
 
@@ -632,202 +407,33 @@ ptp_cf_t tc_event_sent(struct tc *tc, const uint8_t *buf, size_t len,
 	return res;
 }
 
-/* ---- rate ratio (EP-21) ---- */
+/* ---- ingress: the rate estimator (rate.c) ---- */
 
-static void tc_rate_restart(struct tc_rate *r, const struct tc_rate_pt *pt)
+/* Count what the estimator made of a message of domain whose ratio was
+ * before. */
+static void tc_rate_count(struct tc *tc, uint8_t domain, double before,
+			  enum tc_rate_res r)
 {
-	r->ref = *pt;
-	r->n_ref = 1;
-	r->seeded = false;
-	r->rejects = 0;
-}
+	double now = tc->rate[domain].ratio;
 
-/* GM time elapsed from a to b, in ns (the CF keeps its sub-ns part). */
-static double tc_rate_origin_diff(const struct tc_rate_pt *b,
-				  const struct tc_rate_pt *a)
-{
-	return (double)tmv_to_ns(tmv_sub(b->ts, a->ts)) +
-	       (ptp_cf_to_ns_double(b->cf) - ptp_cf_to_ns_double(a->cf));
-}
-
-/* True if the sample is plausible; counts and handles a rejection. */
-static bool tc_rate_check(struct tc *tc, struct tc_rate *r,
-			  const struct tc_rate_pt *pt, double d_org,
-			  double d_in)
-{
-	double raw = d_org / d_in;
-	double resid = d_org - r->ratio * d_in;
-	bool ok = fabs(raw - 1.0) <= TC_RATE_MAX_DEV;
-
-	if (ok && r->seeded)
-		ok = fabs(resid) <= TC_RATE_MAX_RESID_NS +
-				    TC_RATE_MAX_DRIFT * d_in;
-	if (ok) {
-		r->rejects = 0;
-		return true;
-	}
-	tc->st.ratio_rejected++;
-	if (++r->rejects >= TC_RATE_MAX_REJECTS)
-		tc_rate_restart(r, pt);	/* the GM stepped: start over */
-	return false;
-}
-
-/* Keep the baseline between TC_RATE_WINDOW_NS and twice that. */
-static void tc_rate_renew(struct tc_rate *r, const struct tc_rate_pt *pt,
-			  int64_t d_in)
-{
-	if (r->n_ref == 1 && d_in >= TC_RATE_WINDOW_NS) {
-		r->next = *pt;
-		r->n_ref = 2;
-	} else if (r->n_ref == 2 && d_in >= 2 * TC_RATE_WINDOW_NS) {
-		r->ref = r->next;
-		r->next = *pt;
+	if (r == TC_RATE_REJECTED) {
+		tc->st.ratio_rejected++;
+	} else if (r == TC_RATE_UPDATED) {
+		tc->n_skewed += (now != 1.0) - (before != 1.0);
+		tc->st.domain[domain].rate_ratio = now;
 	}
 }
 
-static void tc_rate_set(struct tc *tc, uint8_t domain, double raw)
-{
-	struct tc_rate *r = &tc->rate[domain];
-	double v = r->seeded ? r->ratio + (raw - r->ratio) / TC_RATE_SMOOTH
-			     : raw;
-
-	v = fmin(fmax(v, 1.0 - TC_RATE_MAX_DEV), 1.0 + TC_RATE_MAX_DEV);
-	tc->n_skewed += (v != 1.0) - (r->ratio != 1.0);
-	r->ratio = v;
-	r->seeded = true;
-	r->known = true;
-	tc->st.domain[domain].rate_ratio = v;
-}
-
-static void tc_rate_sample(struct tc *tc, uint8_t domain,
-			   const struct tc_rate_pt *pt)
-{
-	struct tc_rate *r = &tc->rate[domain];
-	int64_t d_in, need;
-	double d_org;
-
-	if (r->n_ref == 0) {
-		tc_rate_restart(r, pt);
-		return;
-	}
-	d_in = tmv_to_ns(tmv_sub(pt->ingress, r->ref.ingress));
-	if (d_in <= 0) {
-		tc_rate_restart(r, pt);
-		return;
-	}
-	need = r->known ? TC_RATE_WINDOW_NS : TC_RATE_MIN_BASE_NS;
-	if (!r->seeded && d_in < need)
-		return;
-	d_org = tc_rate_origin_diff(pt, &r->ref);
-	if (!tc_rate_check(tc, r, pt, d_org, (double)d_in))
-		return;
-	tc_rate_set(tc, domain, d_org / (double)d_in);
-	tc_rate_renew(r, pt, d_in);
-}
-
-/* True if a Sync from id is from the tracked time transmitter (adopting
- * id if there is none, or the tracked one went silent). */
-static bool tc_rate_master(struct tc_rate *r, const uint8_t *id, tmv_t rx)
-{
-	if (r->have_master && memcmp(r->master, id, PORT_ID_LEN) == 0) {
-		r->master_seen = rx;
-		return true;
-	}
-	if (r->have_master && tmv_to_ns(tmv_sub(rx, r->master_seen)) <=
-			      TC_RATE_MASTER_TIMEOUT_NS)
-		return false;
-	memcpy(r->master, id, PORT_ID_LEN);
-	r->have_master = true;
-	r->master_seen = rx;
-	r->fu_wait = false;
-	r->n_ref = 0;
-	r->sampled = false;
-	r->seeded = false;
-	r->rejects = 0;
-	return true;
-}
-
-static __attribute__((noinline)) void tc_rate_sync(struct tc *tc,
-						   const uint8_t *ptp,
-						   tmv_t rx)
+/* A Sync the estimator must decide on (not one tc_rate_skip() took). */
+static __attribute__((noinline)) void tc_rate_sync_in(struct tc *tc,
+						      const uint8_t *ptp,
+						      tmv_t rx)
 {
 	uint8_t domain = ptp[OFF_DOMAIN];
-	struct tc_rate *r = &tc->rate[domain];
-	struct tc_rate_pt pt;
+	double before = tc->rate[domain].ratio;
 
-	if (!tc_rate_master(r, ptp + OFF_SRC, rx))
-		return;
-	if (r->sampled && tmv_to_ns(tmv_sub(rx, r->last_rx)) >= 0 &&
-	    tmv_to_ns(tmv_sub(rx, r->last_rx)) < TC_RATE_MIN_GAP_NS)
-		return;
-	r->sampled = true;
-	r->last_rx = rx;
-	if (tc_two_step_flag(ptp)) {
-		r->fu_wait = true;
-		r->fu_seq = rd16(ptp + OFF_SEQ);
-		r->fu_rx = rx;
-		r->fu_cf = ptp_hdr_get_correction(ptp);
-		return;
-	}
-	if (!tc_read_ts(ptp + OFF_BODY_TS, &pt.ts))
-		return;
-	pt.cf = ptp_hdr_get_correction(ptp);
-	pt.ingress = rx;
-	tc_rate_sample(tc, domain, &pt);
-}
-
-static void tc_rate_follow_up(struct tc *tc, const uint8_t *ptp)
-{
-	uint8_t domain = ptp[OFF_DOMAIN];
-	struct tc_rate *r = &tc->rate[domain];
-	struct tc_rate_pt pt;
-
-	if (!r->fu_wait || rd16(ptp + OFF_SEQ) != r->fu_seq ||
-	    memcmp(r->master, ptp + OFF_SRC, PORT_ID_LEN) != 0)
-		return;
-	r->fu_wait = false;
-	if (!tc_read_ts(ptp + OFF_BODY_TS, &pt.ts))
-		return;
-	pt.cf = ptp_cf_add_sat(r->fu_cf, ptp_hdr_get_correction(ptp));
-	pt.ingress = r->fu_rx;
-	tc_rate_sample(tc, domain, &pt);
-}
-
-/*
- * tc_rate_skip()'s test without its store and without a branch (tc_run(),
- * where Sync and Delay_Req come in any order, uses it for both): true if
- * a Sync of this header received at rx would only be seen, being from the
- * tracked time transmitter (sampled implies one) within
- * TC_RATE_MIN_GAP_NS after the last Sync sampled. Reads the header's
- * sourcePortIdentity (inside its first 44 octets) whatever its type.
- */
-static inline bool tc_rate_seen(const struct tc_rate *r, const uint8_t *ptp,
-				tmv_t rx)
-{
-	uint64_t a, b;
-	uint16_t c, d;
-
-	memcpy(&a, r->master, 8);
-	memcpy(&b, ptp + OFF_SRC, 8);
-	memcpy(&c, r->master + 8, 2);
-	memcpy(&d, ptp + OFF_SRC + 8, 2);
-	return r->sampled & (((a ^ b) | (uint64_t)(c ^ d)) == 0) &
-	       ((uint64_t)tmv_to_ns(tmv_sub(rx, r->last_rx)) <
-		(uint64_t)TC_RATE_MIN_GAP_NS);
-}
-
-/*
- * tc_rate_sync()'s usual Sync, inline: one that tc_rate_seen() says is
- * only seen. Returns false for every other Sync (tc_rate_sync()
- * decides).
- */
-static inline bool tc_rate_skip(struct tc_rate *r, const uint8_t *ptp,
-				tmv_t rx)
-{
-	if (!tc_rate_seen(r, ptp, rx))
-		return false;
-	r->master_seen = rx;
-	return true;
+	tc_rate_count(tc, domain, before,
+		      tc_rate_sync(&tc->rate[domain], ptp, rx));
 }
 
 /* A Sync of at least LEN_WITH_TS bytes. */
@@ -838,28 +444,81 @@ static inline void tc_ingress_sync(struct tc *tc, const uint8_t *ptp,
 
 	tc->st.domain[domain].sync_seen++;
 	if (tc->p.syntonize && !tc_rate_skip(&tc->rate[domain], ptp, rx_ts))
-		tc_rate_sync(tc, ptp, rx_ts);
+		tc_rate_sync_in(tc, ptp, rx_ts);
 }
 
 void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 		    const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts)
 {
 	const uint8_t *ptp = tc_ptp(buf, len, fi, PTP_HDR_LEN);
-	uint8_t type;
+	uint8_t type, domain;
+	double before;
 
 	(void)in_port;
 	if (ptp == NULL)
 		return;
 	type = ptp[0] & 0x0f;
+	domain = ptp[OFF_DOMAIN];
 	if (type == PTP_SYNC && fi->ptp_len >= LEN_WITH_TS) {
 		tc_ingress_sync(tc, ptp, rx_ts);
 		return;
 	}
 	if (type == PTP_SYNC)
-		tc->st.domain[ptp[OFF_DOMAIN]].sync_seen++;
+		tc->st.domain[domain].sync_seen++;
 	if (tc->p.syntonize && type == PTP_FOLLOW_UP &&
-	    fi->ptp_len >= LEN_WITH_TS)
-		tc_rate_follow_up(tc, ptp);
+	    fi->ptp_len >= LEN_WITH_TS) {
+		before = tc->rate[domain].ratio;
+		tc_rate_count(tc, domain, before,
+			      tc_rate_follow_up(&tc->rate[domain], ptp));
+	}
+}
+
+/* ---- the one-step burst run ---- */
+
+/* tc_run(): a stretch of messages of one domain ends (n of them, n_sync
+ * Syncs). Returns n_sync. */
+static inline uint64_t tc_run_domain_done(struct tc *tc, uint8_t dom,
+					  uint64_t n, uint64_t n_sync)
+{
+	tc->st.domain[dom].corrected += n;
+	tc->st.domain[dom].sync_seen += n_sync;
+	return n_sync;
+}
+
+/*
+ * tc_run(): tc_ingress_sync() for message p received at rx, with no branch
+ * on its type in the usual case (the types come in any order: a branch on
+ * them mispredicts). Returns true if the estimator decided on a Sync (a
+ * ratio may have changed).
+ */
+static inline __attribute__((always_inline)) bool
+tc_run_rate(struct tc *tc, struct tc_rate *rate, const uint8_t *p,
+	    unsigned int is_sync, uint64_t rx)
+{
+	tmv_t rxt = tmv_from_ns((int64_t)rx);
+	unsigned int seen = tc_rate_seen(rate, p, rxt);
+
+	/* tc_rate_skip()'s store, for a Sync only seen */
+	rate->master_seen = tmv_select(is_sync & seen, rxt,
+				       rate->master_seen);
+	if (__builtin_expect(is_sync & (seen ^ 1), 0)) {
+		tc_rate_sync_in(tc, p, rxt);
+		return true;
+	}
+	return false;
+}
+
+/* tc_run(): n messages (n_sync Syncs) left out_port, acc their residence
+ * extremes and sum. */
+static inline void tc_run_done(struct tc *tc, uint16_t out_port,
+			       struct tc_res_stats acc, unsigned int n,
+			       uint64_t n_sync)
+{
+	acc.n = n;
+	if (out_port < TC_MAX_PORTS)
+		tc_res_merge(&tc->st.res[out_port], &acc);
+	tc->st.corrected_sync += n_sync;
+	tc->st.corrected_delay_req += n - n_sync;
 }
 
 unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
@@ -867,92 +526,59 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 		    unsigned int rx_step, unsigned int n)
 {
 	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
-	int64_t base = tmv_to_ns(tx_ts) + tc_lat(tc->p.egress_latency_ns,
-						 out_port) +
-		       tc_lat(tc->p.ingress_latency_ns, in_port);
+	tmv_t base = tmv_add(tx_ts, tmv_from_ns(
+		(int64_t)tc_lat(tc->p.egress_latency_ns, out_port) +
+		tc_lat(tc->p.ingress_latency_ns, in_port)));
 	/* the loop's residence statistics (never addressed outside it, so
-	 * kept in registers across tc_rate_sync()), then rs */
-	struct tc_res_stats acc = { .min_ns = INT64_MAX, .max_ns = INT64_MIN },
-			    rs;
+	 * kept in registers across tc_rate_sync_in()) */
+	struct tc_res_stats acc = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
 	const bool syntonize = tc->p.syntonize;
 	bool exact = !syntonize || tc->n_skewed == 0;
 	/* the correction last computed (valid: have), for the messages
 	 * after it of the same RX time and domain (with software stamps a
 	 * burst has one RX time), until a Sync may change a ratio */
 	bool have = false;
-	uint64_t last_rx = 0;
+	uint64_t last_rx = 0, n_sync = 0, n_dom = 0, n_dom_sync = 0;
 	ptp_cf_t cf = { 0 };
 	int64_t cf_ns = 0;
-	/* counted per stretch of one domain */
-	uint64_t n_sync = 0, n_dom = 0, n_dom_sync = 0;
-	struct tc_rate *rate;		/* the stretch's domain's */
 	unsigned int k, is_sync;
-	uint8_t dom;
+	uint8_t dom = n > 0 ? ptp[0][OFF_DOMAIN] : 0;
+	struct tc_rate *rate = &tc->rate[dom];	/* the stretch's domain's */
 
 	if (n == 0)
 		return 0;
-	dom = ptp[0][OFF_DOMAIN];
-	rate = &tc->rate[dom];
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < n; k++, rx_ns += rx_step) {
 		uint8_t *p = ptp[k];
 		uint64_t rx = *rx_ns;
 
-		rx_ns += rx_step;
-
 		if (__builtin_expect(p[OFF_DOMAIN] != dom, 0)) {
-			tc->st.domain[dom].corrected += n_dom;
-			tc->st.domain[dom].sync_seen += n_dom_sync;
-			n_sync += n_dom_sync;
+			n_sync += tc_run_domain_done(tc, dom, n_dom, n_dom_sync);
 			dom = p[OFF_DOMAIN];
 			rate = &tc->rate[dom];
-			n_dom = 0;
-			n_dom_sync = 0;
+			n_dom = n_dom_sync = 0;
 			have = false;		/* another ratio */
 		}
 		n_dom++;
-		/* tc_ingress_sync() for a Sync, with no branch on the type
-		 * in the usual case (the types come in any order: a branch
-		 * on them mispredicts) */
 		is_sync = (p[0] & 0x0F) == PTP_SYNC;	/* 0 or 1 */
 		n_dom_sync += is_sync;
-		if (syntonize) {
-			tmv_t rxt = tmv_from_ns((int64_t)rx);
-			unsigned int seen = tc_rate_seen(rate, p, rxt);
-			/* all ones for a Sync only seen */
-			uint64_t m = -(uint64_t)(is_sync & seen);
-
-			/* tc_rate_skip()'s store, for such a Sync */
-			rate->master_seen.ns = (int64_t)(
-				((uint64_t)rxt.ns & m) |
-				((uint64_t)rate->master_seen.ns & ~m));
-			if (__builtin_expect(is_sync & (seen ^ 1), 0)) {
-				tc_rate_sync(tc, p, rxt);
-				/* it may have changed a ratio */
-				exact = tc->n_skewed == 0;
-				have = false;
-			}
+		if (syntonize && tc_run_rate(tc, rate, p, is_sync, rx)) {
+			exact = tc->n_skewed == 0;
+			have = false;
 		}
 		if (!have || rx != last_rx) {
-			cf = tc_scale(tc, dom, tmv_from_ns(base - (int64_t)rx),
+			cf = tc_scale(tc, dom,
+				      tmv_sub(base, tmv_from_ns((int64_t)rx)),
 				      exact);
-			cf_ns = cf.scaled >> 16;	/* as tc_res_note() */
+			cf_ns = ptp_cf_floor_ns(cf);	/* as tc_res_note() */
 			tc_res_ext(&acc, cf_ns);
 			have = true;
 			last_rx = rx;
 		}
-		acc.sum_ns = (int64_t)((uint64_t)acc.sum_ns +
-				       (uint64_t)cf_ns);
+		acc.sum_ns = (int64_t)((uint64_t)acc.sum_ns + (uint64_t)cf_ns);
 		frame_cf_add_udp(p, cf);
 	}
-	tc->st.domain[dom].corrected += n_dom;
-	tc->st.domain[dom].sync_seen += n_dom_sync;
-	n_sync += n_dom_sync;
-	rs = acc;
-	rs.n = n;
-	if (out_port < TC_MAX_PORTS)
-		tc_res_merge(&tc->st.res[out_port], &rs);
-	tc->st.corrected_sync += n_sync;
-	tc->st.corrected_delay_req += n - n_sync;
+	n_sync += tc_run_domain_done(tc, dom, n_dom, n_dom_sync);
+	tc_run_done(tc, out_port, acc, n, n_sync);
 	return n;
 }
 

@@ -138,20 +138,47 @@ static inline void tc_ingress(struct tc *tc, const uint8_t *buf, size_t len,
 }
 
 /*
- * One copy of the frame leaves on out_port at tx_ts.
- * Event messages: one-step mode (and one-step Sync in two-step mode):
- * residence is added to the copy's correctionField; two-step mode: the
- * residence is stored for the matching Follow_Up / Delay_Resp.
- * Follow_Up / Delay_Resp in two-step mode (or whenever entries are
- * pending): the stored residence, if any, is added and the entry freed;
- * none is counted in pending_unmatched. A Follow_Up matches a Sync entry
- * with the same domain, sourcePortIdentity and sequenceId, the same
- * in_port and out_port; a Delay_Resp matches the Delay_Req entry whose
- * sourcePortIdentity is its requestingPortIdentity, same domain and
- * sequenceId, with the ports swapped (it travels the other way).
- * Other messages (Announce, Signaling, Management, Pdelay_*) are never
- * touched (EP-25). fi must come from frame_classify() of this buffer; a
- * frame_info that does not fit buf/len is ignored.
+ * Egress: the contract of the three paths.
+ *
+ * One copy of a frame leaves on out_port at tx_ts (its egress time, on the
+ * timebase of rx_ts, taken just before transmission). Three entry points
+ * do the same thing to it, for callers that know more or less about it:
+ *
+ *   tc_egress()           any frame, any mode: the reference.
+ *   tc_egress_in_place()  one message that tc_in_place() accepts, without
+ *                         reading its headers again.
+ *   tc_run()              a run of one-step event messages, all from one
+ *                         in_port to one out_port at one tx_ts.
+ *
+ * For the same messages in the same order, all three leave the same bytes
+ * in the frame (correctionField + residence, UDP checksum kept valid) and
+ * the same counters in tc_get_stats(): corrected_<type>, the domain's
+ * corrected, and the out_port's residence statistics (res[], rounded down
+ * to whole ns). test_tc and fuzz_tc check that they agree; a change to one
+ * is a change to all three.
+ *
+ * What tc_egress() does, by message type:
+ * - Sync and Delay_Req in one-step mode, and a one-step Sync in two-step
+ *   mode: the residence (tc_residence()) is added to the copy's
+ *   correctionField at once (tc_in_place() says which).
+ * - Other Syncs and Delay_Reqs in two-step mode: the residence is stored
+ *   for the matching Follow_Up / Delay_Resp; buf is not modified.
+ * - Follow_Up / Delay_Resp in two-step mode (or whenever entries are
+ *   pending): the stored residence, if any, is added and the entry freed;
+ *   none is counted in pending_unmatched. A Follow_Up matches a Sync entry
+ *   with the same domain, sourcePortIdentity and sequenceId, the same
+ *   in_port and out_port; a Delay_Resp matches the Delay_Req entry whose
+ *   sourcePortIdentity is its requestingPortIdentity, same domain and
+ *   sequenceId, with the ports swapped (it travels the other way).
+ * - Other messages (Announce, Signaling, Management, Pdelay_*) are never
+ *   touched (EP-25).
+ * tc_ingress() of the frame comes before its egress (tc_run() calls it
+ * itself). Only correctionField and the UDP checksum are ever written.
+ */
+
+/*
+ * fi must come from frame_classify() of this buffer; a frame_info that
+ * does not fit buf/len is ignored.
  * Returns true if buf was modified (checksum already fixed).
  */
 bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
@@ -159,20 +186,10 @@ bool tc_egress(struct tc *tc, uint8_t *buf, size_t len,
 	       uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
 
 /*
- * The worker's per-message fast path.
- *
  * tc_in_place(), from the frame_info alone: true if tc_egress() would
  * correct this message in place at once: a Sync or Delay_Req in one-step
  * mode, a one-step Sync in two-step mode (the rest is stored or matched:
  * tc_egress()).
- *
- * tc_egress_in_place(), for a message tc_in_place() accepted: what
- * tc_egress() does to it and to the counters, without reading the
- * frame's headers again. fi must be frame_classify()'s for these bytes
- * (then the correctionField lies in whole words of the UDP datagram:
- * frame_cf_in_place_ok); for any other fi it stays within buf[0..len) but
- * the UDP checksum may come out wrong. Returns false (frame untouched)
- * for a message tc_in_place() refuses or one that does not fit in len.
  */
 static inline bool tc_in_place(enum tc_mode mode, const struct frame_info *fi)
 {
@@ -184,22 +201,28 @@ static inline bool tc_in_place(enum tc_mode mode, const struct frame_info *fi)
 	return fi->ptp_type == PTP_SYNC && !(fi->flags & FRAME_F_TWO_STEP);
 }
 
+/*
+ * The worker's per-message path, for a message tc_in_place() accepted.
+ * fi must be frame_classify()'s for these bytes (then the correctionField
+ * lies in whole words of the UDP datagram: frame_cf_in_place_ok); for any
+ * other fi it stays within buf[0..len) but the UDP checksum may come out
+ * wrong. Returns false (frame untouched) for a message tc_in_place()
+ * refuses or one that does not fit in len; true once corrected.
+ */
 bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 			const struct frame_info *fi, uint16_t in_port,
 			uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
 
 /*
- * The one-step fast path (the worker's burst run): n event messages that
- * frame_ptp_event() found (ptp[k]: each one's PTP header), all received on
- * in_port at rx_ns[k * rx_step] (rx_step 1: a time per message; 0: one
- * time for all, a port with one stamp per burst) and leaving on out_port
- * at tx_ts. In order, each gets
- * tc_ingress() (a Sync feeds the rate estimator) and then what
- * tc_egress_in_place() would give it with the frame_info
- * frame_classify() makes of it: the same bytes and the same counters
- * (test_tc checks), with the latencies and the residence statistics
- * taken once per call. One-step mode only (the caller's choice; nothing
- * is stored). Returns the number corrected (n).
+ * The worker's burst run: n event messages that frame_ptp_event() found
+ * (ptp[k]: each one's PTP header), all received on in_port at
+ * rx_ns[k * rx_step] (rx_step 1: a time per message; 0: one time for all,
+ * a port with one stamp per burst) and leaving on out_port at tx_ts. In
+ * order, each gets tc_ingress() (a Sync feeds the rate estimator) and
+ * then what tc_egress_in_place() would give it with the frame_info
+ * frame_classify() makes of it; the latencies and the residence
+ * statistics are taken once per call. One-step mode only (the caller's
+ * choice; nothing is stored). Returns the number corrected (n).
  */
 unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,

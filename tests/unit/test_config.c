@@ -700,15 +700,21 @@ static void test_print(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0000:3b:00.0"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "timestamping hardware"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "control 2, workers 3, 1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "timestamping = \"hardware\";"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "control = 2;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "workers = [ 3, 1 ];"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "two-step"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "all except BC domains 24, 25"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "domain 25, udpv6"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ipv4 10.66.0.250/24"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "preferred aabbcc.fffe.ddeeff"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "time receiver fd66::3 "
-				      "010203.0405.060708"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "domain = 25;\n"
+				      "    transport = \"udpv6\";"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "ipv4 = \"10.66.0.250/24\";"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "preferred_time_transmitters = "
+				      "[ \"aabbcc.fffe.ddeeff\" ];"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "address = \"fd66::3\";\n"
+				      "        clock_identity = "
+				      "\"010203.0405.060708\";"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "clock_accuracy = 0x21;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "kp = 0.5;"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "p0 (no ipv4 address)"));
 	free(out);
 }
@@ -739,6 +745,59 @@ static void test_print_one_step_hint(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_PTR_NULL(strstr(out, "note: one-step"));
 	free(out);
+}
+
+/* Forget the config lines (the printed text has its own). */
+static void clear_lines(struct conf *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONF_MAX_PORTS; i++)
+		c->ports[i].line = 0;
+	for (i = 0; i < CONF_MAX_BC; i++)
+		c->bcs[i].line = 0;
+	for (i = 0; i < CONF_MAX_MONITOR; i++)
+		c->monitors[i].line = 0;
+}
+
+/* What --check prints loads back into the same struct conf: every key
+ * is printed, with its exact value. */
+static void check_round_trip(const char *text)
+{
+	struct conf a, b;
+	struct conf_error err;
+	unsigned int i;
+	char *out;
+
+	CU_ASSERT_EQUAL_FATAL(load(text, &a, &err), 0);
+	out = capture(conf_print, &a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_EQUAL_FATAL(load(out, &b, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(a.n_eal_args, b.n_eal_args);
+	for (i = 0; i < a.n_eal_args; i++) {
+		CU_ASSERT_STRING_EQUAL(a.eal_args[i], b.eal_args[i]);
+		free(a.eal_args[i]);
+		free(b.eal_args[i]);
+		a.eal_args[i] = b.eal_args[i] = NULL;
+	}
+	clear_lines(&a);
+	clear_lines(&b);
+	CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+	free(out);
+}
+
+static void test_print_round_trip(void)
+{
+	static const char explicit_domains[] =
+		"ports = ( { name = \"p0\"; device = \"net_null0\"; } );\n"
+		"transparent_clock = { enabled = false; domains = [ 3, 0, 200 ];"
+		" };\n"
+		"eal = [ \"--vdev=net_pcap0,iface=\\\"x\\\"\" ];\n"
+		"management = { socket = \"\"; };\n";
+
+	check_round_trip(full_cfg);
+	check_round_trip(min_cfg);
+	check_round_trip(explicit_domains);
 }
 
 static char *read_file(const char *path)
@@ -895,6 +954,7 @@ static const struct test_case config_tests[] = {
 	{ "port index", test_port_index },
 	{ "conf_print", test_print },
 	{ "conf_print: one-step hint", test_print_one_step_hint },
+	{ "conf_print: loads back", test_print_round_trip },
 	{ "reference keys in docs", test_reference_in_docs },
 	{ "example configs load", test_example_configs },
 	{ "lab configs", test_lab_configs },

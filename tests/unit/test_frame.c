@@ -1042,6 +1042,33 @@ static void test_csum_update16_rfc1624(void)
 				      0xF0F0, 0x0102), 0x8001);
 }
 
+/* RFC 1071 section 3's example; an odd tail is padded with zero; sums
+ * of several pieces fold to the sum of the whole. */
+static void test_csum_add_bytes(void)
+{
+	static const uint8_t d[] = { 0x00, 0x01, 0xF2, 0x03,
+				     0xF4, 0xF5, 0xF6, 0xF7 };
+	static const uint8_t ff[] = { 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x02 };
+
+	CU_ASSERT_EQUAL(csum_add_bytes(0, d, sizeof(d)), 0xDDF2);
+	CU_ASSERT_EQUAL(csum_add_bytes(csum_add_bytes(0, d, 4), d + 4, 4),
+			0xDDF2);
+	CU_ASSERT_EQUAL(csum_add_bytes(0, d, 3), 0xF201);	/* 0001+F200 */
+	CU_ASSERT_EQUAL(csum_add_bytes(0, ff, sizeof(ff)), 0x0002);
+	CU_ASSERT_EQUAL(csum_add_bytes(0, d, 0), 0);
+	CU_ASSERT_EQUAL(csum_fold(0x2DDF0), 0xDDF2);
+	CU_ASSERT_EQUAL(csum_fold(0xFFFF), 0xFFFF);
+	CU_ASSERT_EQUAL(csum_fold(0x1FFFE), 0xFFFF);
+}
+
+static void test_mac48(void)
+{
+	static const uint8_t m[] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xFF };
+
+	CU_ASSERT_EQUAL(frame_mac48(m), 0x0123456789ABull);
+	CU_ASSERT_EQUAL(frame_mac48(m + 1), 0x23456789ABFFull);
+}
+
 static int64_t rnd_delta(void)
 {
 	switch (rnd(8)) {
@@ -1348,6 +1375,8 @@ static const struct test_case frame_cases[] = {
 	{ "L2/L3 multicast flags", test_l2_flags },
 	{ "every prefix", test_prefixes },
 	{ "csum_update16 RFC 1624", test_csum_update16_rfc1624 },
+	{ "csum_add_bytes RFC 1071", test_csum_add_bytes },
+	{ "frame_mac48", test_mac48 },
 	{ "random corrections keep checksum", test_csum_random },
 	{ "checksum 0 sent as 0xFFFF", test_csum_zero_becomes_ffff },
 	{ "IPv4 checksum 0 stays 0", test_csum_ipv4_zero_stays_zero },
