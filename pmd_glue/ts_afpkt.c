@@ -362,9 +362,32 @@ static int afpkt_tx_send(struct afpkt_priv *p, const struct msghdr *mh,
 	return 0;
 }
 
+/* What rte_eth_tx_burst() does before the PMD's TX: the queue's TX
+ * callbacks (dpdk-dumpcap / pdump captures there), so a frame sent on the
+ * stamp socket is captured like any other. */
+static inline void afpkt_tx_callbacks(uint16_t port, uint16_t queue,
+				      struct rte_mbuf *m)
+{
+#ifdef RTE_ETHDEV_RXTX_CALLBACKS
+	struct rte_eth_fp_ops *fp = &rte_eth_fp_ops[port];
+	void *cb;
+
+	if (fp->txq.clbk == NULL || queue >= RTE_MAX_QUEUES_PER_PORT)
+		return;
+	cb = __atomic_load_n((void **)&fp->txq.clbk[queue], __ATOMIC_RELAXED);
+	if (unlikely(cb != NULL))
+		rte_eth_call_tx_callbacks(port, queue, &m, 1, cb);
+#else
+	RTE_SET_USED(port);
+	RTE_SET_USED(queue);
+	RTE_SET_USED(m);
+#endif
+}
+
 /* tx_event: send m alone on the stamp socket for its TX stamp
  * (ts_source.h). queue is the caller's TX queue: the stamp socket is the
- * port's own, outside the PMD's queues. */
+ * port's own, outside the PMD's queues, but the queue's TX callbacks see
+ * the frame. */
 static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
 			  struct rte_mbuf *m, uint64_t cookie)
 {
@@ -374,7 +397,6 @@ static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
 	const struct rte_mbuf *s;
 	int r;
 
-	RTE_SET_USED(queue);
 	if (m->nb_segs > AFPKT_TX_SEGS || (m->ol_flags & RTE_MBUF_F_TX_VLAN) ||
 	    rte_pktmbuf_data_len(m) < AFPKT_CMP) {
 		p->st.refused++;
@@ -384,6 +406,7 @@ static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
 		iov[mh.msg_iovlen].iov_base = rte_pktmbuf_mtod(s, void *);
 		iov[mh.msg_iovlen++].iov_len = rte_pktmbuf_data_len(s);
 	}
+	afpkt_tx_callbacks(ts->port_id, queue, m);
 	r = afpkt_tx_send(p, &mh, rte_pktmbuf_pkt_len(m),
 			  rte_pktmbuf_mtod(m, const uint8_t *), cookie);
 	if (r == 0)
