@@ -6,9 +6,6 @@
  */
 
 #include <string.h>
-#ifdef __SSE4_1__
-#include <smmintrin.h>
-#endif
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -418,7 +415,7 @@ static void send_copies(struct worker *w, uint32_t mask, struct rte_mbuf *m,
  * of its fdb probe buckets at every burst.
  */
 struct burst_regs {
-	uint64_t dst_key;		/* mac_key() | MAC_KEY_VALID; 0: none */
+	uint64_t dst_key;		/* learn_mac() | MAC_KEY_VALID; 0: none */
 	uint64_t dst_t;			/* when it was looked up */
 	int dst_port;
 	/* the burst's run: plain frames for one port, sent straight from
@@ -472,114 +469,13 @@ struct burst_ctx {
  * fill (and flush ahead of the run) within the burst. */
 _Static_assert(WORKER_BURST <= WORKER_TXBUF, "a burst fits a TX buffer");
 
-#define MAC_KEY_VALID	(1ull << 63)
+#define MAC_KEY_VALID	LEARN_VALID
 
-_Static_assert(sizeof(struct learn_set) == RTE_CACHE_LINE_SIZE &&
-	       WORKER_LEARN_WAYS == 4,
-	       "a learn cache set is one cache line of four ways");
-
-/* The 48 bits of a MAC as an integer (byte order irrelevant: only
- * compared and hashed). */
-static inline uint64_t mac_key(const uint8_t *mac)
-{
-	uint32_t lo;
-	uint16_t hi;
-
-	memcpy(&lo, mac, 4);
-	memcpy(&hi, mac + 4, 2);
-	return (uint64_t)lo | (uint64_t)hi << 32;
-}
-
-#define LEARN_MAC_MASK	((1ull << 48) - 1)
-
-/* mac_key() of a frame's destination and source MAC (at least 12 bytes
- * at eth): one 8-byte load each where the byte order allows. */
-static inline uint64_t mac_key_dst(const uint8_t *eth)
-{
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	uint64_t v;
-
-	memcpy(&v, eth, 8);
-	return v & LEARN_MAC_MASK;
-#else
-	return mac_key(eth);
-#endif
-}
-
-static inline uint64_t mac_key_src(const uint8_t *eth)
-{
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	uint64_t v;
-
-	memcpy(&v, eth + 4, 8);
-	return v >> 16;
-#else
-	return mac_key(eth + 6);
-#endif
-}
-
-/* The learn cache set (one cache line) of a MAC. */
-static inline struct learn_set *learn_set(struct worker *w, uint64_t mac)
-{
-	return &w->learn[(mac * 0x9E3779B97F4A7C15ull) >> 40 &
-			 (WORKER_LEARN_SETS - 1)];
-}
-
-/* The learn key of a MAC's port and learn epoch (all but the MAC). */
-#define LEARN_PORT_SHIFT	48
-#define LEARN_EPOCH_SHIFT	53
-#define LEARN_EPOCH_MASK	0x3FFull
-
-_Static_assert(CONF_MAX_PORTS <= 1 << (LEARN_EPOCH_SHIFT - LEARN_PORT_SHIFT),
+_Static_assert(CONF_MAX_PORTS <= LEARN_MAX_PORTS,
 	       "a port index fits its bits of the learn key");
 
-static inline uint64_t learn_key_hi(const struct worker *w, unsigned int in,
-				    uint64_t now)
-{
-	return (uint64_t)in << LEARN_PORT_SHIFT |
-	       (now >> w->learn_shift & LEARN_EPOCH_MASK) << LEARN_EPOCH_SHIFT |
-	       MAC_KEY_VALID;
-}
-
-/* True if a way of set holds exactly key. One compare for the four ways
- * and no branch on where the key sits: a scan that stopped at the
- * matching way mispredicted its exit whenever the source MACs came in no
- * repeating order (docs/performance.md, "Learn cache"). */
-static inline bool learn_has(const struct learn_set *set, uint64_t key)
-{
-#ifdef __SSE4_1__
-	__m128i k = _mm_set1_epi64x((long long)key);
-	__m128i a = _mm_cmpeq_epi64(
-		_mm_load_si128((const __m128i *)&set->key[0]), k);
-	__m128i b = _mm_cmpeq_epi64(
-		_mm_load_si128((const __m128i *)&set->key[2]), k);
-
-	a = _mm_or_si128(a, b);
-	return !_mm_testz_si128(a, a);
-#else	/* other CPUs: the same without vector registers */
-	return (set->key[0] == key) | (set->key[1] == key) |
-	       (set->key[2] == key) | (set->key[3] == key);
-#endif
-}
-
-/* The way to (re)write for mac: the way holding it on any port and in
- * any epoch, else the oldest (an empty way is oldest). */
-static unsigned int learn_way(const struct learn_set *set, uint64_t mac)
-{
-	unsigned int k, old = 0;
-
-	for (k = 0; k < WORKER_LEARN_WAYS; k++) {
-		if (set->key[k] != 0 &&
-		    ((set->key[k] ^ mac) & LEARN_MAC_MASK) == 0)
-			return k;
-		if (set->t[k] < set->t[old])
-			old = k;
-	}
-	return old;
-}
-
 /*
- * learn_check()'s rare part: src (unicast, mac its mac_key()) was not in
+ * learn_check()'s rare part: src (unicast, mac its learn_mac()) was not in
  * its learn set under key (its port and this epoch): hand it to the fdb
  * and (re)write its way. Returns mac | MAC_KEY_VALID: a memo of a lookup
  * of that MAC is to be forgotten.
@@ -589,7 +485,7 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
 					  unsigned int in, uint64_t now,
 					  uint64_t key)
 {
-	struct learn_set *set = learn_set(w, mac);
+	struct learn_set *set = learn_set_of(w->learn, mac);
 	unsigned int k = learn_way(set, mac);
 
 	w->fdb_learn_calls++;
@@ -604,7 +500,7 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
 }
 
 /*
- * Learn a unicast source MAC (src, mac its mac_key()) through the
+ * Learn a unicast source MAC (src, mac its learn_mac()) through the
  * worker's learn cache; key_hi is learn_key_hi() of its port and now. A
  * MAC has at most one way of its set. The usual case (the MAC learned on
  * the same port in this epoch) is one vector compare. Returns 0, or
@@ -615,7 +511,7 @@ static __rte_always_inline uint64_t learn_check(struct worker *w,
 						uint64_t mac, unsigned int in,
 						uint64_t now, uint64_t key_hi)
 {
-	if (likely(learn_has(learn_set(w, mac), mac | key_hi)))
+	if (likely(learn_has(learn_set_of(w->learn, mac), mac | key_hi)))
 		return 0;
 	return learn_miss(w, src, mac, in, now, mac | key_hi);
 }
@@ -636,7 +532,7 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 	int out;
 
 	if (!(data[0] & 1)) {
-		uint64_t key = mac_key_dst(data) | MAC_KEY_VALID;
+		uint64_t key = learn_mac_dst(data) | MAC_KEY_VALID;
 
 		if (unlikely(key != r->dst_key)) {
 			r->dst_port = fdb_lookup(w->app->fdb, data, c->now);
@@ -694,7 +590,7 @@ static __rte_always_inline void burst_learn(struct worker *w,
 
 	if (data[6] & 1)		/* a group MAC is not learned */
 		return;
-	forget = learn_check(w, data + 6, mac_key_src(data), in, c->now,
+	forget = learn_check(w, data + 6, learn_mac_src(data), in, c->now,
 			     c->key_hi);
 	if (unlikely(forget != 0) && forget == r->dst_key)
 		r->dst_key = 0;
@@ -1071,7 +967,7 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	if (n == 0)
 		return 0;
 	bc.c.now = now;
-	bc.c.key_hi = learn_key_hi(w, in, now);
+	bc.c.key_hi = learn_key_hi(in, now, w->learn_shift);
 	bc.c.up = up;
 	bc.c.flood = up & ~(1u << in);
 	bc.c.flood_out = bc.c.flood != 0 && (bc.c.flood & (bc.c.flood - 1)) == 0 ?

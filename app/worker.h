@@ -19,6 +19,7 @@
 #include "meta.h"
 #include "net/frame.h"
 #include "net/watchdog.h"
+#include "sw/learn.h"
 #include "tc/tc.h"
 
 struct app;
@@ -74,32 +75,10 @@ struct txbuf {
 	struct tx_tc_info tc[WORKER_TXBUF];	/* entries flagged TXF_TC */
 };
 
-/*
- * Learn cache: a source MAC seen again on the same port within the same
- * learn epoch (time in units of the largest power of two of ns not over
- * WORKER_LEARN_NS, or fdb aging/64 if shorter) is not handed to
- * fdb_learn() again; the shared fdb records refreshes that coarsely
- * anyway, and an active MAC is refreshed at least every two epochs.
- * Set-associative (WORKER_LEARN_WAYS ways per cache line), per worker;
- * cleared when a link changes. A MAC that moved to another port misses
- * (the port is part of the key), and so does one last learned in an
- * earlier epoch (so is the epoch; it wraps after 1024 epochs, which at
- * worst delays one refresh by an epoch).
- */
-#define WORKER_LEARN_SLOTS	1024	/* power of two */
-#define WORKER_LEARN_WAYS	4	/* slots of a set: one cache line */
-#define WORKER_LEARN_SETS	(WORKER_LEARN_SLOTS / WORKER_LEARN_WAYS)
+/* Learn cache (lib/sw/learn.h): epochs of the largest power of two of ns
+ * not over WORKER_LEARN_NS (or fdb aging/64 if shorter); cleared when a
+ * link changes. */
 #define WORKER_LEARN_NS		1000000
-
-/* One set of the learn cache: a cache line, keys first so that one
- * vector compare finds a way. */
-struct learn_set {
-	uint64_t key[WORKER_LEARN_WAYS];	/* MAC | port << 48 |
-						 * epoch << 53 | bit 63;
-						 * 0: empty */
-	uint64_t t[WORKER_LEARN_WAYS];		/* timebase ns of the last
-						 * fdb_learn */
-};
 
 struct worker {
 	unsigned int id;
@@ -129,7 +108,7 @@ struct worker {
 	uint64_t memo_key;		/* last destination looked up (worker.c) */
 	uint64_t memo_t;
 	int memo_port;
-	struct learn_set learn[WORKER_LEARN_SETS] __rte_cache_aligned;
+	struct learn_set learn[LEARN_SETS] __rte_cache_aligned;
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];
 	/* profile watchdog (RFC 9760 forbidden options) per ingress port */
