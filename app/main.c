@@ -25,11 +25,13 @@
 #include "app.h"
 #include "bc_runtime.h"
 #include "capture.h"
+#include "conf/conf_diff.h"
 #include "conf/config.h"
 #include "control.h"
 #include "journal.h"
 #include "meta.h"
 #include "port.h"
+#include "reload.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "telemetry.h"
@@ -48,6 +50,7 @@ volatile sig_atomic_t app_dump;
 
 struct opts {
 	const char *config;
+	const char *against;	/* --check --against RUNNING_FILE */
 	bool check;
 	int verbose;
 	int log_level;		/* -1: from the config */
@@ -67,6 +70,10 @@ static void usage(FILE *out)
 "  -c, --config FILE          configuration file (libconfig)\n"
 "      --check                load and validate FILE, print what would run\n"
 "                             and exit; does not start DPDK\n"
+"      --against RUNNING_FILE with --check: also list each key that\n"
+"                             differs from RUNNING_FILE and whether a\n"
+"                             reload (SIGHUP) applies it or it needs a\n"
+"                             restart\n"
 "  -v, --verbose              more log output (repeat for debug)\n"
 "      --log-level LEVEL      err, warning, notice, info or debug\n"
 "                             (overrides the config's log_level)\n"
@@ -80,7 +87,9 @@ static void usage(FILE *out)
 "-l/--lcores/-c was given, then EAL-ARGS from the command line (last,\n"
 "so they win).\n"
 "\n"
-"Signals: SIGUSR1 prints the full status; SIGINT/SIGTERM stop cleanly.\n"
+"Signals: SIGHUP reloads the configuration file (what needs a restart\n"
+"is logged and not applied); SIGUSR1 prints the full status;\n"
+"SIGINT/SIGTERM stop cleanly.\n"
 "\n"
 "Exit status:\n"
 "  0  success (clean shutdown, or --check found the configuration OK)\n"
@@ -102,7 +111,8 @@ static int parse_level(const char *s)
 	return -1;
 }
 
-enum { OPT_CHECK = 256, OPT_LOG_LEVEL, OPT_VERSION, OPT_REFERENCE };
+enum { OPT_CHECK = 256, OPT_LOG_LEVEL, OPT_VERSION, OPT_REFERENCE,
+       OPT_AGAINST };
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -110,6 +120,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	static const struct option lopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "against", required_argument, NULL, OPT_AGAINST },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "help", no_argument, NULL, 'h' },
@@ -133,6 +144,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'c': o->config = optarg; break;
 		case 'v': o->verbose++; break;
 		case OPT_CHECK: o->check = true; break;
+		case OPT_AGAINST: o->against = optarg; break;
 		case 'h': usage(stdout); return APP_EXIT_OK;
 		case OPT_VERSION:
 			printf("ptpsw %s\n%s\n", PTPSW_VERSION,
@@ -159,6 +171,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			"arguments go after \"--\")\n", argv[optind]);
 		return APP_EXIT_CONFIG;
 	}
+	if (o->against != NULL && !o->check) {
+		fprintf(stderr, "ptpsw: --against goes with --check\n");
+		return APP_EXIT_CONFIG;
+	}
 	if (o->config == NULL) {
 		fprintf(stderr, "ptpsw: no configuration file (-c FILE)\n");
 		usage(stderr);
@@ -178,17 +194,6 @@ static int load_config(const struct opts *o, struct conf *c)
 		return APP_EXIT_CONFIG;
 	}
 	return -1;
-}
-
-static void set_log_level(const struct opts *o, const struct conf *c)
-{
-	int lvl = o->log_level >= 0 ? o->log_level : (int)c->log_level;
-
-	lvl += o->verbose;
-	if (lvl > CONF_LOG_DEBUG)
-		lvl = CONF_LOG_DEBUG;
-	/* CONF_LOG_ERR .. DEBUG map onto RTE_LOG_ERR .. DEBUG */
-	rte_log_set_level(ptpsw_logtype, (uint32_t)(RTE_LOG_ERR + lvl));
 }
 
 static bool has_arg(char *const *v, int n, const char *const *names)
@@ -257,6 +262,8 @@ static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		app_dump = 1;
+	else if (sig == SIGHUP)
+		app_hup = 1;
 	else
 		app_quit = 1;
 }
@@ -271,6 +278,7 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);		/* reload.h */
 }
 
 static int app_init_pool(struct app *app)
@@ -300,17 +308,7 @@ static int app_init_pool(struct app *app)
 
 static int app_init_shared(struct app *app)
 {
-	const struct conf *c = &app->conf;
-	unsigned int d;
-
-	for (d = 0; d < 256; d++) {
-		if (conf_tc_covers_domain(c, (uint8_t)d))
-			app->tc_domains[d >> 3] |= (uint8_t)(1u << (d & 7));
-		if (conf_bc_for_domain(c, (uint8_t)d) >= 0)
-			app->bc_domains[d >> 3] |= (uint8_t)(1u << (d & 7));
-	}
-	app->fdb_aging_ns = (uint64_t)(c->mac_aging_s ? c->mac_aging_s : 300) *
-			    1000000000ull;
+	/* app->fdb_aging_ns: from the first view (reload_init) */
 	app->fdb = fdb_create(MAIN_FDB_ENTRIES, app->fdb_aging_ns);
 	app->bc_ring = rte_ring_create("ptpsw_bc", MAIN_BC_RING,
 				       (int)rte_socket_id(), RING_F_SC_DEQ);
@@ -352,6 +350,7 @@ static int app_init_workers(struct app *app)
 		}
 		app->n_workers = i + 1;
 	}
+	reload_workers_ready(app);
 	return 0;
 }
 
@@ -420,6 +419,7 @@ static int app_fini(struct app *app, int status)
 		port_fini(&app->ports[i]);
 	for (i = 0; i < app->n_workers; i++)
 		worker_free(app->workers[i]);
+	reload_fini(app);
 	if (app->pool) {
 		in_use = rte_mempool_in_use_count(app->pool);
 		printf("mbufs in use at exit: %u (start %u)\n", in_use,
@@ -445,12 +445,61 @@ static int app_init(struct app *app)
 		PLOG(ERR, "TSC frequency unknown");
 		return -1;
 	}
-	if (app_init_pool(app) || app_init_shared(app) ||
+	if (app_init_pool(app) || reload_init(app) || app_init_shared(app) ||
 	    app_init_workers(app) || app_init_ports(app) ||
 	    bc_runtime_init(app))
 		return -1;
 	app_wait_links(app);
 	return 0;
+}
+
+/* --check [--against RUNNING_FILE]: the new file's keys that a reload
+ * applies and those that need a restart. */
+static int check_config(const struct opts *o, struct conf *c)
+{
+	struct conf running;
+	struct conf_diff *d;
+	struct conf_error err;
+	char buf[1024];
+	unsigned int i;
+
+	conf_print(c, stdout);
+	if (o->against == NULL) {
+		printf("configuration OK\n");
+		conf_free(c);
+		return APP_EXIT_OK;
+	}
+	d = calloc(1, sizeof(*d));
+	if (d == NULL || conf_load(o->against, &running, &err) != 0) {
+		if (d != NULL) {
+			conf_error_str(&err, buf, sizeof(buf));
+			fprintf(stderr, "ptpsw: --against: %s\n", buf);
+		}
+		free(d);
+		conf_free(c);
+		return APP_EXIT_CONFIG;
+	}
+	conf_diff(&running, c, d);
+	printf("compared with %s: %u key(s) differ\n", o->against, d->n);
+	for (i = 0; i < d->n; i++)
+		printf("  %-8s %s (%s)\n", d->ch[i].restart ? "restart" :
+		       "reload", d->ch[i].key, d->ch[i].what);
+	if (d->truncated)
+		printf("  ... more not listed\n");
+	if (conf_diff_merge(c, &running, &err) != 0) {
+		conf_error_str(&err, buf, sizeof(buf));
+		printf("a reload would be refused: %s\n", buf);
+	} else if (d->n_restart) {
+		printf("a reload applies the keys marked reload; %u need a "
+		       "restart\n", d->n_restart);
+	} else {
+		printf("a reload applies every change\n");
+	}
+	printf("configuration OK\n");
+	free(d);
+	conf_free(&running);
+	conf_free(c);
+	return APP_EXIT_OK;
 }
 
 static struct app the_app;
@@ -469,14 +518,12 @@ int main(int argc, char **argv)
 	ret = load_config(&o, &app->conf);
 	if (ret >= 0)
 		return ret;
-	if (o.check) {
-		conf_print(&app->conf, stdout);
-		printf("configuration OK\n");
-		conf_free(&app->conf);
-		return APP_EXIT_OK;
-	}
+	if (o.check)
+		return check_config(&o, &app->conf);
 	journal_init();
-	set_log_level(&o, &app->conf);
+	app->reload.log_cli = o.log_level;
+	app->reload.log_verbose = o.verbose;
+	reload_log_level(app);
 	eal_argc = build_eal_args(&app->conf, &o, eal_argv, lbuf, sizeof(lbuf),
 				  mbuf, sizeof(mbuf));
 	if (eal_argc < 0) {

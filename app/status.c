@@ -326,6 +326,7 @@ void status_dump(const struct app *app, FILE *out)
 	fprintf(out, "mbufs: in use %u of %u (start %u), bc ring %u\n",
 		rte_mempool_in_use_count(app->pool), app->pool->size,
 		app->mbufs_start, rte_ring_count(app->bc_ring));
+	reload_dump(app, out);
 	fprintf(out, "=== end ===\n");
 	fflush(out);
 }
