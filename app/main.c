@@ -79,6 +79,9 @@ static void usage(FILE *out)
 "                             (overrides the config's log_level)\n"
 "      --print-config-reference\n"
 "                             print every configuration key (Markdown)\n"
+"      --print-reload-reference\n"
+"                             print which keys a reload (SIGHUP) applies\n"
+"                             and which need a restart (Markdown)\n"
 "      --version              print the version and the PTP profile, exit\n"
 "  -h, --help                 this text\n"
 "\n"
@@ -112,7 +115,7 @@ static int parse_level(const char *s)
 }
 
 enum { OPT_CHECK = 256, OPT_LOG_LEVEL, OPT_VERSION, OPT_REFERENCE,
-       OPT_AGAINST };
+       OPT_AGAINST, OPT_RELOAD_REFERENCE };
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -126,6 +129,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "print-config-reference", no_argument, NULL, OPT_REFERENCE },
+		{ "print-reload-reference", no_argument, NULL,
+		  OPT_RELOAD_REFERENCE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int i, c, n = argc;
@@ -152,6 +157,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return APP_EXIT_OK;
 		case OPT_REFERENCE:
 			conf_print_reference(stdout);
+			return APP_EXIT_OK;
+		case OPT_RELOAD_REFERENCE:
+			conf_print_reload_reference(stdout);
 			return APP_EXIT_OK;
 		case OPT_LOG_LEVEL:
 			o->log_level = parse_level(optarg);

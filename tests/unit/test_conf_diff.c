@@ -16,6 +16,10 @@
 #include "conf/config.h"
 #include "cunit_main.h"
 
+#ifndef TEST_SRCDIR
+#define TEST_SRCDIR "."
+#endif
+
 #define BASE_PORTS \
 	"ports = ( { name = \"a\"; device = \"net_null0\"; ipv4 = \"10.0.0.1/24\"; },\n" \
 	"          { name = \"b\"; device = \"net_null1\"; ipv4 = \"10.0.1.1/24\"; } );\n"
@@ -221,6 +225,40 @@ static void test_every_key_classified(void)
 	free(text);
 }
 
+/* docs/configuration.md has the reload table as the program prints it
+ * (ptpsw --print-reload-reference). */
+static void test_docs_table(void)
+{
+	char *text = NULL, *doc, *line, *save = NULL;
+	size_t len = 0, n;
+	FILE *f = open_memstream(&text, &len);
+	FILE *d = fopen(TEST_SRCDIR "/../../docs/configuration.md", "r");
+	unsigned int lines = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	conf_print_reload_reference(f);
+	fclose(f);
+	doc = calloc(1, 1 << 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	n = fread(doc, 1, (1 << 20) - 1, d);
+	fclose(d);
+	doc[n] = '\0';
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(doc, line) == NULL) {
+			fprintf(stderr, "docs/configuration.md lacks: %s\n",
+				line);
+			CU_FAIL("reload table of docs/configuration.md out "
+				"of date (ptpsw --print-reload-reference)");
+		}
+		lines++;
+	}
+	CU_ASSERT_TRUE(lines > 40);
+	free(doc);
+	free(text);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -229,6 +267,7 @@ int test_register(void)
 		{ "restart_merge", test_restart_merge },
 		{ "merge_refused", test_merge_refused },
 		{ "every_key_classified", test_every_key_classified },
+		{ "docs_table", test_docs_table },
 		{ NULL, NULL },
 	};
 
