@@ -75,20 +75,38 @@ void reload_log_level(const struct app *app)
 	rte_log_set_level(ptpsw_logtype, (uint32_t)(RTE_LOG_ERR + lvl));
 }
 
-static void stamp(struct app_reload *r, const char *outcome)
+/* The outcome into app->reload (telemetry's thread reads it: under its
+ * lock). why: the refusal's reason, or NULL when d was applied. */
+static void record(struct app *app, const char *why,
+		   const struct conf_diff *d)
 {
+	struct app_reload *r = &app->reload;
+
+	telemetry_lock();
 	clock_gettime(CLOCK_REALTIME, &r->last);
-	r->last_outcome = outcome;
+	if (why != NULL) {
+		r->refused++;
+		snprintf(r->last_reason, sizeof(r->last_reason), "%s", why);
+		r->last_outcome = "refused";
+	} else {
+		r->generation++;
+		r->applied++;
+		r->restart_needed += d->n_restart != 0;
+		r->last_reason[0] = '\0';
+		conf_diff_list(d, false, r->last_changed,
+			       sizeof(r->last_changed));
+		conf_diff_list(d, true, r->last_restart,
+			       sizeof(r->last_restart));
+		r->last_outcome = "applied";
+	}
+	telemetry_unlock();
 }
 
 static void refuse(struct app *app, const char *why)
 {
 	struct app_reload *r = &app->reload;
 
-	r->refused++;
-	snprintf(r->last_reason, sizeof(r->last_reason), "%s", why);
-	r->last_changed[0] = '\0';
-	stamp(r, "refused");
+	record(app, why, NULL);
 	PLOG(ERR, "reload: refused, the running configuration (generation "
 	     "%" PRIu64 ") stays: %s", r->generation, why);
 }
@@ -123,7 +141,6 @@ static void apply_control(struct app *app, const struct conf *was,
 static void apply(struct app *app, struct conf *nc, struct fwd_view *v,
 		  const struct conf_diff *d)
 {
-	struct app_reload *r = &app->reload;
 	struct conf *was = malloc(sizeof(*was));
 	int64_t g;
 
@@ -149,11 +166,7 @@ static void apply(struct app *app, struct conf *nc, struct fwd_view *v,
 	} else {
 		apply_control(app, nc, d);
 	}
-	r->generation++;
-	r->applied++;
-	r->restart_needed += d->n_restart != 0;
-	r->last_reason[0] = '\0';
-	stamp(r, "applied");
+	record(app, NULL, d);
 }
 
 static void reload_run(struct app *app)
@@ -184,8 +197,6 @@ static void reload_run(struct app *app)
 		goto out;
 	}
 	fwd_view_build(nc, v);
-	conf_diff_list(d, false, r->last_changed, sizeof(r->last_changed));
-	conf_diff_list(d, true, r->last_restart, sizeof(r->last_restart));
 	apply(app, nc, v, d);
 	v = NULL;			/* published */
 	PLOG(NOTICE, "reload: generation %" PRIu64 " applied: %s",
