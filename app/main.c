@@ -473,6 +473,9 @@ static int check_config(const struct opts *o, struct conf *c)
 
 	conf_print(c, stdout);
 	if (o->against == NULL) {
+		printf("reload (SIGHUP): eal, lcores, ports (but their latencies), "
+		       "mbufs and transparent_clock.pending_entries need a "
+		       "restart (--against RUNNING_FILE compares)\n");
 		printf("configuration OK\n");
 		conf_free(c);
 		return APP_EXIT_OK;
