@@ -169,6 +169,33 @@ static void apply(struct app *app, struct conf *nc, struct fwd_view *v,
 	record(app, NULL, d);
 }
 
+/* Boundary clocks need the runtime bc_runtime_init() sets up at start
+ * only when a boundary clock or a port address exists: without it, new
+ * boundary clocks (and monitors, which need them) wait for a restart,
+ * and their changes are listed so. */
+static void no_bc_runtime(const struct app *app, struct conf *nc,
+			  struct conf_diff *d)
+{
+	unsigned int i;
+
+	if (app->bcrt != NULL || nc->n_bcs == 0)
+		return;
+	nc->n_bcs = 0;
+	nc->n_monitors = 0;
+	for (i = 0; i < d->n; i++) {
+		struct conf_change *c = &d->ch[i];
+		size_t n = strlen(c->what);
+
+		if (c->restart || (strncmp(c->key, "boundary_clocks", 15) &&
+				   strncmp(c->key, "monitor", 7)))
+			continue;
+		c->restart = true;
+		d->n_restart++;
+		snprintf(c->what + n, sizeof(c->what) - n,
+			 "; no port address at start");
+	}
+}
+
 static void reload_run(struct app *app)
 {
 	struct app_reload *r = &app->reload;
@@ -196,6 +223,7 @@ static void reload_run(struct app *app)
 		refuse(app, buf);
 		goto out;
 	}
+	no_bc_runtime(app, nc, d);
 	fwd_view_build(nc, v);
 	apply(app, nc, v, d);
 	v = NULL;			/* published */

@@ -1138,6 +1138,8 @@ static __rte_noinline void worker_view_adopt(struct worker *w, uint64_t g)
 	w->memo_key = 0;
 	if (w->hwtx == NULL)
 		worker_hwtx_setup(w);
+	if (w->idle_sleep_ns)		/* as worker_main() at start */
+		prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	w->view_gen = g;
 	w->view_changes++;
 	vswap_ack(&w->app->views, w->id, g);
