@@ -461,58 +461,6 @@ static int app_init(struct app *app)
 	return 0;
 }
 
-/* --check [--against RUNNING_FILE]: the new file's keys that a reload
- * applies and those that need a restart. */
-static int check_config(const struct opts *o, struct conf *c)
-{
-	struct conf running;
-	struct conf_diff *d;
-	struct conf_error err;
-	char buf[1024];
-	unsigned int i;
-
-	conf_print(c, stdout);
-	if (o->against == NULL) {
-		printf("reload (SIGHUP): eal, lcores, ports (but their latencies), "
-		       "mbufs and transparent_clock.pending_entries need a "
-		       "restart (--against RUNNING_FILE compares)\n");
-		printf("configuration OK\n");
-		conf_free(c);
-		return APP_EXIT_OK;
-	}
-	d = calloc(1, sizeof(*d));
-	if (d == NULL || conf_load(o->against, &running, &err) != 0) {
-		if (d != NULL) {
-			conf_error_str(&err, buf, sizeof(buf));
-			fprintf(stderr, "ptpsw: --against: %s\n", buf);
-		}
-		free(d);
-		conf_free(c);
-		return APP_EXIT_CONFIG;
-	}
-	conf_diff(&running, c, d);
-	printf("compared with %s: %u key(s) differ\n", o->against, d->n);
-	for (i = 0; i < d->n; i++)
-		printf("  %-8s %s (%s)\n", d->ch[i].restart ? "restart" :
-		       "reload", d->ch[i].key, d->ch[i].what);
-	if (d->truncated)
-		printf("  ... more not listed\n");
-	if (conf_diff_merge(c, &running, &err) != 0) {
-		conf_error_str(&err, buf, sizeof(buf));
-		printf("a reload would be refused: %s\n", buf);
-	} else if (d->n_restart) {
-		printf("a reload applies the keys marked reload; %u need a "
-		       "restart\n", d->n_restart);
-	} else {
-		printf("a reload applies every change\n");
-	}
-	printf("configuration OK\n");
-	free(d);
-	conf_free(&running);
-	conf_free(c);
-	return APP_EXIT_OK;
-}
-
 static struct app the_app;
 
 int main(int argc, char **argv)
@@ -530,7 +478,7 @@ int main(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	if (o.check)
-		return check_config(&o, &app->conf);
+		return reload_check(&app->conf, o.against);
 	journal_init();
 	app->reload.log_cli = o.log_level;
 	app->reload.log_verbose = o.verbose;

@@ -173,12 +173,11 @@ static void apply(struct app *app, struct conf *nc, struct fwd_view *v,
  * only when a boundary clock or a port address exists: without it, new
  * boundary clocks (and monitors, which need them) wait for a restart,
  * and their changes are listed so. */
-static void no_bc_runtime(const struct app *app, struct conf *nc,
-			  struct conf_diff *d)
+static void no_bc_runtime(bool have_rt, struct conf *nc, struct conf_diff *d)
 {
 	unsigned int i;
 
-	if (app->bcrt != NULL || nc->n_bcs == 0)
+	if (have_rt || nc->n_bcs == 0)
 		return;
 	nc->n_bcs = 0;
 	nc->n_monitors = 0;
@@ -194,6 +193,18 @@ static void no_bc_runtime(const struct app *app, struct conf *nc,
 		snprintf(c->what + n, sizeof(c->what) - n,
 			 "; no port address at start");
 	}
+}
+
+/* Does a switch started with c set up the boundary-clock runtime
+ * (bc_runtime_init: a boundary clock or a port address)? */
+static bool bc_runtime_at_start(const struct conf *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_ports; i++)
+		if (c->ports[i].ipv4.set || c->ports[i].ipv6.set)
+			return true;
+	return c->n_bcs > 0;
 }
 
 static void reload_run(struct app *app)
@@ -223,7 +234,7 @@ static void reload_run(struct app *app)
 		refuse(app, buf);
 		goto out;
 	}
-	no_bc_runtime(app, nc, d);
+	no_bc_runtime(app->bcrt != NULL, nc, d);
 	fwd_view_build(nc, v);
 	apply(app, nc, v, d);
 	v = NULL;			/* published */
@@ -301,4 +312,56 @@ void reload_tel(const struct app *app, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "last_reload_reason", r->last_reason);
 	rte_tel_data_add_dict_string(d, "restart_needed_keys",
 				     r->last_restart);
+}
+
+/* --check [--against RUNNING_FILE] (reload.h). */
+int reload_check(struct conf *c, const char *against)
+{
+	struct conf running;
+	struct conf_diff *d;
+	struct conf_error err;
+	char buf[1024];
+	unsigned int i;
+
+	conf_print(c, stdout);
+	if (against == NULL) {
+		printf("reload (SIGHUP): eal, lcores, ports (but their latencies), "
+		       "mbufs and transparent_clock.pending_entries need a "
+		       "restart (--against RUNNING_FILE compares)\n");
+		printf("configuration OK\n");
+		conf_free(c);
+		return 0;
+	}
+	d = calloc(1, sizeof(*d));
+	if (d == NULL || conf_load(against, &running, &err) != 0) {
+		if (d != NULL) {
+			conf_error_str(&err, buf, sizeof(buf));
+			fprintf(stderr, "ptpsw: --against: %s\n", buf);
+		}
+		free(d);
+		conf_free(c);
+		return 2;
+	}
+	conf_diff(&running, c, d);
+	no_bc_runtime(bc_runtime_at_start(&running), c, d);
+	printf("compared with %s: %u key(s) differ\n", against, d->n);
+	for (i = 0; i < d->n; i++)
+		printf("  %-8s %s (%s)\n", d->ch[i].restart ? "restart" :
+		       "reload", d->ch[i].key, d->ch[i].what);
+	if (d->truncated)
+		printf("  ... more not listed\n");
+	if (conf_diff_merge(c, &running, &err) != 0) {
+		conf_error_str(&err, buf, sizeof(buf));
+		printf("a reload would be refused: %s\n", buf);
+	} else if (d->n_restart) {
+		printf("a reload applies the keys marked reload; %u need a "
+		       "restart\n", d->n_restart);
+	} else {
+		printf("a reload applies every change\n");
+	}
+	printf("configuration OK\n");
+	free(d);
+	conf_free(&running);
+	conf_free(c);
+	return 0;
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 
 struct app;
+struct conf;
 struct rte_tel_data;
 
 #define RELOAD_TEXT_LEN	512
@@ -66,6 +67,15 @@ void reload_fini(struct app *app);
 
 /* "reload: generation 3, last applied 2026-12-06T03:10:00Z ..." (dump). */
 void reload_dump(const struct app *app, FILE *out);
+
+/*
+ * ptpsw --check [--against RUNNING_FILE], without EAL: print c (loaded
+ * from the file to check) and, against a running file, every key that
+ * differs, marked reload or restart, and whether a reload would be
+ * refused. Frees c. Returns the exit status: 0, or 2 when RUNNING_FILE
+ * does not load.
+ */
+int reload_check(struct conf *c, const char *against);
 
 /* Telemetry: the reload fields of /ptpsw/info. */
 void reload_tel(const struct app *app, struct rte_tel_data *d);
