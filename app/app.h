@@ -17,6 +17,8 @@
 #include "conf/config.h"
 #include "neigh.h"
 #include "port.h"
+#include "reload.h"
+#include "sw/vswap.h"
 
 #define APP_EXIT_OK	0
 #define APP_EXIT_FAIL	1
@@ -66,6 +68,8 @@ struct app {
 	struct fdb *fdb;
 	uint64_t fdb_aging_ns;
 	struct rte_ring *bc_ring;	/* BC-domain PTP -> control lcore */
+	/* control lcore's copies of the current view's (workers read
+	 * their own view) */
 	uint8_t tc_domains[32];		/* bit per domain the TC corrects */
 	uint8_t bc_domains[32];		/* bit per domain a BC terminates */
 	uint64_t start_ns;		/* timebase at "forwarding" */
@@ -74,6 +78,10 @@ struct app {
 	struct neigh_local local;	/* read by workers: local delivery */
 	struct rte_ring *ctl_tx_ring;	/* control -> worker 0 TX (m->port) */
 	struct bc_runtime *bcrt;	/* control lcore only */
+	/* the fast path's configuration (sw/fwd_view.h), one reader per
+	 * worker; replaced by a reload (reload.h) */
+	struct vswap views;
+	struct app_reload reload;	/* control lcore */
 };
 
 /* Set by signal handlers, read by every lcore. */

@@ -825,3 +825,166 @@ void bc_runtime_dump(const struct app *app, FILE *out)
 			app->workers[0]->bc_ts_predicted);
 	neigh_dump(app, &app->bcrt->neigh, out);
 }
+
+/* ---- reload (SIGHUP, app/reload.c) ---- */
+
+/* A kept instance takes its new parameters in place: clock, servo state
+ * (unless its gains or Sync interval changed), port states and foreign
+ * tables stay; a state decision runs at the next tick. */
+static void inst_update(struct rt_inst *ri, const struct conf_bc *cb)
+{
+	struct bc *bc = &ri->bc;
+	bool own_gm = memcmp(&bc->parent.grandmasterIdentity,
+			     &bc->dds.clockIdentity,
+			     sizeof(bc->dds.clockIdentity)) == 0;
+	bool servo = bc->cfg.servo_kp != cb->servo_kp ||
+		     bc->cfg.servo_ki != cb->servo_ki ||
+		     bc->cfg.step_threshold_ns != cb->step_threshold_ns ||
+		     bc->cfg.log_sync_interval != cb->log_sync_interval;
+	unsigned int p;
+
+	bc->cfg = *cb;			/* as bc_init: */
+	bc->cfg.clock_class = cb->slave_only ? 255 : cb->clock_class;
+	bc->dds.clockQuality.clockClass = bc->cfg.clock_class;
+	bc->dds.clockQuality.clockAccuracy = cb->clock_accuracy;
+	bc->dds.clockQuality.offsetScaledLogVariance =
+		cb->offset_scaled_log_variance;
+	bc->dds.priority1 = cb->priority1;
+	bc->dds.priority2 = cb->priority2;
+	bc->dds.slaveOnly = cb->slave_only;
+	bc->dds.twoStep = cb->two_step;
+	if (own_gm) {			/* what its Announces say */
+		bc->parent.grandmasterClockQuality = bc->dds.clockQuality;
+		bc->parent.grandmasterPriority1 = cb->priority1;
+		bc->parent.grandmasterPriority2 = cb->priority2;
+		if (!bc->holdover) {
+			bc->tp.currentUtcOffset = cb->current_utc_offset;
+			bc->tp.currentUtcOffsetValid =
+				cb->current_utc_offset_valid;
+			bc->tp.timeSource = cb->time_source;
+		}
+	}
+	for (p = 0; p < bc->n_ports; p++) {
+		bc->port[p].ft.acceptable = bc->cfg.acceptable;
+		bc->port[p].ft.n_acceptable = bc->cfg.n_acceptable;
+		bc->port[p].ft.preferred = bc->cfg.preferred;
+		bc->port[p].ft.n_preferred = bc->cfg.n_preferred;
+	}
+	if (servo) {
+		struct servo_params sp = bc->servo.p;
+
+		sp.kp = cb->servo_kp;
+		sp.ki = cb->servo_ki;
+		sp.step_threshold_ns = cb->step_threshold_ns;
+		sp.interval_s = cb->log_sync_interval >= 0 ?
+				(double)(1u << cb->log_sync_interval) :
+				1.0 / (double)(1u << -cb->log_sync_interval);
+		/* the frequency is kept; the loop locks again from it */
+		if (servo_init(&bc->servo, &sp, bc->servo.drift) != 0)
+			PLOG(ERR, "boundary clock domain %u: servo gains not "
+			     "applied", cb->domain);
+		else
+			PLOG(NOTICE, "boundary clock domain %u: servo "
+			     "restarted with its frequency kept", cb->domain);
+	}
+	bc->next_decision = bc->now;
+}
+
+/* Same domain, transport and ports (running port indices)? */
+static bool inst_keeps(const struct rt_inst *ri, const struct conf_bc *cb)
+{
+	const struct conf_bc *oc = &ri->bc.cfg;
+
+	return oc->domain == cb->domain && oc->transport == cb->transport &&
+	       oc->n_ports == cb->n_ports &&
+	       memcmp(oc->ports, cb->ports,
+		      cb->n_ports * sizeof(cb->ports[0])) == 0;
+}
+
+static void inst_free(struct rt_inst *ri)
+{
+	while (ri->n_pend)
+		rte_pktmbuf_free(ri->pend[--ri->n_pend].m);
+	free(ri);
+}
+
+/* A new instance's identity must not be a kept one's (instances are
+ * numbered by position, which a reload may change). */
+static void inst_unique_id(struct bc_runtime *rt, unsigned int k,
+			   struct rt_inst *kept[CONF_MAX_BC], unsigned int n)
+{
+	struct bc *bc = &rt->inst[k]->bc;
+	unsigned int j, p, tries;
+	bool clash = true;
+
+	for (tries = 0; clash && tries < 256; tries++) {
+		clash = false;
+		for (j = 0; j < n; j++) {
+			/* before k: the instances set up so far; after:
+			 * the kept ones still to come */
+			const struct rt_inst *o = j < k ? rt->inst[j] :
+						  j > k ? kept[j] : NULL;
+
+			if (o != NULL &&
+			    memcmp(&o->bc.dds.clockIdentity,
+				   &bc->dds.clockIdentity,
+				   sizeof(bc->dds.clockIdentity)) == 0)
+				clash = true;
+		}
+		if (!clash)
+			break;
+		bc->dds.clockIdentity.id[4]--;
+	}
+	for (p = 0; p < bc->n_ports; p++)
+		bc->port[p].id.clock = bc->dds.clockIdentity;
+	bc->parent.parentPortIdentity.clock = bc->dds.clockIdentity;
+	bc->parent.grandmasterIdentity = bc->dds.clockIdentity;
+}
+
+int bc_runtime_reload(struct app *app)
+{
+	struct bc_runtime *rt = app->bcrt;
+	struct rt_inst *was[CONF_MAX_BC], *kept[CONF_MAX_BC] = { NULL };
+	unsigned int k, i, n_was;
+
+	if (rt == NULL)
+		return app->conf.n_bcs ? -1 : 0;
+	n_was = rt->n;
+	memcpy(was, rt->inst, sizeof(was));
+	memset(rt->inst, 0, sizeof(rt->inst));
+	for (k = 0; k < app->conf.n_bcs; k++)
+		for (i = 0; i < n_was; i++)
+			if (was[i] != NULL &&
+			    inst_keeps(was[i], &app->conf.bcs[k])) {
+				kept[k] = was[i];
+				was[i] = NULL;
+				break;
+			}
+	for (i = 0; i < n_was; i++)
+		if (was[i] != NULL) {
+			PLOG(NOTICE, "boundary clock domain %u: stopped "
+			     "(reload)", was[i]->bc.cfg.domain);
+			inst_free(was[i]);
+		}
+	rt->n = 0;
+	for (k = 0; k < app->conf.n_bcs; k++) {
+		if (kept[k] != NULL) {
+			rt->inst[k] = kept[k];
+			kept[k]->k = k;
+			inst_update(kept[k], &app->conf.bcs[k]);
+		} else if (inst_init(app, k) == 0) {
+			inst_unique_id(rt, k, kept, app->conf.n_bcs);
+			PLOG(NOTICE, "boundary clock domain %u: started "
+			     "(reload)", app->conf.bcs[k].domain);
+		} else {	/* logged; instances stay 0 .. k-1 */
+			free(rt->inst[k]);
+			rt->inst[k] = NULL;
+			for (i = k + 1; i < app->conf.n_bcs; i++)
+				if (kept[i] != NULL)
+					inst_free(kept[i]);
+			return -1;
+		}
+		rt->n = k + 1;
+	}
+	return 0;
+}

@@ -113,6 +113,19 @@ struct bc_runtime_info {
  */
 int bc_runtime_init(struct app *app);
 
+/*
+ * Reload: app->conf holds the new configuration (its boundary clocks on
+ * the running ports). An instance whose domain, transport and ports are
+ * the same is kept with its clock, servo and port states and takes its
+ * new parameters in place (a servo with new gains or Sync interval
+ * starts again from its frequency); others are stopped or started.
+ * Instances follow app->conf.bcs' order. Returns 0, or -1 (logged) when
+ * an instance could not start or boundary clocks are configured but the
+ * runtime was not set up at start (no port address and no boundary
+ * clock then: a restart is needed).
+ */
+int bc_runtime_reload(struct app *app);
+
 /* Free what bc_runtime_init allocated and any mbuf still queued for TX
  * (after the workers stopped). */
 void bc_runtime_fini(struct app *app);

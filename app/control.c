@@ -16,6 +16,7 @@
 #include "mgmt_sock.h"
 #include "monitor_rt.h"
 #include "pool.h"
+#include "reload.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "timebase.h"
@@ -118,6 +119,13 @@ int control_run(struct app *app)
 			fdb_age(app->fdb, now);
 			txstamp_tick(app);
 			pool_watch(app);
+		}
+		if (reload_poll(app)) {	/* SIGHUP: timers from the new conf */
+			tick.tv_nsec = bc_runtime_active(app) ? BC_RT_TICK_NS :
+				       CTL_TICK_NS;
+			st.period_ns = (uint64_t)app->conf.status_interval_ms *
+				       1000000;
+			st.next_ns = now + st.period_ns;
 		}
 		if (timer_due(&st, now))
 			status_line(app, stdout);

@@ -25,12 +25,14 @@
 #include "app.h"
 #include "bc_runtime.h"
 #include "capture.h"
+#include "conf/conf_diff.h"
 #include "conf/config.h"
 #include "control.h"
 #include "journal.h"
 #include "meta.h"
 #include "pool.h"
 #include "port.h"
+#include "reload.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "telemetry.h"
@@ -48,6 +50,7 @@ volatile sig_atomic_t app_dump;
 
 struct opts {
 	const char *config;
+	const char *against;	/* --check --against RUNNING_FILE */
 	bool check;
 	bool probe;		/* --check --probe: start the ports, self-test */
 	int verbose;
@@ -72,11 +75,18 @@ static void usage(FILE *out)
 "                             run each port's timestamp self-test, print\n"
 "                             what its RX and TX stamps really are, exit\n"
 "                             (root; the ports must be free)\n"
+"      --against RUNNING_FILE with --check: also list each key that\n"
+"                             differs from RUNNING_FILE and whether a\n"
+"                             reload (SIGHUP) applies it or it needs a\n"
+"                             restart\n"
 "  -v, --verbose              more log output (repeat for debug)\n"
 "      --log-level LEVEL      err, warning, notice, info or debug\n"
 "                             (overrides the config's log_level)\n"
 "      --print-config-reference\n"
 "                             print every configuration key (Markdown)\n"
+"      --print-reload-reference\n"
+"                             print which keys a reload (SIGHUP) applies\n"
+"                             and which need a restart (Markdown)\n"
 "      --version              print the version and the PTP profile, exit\n"
 "  -h, --help                 this text\n"
 "\n"
@@ -85,7 +95,9 @@ static void usage(FILE *out)
 "-l/--lcores/-c was given, then EAL-ARGS from the command line (last,\n"
 "so they win).\n"
 "\n"
-"Signals: SIGUSR1 prints the full status; SIGINT/SIGTERM stop cleanly.\n"
+"Signals: SIGHUP reloads the configuration file (what needs a restart\n"
+"is logged and not applied); SIGUSR1 prints the full status;\n"
+"SIGINT/SIGTERM stop cleanly.\n"
 "\n"
 "Exit status:\n"
 "  0  success (clean shutdown, or --check found the configuration OK)\n"
@@ -108,7 +120,7 @@ static int parse_level(const char *s)
 }
 
 enum { OPT_CHECK = 256, OPT_LOG_LEVEL, OPT_VERSION, OPT_REFERENCE,
-       OPT_PROBE };
+       OPT_PROBE, OPT_AGAINST, OPT_RELOAD_REFERENCE };
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -117,11 +129,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "probe", no_argument, NULL, OPT_PROBE },
+		{ "against", required_argument, NULL, OPT_AGAINST },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "print-config-reference", no_argument, NULL, OPT_REFERENCE },
+		{ "print-reload-reference", no_argument, NULL,
+		  OPT_RELOAD_REFERENCE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int i, c, n = argc;
@@ -141,6 +156,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'v': o->verbose++; break;
 		case OPT_CHECK: o->check = true; break;
 		case OPT_PROBE: o->probe = true; break;
+		case OPT_AGAINST: o->against = optarg; break;
 		case 'h': usage(stdout); return APP_EXIT_OK;
 		case OPT_VERSION:
 			printf("ptpsw %s\n%s\n", PTPSW_VERSION,
@@ -148,6 +164,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return APP_EXIT_OK;
 		case OPT_REFERENCE:
 			conf_print_reference(stdout);
+			return APP_EXIT_OK;
+		case OPT_RELOAD_REFERENCE:
+			conf_print_reload_reference(stdout);
 			return APP_EXIT_OK;
 		case OPT_LOG_LEVEL:
 			o->log_level = parse_level(optarg);
@@ -165,6 +184,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (optind < n) {
 		fprintf(stderr, "ptpsw: unexpected argument \"%s\" (EAL "
 			"arguments go after \"--\")\n", argv[optind]);
+		return APP_EXIT_CONFIG;
+	}
+	if (o->against != NULL && !o->check) {
+		fprintf(stderr, "ptpsw: --against goes with --check\n");
 		return APP_EXIT_CONFIG;
 	}
 	if (o->config == NULL) {
@@ -186,17 +209,6 @@ static int load_config(const struct opts *o, struct conf *c)
 		return APP_EXIT_CONFIG;
 	}
 	return -1;
-}
-
-static void set_log_level(const struct opts *o, const struct conf *c)
-{
-	int lvl = o->log_level >= 0 ? o->log_level : (int)c->log_level;
-
-	lvl += o->verbose;
-	if (lvl > CONF_LOG_DEBUG)
-		lvl = CONF_LOG_DEBUG;
-	/* CONF_LOG_ERR .. DEBUG map onto RTE_LOG_ERR .. DEBUG */
-	rte_log_set_level(ptpsw_logtype, (uint32_t)(RTE_LOG_ERR + lvl));
 }
 
 static bool has_arg(char *const *v, int n, const char *const *names)
@@ -265,6 +277,8 @@ static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		app_dump = 1;
+	else if (sig == SIGHUP)
+		app_hup = 1;
 	else
 		app_quit = 1;
 }
@@ -279,6 +293,7 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);		/* reload.h */
 }
 
 static int app_init_pool(struct app *app)
@@ -297,17 +312,7 @@ static int app_init_pool(struct app *app)
 
 static int app_init_shared(struct app *app)
 {
-	const struct conf *c = &app->conf;
-	unsigned int d;
-
-	for (d = 0; d < 256; d++) {
-		if (conf_tc_covers_domain(c, (uint8_t)d))
-			app->tc_domains[d >> 3] |= (uint8_t)(1u << (d & 7));
-		if (conf_bc_for_domain(c, (uint8_t)d) >= 0)
-			app->bc_domains[d >> 3] |= (uint8_t)(1u << (d & 7));
-	}
-	app->fdb_aging_ns = (uint64_t)(c->mac_aging_s ? c->mac_aging_s : 300) *
-			    1000000000ull;
+	/* app->fdb_aging_ns: from the first view (reload_init) */
 	app->fdb = fdb_create(MAIN_FDB_ENTRIES, app->fdb_aging_ns);
 	app->bc_ring = rte_ring_create("ptpsw_bc", MAIN_BC_RING,
 				       (int)rte_socket_id(), RING_F_SC_DEQ);
@@ -349,6 +354,7 @@ static int app_init_workers(struct app *app)
 		}
 		app->n_workers = i + 1;
 	}
+	reload_workers_ready(app);
 	return 0;
 }
 
@@ -419,6 +425,7 @@ static int app_fini(struct app *app, int status)
 		port_fini(&app->ports[i]);
 	for (i = 0; i < app->n_workers; i++)
 		worker_free(app->workers[i]);
+	reload_fini(app);
 	if (app->pool) {
 		in_use = rte_mempool_in_use_count(app->pool);
 		printf("mbufs in use at exit: %u (start %u)\n", in_use,
@@ -444,8 +451,9 @@ static int app_init(struct app *app)
 		PLOG(ERR, "TSC frequency unknown");
 		return -1;
 	}
-	/* the pool's size depends on the workers and the BC ring */
-	if (app_init_shared(app) || app_init_workers(app) ||
+	if (reload_init(app) || app_init_shared(app) ||
+	    app_init_workers(app) ||
+	    /* the pool's size depends on the workers and the BC ring */
 	    app_init_pool(app) || app_init_ports(app) ||
 	    pool_check_started(app) || bc_runtime_init(app))
 		return -1;
@@ -474,20 +482,23 @@ int main(int argc, char **argv)
 		conf_free(&app->conf);
 		return APP_EXIT_CONFIG;
 	}
-	if (o.check) {
-		conf_print(&app->conf, stdout);
-		printf("configuration OK\n");
-		if (!o.probe) {
+	if (o.check && !o.probe) {
+		ret = reload_check(&app->conf, o.against);
+		if (ret == APP_EXIT_OK)
 			printf("timestamps: each port proves its RX and TX "
 			       "stamps when ptpsw starts (the banner says what "
 			       "it found; --check --probe runs the same "
 			       "self-tests now)\n");
-			conf_free(&app->conf);
-			return APP_EXIT_OK;
-		}
+		return ret;
+	}
+	if (o.check) {			/* --check --probe */
+		conf_print(&app->conf, stdout);
+		printf("configuration OK\n");
 	}
 	journal_init();
-	set_log_level(&o, &app->conf);
+	app->reload.log_cli = o.log_level;
+	app->reload.log_verbose = o.verbose;
+	reload_log_level(app);
 	eal_argc = build_eal_args(&app->conf, &o, eal_argv, lbuf, sizeof(lbuf),
 				  mbuf, sizeof(mbuf));
 	if (eal_argc < 0) {

@@ -337,6 +337,7 @@ void status_dump(const struct app *app, FILE *out)
 		" full %" PRIu64 "\n", fs.entries, fs.capacity, fs.learned,
 		fs.moved, fs.full);
 	pool_dump(app, out);
+	reload_dump(app, out);
 	fprintf(out, "=== end ===\n");
 	fflush(out);
 }

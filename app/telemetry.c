@@ -25,6 +25,7 @@
 #include "status.h"
 #include "sw/fdb.h"
 #include "tc/tc.h"
+#include "reload.h"
 #include "telemetry.h"
 #include "txstamp.h"
 #include "timebase.h"
@@ -182,6 +183,7 @@ static int tel_info(const struct app *app, const char *params,
 	rte_tel_data_add_dict_u64(d, "fdb_moved", fs.moved);
 	rte_tel_data_add_dict_u64(d, "fdb_full", fs.full);
 	tel_add_bool(d, "capture", capture_enabled());
+	reload_tel(app, d);
 	return 0;
 }
 
@@ -834,6 +836,16 @@ int telemetry_init(struct app *app)
 	}
 	PLOG(INFO, "telemetry: %d /ptpsw/ commands", n);
 	return n;
+}
+
+void telemetry_lock(void)
+{
+	rte_spinlock_lock(&tel_lock);
+}
+
+void telemetry_unlock(void)
+{
+	rte_spinlock_unlock(&tel_lock);
 }
 
 void telemetry_fini(void)

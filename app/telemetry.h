@@ -41,4 +41,9 @@ int telemetry_init(struct app *app);
  */
 void telemetry_fini(void);
 
+/* Hold off the telemetry thread while the control lcore replaces what
+ * it reads (a reload). */
+void telemetry_lock(void);
+void telemetry_unlock(void);
+
 #endif /* PTPSW_APP_TELEMETRY_H */

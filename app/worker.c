@@ -18,6 +18,7 @@
 #include "meta.h"
 #include "net/frame.h"
 #include "sw/fdb.h"
+#include "sw/fwd_view.h"
 #include "sw/hotmem.h"
 #include "tc/tc.h"
 #include "tc_hwtx.h"
@@ -50,36 +51,32 @@ const char *drop_reason_name(unsigned int r)
 	return "?";
 }
 
-static void tc_params_fill(const struct app *app, struct tc_params *p)
-{
-	const struct conf *c = &app->conf;
-	unsigned int i;
-
-	memset(p, 0, sizeof(*p));
-	p->mode = c->tc.mode == CONF_TC_TWO_STEP ? TC_TWO_STEP : TC_ONE_STEP;
-	p->syntonize = c->tc.syntonize;
-	p->pending_entries = c->tc.pending_entries ? c->tc.pending_entries : 1;
-	p->pending_timeout_ns = (int64_t)c->tc.pending_timeout_ms * 1000000;
-	for (i = 0; i < c->n_ports && i < TC_MAX_PORTS; i++) {
-		p->ingress_latency_ns[i] = c->ports[i].ingress_latency_ns;
-		p->egress_latency_ns[i] = c->ports[i].egress_latency_ns;
-	}
-}
-
 /* A Sync or Delay_Req frame_ptp_event() found, by domain (ev_path). */
 enum ev_path {
-	EV_GENERAL = 0,	/* a BC's, or the two-step TC's: handle_ptp() */
-	EV_RUN_TC,	/* the one-step TC's: tc_run(), in the run if it can */
-	EV_AS_IS,	/* neither: switched as a plain frame, byte for byte */
+	EV_GENERAL = FWD_EV_GENERAL,	/* a BC's, or the two-step TC's:
+					 * handle_ptp() */
+	EV_RUN_TC = FWD_EV_RUN_TC,	/* the one-step TC's: tc_run(), in
+					 * the run if it can */
+	EV_AS_IS = FWD_EV_AS_IS,	/* neither: switched as a plain frame,
+					 * byte for byte */
 };
+
+/* The view's values the worker keeps in its own struct (the loop reads
+ * them there). */
+static void worker_view_copy(struct worker *w, const struct fwd_view *v)
+{
+	w->view = v;
+	w->tc_mode = v->tc.mode;
+	w->hwtx_tc = v->two_step;
+	w->idle_sleep_ns = v->idle_sleep_ns;
+	w->learn_shift = v->learn_shift;
+	memcpy(w->ev_path, v->ev_path, sizeof(w->ev_path));
+}
 
 struct worker *worker_create(struct app *app, unsigned int id,
 			     unsigned int lcore)
 {
-	struct tc_params p;
 	struct worker *w;
-	uint64_t learn_ns;
-	size_t i;
 
 	/* one huge page where possible, also without EAL hugepages */
 	w = hotmem_alloc(sizeof(*w));
@@ -89,22 +86,9 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	w->lcore = lcore;
 	w->txq = (uint16_t)id;
 	w->app = app;
-	w->idle_sleep_ns = (uint64_t)app->conf.worker_idle_sleep_us * 1000;
-	learn_ns = WORKER_LEARN_NS;
-	if (app->fdb_aging_ns / 64 < learn_ns)
-		learn_ns = app->fdb_aging_ns / 64;
-	w->learn_shift = 0;
-	while (w->learn_shift < 62 && 2ull << w->learn_shift <= learn_ns)
-		w->learn_shift++;
-	tc_params_fill(app, &p);
-	w->tc_mode = p.mode;
-	for (i = 0; i < 256; i++)
-		w->ev_path[i] = app_bit(app->bc_domains, (uint8_t)i) ?
-				EV_GENERAL :
-				!app_bit(app->tc_domains, (uint8_t)i) ?
-				EV_AS_IS :
-				p.mode == TC_ONE_STEP ? EV_RUN_TC : EV_GENERAL;
-	w->tc = tc_create(&p);
+	w->view_gen = vswap_gen(&app->views);
+	worker_view_copy(w, vswap_get(&app->views));
+	w->tc = tc_create(&w->view->tc);
 	if (w->tc == NULL) {
 		hotmem_free(w, sizeof(*w));
 		return NULL;
@@ -614,7 +598,7 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
 
 	w->stats[in].ptp_rx++;
-	if (app_bit(app->bc_domains, fi->domain)) {
+	if (fwd_view_bit(w->view->bc_domains, fi->domain)) {
 		meta_from_info(meta_get(m, app->meta_offset), fi, (uint8_t)in,
 			       rx_ts);
 		to_control(w, m, in);
@@ -624,7 +608,7 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (!app_bit(app->tc_domains, fi->domain)) {
+	if (!fwd_view_bit(w->view->tc_domains, fi->domain)) {
 		send_shared(w, mask, m);
 		return;
 	}
@@ -1072,15 +1056,39 @@ static unsigned int ctl_tx(struct worker *w)
  * clock uses them; the TC only in two-step mode (hwtx_tc). Without
  * memory it runs on with predicted egress times like other ports.
  */
+/* Does the view's TC correct any domain? */
+static bool view_tc_any(const struct fwd_view *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(v->tc_domains); i++)
+		if (v->tc_domains[i])
+			return true;
+	return false;
+}
+
+/* With TX stamps on this worker (worker 0), one-step messages go the
+ * general way to tx_onestep(), not the burst's run (after every view
+ * copy: the view's paths know nothing of stamps). */
+static void worker_stamp_paths(struct worker *w)
+{
+	unsigned int d;
+
+	if (w->hwtx == NULL || w->hwtx_tc)
+		return;
+	for (d = 0; d < 256; d++)
+		if (w->ev_path[d] == EV_RUN_TC)
+			w->ev_path[d] = EV_GENERAL;
+}
+
 static void worker_hwtx_setup(struct worker *w)
 {
 	struct app *app = w->app;
 	unsigned int p;
 
-	w->hwtx_tc = app->conf.tc.mode == CONF_TC_TWO_STEP;
 	/* a boundary clock's event messages want TX stamps too, and so do
-	 * the one-step TC's (to learn the egress latency) */
-	if (w->id != 0 || (!app->conf.tc.enabled && app->conf.n_bcs == 0))
+	 * the TC's in either mode (one-step: to learn the egress latency) */
+	if (w->id != 0 || (!view_tc_any(w->view) && w->view->n_bcs == 0))
 		return;
 	for (p = 0; p < app->n_ports && p < TC_MAX_PORTS; p++) {
 		if (!ts_source_has_tx_event(&app->ports[p].ts))
@@ -1091,12 +1099,35 @@ static void worker_hwtx_setup(struct worker *w)
 			return;
 		tc_hwtx_port_enable(w->hwtx, p, &app->ports[p].ts, w->txq);
 	}
-	/* one-step messages go the general way to tx_onestep(), not the
-	 * burst's run, on this worker */
-	if (w->hwtx != NULL && !w->hwtx_tc && app->conf.tc.enabled)
-		for (p = 0; p < 256; p++)
-			if (w->ev_path[p] == EV_RUN_TC)
-				w->ev_path[p] = EV_GENERAL;
+	worker_stamp_paths(w);
+}
+
+/*
+ * A reload published a new view (reload.h): taken over at a burst
+ * boundary, where the worker holds nothing of the old one (its TX
+ * buffers were flushed). The tc gets the new parameters, the learn cache
+ * starts again (its epoch may have changed), worker 0 sets up TX stamps
+ * if the TC or a new boundary clock now wants them (an allocation once
+ * per reload, not per packet). Then the generation is acknowledged: the
+ * control lcore may free the old view.
+ */
+static __rte_noinline void worker_view_adopt(struct worker *w, uint64_t g)
+{
+	const struct fwd_view *v = vswap_get(&w->app->views);
+
+	if (tc_reconfigure(w->tc, &v->tc) != 0)
+		w->view_errors++;	/* pending_entries: kept by reload */
+	worker_view_copy(w, v);
+	memset(w->learn, 0, sizeof(w->learn));
+	w->memo_key = 0;
+	if (w->hwtx == NULL)
+		worker_hwtx_setup(w);
+	worker_stamp_paths(w);
+	if (w->idle_sleep_ns)		/* as worker_main() at start */
+		prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	w->view_gen = g;
+	w->view_changes++;
+	vswap_ack(&w->app->views, w->id, g);
 }
 
 static void worker_drain(struct worker *w)
@@ -1149,7 +1180,7 @@ int worker_main(void *arg)
 	struct worker *w = arg;
 	struct app *app = w->app;
 	unsigned int i, p, got;
-	uint64_t now;
+	uint64_t now, g;
 	uint32_t up;
 
 	worker_hwtx_setup(w);
@@ -1158,6 +1189,9 @@ int worker_main(void *arg)
 	if (w->idle_sleep_ns)
 		prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	while (!app_quit) {
+		g = vswap_gen(&app->views);
+		if (unlikely(g != w->view_gen))
+			worker_view_adopt(w, g);
 		now = timebase_now();
 		up = link_mask(app);
 		if (unlikely(up != w->last_up)) {
@@ -1184,5 +1218,6 @@ int worker_main(void *arg)
 		worker_idle(w, got, now);
 	}
 	worker_drain(w);
+	vswap_offline(&app->views, w->id);
 	return 0;
 }

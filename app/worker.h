@@ -24,6 +24,7 @@
 
 struct app;
 struct tc_hwtx;
+struct fwd_view;
 
 #define WORKER_BURST	32
 #define WORKER_TXBUF	64
@@ -89,6 +90,12 @@ struct worker {
 	 * Delay_Req that frame_ptp_event() found (worker.c, enum ev_path) */
 	uint8_t ev_path[256];
 	struct app *app;
+	/* the configuration's fast-path part (sw/fwd_view.h), replaced at
+	 * a burst boundary when a reload publishes a new generation */
+	const struct fwd_view *view;
+	uint64_t view_gen;		/* generation of view */
+	uint64_t view_changes;		/* views taken over */
+	uint64_t view_errors;		/* tc_reconfigure refused */
 	struct tc *tc;
 	/* TX stamps (tc_hwtx.h): worker 0 only, on the ports whose backend
 	 * has them, for the two-step TC and the boundary clocks' event

@@ -59,7 +59,8 @@ static void fdb_count(uint64_t *ctr)
 /* True if an entry last seen at seen is older than the aging time. */
 static int fdb_is_old(const struct fdb *f, uint64_t seen, uint64_t now)
 {
-	return (int64_t)(now - seen) > (int64_t)f->aging;
+	return (int64_t)(now - seen) >
+	       (int64_t)__atomic_load_n(&f->aging, __ATOMIC_RELAXED);
 }
 
 struct fdb *fdb_create(uint32_t entries, uint64_t aging)
@@ -95,6 +96,15 @@ err:
 	return NULL;
 }
 
+int fdb_set_aging(struct fdb *f, uint64_t aging)
+{
+	if (aging == 0 || aging > INT64_MAX)
+		return -1;
+	__atomic_store_n(&f->refresh, aging >> 6, __ATOMIC_RELAXED);
+	__atomic_store_n(&f->aging, aging, __ATOMIC_RELAXED);
+	return 0;
+}
+
 void fdb_free(struct fdb *f)
 {
 	if (f == NULL)
@@ -115,7 +125,8 @@ static void fdb_refresh(struct fdb *f, uint32_t i, uint64_t w, uint64_t nw,
 {
 	uint64_t seen = __atomic_load_n(&f->seen[i], __ATOMIC_RELAXED);
 
-	if ((int64_t)(now - seen) > (int64_t)f->refresh)
+	if ((int64_t)(now - seen) >
+	    (int64_t)__atomic_load_n(&f->refresh, __ATOMIC_RELAXED))
 		__atomic_store_n(&f->seen[i], now, __ATOMIC_RELAXED);
 	if (w != nw) {
 		/* Lost race with a concurrent writer is fine: either wins. */

@@ -32,6 +32,11 @@ struct fdb;
 struct fdb *fdb_create(uint32_t entries, uint64_t aging);
 void fdb_free(struct fdb *f);
 
+/* A new aging time (same units and bounds as fdb_create's; a reload).
+ * Each lcore sees the old or the new value, one aligned word each.
+ * Returns 0, or -1 (unchanged) for 0 or over INT64_MAX. */
+int fdb_set_aging(struct fdb *f, uint64_t aging);
+
 /* Learn (or refresh) mac on port at time now. Group MACs and the all-zero
  * MAC are ignored (return 0, nothing stored).
  * Returns 0, or -1 if the table is full (counted) or port > FDB_MAX_PORT

@@ -92,6 +92,14 @@ static void tc_init_stats(struct tc *tc)
 	}
 }
 
+int tc_reconfigure(struct tc *tc, const struct tc_params *p)
+{
+	if (!tc_params_ok(p) || p->pending_entries != tc->p.pending_entries)
+		return -1;
+	tc->p = *p;
+	return 0;
+}
+
 struct tc *tc_create(const struct tc_params *p)
 {
 	struct tc *tc;

@@ -119,6 +119,17 @@ struct tc *tc_create(const struct tc_params *p);
 /* Free tc (NULL is fine). */
 void tc_free(struct tc *tc);
 
+/*
+ * New parameters for a running instance (its owner's thread, between two
+ * messages: a configuration reload): mode, syntonize, the pending
+ * timeout and the latencies change; the pending table, the rate
+ * estimators and the counters are kept. Entries stored in two-step mode
+ * are still matched or expire after a change to one-step. Returns 0, or
+ * -1 (nothing changed) for bad params or a different pending_entries
+ * (the table's size is fixed by tc_create()).
+ */
+int tc_reconfigure(struct tc *tc, const struct tc_params *p);
+
 /* tc_ingress() for a Sync or Follow_Up (out of line). */
 void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 		    const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts);

@@ -11,7 +11,14 @@
  *     "FILE:LINE: key: problem"; and nothing of it stays loaded (no
  *     ports, no EAL arguments);
  *   - an accepted file is within the loader's own bounds (ports, workers,
- *     boundary clocks, their port lists, unique port names) and prints.
+ *     boundary clocks, their port lists, unique port names) and prints;
+ *   - a reload to it (lib/conf/conf_diff) from a fixed running file: the
+ *     file compared with itself differs in nothing; every change whose
+ *     key is a schema key is marked restart exactly as the reload table
+ *     says; a merge keeps the running values of the restart keys and
+ *     leaves every boundary-clock port on a running port, or is refused
+ *     with a FILE:LINE: key: problem and changes nothing; the fast path's
+ *     view builds from the result; the EAL strings are freed once.
  *
  * Inputs with libconfig's @include directive are skipped: it reads other
  * files (a fuzzer would find /dev/zero), and the user's own files are
@@ -25,7 +32,9 @@
 #include <stdlib.h>
 #include <string.h>	/* memmem: _GNU_SOURCE (meson.build) */
 
+#include "conf/conf_diff.h"
 #include "conf/config.h"
+#include "sw/fwd_view.h"
 
 #include "fuzz_check.h"
 
@@ -83,6 +92,67 @@ static void check_accepted(const struct conf *c)
 	fclose(out);
 }
 
+/* The running file the fuzzed one is reloaded onto. */
+static const char running_cfg[] =
+	"eal = [ \"--no-huge\", \"-m\", \"512\" ];\n"
+	"ports = ( { name = \"p0\"; device = \"net_null0\"; ipv4 = \"10.0.0.1/24\"; },\n"
+	"          { name = \"p1\"; device = \"net_null1\"; },\n"
+	"          { name = \"p2\"; device = \"net_null2\"; } );\n"
+	"boundary_clocks = ( { domain = 24; ports = [ \"p0\", \"p1\" ]; } );\n";
+
+/* "boundary_clocks.[12].servo.kp" -> "boundary_clocks.[].servo.kp" */
+static void schema_key(const char *key, char *out, size_t len)
+{
+	size_t o = 0;
+
+	while (*key && o + 1 < len) {
+		out[o++] = *key;
+		if (*key++ == '[')
+			while (*key >= '0' && *key <= '9')
+				key++;
+	}
+	out[o] = '\0';
+}
+
+static void check_reload(struct conf *c)
+{
+	static struct conf_diff d;
+	struct conf_error err;
+	struct fwd_view v;
+	struct conf run;
+	char key[CONF_DIFF_KEY_LEN];
+	unsigned int i, j;
+	int r;
+
+	conf_diff(c, c, &d);
+	CHECK(d.n == 0 && d.n_restart == 0 && !d.truncated);
+	CHECK(conf_load_string(running_cfg, "running.cfg", &run, &err) == 0);
+	conf_diff(&run, c, &d);
+	CHECK(d.n <= CONF_DIFF_MAX);
+	for (i = 0; i < d.n; i++) {
+		CHECK(printable(d.ch[i].key) && d.ch[i].key[0] != '\0');
+		schema_key(d.ch[i].key, key, sizeof(key));
+		r = conf_key_restart(key);
+		CHECK(r < 0 || r == d.ch[i].restart);
+	}
+	if (conf_diff_merge(c, &run, &err) == 0) {
+		CHECK(c->n_ports == 3 && c->mbufs == run.mbufs &&
+		      c->tc.pending_entries == run.tc.pending_entries &&
+		      c->n_workers == run.n_workers);
+		CHECK(c->n_eal_args == 3);	/* the running ones */
+		for (i = 0; i < c->n_bcs; i++)
+			for (j = 0; j < c->bcs[i].n_ports; j++)
+				CHECK(c->bcs[i].ports[j] >= 0 &&
+				      c->bcs[i].ports[j] < 3);
+		fwd_view_build(c, &v);
+		CHECK(v.n_bcs == c->n_bcs);
+	} else {
+		CHECK(err.line >= 0 && err.msg[0] != '\0');
+		CHECK(run.n_eal_args == 3);	/* untouched */
+	}
+	conf_free(&run);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct conf_error err;
@@ -100,9 +170,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < size; i++)
 		n_lines += data[i] == '\n';
 	memset(&err, 0, sizeof(err));
-	if (conf_load_string(text, NAME, &c, &err) == 0)
+	if (conf_load_string(text, NAME, &c, &err) == 0) {
 		check_accepted(&c);
-	else
+		check_reload(&c);
+	} else
 		check_refused(&c, &err, n_lines);
 	conf_free(&c);
 	free(text);

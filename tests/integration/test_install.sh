@@ -55,6 +55,8 @@ check "unit: ExecStartPre runs --check" \
 	grep -qx "ExecStartPre=$PREFIX/bin/ptpsw --check -c \${PTPSW_CONFIG}" "$UNIT"
 check "unit: ExecStart with the config" \
 	grep -q "^ExecStart=$PREFIX/bin/ptpsw -c \${PTPSW_CONFIG}" "$UNIT"
+check "unit: ExecReload sends SIGHUP (reload)" \
+	grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$UNIT"
 check "unit: SIGTERM stops it" grep -qx "KillSignal=SIGTERM" "$UNIT"
 check "unit: no restart on a configuration error (exit 2)" \
 	grep -qx "RestartPreventExitStatus=2" "$UNIT"

@@ -312,6 +312,45 @@ static void test_bad_params(void)
 	tc_free(NULL);
 }
 
+/* A reload's new parameters: latencies and mode change, the table size
+ * cannot, and a refusal changes nothing. */
+static void test_reconfigure(void)
+{
+	static const struct tf_opt o = { NET_V4, 0, true, false };
+	struct tc_params p = params(TC_ONE_STEP);
+	struct tf f, orig;
+	struct tc *tc;
+
+	tc = tc_create(&p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	p.egress_latency_ns[2] = 250;
+	p.pending_entries++;
+	CU_ASSERT_EQUAL(tc_reconfigure(tc, &p), -1);	/* table size */
+	p.pending_entries--;
+	p.pending_timeout_ns = 0;
+	CU_ASSERT_EQUAL(tc_reconfigure(tc, &p), -1);
+	tf_build(&f, &SYNC1, &o);
+	orig = f;
+	CU_ASSERT_TRUE(tc_egress(tc, f.b, f.len, &f.fi, 1, 2, ns(T0),
+				 ns(T0 + 1000)));
+	CU_ASSERT_EQUAL(cf_delta(&f, &orig), cf_of_ns(1000));	/* unchanged */
+	p = params(TC_TWO_STEP);
+	p.egress_latency_ns[2] = 250;
+	CU_ASSERT_EQUAL(tc_reconfigure(tc, &p), 0);
+	/* two-step: the Delay_Req's residence is stored, not written */
+	tf_build(&f, &DREQ1, &o);
+	CU_ASSERT_FALSE(tc_egress(tc, f.b, f.len, &f.fi, 1, 2, ns(T0),
+				  ns(T0 + 1000)));
+	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_stored, 1);
+	CU_ASSERT_EQUAL(tc_residence(tc, 0, 1, 2, ns(T0), ns(T0 + 1000)).scaled,
+			cf_of_ns(1250));
+	p = params(TC_ONE_STEP);
+	CU_ASSERT_EQUAL(tc_reconfigure(tc, &p), 0);
+	CU_ASSERT_EQUAL(tc_residence(tc, 0, 1, 2, ns(T0), ns(T0 + 1000)).scaled,
+			cf_of_ns(1000));
+	tc_free(tc);
+}
+
 /* Sync corrected in one-step mode through every encapsulation. */
 static void check_one_step_sync(const struct tf_opt *o)
 {
@@ -1678,6 +1717,7 @@ int test_register(void)
 		{ "ratio_big_jitter", test_ratio_big_jitter },
 		{ "ratio_master", test_ratio_master },
 		{ "ratio_reject", test_ratio_reject },
+		{ "reconfigure", test_reconfigure },
 		{ NULL, NULL },
 	};
 
