@@ -180,29 +180,6 @@ ns_ptp4l()
 	ns_spawn "$ns" "$log" ptp4l -i "$ifc" -m -q -f "$cfg" "$@"
 }
 
-# ns_gm_utc_valid UDS DOMAIN: make the ptp4l grandmaster behind UDS
-# announce a valid UTC offset (a software ptp4l GM announces
-# currentUtcOffsetValid only when told so). ptpTimescale 0 (ARB): the GM
-# serves CLOCK_REALTIME as is, so the receivers must not apply the UTC
-# offset to it. The integration tests do not use it: they run the GM as
-# ptp4l starts it (a BC serves behind it by its own
-# current_utc_offset_valid, EP-13). Retries for 6 s (ptp4l may not listen
-# yet). Returns 0/1.
-ns_gm_utc_valid()
-{
-	local i
-	for ((i = 0; i < 30; i++)); do
-		pmc -u -b 0 -d "$2" -s "$1" "SET GRANDMASTER_SETTINGS_NP \
-			clockClass 6 clockAccuracy 0x21 \
-			offsetScaledLogVariance 0x4e5d currentUtcOffset 37 \
-			leap61 0 leap59 0 currentUtcOffsetValid 1 \
-			ptpTimescale 0 timeTraceable 1 frequencyTraceable 1 \
-			timeSource 0x20" 2> /dev/null | grep -q "currentUtcOffsetValid *1" && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # ns_offsets LOG [SKIP_S]: statistics of the "master offset" samples in a
 # ptp4l log, ignoring the first SKIP_S seconds (ptp4l's monotonic stamp)
 # after the first sample. Prints one line:

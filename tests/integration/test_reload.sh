@@ -20,7 +20,7 @@
 # the broken file as FILE:LINE; pmc reads priority1 77 from domain 24 and
 # the new clock in domain 26, also after the bad file; telemetry shows the
 # new TC domains, generation 2, one refused reload; the SIGUSR1 dump has
-# the reload line; domain 24's BC stays LOCKED without a step, and the
+# the reload line; domain 24's BC stays LOCKED without a new step, and the
 # receiver of domain 24 (its BC's domain and ports
 # unchanged) keeps its lock: no state change and bounded offsets after
 # the reload.
@@ -108,7 +108,6 @@ it_check "--check --against: the summary counts 1 restart key" grep -q "1 need a
 it_start_switch "$CFG" || exit 1
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$IT_TMP/gm.log" --domainNumber=24 \
 	--tx_timestamp_timeout=100 --uds_address="$IT_TMP/gm.uds"
-it_check "GM announces a valid UTC offset (pmc)" ns_gm_utc_valid "$IT_TMP/gm.uds" 24
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log" \
 	--domainNumber=24 --uds_address="$IT_TMP/tr1.uds" \
 	--tx_timestamp_timeout=100
@@ -118,6 +117,12 @@ out=$(pmc_get 24 "GET DEFAULT_DATA_SET")
 it_check "before: domain 24 priority1 200" eval '[ "$(echo "$out" | field priority1)" = 200 ]'
 ns_wait_log "$IT_TMP/tr1.log" "on RS_SLAVE" 20 ||
 	echo "note: tr1 has not chosen the BC as its master yet"
+
+# the servo's steps so far (a step when the BC, its own grandmaster at
+# start, first locks to the GM is expected): the reloads add none
+bc_steps() { awk '/^bc 24: state-decisions/ { for (i = 1; i < NF; i++) if ($i == "steps") print $(i + 1) }' "$1"; }
+it_dump_ptpsw > "$IT_TMP/dump0.txt"
+steps0=$(bc_steps "$IT_TMP/dump0.txt")
 
 # ---- the stream, and two SIGHUPs during it ----
 ns_spawn "$PFX-gm" "$IT_TMP/iperf3-s.json" iperf3 -s -1 -J -B 10.66.0.1
@@ -193,7 +198,9 @@ grep -E "^(reload|bc)" "$IT_TMP/dump.txt" | sed 's/^/dump: /'
 it_check "dump: reload line (generation 2, 1 applied, 1 refused)" grep -qE "^reload: generation 2, SIGHUPs 2 applied 1 refused 1 restart-needed 1, last refused at " "$IT_TMP/dump.txt"
 
 # domain 24's BC kept its clock and servo: locked, never stepped
-it_check "dump: bc 24 servo LOCKED, 0 steps" eval 'grep -q "^bc 24: offset .* servo LOCKED" "$IT_TMP/dump.txt" && grep -q "^bc 24: .* steps 0 " "$IT_TMP/dump.txt"'
+steps1=$(bc_steps "$IT_TMP/dump.txt")
+it_check "dump: bc 24 servo LOCKED, no step across the reloads (${steps0:-?} -> ${steps1:-?})" \
+	eval 'grep -q "^bc 24: offset .* servo LOCKED" "$IT_TMP/dump.txt" && [ -n "$steps0" ] && [ "$steps0" = "$steps1" ]'
 
 # the receiver of domain 24 kept its lock through the reload: following
 # the BC before it, no state change and bounded offsets after it
