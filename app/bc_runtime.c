@@ -746,11 +746,14 @@ static uint64_t foreign_sum(const struct bc *bc, bool steps)
 	return n;
 }
 
+static void dump_counters(const struct bc *bc,
+			  const struct bc_runtime_stats *rs, unsigned int dom,
+			  FILE *out);
+
 static void dump_inst(const struct app *app, unsigned int i, FILE *out)
 {
 	const struct bc *bc = bc_runtime_get(app, i);
 	const struct bc_runtime_stats *rs = bc_runtime_stats(app, i);
-	const struct bc_stats *s = &bc->stats;
 	struct bc_runtime_info in;
 	char id[32], par[32], gm[32], names[160];
 	unsigned int p;
@@ -783,12 +786,22 @@ static void dump_inst(const struct app *app, unsigned int i, FILE *out)
 		in.path_delay_ns, in.servo, in.freq_ppb);
 	for (p = 0; p < bc->n_ports; p++)
 		dump_port(app, bc, p, out);
+	dump_counters(bc, rs, in.domain, out);
+}
+
+/* dump_inst(): the instance's and its runtime's counters. */
+static void dump_counters(const struct bc *bc,
+			  const struct bc_runtime_stats *rs, unsigned int dom,
+			  FILE *out)
+{
+	const struct bc_stats *s = &bc->stats;
+
 	fprintf(out, "bc %u: ignored-signaling %" PRIu64 " (EP-14) "
 		"profile-violations %" PRIu64 " (Pdelay, EP-05/24) "
 		"rogue-rejected %" PRIu64 " (EP-17) other-signaling %" PRIu64
 		" management %" PRIu64 " malformed %" PRIu64 " bad-unused-ts %"
 		PRIu64 " other-sdo %" PRIu64 " foreign-evicted %" PRIu64
-		" steps-removed-255 %" PRIu64 "\n", in.domain,
+		" steps-removed-255 %" PRIu64 "\n", dom,
 		s->unicast_negotiation, s->profile_violation,
 		rogue_rejected(bc), s->signaling_other, s->management,
 		s->malformed, s->bad_unused_ts, s->wrong_sdo,
@@ -797,14 +810,14 @@ static void dump_inst(const struct app *app, unsigned int i, FILE *out)
 		PRIu64 " servo-samples %" PRIu64 " steps %" PRIu64
 		" negative-delay %" PRIu64 " time-overflow %" PRIu64
 		" holdovers %" PRIu64 "\n",
-		in.domain, s->state_decisions, s->state_changes,
+		dom, s->state_decisions, s->state_changes,
 		s->servo_samples, s->servo_steps, s->negative_delay,
 		s->time_overflow, s->holdover_entered);
 	fprintf(out, "bc %u: runtime rx %" PRIu64 " wrong-transport %" PRIu64
 		" not-bc-port %" PRIu64 " not-ours %" PRIu64 " tx %" PRIu64
-		" tx-ts %" PRIu64 " tx-ts-lost %" PRIu64 " unresolved %" PRIu64 " no-mbuf %" PRIu64
-		" ring-full %" PRIu64 " no-addr %" PRIu64 "\n", in.domain,
-		rs->rx, rs->rx_wrong_transport, rs->rx_not_bc_port,
+		" tx-ts %" PRIu64 " tx-ts-lost %" PRIu64 " unresolved %"
+		PRIu64 " no-mbuf %" PRIu64 " ring-full %" PRIu64 " no-addr %"
+		PRIu64 "\n", dom, rs->rx, rs->rx_wrong_transport, rs->rx_not_bc_port,
 		rs->rx_not_ours, rs->tx, rs->tx_ts, rs->tx_ts_lost,
 		rs->tx_unresolved,
 		rs->tx_no_mbuf, rs->tx_ring_full, rs->tx_no_addr);

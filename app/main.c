@@ -122,23 +122,49 @@ static int parse_level(const char *s)
 enum { OPT_CHECK = 256, OPT_LOG_LEVEL, OPT_VERSION, OPT_REFERENCE,
        OPT_PROBE, OPT_AGAINST, OPT_RELOAD_REFERENCE };
 
+static const struct option main_lopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "against", required_argument, NULL, OPT_AGAINST },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "print-config-reference", no_argument, NULL, OPT_REFERENCE },
+	{ "print-reload-reference", no_argument, NULL,
+	  OPT_RELOAD_REFERENCE },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* After the options: what they must come with. -1 to go on, or an exit
+ * status. */
+static int check_args(const struct opts *o, char **argv, int n)
+{
+	if (optind < n) {
+		fprintf(stderr, "ptpsw: unexpected argument \"%s\" (EAL "
+			"arguments go after \"--\")\n", argv[optind]);
+		return APP_EXIT_CONFIG;
+	}
+	if (o->against != NULL && !o->check) {
+		fprintf(stderr, "ptpsw: --against goes with --check\n");
+		return APP_EXIT_CONFIG;
+	}
+	if (o->probe && !o->check) {
+		fprintf(stderr, "ptpsw: --probe goes with --check\n");
+		return APP_EXIT_CONFIG;
+	}
+	if (o->config == NULL) {
+		fprintf(stderr, "ptpsw: no configuration file (-c FILE)\n");
+		usage(stderr);
+		return APP_EXIT_CONFIG;
+	}
+	return -1;
+}
+
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	static const struct option lopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "probe", no_argument, NULL, OPT_PROBE },
-		{ "against", required_argument, NULL, OPT_AGAINST },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "print-config-reference", no_argument, NULL, OPT_REFERENCE },
-		{ "print-reload-reference", no_argument, NULL,
-		  OPT_RELOAD_REFERENCE },
-		{ NULL, 0, NULL, 0 },
-	};
 	int i, c, n = argc;
 
 	memset(o, 0, sizeof(*o));
@@ -150,7 +176,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->n_extra = argc - i - 1;
 			break;
 		}
-	while ((c = getopt_long(n, argv, "+c:vh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(n, argv, "+c:vh", main_lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'v': o->verbose++; break;
@@ -181,21 +207,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return APP_EXIT_CONFIG;
 		}
 	}
-	if (optind < n) {
-		fprintf(stderr, "ptpsw: unexpected argument \"%s\" (EAL "
-			"arguments go after \"--\")\n", argv[optind]);
-		return APP_EXIT_CONFIG;
-	}
-	if (o->against != NULL && !o->check) {
-		fprintf(stderr, "ptpsw: --against goes with --check\n");
-		return APP_EXIT_CONFIG;
-	}
-	if (o->config == NULL) {
-		fprintf(stderr, "ptpsw: no configuration file (-c FILE)\n");
-		usage(stderr);
-		return APP_EXIT_CONFIG;
-	}
-	return -1;
+	return check_args(o, argv, n);
 }
 
 static int load_config(const struct opts *o, struct conf *c)
@@ -461,6 +473,18 @@ static int app_init(struct app *app)
 	return 0;
 }
 
+/* ptpsw --check without --probe: the file, and against a running one. */
+static int check_only(struct app *app, const struct opts *o)
+{
+	int ret = reload_check(&app->conf, o->against);
+
+	if (ret == APP_EXIT_OK)
+		printf("timestamps: each port proves its RX and TX stamps when "
+		       "ptpsw starts (the banner says what it found; --check "
+		       "--probe runs the same self-tests now)\n");
+	return ret;
+}
+
 static struct app the_app;
 
 int main(int argc, char **argv)
@@ -477,20 +501,8 @@ int main(int argc, char **argv)
 	ret = load_config(&o, &app->conf);
 	if (ret >= 0)
 		return ret;
-	if (o.probe && !o.check) {
-		fprintf(stderr, "ptpsw: --probe goes with --check\n");
-		conf_free(&app->conf);
-		return APP_EXIT_CONFIG;
-	}
-	if (o.check && !o.probe) {
-		ret = reload_check(&app->conf, o.against);
-		if (ret == APP_EXIT_OK)
-			printf("timestamps: each port proves its RX and TX "
-			       "stamps when ptpsw starts (the banner says what "
-			       "it found; --check --probe runs the same "
-			       "self-tests now)\n");
-		return ret;
-	}
+	if (o.check && !o.probe)
+		return check_only(app, &o);
 	if (o.check) {			/* --check --probe */
 		conf_print(&app->conf, stdout);
 		printf("configuration OK\n");
