@@ -76,11 +76,6 @@ struct txbuf {
 	struct tx_tc_info tc[WORKER_TXBUF];	/* entries flagged TXF_TC */
 };
 
-/* Learn cache (lib/sw/learn.h): epochs of the largest power of two of ns
- * not over WORKER_LEARN_NS (or fdb aging/64 if shorter); cleared when a
- * link changes. */
-#define WORKER_LEARN_NS		1000000
-
 struct worker {
 	unsigned int id;
 	unsigned int lcore;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sw/fwd_view.h"
+#include "sw/learn.h"
 
 void fwd_view_build(const struct conf *c, struct fwd_view *v)
 {
@@ -37,8 +38,7 @@ void fwd_view_build(const struct conf *c, struct fwd_view *v)
 			  1000000000ull;
 	if (v->fdb_aging_ns / 64 < learn_ns)
 		learn_ns = v->fdb_aging_ns / 64;
-	while (v->learn_shift < 62 && 2ull << v->learn_shift <= learn_ns)
-		v->learn_shift++;
+	v->learn_shift = learn_shift_for(learn_ns);
 	v->idle_sleep_ns = (uint64_t)c->worker_idle_sleep_us * 1000;
 	v->two_step = p->mode == TC_TWO_STEP;
 	v->n_bcs = c->n_bcs;

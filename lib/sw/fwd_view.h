@@ -23,7 +23,8 @@ enum fwd_ev_path {
 	FWD_EV_AS_IS,		/* neither: switched as a plain frame */
 };
 
-/* The learn cache's epoch (worker.h) is at most this long. */
+/* The learn cache's epoch (sw/learn.h) is at most this long (and fdb
+ * aging/64 if shorter). */
 #define FWD_LEARN_NS	1000000
 
 struct fwd_view {
