@@ -3,13 +3,14 @@
 #   scripts/test.sh            everything: unit, tshark, glue, integration,
 #                              sanitizer unit run, release build, short
 #                              fuzz runs
-#   FUZZ_SECONDS=N             seconds per fuzz target (default 30; 0 skips)
+#   FUZZ_SECONDS=N             seconds per fuzz target (default 15; 0 skips;
+#                              scripts/fuzz.sh N runs them longer)
 #   SUITES="unit tshark"       only these meson suites (default: all)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 passed=0
 failed=0
 skipped=0
