@@ -19,7 +19,7 @@
  *     map + i * frame size, framenum < framecount); otherwise ENOTSUP and
  *     ts_source_open falls back to TSC stamps;
  *   - each stamp is taken only if its slot still holds this mbuf's frame
- *     (snap length and the first AFPKT_CMP bytes equal; tp_sec/tp_nsec read
+ *     (snap length and the first AFPKT_RX_CMP bytes equal; tp_sec/tp_nsec read
  *     again afterwards unchanged); else the mbuf gets the burst's TSC time
  *     (counted as fallback), like any implausible stamp (ts_accept_rx).
  * Reads only: the backend never writes to the PMD's ring or queue.
@@ -32,13 +32,14 @@
  * time are not filled on every kernel (6.18 leaves them empty). Each
  * port gets a second AF_PACKET socket of its own, bound to the same
  * interface with protocol 0 (it receives nothing), with SO_TIMESTAMPING
- * TX_SOFTWARE | SOFTWARE | OPT_ID. tx_event() sends the one message that
+ * TX_SOFTWARE | SOFTWARE. tx_event() sends the one message that
  * wants a stamp on it with send(); frames that want none keep the PMD's
  * ring and pay nothing. The kernel's software TX stamp (skb_tx_timestamp
  * in the driver's xmit: on a veth right before the peer's netif_rx
  * stamps it) comes back on the socket's error queue with a copy of the
  * frame; tx_poll() reads it there and matches it to its message by the
- * frame's first AFPKT_CMP octets (the OPT_ID counter alone would shift
+ * frame's first AFPKT_TX_CMP octets, which hold every header and the PTP
+ * message's sequenceId (an OPT_ID counter would shift
  * for good after a send the kernel counted but refused). Order: the PMD
  * sends its ring synchronously inside rte_eth_tx_burst, and the caller
  * flushes what it queued before the message first.
@@ -70,7 +71,6 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
@@ -84,7 +84,9 @@
 
 
 #define AFPKT_XTS_TRIES 5
-#define AFPKT_CMP 48		/* frame octets compared (to the PTP header) */
+#define AFPKT_RX_CMP 16		/* RX: frame octets compared (MACs, type) */
+#define AFPKT_TX_CMP 128	/* TX: octets matched, past the PTP header's
+				 * sequenceId behind VLAN + IPv6 + UDP */
 #define AFPKT_MAX_FRAMES (1u << 20)
 #define AFPKT_TX_PEND 8		/* stamp requests in flight (< TC_HWTX_PEND) */
 #define AFPKT_TX_SEGS 8		/* mbuf segments a stamped send takes */
@@ -111,8 +113,9 @@ struct afpkt_rxq {
 struct afpkt_txpend {
 	uint64_t cookie;
 	uint64_t sent_before;		/* timebase ns, just before the send */
-	uint32_t len;
-	uint8_t head[AFPKT_CMP];
+	uint32_t hlen;			/* octets of head: the frame's, at most
+					 * AFPKT_TX_CMP */
+	uint8_t head[AFPKT_TX_CMP];
 };
 
 struct afpkt_priv {
@@ -125,6 +128,11 @@ struct afpkt_priv {
 	int bypass;			/* the PMD's PACKET_QDISC_BYPASS */
 	unsigned int pend_head, pend_len;
 	struct afpkt_txpend pend[AFPKT_TX_PEND];
+	/* a report read for a later request than the oldest: kept for it */
+	bool stash;
+	uint8_t stash_head[AFPKT_TX_CMP];
+	size_t stash_hlen;
+	int64_t stash_rt;
 	struct ts_tx_stats st;
 };
 
@@ -221,8 +229,7 @@ static int afpkt_drop_outgoing(int fd)
  */
 static int afpkt_tx_open(struct ts_source *ts, struct afpkt_priv *p)
 {
-	int req = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
-		  SOF_TIMESTAMPING_OPT_ID;
+	int req = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
 	struct sockaddr_ll a;
 	socklen_t l = sizeof(a);
 
@@ -297,7 +304,7 @@ static int64_t afpkt_slot_time(const struct afpkt_priv *p,
 	uint32_t sec = hdr->tp_sec, nsec = hdr->tp_nsec;
 	uint32_t snap = hdr->tp_snaplen;
 	uint16_t mac = hdr->tp_mac;
-	size_t cmp = snap < AFPKT_CMP ? snap : AFPKT_CMP;
+	size_t cmp = snap < AFPKT_RX_CMP ? snap : AFPKT_RX_CMP;
 
 	if (snap != rte_pktmbuf_data_len(m) || mac + (size_t)snap > p->frame_size ||
 	    memcmp((const uint8_t *)hdr + mac, rte_pktmbuf_mtod(m, const void *),
@@ -336,7 +343,8 @@ static void afpkt_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	ts->rx_fallback += n - stamped;
 }
 
-/* Send the frame in mh (len octets, first AFPKT_CMP of them in head)
+/* Send the frame in mh (len octets, its first min(len, AFPKT_TX_CMP) in
+ * head)
  * on the stamp socket as request cookie: 0, or -EBUSY / -ENOSPC (not
  * sent). */
 static int afpkt_tx_send(struct afpkt_priv *p, const struct msghdr *mh,
@@ -350,8 +358,8 @@ static int afpkt_tx_send(struct afpkt_priv *p, const struct msghdr *mh,
 	}
 	e = &p->pend[(p->pend_head + p->pend_len) % AFPKT_TX_PEND];
 	e->cookie = cookie;
-	e->len = len;
-	memcpy(e->head, head, AFPKT_CMP);
+	e->hlen = len < AFPKT_TX_CMP ? len : AFPKT_TX_CMP;
+	memcpy(e->head, head, e->hlen);
 	e->sent_before = timebase_now();
 	if (sendmsg(p->sfd, mh, MSG_DONTWAIT) != (ssize_t)len) {
 		p->st.refused++;
@@ -395,10 +403,12 @@ static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
 	struct iovec iov[AFPKT_TX_SEGS];
 	struct msghdr mh = { .msg_iov = iov };
 	const struct rte_mbuf *s;
+	uint8_t buf[AFPKT_TX_CMP];
+	const uint8_t *head;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
 	int r;
 
-	if (m->nb_segs > AFPKT_TX_SEGS || (m->ol_flags & RTE_MBUF_F_TX_VLAN) ||
-	    rte_pktmbuf_data_len(m) < AFPKT_CMP) {
+	if (m->nb_segs > AFPKT_TX_SEGS || (m->ol_flags & RTE_MBUF_F_TX_VLAN)) {
 		p->st.refused++;
 		return -EBUSY;		/* sent the normal way */
 	}
@@ -406,9 +416,10 @@ static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
 		iov[mh.msg_iovlen].iov_base = rte_pktmbuf_mtod(s, void *);
 		iov[mh.msg_iovlen++].iov_len = rte_pktmbuf_data_len(s);
 	}
+	head = rte_pktmbuf_read(m, 0, len < AFPKT_TX_CMP ? len : AFPKT_TX_CMP,
+				buf);
 	afpkt_tx_callbacks(ts->port_id, queue, m);
-	r = afpkt_tx_send(p, &mh, rte_pktmbuf_pkt_len(m),
-			  rte_pktmbuf_mtod(m, const uint8_t *), cookie);
+	r = afpkt_tx_send(p, &mh, len, head, cookie);
 	if (r == 0)
 		rte_pktmbuf_free(m);	/* the kernel has its own copy */
 	return r;			/* else m is still the caller's */
@@ -423,7 +434,7 @@ static int afpkt_tx_event(struct ts_source *ts, uint16_t queue,
 static int afpkt_errqueue(int fd, uint8_t *head, size_t *hlen, int64_t *rt)
 {
 	char ctl[256];
-	struct iovec iov = { .iov_base = head, .iov_len = AFPKT_CMP };
+	struct iovec iov = { .iov_base = head, .iov_len = AFPKT_TX_CMP };
 	struct msghdr mh = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = ctl, .msg_controllen = sizeof(ctl),
@@ -433,12 +444,13 @@ static int afpkt_errqueue(int fd, uint8_t *head, size_t *hlen, int64_t *rt)
 
 	if (n < 0)
 		return 0;
-	*hlen = (size_t)n < AFPKT_CMP ? (size_t)n : AFPKT_CMP;
+	*hlen = (size_t)n < AFPKT_TX_CMP ? (size_t)n : AFPKT_TX_CMP;
 	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
 		const struct timespec *t;
 
 		if (c->cmsg_level != SOL_SOCKET ||
-		    c->cmsg_type != SO_TIMESTAMPING)
+		    c->cmsg_type != SO_TIMESTAMPING ||
+		    c->cmsg_len < CMSG_LEN(sizeof(*t)))
 			continue;
 		t = (const struct timespec *)CMSG_DATA(c);
 		if (t[0].tv_sec == 0 && t[0].tv_nsec == 0)
@@ -469,20 +481,35 @@ static int afpkt_tx_match(const struct afpkt_priv *p, const uint8_t *head,
 		const struct afpkt_txpend *e =
 			&p->pend[(p->pend_head + i) % AFPKT_TX_PEND];
 
-		if (hlen == AFPKT_CMP && memcmp(e->head, head, hlen) == 0)
+		if (hlen == e->hlen && memcmp(e->head, head, hlen) == 0)
 			return (int)i;
 	}
 	return -1;
 }
 
+/* The next report: the one tx_poll() kept for a later request, else one
+ * from the error queue (afpkt_errqueue()'s results). */
+static int afpkt_tx_report(struct afpkt_priv *p, uint8_t *head, size_t *hlen,
+			   int64_t *rt)
+{
+	if (!p->stash)
+		return afpkt_errqueue(p->sfd, head, hlen, rt);
+	p->stash = false;
+	memcpy(head, p->stash_head, p->stash_hlen);
+	*hlen = p->stash_hlen;
+	*rt = p->stash_rt;
+	return 1;
+}
+
 /* tx_poll: the oldest request's stamp, in send order. A request whose
- * stamp is overtaken by a later one's got none (-ESTALE). */
+ * stamp is overtaken by a later one's got none (-ESTALE); the later one's
+ * report is kept for it. */
 static int afpkt_tx_poll(struct ts_source *ts, uint64_t *cookie,
 			 uint64_t *tx_ts)
 {
 	struct afpkt_priv *p = ts->priv;
 	const struct afpkt_txpend *e;
-	uint8_t head[AFPKT_CMP];
+	uint8_t head[AFPKT_TX_CMP];
 	size_t hlen = 0;
 	int64_t rt = 0, b;
 	int r, k;
@@ -490,7 +517,7 @@ static int afpkt_tx_poll(struct ts_source *ts, uint64_t *cookie,
 	if (p->pend_len == 0)
 		return 0;
 	e = &p->pend[p->pend_head];
-	while ((r = afpkt_errqueue(p->sfd, head, &hlen, &rt)) != 0) {
+	while ((r = afpkt_tx_report(p, head, &hlen, &rt)) != 0) {
 		if (r < 0 || ts->test_no_tx_stamps)
 			continue;
 		k = afpkt_tx_match(p, head, hlen);
@@ -498,7 +525,11 @@ static int afpkt_tx_poll(struct ts_source *ts, uint64_t *cookie,
 			p->st.unmatched++;
 			continue;
 		}
-		if (k > 0) {		/* the oldest one's stamp never came */
+		if (k > 0) {		/* the oldest one's stamp never came: */
+			p->stash = true;	/* this one is a later one's */
+			memcpy(p->stash_head, head, hlen);
+			p->stash_hlen = hlen;
+			p->stash_rt = rt;
 			p->st.timeout++;
 			return afpkt_tx_done(p, cookie, -ESTALE);
 		}

@@ -340,11 +340,36 @@ static void test_af_packet_tx(void)
 	ts.test_no_tx_stamps = 0;
 	frame[len - 1] = 0x66;
 	CU_ASSERT_EQUAL(stamped_send(&ts, frame, len, 10), 1);
+	/* a stamp lost (read and dropped while the switch is on), then a
+	 * later request's stamp: the lost one completes without a stamp,
+	 * the later one still gets its own */
+	{
+		struct timespec ms5 = { 0, 5 * 1000 * 1000 };
+		struct rte_mbuf *a, *b;
+
+		frame[len - 1] = 0x77;
+		a = glue_mbuf(frame, len);
+		CU_ASSERT_EQUAL_FATAL(ts_source_tx_event(&ts, 0, a, 11), 0);
+
+		ts.test_no_tx_stamps = 1;
+		nanosleep(&ms5, NULL);	/* its stamp is in the queue by then */
+		CU_ASSERT_EQUAL(ts_source_tx_poll(&ts, &cookie, &tx), 0);
+		ts.test_no_tx_stamps = 0;
+		frame[len - 1] = 0x78;
+		b = glue_mbuf(frame, len);
+		CU_ASSERT_EQUAL_FATAL(ts_source_tx_event(&ts, 0, b, 12), 0);
+		r = poll_tx(&ts, &cookie, &tx);
+		CU_ASSERT_EQUAL(r, -ESTALE);
+		CU_ASSERT_EQUAL(cookie, 11);
+		r = poll_tx(&ts, &cookie, &tx);
+		CU_ASSERT_EQUAL(r, 1);
+		CU_ASSERT_EQUAL(cookie, 12);
+	}
 	st = ts_source_tx_stats(&ts);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(st->stamped, stamped + 2);
-	CU_ASSERT_EQUAL(st->timeout, 1);
-	CU_ASSERT_EQUAL(st->sent, stamped + 3);
+	CU_ASSERT_EQUAL(st->stamped, stamped + 3);
+	CU_ASSERT_EQUAL(st->timeout, 2);
+	CU_ASSERT_EQUAL(st->sent, stamped + 5);
 	printf("  af_packet TX stamps on a veth: %u of 5, self-test %.1f us "
 	       "after the send\n", stamped, (double)ts.tx_selftest_ns / 1e3);
 	ts_source_close(&ts);
