@@ -41,7 +41,8 @@
  * correcting it with the egress time predicted just before plus the
  * port's learnt egress latency (tc_hwtx_egress_lat()): the shortest
  * of the last TC_HWTX_LAT_N (stamp - prediction) of such messages, so the
- * correction covers the send path up to the kernel's or NIC's stamp.
+ * correction covers the send path up to the kernel's or NIC's stamp (the
+ * worker takes a guard off it: onestep_lat() in app/worker.c).
  *
  * One instance per worker lcore; all calls from that lcore. Only one
  * lcore may use the TX stamps of a port (the latch is one deep).
