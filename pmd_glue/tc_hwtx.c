@@ -152,11 +152,15 @@ int tc_hwtx_send_onestep(struct tc_hwtx *h, unsigned int out,
 }
 
 /* A one-step message's (stamp - prediction): the port's latency is the
- * shortest of the last TC_HWTX_LAT_N. A thread descheduled between the
- * prediction and the send only ever makes a sample longer, so the
- * shortest follows the send path itself, not the machine's load, and a
- * correction never runs past the frame's real departure (which the
- * kernel's own TX path after the stamp still follows). */
+ * shortest of the last TC_HWTX_LAT_N, once TC_HWTX_LAT_WARM are in. A
+ * thread descheduled between the prediction and the send only ever makes
+ * a sample longer, so the shortest follows the send path itself, not the
+ * machine's load, and a correction does not run past the frame's real
+ * departure (which the kernel's own TX path after the stamp still
+ * follows). The warm-up matters: under load the send path takes 2-60 us
+ * with a median near 10, and the shortest of a run's first few samples
+ * was once 10 us above a later send's (integration tc_ipv4, a Delay_Req
+ * corrected past its arrival at the time transmitter). */
 static void hwtx_learn(struct tc_hwtx_port *hp, int64_t d)
 {
 	int32_t lo;
@@ -165,6 +169,8 @@ static void hwtx_learn(struct tc_hwtx_port *hp, int64_t d)
 	if (d < 0 || d > TC_HWTX_LAT_MAX_NS)
 		return;
 	hp->lat[hp->lat_n++ % TC_HWTX_LAT_N] = (int32_t)d;
+	if (hp->lat_n < TC_HWTX_LAT_WARM)
+		return;
 	n = hp->lat_n < TC_HWTX_LAT_N ? hp->lat_n : TC_HWTX_LAT_N;
 	lo = hp->lat[0];
 	for (i = 1; i < n; i++)

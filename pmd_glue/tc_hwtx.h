@@ -39,8 +39,9 @@
  * before the frame leaves. On a port with TX stamps the worker sends each
  * one-step event message alone with tc_hwtx_send_onestep() right after
  * correcting it with the egress time predicted just before plus the
- * port's learnt egress latency (tc_hwtx_egress_lat()): the shortest
- * of the last TC_HWTX_LAT_N (stamp - prediction) of such messages, so the
+ * port's learnt egress latency (tc_hwtx_egress_lat()): 0 for the first
+ * TC_HWTX_LAT_WARM samples, then the shortest of the last TC_HWTX_LAT_N
+ * (stamp - prediction) of such messages, so the
  * correction covers the send path up to the kernel's or NIC's stamp (the
  * worker takes a guard off it: onestep_lat() in app/worker.c).
  *
@@ -64,7 +65,8 @@
 #define TC_HWTX_HOLD_NS	20000000 /* release a held message after this */
 #define TC_HWTX_MISS_MAX 8	/* completions in a row without a stamp */
 #define TC_HWTX_PROBE_EVERY 8	/* while lost: one request in this many */
-#define TC_HWTX_LAT_N	63	/* egress latency samples (the shortest) */
+#define TC_HWTX_LAT_N	255	/* egress latency samples (the shortest) */
+#define TC_HWTX_LAT_WARM 64	/* samples before a latency is used */
 #define TC_HWTX_LAT_MAX_NS 1000000 /* a larger one is not a latency */
 
 struct tc_hwtx_stats {
@@ -200,7 +202,8 @@ int tc_hwtx_send_foreign(struct tc_hwtx *h, unsigned int out,
 int tc_hwtx_send_onestep(struct tc_hwtx *h, unsigned int out,
 			 struct rte_mbuf *m, uint64_t t_pred);
 
-/* The egress latency learnt on port out (0 until the first sample). */
+/* The egress latency learnt on port out (0 until TC_HWTX_LAT_WARM
+ * samples). */
 static inline int64_t tc_hwtx_egress_lat(const struct tc_hwtx *h,
 					 unsigned int out)
 {
