@@ -17,7 +17,6 @@
 #include "neigh.h"
 #include "net/build.h"
 
-#define ARP_LEN		28
 #define ICMP6_NS	135
 #define ICMP6_NA	136
 #define ND_OPT_SLLA	1
@@ -70,19 +69,11 @@ static void arp_send(struct app *app, struct neigh *n, unsigned int port,
 		     const uint8_t *tpa)
 {
 	struct rte_mbuf *m;
-	uint8_t *p = ctl_tx_alloc(app, &m, BUILD_ETH_HLEN + ARP_LEN);
+	uint8_t *p = ctl_tx_alloc(app, &m, BUILD_ETH_HLEN + BUILD_ARP_LEN);
 
 	if (p != NULL) {
 		p += build_eth(p, dst_mac, src_mac, BUILD_ETH_P_ARP);
-		p[1] = 1;			/* Ethernet */
-		p[2] = 0x08;			/* IPv4 */
-		p[4] = 6;
-		p[5] = 4;
-		p[7] = (uint8_t)op;
-		memcpy(p + 8, src_mac, 6);
-		memcpy(p + 14, spa, 4);
-		memcpy(p + 18, tha, 6);
-		memcpy(p + 24, tpa, 4);
+		build_arp(p, op, src_mac, spa, tha, tpa);
 	}
 	send_frame(app, n, port, m);
 }
@@ -153,7 +144,7 @@ static void arp_input(struct app *app, struct neigh *n, unsigned int in,
 	uint16_t op;
 	int own;
 
-	if (len < BUILD_ETH_HLEN + ARP_LEN || a[0] != 0 || a[1] != 1 ||
+	if (len < BUILD_ETH_HLEN + BUILD_ARP_LEN || a[0] != 0 || a[1] != 1 ||
 	    a[2] != 0x08 || a[3] != 0 || a[4] != 6 || a[5] != 4) {
 		n->st.malformed++;
 		return;

@@ -12,6 +12,7 @@
 #define IP4_DF		0x4000
 #define IP6_VER		0x60		/* version 6, traffic class 0 */
 #define IP_MAX_LEN	0xFFFF
+#define ARP_HTYPE_ETHER	1
 
 static void wr16(uint8_t *p, uint16_t v)
 {
@@ -55,6 +56,21 @@ size_t build_ip6(uint8_t *h, uint16_t payload_len, uint8_t hops,
 	memcpy(h + 8, src, 16);
 	memcpy(h + 24, dst, 16);
 	return BUILD_IP6_HLEN;
+}
+
+size_t build_arp(uint8_t *p, uint16_t op, const uint8_t *sha,
+		 const uint8_t *spa, const uint8_t *tha, const uint8_t *tpa)
+{
+	wr16(p, ARP_HTYPE_ETHER);
+	wr16(p + 2, BUILD_ETH_P_IPV4);
+	p[4] = 6;			/* hardware address length */
+	p[5] = 4;			/* protocol address length */
+	wr16(p + 6, op);
+	memcpy(p + 8, sha, 6);
+	memcpy(p + 14, spa, 4);
+	memcpy(p + 18, tha, 6);
+	memcpy(p + 24, tpa, 4);
+	return BUILD_ARP_LEN;
 }
 
 static size_t ip_hlen(bool v6)

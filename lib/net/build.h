@@ -42,6 +42,14 @@ size_t build_ip4(uint8_t *h, uint16_t payload_len, uint16_t id, uint8_t ttl,
 size_t build_ip6(uint8_t *h, uint16_t payload_len, uint8_t hops,
 		 uint8_t next, const uint8_t *src, const uint8_t *dst);
 
+#define BUILD_ARP_LEN		28	/* Ethernet/IPv4 ARP packet */
+
+/* ARP packet (RFC 826) for Ethernet and IPv4 of operation op (1 request,
+ * 2 reply): sender sha/spa, target tha/tpa (MACs 6 octets, IPv4
+ * addresses 4). Returns BUILD_ARP_LEN. */
+size_t build_arp(uint8_t *p, uint16_t op, const uint8_t *sha,
+		 const uint8_t *spa, const uint8_t *tha, const uint8_t *tpa);
+
 /* Where a UDP datagram goes and how. */
 struct build_udp {
 	const uint8_t *dst_mac, *src_mac;	/* 6 octets each */

@@ -123,6 +123,22 @@ static void test_too_small(void)
 			65535 + 14);
 }
 
+/* An ARP reply, against RFC 826's layout worked out outside ptpsw. */
+static void test_arp(void)
+{
+	static const uint8_t want[BUILD_ARP_LEN] = {
+		0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02, 0x02, 0x11,
+		0x22, 0x33, 0x44, 0x55, 0xc0, 0x00, 0x02, 0x01, 0x02, 0xaa,
+		0xbb, 0xcc, 0xdd, 0xee, 0xc0, 0x00, 0x02, 0x09,
+	};
+	static const uint8_t tha[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	static const uint8_t tpa[4] = { 192, 0, 2, 9 };
+	uint8_t p[BUILD_ARP_LEN];
+
+	CU_ASSERT_EQUAL(build_arp(p, 2, smac, src4, tha, tpa), BUILD_ARP_LEN);
+	CU_ASSERT_EQUAL(memcmp(p, want, sizeof(want)), 0);
+}
+
 /* A PTP message built into each transport: the classifier finds it and
  * both checksums hold. */
 static void check_ptp(const struct build_udp *u, uint8_t type)
@@ -173,6 +189,7 @@ static const struct test_case build_cases[] = {
 	{ "padding to 60 bytes", test_padding },
 	{ "buffer or lengths too small", test_too_small },
 	{ "PTP over UDP classified, checksums valid", test_ptp_classified },
+	{ "ARP reply", test_arp },
 	{ NULL, NULL },
 };
 
