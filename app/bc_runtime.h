@@ -9,24 +9,9 @@
  * addresses, see neigh.h), ticked every control round (1 ms while BCs
  * exist), transmitting UDP/IPv4 or UDP/IPv6 frames it builds itself.
  *
- * Transmission: the control lcore has no TX queue of its own (af_packet
- * ports cannot have more TX than RX queues without splitting their RX
- * across unpolled queues). It builds the frame and puts the mbuf on
- * app->ctl_tx_ring; worker 0 sends it on its own TX queue of the egress
- * port (mbuf->port) in its next loop. Event messages that need a TX
- * timestamp carry BC_RT_TS_WANTED in their ptpsw_meta flags and the
- * control lcore keeps a reference: worker 0 writes the timebase time into
- * meta.rx_ts, marks it BC_RT_TS_DONE (release) and sends the frame at
- * once (bc_runtime_tx_stamp); the control lcore picks the stamp up on its
- * next round and drops its reference. So the stamp is taken by the lcore
- * that transmits, right before rte_eth_tx_burst, whatever the delay
- * between the two lcores (the worker may be preempted on a busy host).
- * Where the port's backend has TX stamps (ts_source_tx_event: NIC
- * latches, af_packet's kernel stamps), worker 0 sends the frame through
- * the backend instead (tc_hwtx_send_foreign: tc_hwtx owns each port's
- * stamps, for the two-step TC too) and writes the backend's stamp once it
- * is in (the predicted time if the backend has none for it); see
- * bc_tx_event() in worker.c.
+ * Transmission: the frame goes to worker 0 over app->ctl_tx_ring, and
+ * an event message's TX stamp comes back the same way (ctl_tx.h).
+ * Set-up and reload of the instances: bc_inst.c.
  *
  * Clock identities (1588-2019 7.5.2.2.2): instance k takes the EUI-48 MAC
  * of its first port, mapped to EUI-64 by inserting FF:FE in the middle
@@ -47,38 +32,22 @@
 #include <rte_mbuf.h>
 
 #include "bc/bc.h"
-#include "meta.h"
+#include "ctl_tx.h"
 
 struct app;
 
 #define BC_RT_TICK_NS	(1000 * 1000)	/* control round while BCs run */
-#define BC_RT_TX_RING	512
-#define BC_RT_TS_TIMEOUT_NS (100ull * 1000 * 1000)
 
-#define BC_RT_TS_WANTED	0xA5	/* ptpsw_meta.flags of a control frame */
-#define BC_RT_TS_DONE	0x5A
-
-/* Does a frame of app->ctl_tx_ring want a TX timestamp? */
+/* Worker 0's names for ctl_tx_wants_stamp() and ctl_tx_stamp(). */
 static inline bool bc_runtime_wants_stamp(struct rte_mbuf *m, int meta_off)
 {
-	return meta_get(m, meta_off)->flags == BC_RT_TS_WANTED;
+	return ctl_tx_wants_stamp(m, meta_off);
 }
 
-/*
- * Worker 0, for a frame taken off app->ctl_tx_ring just before it is
- * sent: if it wants a TX timestamp, stamp it (timebase now) and return
- * true (the caller then sends it at once). Returns false otherwise.
- */
 static inline bool bc_runtime_tx_stamp(struct rte_mbuf *m, int meta_off,
 				       uint64_t now)
 {
-	struct pkt_meta *pm = meta_get(m, meta_off);
-
-	if (pm->flags != BC_RT_TS_WANTED)
-		return false;
-	pm->rx_ts = now;
-	__atomic_store_n(&pm->flags, BC_RT_TS_DONE, __ATOMIC_RELEASE);
-	return true;
+	return ctl_tx_stamp(m, meta_off, now);
 }
 
 /* Per-instance counters of the runtime (the protocol's own are in bc). */
@@ -89,7 +58,7 @@ struct bc_runtime_stats {
 	uint64_t rx_not_ours;		/* unicast to an IP not ours */
 	uint64_t tx, tx_unresolved, tx_no_mbuf, tx_ring_full, tx_no_addr;
 	uint64_t tx_ts;			/* TX timestamps handed back */
-	uint64_t tx_ts_lost;		/* no stamp within BC_RT_TS_TIMEOUT */
+	uint64_t tx_ts_lost;		/* no stamp within CTL_TX_TS_TIMEOUT_NS */
 };
 
 /* A snapshot of one instance for status and telemetry. */
@@ -148,10 +117,6 @@ void bc_runtime_tick(struct app *app, uint64_t now);
  * see bc_port_link(). */
 void bc_runtime_link(struct app *app, unsigned int port, bool up,
 		     uint64_t now);
-
-/* Queue a frame built by the control lcore for TX on conf port port.
- * Returns 0, or -ENOBUFS (m freed, counted by the caller). */
-int bc_runtime_xmit(struct app *app, unsigned int port, struct rte_mbuf *m);
 
 /* Number of instances (0 when none). */
 unsigned int bc_runtime_count(const struct app *app);

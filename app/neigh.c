@@ -13,12 +13,10 @@
 
 #include "app.h"
 #include "bc/foreign.h"
-#include "bc_runtime.h"
+#include "ctl_tx.h"
 #include "neigh.h"
+#include "net/build.h"
 
-#define ETH_HLEN	14
-#define ARP_LEN		28
-#define IP6_HLEN	40
 #define ICMP6_NS	135
 #define ICMP6_NA	136
 #define ND_OPT_SLLA	1
@@ -57,38 +55,10 @@ void neigh_local_init(struct app *app, bool on)
 
 /* ---- frame building ---- */
 
-static uint8_t *frame_start(struct app *app, struct rte_mbuf **mp,
-			    uint16_t len)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(app->pool);
-	uint8_t *p;
-
-	*mp = m;
-	if (m == NULL)
-		return NULL;
-	p = (uint8_t *)rte_pktmbuf_append(m, len < 60 ? 60 : len);
-	if (p == NULL) {
-		rte_pktmbuf_free(m);
-		*mp = NULL;
-		return NULL;
-	}
-	memset(p, 0, len < 60 ? 60 : len);
-	return p;
-}
-
-static void eth_hdr(uint8_t *p, const uint8_t *dst, const uint8_t *src,
-		    uint16_t type)
-{
-	memcpy(p, dst, 6);
-	memcpy(p + 6, src, 6);
-	p[12] = (uint8_t)(type >> 8);
-	p[13] = (uint8_t)type;
-}
-
 static void send_frame(struct app *app, struct neigh *n, unsigned int port,
 		       struct rte_mbuf *m)
 {
-	if (m == NULL || bc_runtime_xmit(app, port, m) != 0)
+	if (m == NULL || ctl_tx_send(app, port, m) != 0)
 		n->st.tx_fail++;
 }
 
@@ -99,20 +69,11 @@ static void arp_send(struct app *app, struct neigh *n, unsigned int port,
 		     const uint8_t *tpa)
 {
 	struct rte_mbuf *m;
-	uint8_t *p = frame_start(app, &m, ETH_HLEN + ARP_LEN);
+	uint8_t *p = ctl_tx_alloc(app, &m, BUILD_ETH_HLEN + BUILD_ARP_LEN);
 
 	if (p != NULL) {
-		eth_hdr(p, dst_mac, src_mac, 0x0806);
-		p += ETH_HLEN;
-		p[1] = 1;			/* Ethernet */
-		p[2] = 0x08;			/* IPv4 */
-		p[4] = 6;
-		p[5] = 4;
-		p[7] = (uint8_t)op;
-		memcpy(p + 8, src_mac, 6);
-		memcpy(p + 14, spa, 4);
-		memcpy(p + 18, tha, 6);
-		memcpy(p + 24, tpa, 4);
+		p += build_eth(p, dst_mac, src_mac, BUILD_ETH_P_ARP);
+		build_arp(p, op, src_mac, spa, tha, tpa);
 	}
 	send_frame(app, n, port, m);
 }
@@ -136,20 +97,16 @@ static void nd_send(struct app *app, struct neigh *n, unsigned int port,
 {
 	const uint16_t icmp_len = 32;
 	struct rte_mbuf *m;
-	uint8_t *p = frame_start(app, &m, ETH_HLEN + IP6_HLEN + icmp_len);
+	uint8_t *p = ctl_tx_alloc(app, &m, BUILD_ETH_HLEN + BUILD_IP6_HLEN +
+					   icmp_len);
 	uint8_t *ip, *ic;
 	uint16_t cs;
 
 	if (p != NULL) {
-		eth_hdr(p, dst_mac, our_mac, 0x86DD);
-		ip = p + ETH_HLEN;
-		ip[0] = 0x60;
-		ip[5] = icmp_len;
-		ip[6] = 58;
-		ip[7] = 255;			/* hop limit (RFC 4861 7.1) */
-		memcpy(ip + 8, src_ip, 16);
-		memcpy(ip + 24, dst_ip, 16);
-		ic = ip + IP6_HLEN;
+		ip = p + build_eth(p, dst_mac, our_mac, BUILD_ETH_P_IPV6);
+		/* hop limit 255 (RFC 4861 7.1) */
+		ic = ip + build_ip6(ip, icmp_len, 255, BUILD_IPPROTO_ICMPV6,
+				    src_ip, dst_ip);
 		ic[0] = type;
 		ic[4] = (uint8_t)(flags >> 24);
 		memcpy(ic + 8, target, 16);
@@ -165,8 +122,7 @@ static void nd_send(struct app *app, struct neigh *n, unsigned int port,
 
 /* ---- input ---- */
 
-/* Port whose IPv4 (v6: IPv6) address is ip, or -1. */
-static int own_port(const struct app *app, bool v6, const uint8_t *ip)
+int neigh_own_port(const struct app *app, bool v6, const uint8_t *ip)
 {
 	unsigned int i;
 
@@ -184,17 +140,17 @@ static int own_port(const struct app *app, bool v6, const uint8_t *ip)
 static void arp_input(struct app *app, struct neigh *n, unsigned int in,
 		      const uint8_t *eth, uint32_t len, uint64_t now)
 {
-	const uint8_t *a = eth + ETH_HLEN;
+	const uint8_t *a = eth + BUILD_ETH_HLEN;
 	uint16_t op;
 	int own;
 
-	if (len < ETH_HLEN + ARP_LEN || a[0] != 0 || a[1] != 1 ||
+	if (len < BUILD_ETH_HLEN + BUILD_ARP_LEN || a[0] != 0 || a[1] != 1 ||
 	    a[2] != 0x08 || a[3] != 0 || a[4] != 6 || a[5] != 4) {
 		n->st.malformed++;
 		return;
 	}
 	op = (uint16_t)(a[6] << 8 | a[7]);
-	own = own_port(app, false, a + 24);
+	own = neigh_own_port(app, false, a + 24);
 	if (op == 1) {
 		n->st.arp_request_rx++;
 		if (own < 0) {
@@ -235,17 +191,18 @@ static void nd_input(struct app *app, struct neigh *n, unsigned int in,
 {
 	static const uint8_t unspec[16];
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
-	const uint8_t *ip = eth + ETH_HLEN, *ic, *ll;
+	const uint8_t *ip = eth + BUILD_ETH_HLEN, *ic, *ll;
 	uint32_t plen;
 	int own;
 
-	if (len < ETH_HLEN + IP6_HLEN || (ip[0] >> 4) != 6 || ip[6] != 58) {
+	if (len < BUILD_ETH_HLEN + BUILD_IP6_HLEN || (ip[0] >> 4) != 6 ||
+	    ip[6] != BUILD_IPPROTO_ICMPV6) {
 		n->st.local_other++;
 		return;
 	}
 	plen = (uint32_t)ip[4] << 8 | ip[5];
-	ic = ip + IP6_HLEN;
-	if (plen < 24 || ETH_HLEN + IP6_HLEN + plen > len ||
+	ic = ip + BUILD_IP6_HLEN;
+	if (plen < 24 || BUILD_ETH_HLEN + BUILD_IP6_HLEN + plen > len ||
 	    (ic[0] != ICMP6_NS && ic[0] != ICMP6_NA)) {
 		n->st.local_other++;
 		return;
@@ -263,7 +220,7 @@ static void nd_input(struct app *app, struct neigh *n, unsigned int in,
 		return;
 	}
 	n->st.ns_rx++;
-	own = own_port(app, true, ic + 8);
+	own = neigh_own_port(app, true, ic + 8);
 	if (own < 0) {
 		n->st.not_ours++;
 		return;
@@ -288,7 +245,7 @@ void neigh_input(struct app *app, struct neigh *n, unsigned int in,
 {
 	uint16_t type;
 
-	if (len < ETH_HLEN || in >= app->n_ports) {
+	if (len < BUILD_ETH_HLEN || in >= app->n_ports) {
 		n->st.malformed++;
 		return;
 	}

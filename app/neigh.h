@@ -158,6 +158,9 @@ void neigh_glean(struct neigh *n, unsigned int port, bool is_v6,
 int neigh_resolve(struct app *app, struct neigh *n, unsigned int port,
 		  const struct bc_addr *dst, uint8_t *mac, uint64_t now);
 
+/* The conf port whose IPv4 (v6: IPv6) address is ip, or -1. */
+int neigh_own_port(const struct app *app, bool v6, const uint8_t *ip);
+
 /* Drop entries older than their lifetime. */
 void neigh_age(struct neigh *n, uint64_t now);
 

@@ -17,7 +17,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
-#include "bc_runtime.h"
+#include "ctl_tx.h"
 #include "meta.h"
 #include "net/pcapfile.h"
 #include "pool.h"
@@ -110,7 +110,7 @@ static void pool_need_count(const struct app *app, struct pool_need *n)
 	n->caches = rte_lcore_count() * POOL_CACHE * 3 / 2;
 	n->workers = w * (WORKER_BURST + ports * WORKER_TXBUF);
 	n->held = ports * (TC_HWTX_PEND + TC_HWTX_HOLD) +
-		  rte_ring_get_capacity(app->bc_ring) + BC_RT_TX_RING;
+		  rte_ring_get_capacity(app->bc_ring) + CTL_TX_RING;
 }
 
 int pool_create(struct app *app)

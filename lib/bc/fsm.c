@@ -7,21 +7,15 @@
 static bool fsm_common(enum fsm_state s, enum fsm_event ev,
 		       enum fsm_state *next)
 {
-	switch (ev) {
-	case FSM_EV_INITIALIZE:
+	if (ev == FSM_EV_INITIALIZE)
 		*next = FSM_INITIALIZING;
-		return true;
-	case FSM_EV_DESIGNATED_DISABLED:
+	else if (ev == FSM_EV_DESIGNATED_DISABLED)
 		*next = FSM_DISABLED;
-		return true;
-	case FSM_EV_FAULT_DETECTED:
-		if (s == FSM_DISABLED)
-			return false;
+	else if (ev == FSM_EV_FAULT_DETECTED && s != FSM_DISABLED)
 		*next = FSM_FAULTY;
-		return true;
-	default:
+	else
 		return false;
-	}
+	return true;
 }
 
 /* Outcome of a recommended state, any operational state. */
@@ -44,48 +38,45 @@ static enum fsm_state fsm_rs(enum fsm_state s, enum fsm_event ev,
 	}
 }
 
-static enum fsm_state fsm_operational(enum fsm_state s, enum fsm_event ev,
-				      const struct fsm_guard *g)
+/* The transitions of figure 30 on one event from one state (the
+ * recommended states are fsm_rs()'s, the common ones fsm_common()'s). */
+static const struct {
+	enum fsm_state from;
+	enum fsm_event ev;
+	enum fsm_state to;
+} fsm_edges[] = {
+	{ FSM_INITIALIZING, FSM_EV_INIT_COMPLETE, FSM_LISTENING },
+	{ FSM_FAULTY, FSM_EV_FAULT_CLEARED, FSM_INITIALIZING },
+	{ FSM_DISABLED, FSM_EV_DESIGNATED_ENABLED, FSM_INITIALIZING },
+	{ FSM_LISTENING, FSM_EV_ANNOUNCE_RECEIPT_TIMEOUT, FSM_MASTER },
+	{ FSM_PASSIVE, FSM_EV_ANNOUNCE_RECEIPT_TIMEOUT, FSM_MASTER },
+	{ FSM_UNCALIBRATED, FSM_EV_ANNOUNCE_RECEIPT_TIMEOUT, FSM_MASTER },
+	{ FSM_SLAVE, FSM_EV_ANNOUNCE_RECEIPT_TIMEOUT, FSM_MASTER },
+	{ FSM_PRE_MASTER, FSM_EV_QUALIFICATION_TIMEOUT, FSM_MASTER },
+	{ FSM_UNCALIBRATED, FSM_EV_MASTER_CLOCK_SELECTED, FSM_SLAVE },
+	{ FSM_SLAVE, FSM_EV_SYNCHRONIZATION_FAULT, FSM_UNCALIBRATED },
+};
+
+static bool fsm_operational(enum fsm_state s)
 {
-	switch (ev) {
-	case FSM_EV_RS_MASTER:
-	case FSM_EV_RS_GRAND_MASTER:
-	case FSM_EV_RS_PASSIVE:
-	case FSM_EV_RS_SLAVE:
-		return fsm_rs(s, ev, g);
-	case FSM_EV_ANNOUNCE_RECEIPT_TIMEOUT:
-		if (s == FSM_LISTENING || s == FSM_PASSIVE ||
-		    s == FSM_UNCALIBRATED || s == FSM_SLAVE)
-			return FSM_MASTER;
-		return s;
-	case FSM_EV_QUALIFICATION_TIMEOUT:
-		return s == FSM_PRE_MASTER ? FSM_MASTER : s;
-	case FSM_EV_MASTER_CLOCK_SELECTED:
-		return s == FSM_UNCALIBRATED ? FSM_SLAVE : s;
-	case FSM_EV_SYNCHRONIZATION_FAULT:
-		return s == FSM_SLAVE ? FSM_UNCALIBRATED : s;
-	default:
-		return s;
-	}
+	return s != FSM_INITIALIZING && s != FSM_FAULTY && s != FSM_DISABLED;
 }
 
 static enum fsm_state fsm_raw(enum fsm_state s, enum fsm_event ev,
 			      const struct fsm_guard *g)
 {
 	enum fsm_state next;
+	unsigned int i;
 
 	if (fsm_common(s, ev, &next))
 		return next;
-	switch (s) {
-	case FSM_INITIALIZING:
-		return ev == FSM_EV_INIT_COMPLETE ? FSM_LISTENING : s;
-	case FSM_FAULTY:
-		return ev == FSM_EV_FAULT_CLEARED ? FSM_INITIALIZING : s;
-	case FSM_DISABLED:
-		return ev == FSM_EV_DESIGNATED_ENABLED ? FSM_INITIALIZING : s;
-	default:
-		return fsm_operational(s, ev, g);
-	}
+	for (i = 0; i < sizeof(fsm_edges) / sizeof(fsm_edges[0]); i++)
+		if (fsm_edges[i].from == s && fsm_edges[i].ev == ev)
+			return fsm_edges[i].to;
+	if (fsm_operational(s) && ev >= FSM_EV_RS_MASTER &&
+	    ev <= FSM_EV_RS_PASSIVE)
+		return fsm_rs(s, ev, g);
+	return s;
 }
 
 enum fsm_state fsm_next(enum fsm_state s, enum fsm_event ev,

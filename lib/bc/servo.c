@@ -139,10 +139,12 @@ enum servo_state servo_get_state(const struct servo *s)
 
 const char *servo_state_name(enum servo_state st)
 {
-	switch (st) {
-	case SERVO_UNLOCKED: return "UNLOCKED";
-	case SERVO_JUMP: return "JUMP";
-	case SERVO_LOCKED: return "LOCKED";
-	}
-	return "invalid";
+	static const char *const name[] = {
+		[SERVO_UNLOCKED] = "UNLOCKED",
+		[SERVO_JUMP] = "JUMP",
+		[SERVO_LOCKED] = "LOCKED",
+	};
+
+	return (unsigned int)st < sizeof(name) / sizeof(name[0]) ? name[st] :
+								   "invalid";
 }

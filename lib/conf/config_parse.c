@@ -266,30 +266,56 @@ static int conf_seq(struct conf_ctx *ctx, const struct conf_key *k,
 	return conf_check_count(ctx, k, s, disp);
 }
 
-static int conf_parse_strv(struct conf_ctx *ctx, const struct conf_key *k,
-			   const config_setting_t *s, void *rec,
-			   const char *disp)
+/* Element i of an array key: e (named key) parsed into field, the
+ * array. Returns 0, or -1 (reported). */
+typedef int conf_elem_fn(struct conf_ctx *ctx, const struct conf_key *k,
+			 const config_setting_t *e, const char *key,
+			 void *field, int i);
+
+/* An array key: each element through elem, counted once it is in. */
+static int conf_parse_seq(struct conf_ctx *ctx, const struct conf_key *k,
+			  const config_setting_t *s, void *rec,
+			  const char *disp, conf_elem_fn *elem)
 {
-	char **v = FIELD(rec, k);
 	unsigned int *cnt = COUNT(rec, k);
 	char key[CONF_KEY_LEN];
-	const char *str;
 	int i;
 
 	if (conf_seq(ctx, k, s, disp) < 0)
 		return -1;
+	*cnt = 0;
 	for (i = 0; i < config_setting_length(s); i++) {
 		const config_setting_t *e = config_setting_get_elem(s, i);
 
 		conf_elem_key(key, disp, i);
-		if (conf_get_str(ctx, e, key, &str) < 0)
+		if (elem(ctx, k, e, key, FIELD(rec, k), i) < 0)
 			return -1;
-		v[i] = strdup(str);
-		if (v[i] == NULL)
-			return conf_fail(ctx, e, key, "out of memory");
 		*cnt = (unsigned int)i + 1;
 	}
 	return 0;
+}
+
+static int conf_elem_str(struct conf_ctx *ctx, const struct conf_key *k,
+			 const config_setting_t *e, const char *key,
+			 void *field, int i)
+{
+	char **v = field;
+	const char *str;
+
+	(void)k;
+	if (conf_get_str(ctx, e, key, &str) < 0)
+		return -1;
+	v[i] = strdup(str);
+	if (v[i] == NULL)
+		return conf_fail(ctx, e, key, "out of memory");
+	return 0;
+}
+
+static int conf_parse_strv(struct conf_ctx *ctx, const struct conf_key *k,
+			   const config_setting_t *s, void *rec,
+			   const char *disp)
+{
+	return conf_parse_seq(ctx, k, s, rec, disp, conf_elem_str);
 }
 
 static void conf_range_seq(const struct conf_key *k, char *buf, size_t len)
@@ -310,31 +336,27 @@ int conf_find_int(const int *v, int n, int x)
 	return -1;
 }
 
+/* An integer not listed before it. */
+static int conf_elem_int(struct conf_ctx *ctx, const struct conf_key *k,
+			 const config_setting_t *e, const char *key,
+			 void *field, int i)
+{
+	int *v = field;
+	long long x;
+
+	if (conf_get_int(ctx, k, e, key, &x) < 0)
+		return -1;
+	if (conf_find_int(v, i, (int)x) >= 0)
+		return conf_fail(ctx, e, key, "%lld listed twice", x);
+	v[i] = (int)x;
+	return 0;
+}
+
 static int conf_parse_ints(struct conf_ctx *ctx, const struct conf_key *k,
 			   const config_setting_t *s, void *rec,
 			   const char *disp)
 {
-	int *v = FIELD(rec, k);
-	unsigned int *cnt = COUNT(rec, k);
-	char key[CONF_KEY_LEN];
-	long long x;
-	int i;
-
-	if (conf_seq(ctx, k, s, disp) < 0)
-		return -1;
-	*cnt = 0;
-	for (i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *e = config_setting_get_elem(s, i);
-
-		conf_elem_key(key, disp, i);
-		if (conf_get_int(ctx, k, e, key, &x) < 0)
-			return -1;
-		if (conf_find_int(v, i, (int)x) >= 0)
-			return conf_fail(ctx, e, key, "%lld listed twice", x);
-		v[i] = (int)x;
-		*cnt = (unsigned int)i + 1;
-	}
-	return 0;
+	return conf_parse_seq(ctx, k, s, rec, disp, conf_elem_int);
 }
 
 /* Default of an integer array, written "[ 1, 2 ]" in the table. */
@@ -422,35 +444,33 @@ static void conf_range_domains(const struct conf_key *k, char *buf,
 		 k->min, k->max);
 }
 
+/* A defined port's name, not listed before it: its index. */
+static int conf_elem_portref(struct conf_ctx *ctx, const struct conf_key *k,
+			     const config_setting_t *e, const char *key,
+			     void *field, int i)
+{
+	int *v = field, idx;
+	const char *name;
+
+	(void)k;
+	if (conf_get_str(ctx, e, key, &name) < 0)
+		return -1;
+	idx = conf_port_index(ctx->c, name);
+	if (idx < 0)
+		return conf_fail(ctx, e, key, "port \"%s\" is not "
+				 "defined in ports", name);
+	if (conf_find_int(v, i, idx) >= 0)
+		return conf_fail(ctx, e, key, "port \"%s\" listed "
+				 "twice", name);
+	v[i] = idx;
+	return 0;
+}
+
 static int conf_parse_portrefs(struct conf_ctx *ctx, const struct conf_key *k,
 			       const config_setting_t *s, void *rec,
 			       const char *disp)
 {
-	int *v = FIELD(rec, k), idx, i;
-	unsigned int *cnt = COUNT(rec, k);
-	char key[CONF_KEY_LEN];
-	const char *name;
-
-	if (conf_seq(ctx, k, s, disp) < 0)
-		return -1;
-	*cnt = 0;
-	for (i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *e = config_setting_get_elem(s, i);
-
-		conf_elem_key(key, disp, i);
-		if (conf_get_str(ctx, e, key, &name) < 0)
-			return -1;
-		idx = conf_port_index(ctx->c, name);
-		if (idx < 0)
-			return conf_fail(ctx, e, key, "port \"%s\" is not "
-					 "defined in ports", name);
-		if (conf_find_int(v, i, idx) >= 0)
-			return conf_fail(ctx, e, key, "port \"%s\" listed "
-					 "twice", name);
-		v[i] = idx;
-		*cnt = (unsigned int)i + 1;
-	}
-	return 0;
+	return conf_parse_seq(ctx, k, s, rec, disp, conf_elem_portref);
 }
 
 static int conf_hex(int ch)
@@ -512,31 +532,29 @@ static int conf_parse_clockid(struct conf_ctx *ctx, const struct conf_key *k,
 	return conf_get_clock_id(ctx, s, disp, FIELD(rec, k));
 }
 
+/* A clock identity not listed before it. */
+static int conf_elem_clockid(struct conf_ctx *ctx, const struct conf_key *k,
+			     const config_setting_t *e, const char *key,
+			     void *field, int i)
+{
+	struct ptp_clock_identity *v = field;
+	int j;
+
+	(void)k;
+	if (conf_get_clock_id(ctx, e, key, &v[i]) < 0)
+		return -1;
+	for (j = 0; j < i; j++)
+		if (memcmp(&v[j], &v[i], sizeof(v[i])) == 0)
+			return conf_fail(ctx, e, key,
+					 "clock identity listed twice");
+	return 0;
+}
+
 static int conf_parse_clockids(struct conf_ctx *ctx, const struct conf_key *k,
 			       const config_setting_t *s, void *rec,
 			       const char *disp)
 {
-	struct ptp_clock_identity *v = FIELD(rec, k);
-	unsigned int *cnt = COUNT(rec, k);
-	char key[CONF_KEY_LEN];
-	int i, j;
-
-	if (conf_seq(ctx, k, s, disp) < 0)
-		return -1;
-	*cnt = 0;
-	for (i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *e = config_setting_get_elem(s, i);
-
-		conf_elem_key(key, disp, i);
-		if (conf_get_clock_id(ctx, e, key, &v[i]) < 0)
-			return -1;
-		for (j = 0; j < i; j++)
-			if (memcmp(&v[j], &v[i], sizeof(v[i])) == 0)
-				return conf_fail(ctx, e, key,
-						 "clock identity listed twice");
-		*cnt = (unsigned int)i + 1;
-	}
-	return 0;
+	return conf_parse_seq(ctx, k, s, rec, disp, conf_elem_clockid);
 }
 
 /*
@@ -658,39 +676,40 @@ static void conf_range_none(const struct conf_key *k, char *buf, size_t len)
 }
 
 const struct conf_type_ops conf_types[CK_NTYPES] = {
-	[CK_GROUP] = { "group", conf_parse_group, NULL, conf_range_none },
-	[CK_LIST] = { "list of groups", conf_parse_list, NULL,
-		      conf_range_seq },
-	[CK_BOOL] = { "boolean", conf_parse_bool, conf_dflt_bool,
-		      conf_range_none },
-	[CK_INT] = { "integer", conf_parse_int, conf_dflt_int,
-		     conf_range_int },
-	[CK_FLOAT] = { "float", conf_parse_float, conf_dflt_float,
-		       conf_range_float },
-	[CK_STRING] = { "string", conf_parse_string, conf_dflt_string,
-			conf_range_string },
-	[CK_ENUM] = { "string (enum)", conf_parse_enum, conf_dflt_enum,
-		      conf_range_enum },
-	[CK_STRV] = { "array of strings", conf_parse_strv, NULL,
-		      conf_range_seq },
-	[CK_INTS] = { "array of integers", conf_parse_ints, conf_dflt_ints,
-		      conf_range_ints },
-	[CK_DOMAINS] = { "string or array of integers", conf_parse_domains,
-			 conf_dflt_domains, conf_range_domains },
-	[CK_PORTREFS] = { "array of port names", conf_parse_portrefs, NULL,
-			  conf_range_seq },
-	[CK_CLOCKIDS] = { "array of clock identities", conf_parse_clockids,
-			  NULL, conf_range_seq },
-	[CK_CLOCKID] = { "clock identity", conf_parse_clockid, NULL,
-			 conf_range_none },
-	[CK_IPV4] = { "IPv4 address/prefix", conf_parse_ipnet, NULL,
-		      conf_range_none },
-	[CK_IPV6] = { "IPv6 address/prefix", conf_parse_ipnet, NULL,
-		      conf_range_none },
-	[CK_IPADDR] = { "IP address", conf_parse_ipaddr, NULL,
-			conf_range_none },
-	[CK_DOMAIN_PAIR] = { "array of 2 integers", conf_parse_domain_pair,
-			     NULL, conf_range_int },
-	[CK_FIXED] = { "fixed", conf_parse_fixed, conf_dflt_int,
-		       conf_range_none },
+	[CK_GROUP] = { "group",
+		conf_parse_group, NULL, conf_range_none },
+	[CK_LIST] = { "list of groups",
+		conf_parse_list, NULL, conf_range_seq },
+	[CK_BOOL] = { "boolean",
+		conf_parse_bool, conf_dflt_bool, conf_range_none },
+	[CK_INT] = { "integer",
+		conf_parse_int, conf_dflt_int, conf_range_int },
+	[CK_FLOAT] = { "float",
+		conf_parse_float, conf_dflt_float, conf_range_float },
+	[CK_STRING] = { "string",
+		conf_parse_string, conf_dflt_string, conf_range_string },
+	[CK_ENUM] = { "string (enum)",
+		conf_parse_enum, conf_dflt_enum, conf_range_enum },
+	[CK_STRV] = { "array of strings",
+		conf_parse_strv, NULL, conf_range_seq },
+	[CK_INTS] = { "array of integers",
+		conf_parse_ints, conf_dflt_ints, conf_range_ints },
+	[CK_DOMAINS] = { "string or array of integers",
+		conf_parse_domains, conf_dflt_domains, conf_range_domains },
+	[CK_PORTREFS] = { "array of port names",
+		conf_parse_portrefs, NULL, conf_range_seq },
+	[CK_CLOCKIDS] = { "array of clock identities",
+		conf_parse_clockids, NULL, conf_range_seq },
+	[CK_CLOCKID] = { "clock identity",
+		conf_parse_clockid, NULL, conf_range_none },
+	[CK_IPV4] = { "IPv4 address/prefix",
+		conf_parse_ipnet, NULL, conf_range_none },
+	[CK_IPV6] = { "IPv6 address/prefix",
+		conf_parse_ipnet, NULL, conf_range_none },
+	[CK_IPADDR] = { "IP address",
+		conf_parse_ipaddr, NULL, conf_range_none },
+	[CK_DOMAIN_PAIR] = { "array of 2 integers",
+		conf_parse_domain_pair, NULL, conf_range_int },
+	[CK_FIXED] = { "fixed",
+		conf_parse_fixed, conf_dflt_int, conf_range_none },
 };

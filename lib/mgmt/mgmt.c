@@ -11,6 +11,8 @@
 #include "bc/foreign.h"
 #include "mgmt/mgmt.h"
 
+_Static_assert(MGMT_ERR_UNPOPULATED == 0x0007, "Table 109 numbering");
+
 #define MGMT_TLV_HDR		4	/* tlvType, lengthField */
 #define MGMT_ERR_FIXED		8	/* errorId, managementId, reserved */
 #define MGMT_PORT_ALL		0xFFFF

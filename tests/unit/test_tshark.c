@@ -4,9 +4,11 @@
  *
  * Frames are built with ptp_msg_build() inside Ethernet / VLAN / IPv4
  * (with options) / IPv6 / UDP, some are then rewritten by
- * frame_add_correction(); all are written to a classic libpcap file and
- * decoded by $TSHARK (default "tshark") with UDP checksum checking on.
- * Every decoded field must equal what the test built.
+ * frame_add_correction(); two are built by lib/net/build (build_udp(), as
+ * the boundary clocks send), IPv4 and IPv6. All are written to a classic
+ * libpcap file and decoded by $TSHARK (default "tshark") with IP and UDP
+ * checksum checking on. Every decoded field must equal what the test
+ * built.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "cunit_main.h"
+#include "net/build.h"
 #include "net/frame.h"
 #include "ptp/msg.h"
 #include "ptp/ptp_time.h"
@@ -25,7 +28,8 @@
 #define MAX_FRAMES 32
 #define FRAME_CAP 512
 
-enum tx_l3 { TX_V4, TX_V6, TX_RAW };
+/* TX_B4, TX_B6: UDP over IPv4 / IPv6 by build_udp() */
+enum tx_l3 { TX_V4, TX_V6, TX_RAW, TX_B4, TX_B6 };
 
 /* One frame of the capture and the values tshark must decode from it. */
 struct tx_case {
@@ -74,6 +78,10 @@ static const struct tx_case cases[] = {
 	  0, { 42, 0, 0 }, 0 },
 	{ "sync raw", TX_RAW, 1, 0, false, PTP_SYNC, PTP_FLAG_TWO_STEP, 0,
 	  14, 0, { 999, 0, 0 }, 0 },
+	{ "sync two-step build v4", TX_B4, 0, 0, true, PTP_SYNC,
+	  PTP_FLAG_TWO_STEP, 24, 15, 0, { 0 }, 0 },
+	{ "delay_resp build v6", TX_B6, 0, 0, true, PTP_DELAY_RESP,
+	  PTP_FLAG_UNICAST, 24, 16, 0, { 0 }, 0 },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -206,6 +214,27 @@ static size_t put_ip(const struct tx_case *c, uint8_t *f, size_t ulen)
 	return hlen;
 }
 
+/* The PTP message ptp (n bytes) of c by build_udp(). */
+static size_t put_built(const struct tx_case *c, uint8_t *f,
+			const uint8_t *ptp, int n)
+{
+	static const uint8_t dmac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x66 };
+	static const uint8_t smac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t ip4[2][4] = { { 192, 0, 2, 1 }, { 192, 0, 2, 2 } };
+	static const uint8_t ip6[2][16] = { { 0xfe, 0x80, [15] = 1 },
+					    { 0xfe, 0x80, [15] = 2 } };
+	uint16_t port = ptp_msg_is_event(c->type) ? PTP_UDP_EVENT :
+						    PTP_UDP_GENERAL;
+	struct build_udp u = {
+		.dst_mac = dmac, .src_mac = smac, .v6 = c->l3 == TX_B6,
+		.src_ip = c->l3 == TX_B6 ? ip6[0] : ip4[0],
+		.dst_ip = c->l3 == TX_B6 ? ip6[1] : ip4[1],
+		.ttl = 64, .ip_id = c->seq, .sport = port, .dport = port,
+	};
+
+	return build_udp(f, FRAME_CAP, &u, ptp, (size_t)n);
+}
+
 /* Build frame i and apply its corrections. */
 static void build_case(size_t i)
 {
@@ -218,7 +247,9 @@ static void build_case(size_t i)
 	ptp_cf_t d;
 
 	CU_ASSERT_FATAL(n > 0);
-	if (c->l3 == TX_RAW) {
+	if (c->l3 == TX_B4 || c->l3 == TX_B6) {
+		b->len = put_built(c, b->f, ptp, n);
+	} else if (c->l3 == TX_RAW) {
 		off = put_l2(c, b->f, ETH_P_PTP_RAW);
 		memcpy(b->f + off, ptp, (size_t)n);
 		b->len = off + (size_t)n;
@@ -277,7 +308,8 @@ static int write_pcap(const char *path)
 /* The tshark fields, in output order. */
 enum col {
 	C_NUM, C_TYPE, C_DOMAIN, C_SEQ, C_CF_NS, C_CF_SUBNS, C_FLAGS,
-	C_TWO_STEP, C_UNICAST, C_LEN, C_CSUM_STATUS, C_TLV_TYPE, C__N
+	C_TWO_STEP, C_UNICAST, C_LEN, C_CSUM_STATUS, C_TLV_TYPE, C_IP_STATUS,
+	C__N
 };
 
 static const char *const fields[C__N] = {
@@ -286,6 +318,7 @@ static const char *const fields[C__N] = {
 	"ptp.v2.correction.subns", "ptp.v2.flags", "ptp.v2.flags.twostep",
 	"ptp.v2.flags.unicast", "ptp.v2.messagelength",
 	"udp.checksum.status", "ptp.v2.sig.tlv.tlvType",
+	"ip.checksum.status",
 };
 
 /* Split line at sep into at most n columns (in place). Returns count. */
@@ -347,6 +380,9 @@ static void check_line(char **col)
 	/* udp.checksum.status: 1 Good, 3 Not present (checksum 0) */
 	want_status = c->l3 == TX_RAW ? "" : c->udp_csum ? "1" : "3";
 	CU_ASSERT_STRING_EQUAL(col[C_CSUM_STATUS], want_status);
+	/* ip.checksum.status: 1 Good; no IPv4 header, none */
+	CU_ASSERT_STRING_EQUAL(col[C_IP_STATUS],
+			       c->l3 == TX_V4 || c->l3 == TX_B4 ? "1" : "");
 	if (c->type == PTP_SIGNALING)
 		CU_ASSERT_EQUAL(strtoul(col[C_TLV_TYPE], NULL, 0),
 				PTP_TLV_REQUEST_UNICAST_TRANSMISSION);
@@ -361,7 +397,8 @@ static int run_tshark(const char *pcap, FILE **out)
 	if (tshark == NULL || tshark[0] == '\0')
 		tshark = "tshark";
 	n = (size_t)snprintf(cmd, sizeof(cmd),
-		"'%s' -r '%s' -o udp.check_checksum:TRUE -T fields "
+		"'%s' -r '%s' -o udp.check_checksum:TRUE "
+		"-o ip.check_checksum:TRUE -T fields "
 		"-E separator=, -E aggregator=/ -E occurrence=f", tshark, pcap);
 	for (i = 0; i < C__N && n < sizeof(cmd); i++)
 		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, " -e %s",
