@@ -549,6 +549,7 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	uint64_t last_rx = 0, n_sync = 0, n_dom = 0, n_dom_sync = 0;
 	ptp_cf_t cf = { 0 };
 	int64_t cf_ns = 0;
+	uint32_t cf_neg = 0;		/* frame_cf_csum_neg(cf) */
 	unsigned int k, is_sync;
 	uint8_t dom = n > 0 ? ptp[0][OFF_DOMAIN] : 0;
 	struct tc_rate *rate = &tc->rate[dom];	/* the stretch's domain's */
@@ -578,12 +579,13 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 				      tmv_sub(base, tmv_from_ns((int64_t)rx)),
 				      exact);
 			cf_ns = ptp_cf_floor_ns(cf);	/* as tc_res_note() */
+			cf_neg = frame_cf_csum_neg(cf);
 			tc_res_ext(&acc, cf_ns);
 			have = true;
 			last_rx = rx;
 		}
 		acc.sum_ns = (int64_t)((uint64_t)acc.sum_ns + (uint64_t)cf_ns);
-		frame_cf_add_udp(p, cf);
+		frame_cf_add_udp_m(p, cf, cf_neg);
 	}
 	n_sync += tc_run_domain_done(tc, dom, n_dom, n_dom_sync);
 	tc_run_done(tc, out_port, acc, n, n_sync);
