@@ -529,9 +529,12 @@ static inline void tc_run_done(struct tc *tc, uint16_t out_port,
 	tc->st.corrected_delay_req += n - n_sync;
 }
 
-unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
-		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,
-		    unsigned int rx_step, unsigned int n)
+/* tc_run(), inlined once for rx_step 0 (one RX time for all, kept in a
+ * register) and once for the others */
+static inline __attribute__((always_inline)) unsigned int
+tc_run_(struct tc *tc, uint16_t in_port, uint16_t out_port, tmv_t tx_ts,
+	uint8_t *const *ptp, const uint64_t *rx_ns, const unsigned int rx_step,
+	unsigned int n)
 {
 	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
 	tmv_t base = tmv_add(tx_ts, tmv_from_ns(
@@ -554,11 +557,13 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	uint8_t dom = n > 0 ? ptp[0][OFF_DOMAIN] : 0;
 	struct tc_rate *rate = &tc->rate[dom];	/* the stretch's domain's */
 
+	const uint64_t rx0 = n > 0 ? rx_ns[0] : 0;
+
 	if (n == 0)
 		return 0;
-	for (k = 0; k < n; k++, rx_ns += rx_step) {
+	for (k = 0; k < n; k++) {
 		uint8_t *p = ptp[k];
-		uint64_t rx = *rx_ns;
+		uint64_t rx = rx_step ? rx_ns[(size_t)k * rx_step] : rx0;
 
 		if (__builtin_expect(p[OFF_DOMAIN] != dom, 0)) {
 			n_sync += tc_run_domain_done(tc, dom, n_dom, n_dom_sync);
@@ -590,6 +595,15 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	n_sync += tc_run_domain_done(tc, dom, n_dom, n_dom_sync);
 	tc_run_done(tc, out_port, acc, n, n_sync);
 	return n;
+}
+
+unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
+		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,
+		    unsigned int rx_step, unsigned int n)
+{
+	if (rx_step == 0)
+		return tc_run_(tc, in_port, out_port, tx_ts, ptp, rx_ns, 0, n);
+	return tc_run_(tc, in_port, out_port, tx_ts, ptp, rx_ns, rx_step, n);
 }
 
 const struct tc_stats *tc_get_stats(const struct tc *tc)
