@@ -424,18 +424,14 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 			 buf + info->l4_off + FRAME_UDP_CSUM_OFF, delta);
 }
 
-/* frame_ptp_event() of the UDP header at udp, room bytes before the end
- * of the IP payload (at least 8) */
+/* frame_ptp_event() of the UDP header at udp to port 319 (the caller
+ * knows), room bytes before the end of the IP payload (at least 8) */
 static __attribute__((always_inline)) inline unsigned int
 frame_ev_at_(const uint8_t *udp, unsigned int room)
 {
 	unsigned int ulen, mlen;
 	uint64_t h;
 
-	/* 8 UDP bytes inside room, destination 319 or 320 (prescan): 319
-	 * has the low octet 0x3F */
-	if (udp[3] != (PTP_UDP_EVENT & 0xFF))
-		return 0;
 	ulen = frame_rd16_(udp + 4);
 	if (ulen < 8 + 44 || ulen > room)
 		return 0;
@@ -474,7 +470,9 @@ static inline unsigned int frame_ptp_event(const uint8_t *buf,
 {
 	unsigned int l4 = pos->l4_off;
 
-	return frame_ev_at_(buf + l4, (unsigned int)pos->end - l4) ?
+	/* destination 319 or 320 (prescan): 319 has the low octet 0x3F */
+	return buf[l4 + 3] == (PTP_UDP_EVENT & 0xFF) &&
+	       frame_ev_at_(buf + l4, (unsigned int)pos->end - l4) ?
 	       l4 + 8 : 0;
 }
 
