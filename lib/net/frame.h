@@ -105,6 +105,15 @@ static inline uint64_t frame_rd64_(const uint8_t *p)
 	return v;
 }
 
+/* 4 octets at p as a little-endian integer (octet k at bits 8k..8k+7),
+ * on any host */
+static inline uint32_t frame_le32_(const uint8_t *p)
+{
+	/* one load where the host is little-endian (gcc, clang) */
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
 static inline bool frame_tpid_(uint16_t type)
 {
 	return type == 0x8100 || type == 0x88A8 || type == 0x9100;
@@ -234,33 +243,45 @@ frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
 	       unsigned int *ev)
 {
 	uint16_t type;
-	uint64_t w;
+	uint32_t w;
 	size_t tot;
 
 	/* the usual frame first, in whole words: untagged IPv4, IHL 5, a
 	 * total length that holds a UDP header and fits the frame. Its
 	 * verdict is the one of the steps below (frame_prescan_v4_ with
-	 * hlen 20); anything else takes those steps. *pos only for
+	 * hlen 20); anything else takes those steps. Little-endian loads
+	 * (frame_le32_): octet k of a word at bits 8k..8k+7. *pos only for
 	 * FRAME_SCAN_UDP_PTP */
 	if (len - 42 <= UINT16_MAX - 42) {	/* 42 <= len <= 65535 */
-		/* EtherType, version/IHL, TOS, total length, ID */
-		w = frame_rd64_(buf + 12);
-		tot = (size_t)(w >> 16 & 0xFFFF);
-		if ((w >> 40) == 0x080045u && tot - 28 <= len - 42) {
-			/* flags/offset, TTL, protocol, checksum, ... */
-			w = frame_rd64_(buf + 20) >> 32;
-			if ((w & 0xFFu) != 17 || (w & 0x1FFF0000u) != 0)
+		/* EtherType 0x0800, version 4 and IHL 5 */
+		w = frame_le32_(buf + 12);
+		if ((w & 0xFFFFFFu) == 0x450008u) {
+			tot = frame_rd16_(buf + 16);
+			if (tot - 28 > len - 42)
+				goto steps;
+			/* flags/offset (octets 20, 21), protocol (23): UDP,
+			 * fragment offset 0, else NON_PTP */
+			w = frame_le32_(buf + 20);
+			if ((w & 0xFF00FF1Fu) != 0x11000000u)
 				return FRAME_SCAN_NON_PTP;
-			type = frame_rd16_(buf + 36);	/* UDP destination */
-			if ((uint16_t)(type - PTP_UDP_EVENT) >
-			    PTP_UDP_GENERAL - PTP_UDP_EVENT)
+			/* UDP destination 319 or 320: octets 01 3F or 01 40
+			 * (the low 16 bits of a difference depend on the
+			 * operands' low 16 bits only) */
+			if (((frame_le32_(buf + 36) - 0x3F01u) & 0xFEFFu) != 0)
 				return FRAME_SCAN_NON_PTP;
-			if (w & 0x20000000u)		/* first fragment */
+			if (w & 0x20u)			/* first fragment */
 				return FRAME_SCAN_OTHER;
 			return frame_prescan_udp_(buf, FRAME_L3_IPV4, 14, 34,
-						  14 + tot, 0, type, pos, ev);
+						  14 + tot, 0,
+						  frame_rd16_(buf + 36), pos,
+						  ev);
 		}
+		/* EtherType 0x86DD: the steps below from the IPv6 header */
+		if ((w & 0xFFFFu) == 0xDD86u)
+			return frame_prescan_l3_(buf, len, 0x86DD, 14, 0, pos,
+						 ev);
 	}
+steps:
 	if (len - 14 > UINT16_MAX - 14)		/* len < 14 or > 65535 */
 		return FRAME_SCAN_OTHER;
 	type = frame_rd16_(buf + 12);
@@ -403,18 +424,14 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 			 buf + info->l4_off + FRAME_UDP_CSUM_OFF, delta);
 }
 
-/* frame_ptp_event() of the UDP header at udp, room bytes before the end
- * of the IP payload (at least 8) */
+/* frame_ptp_event() of the UDP header at udp to port 319 (the caller
+ * knows), room bytes before the end of the IP payload (at least 8) */
 static __attribute__((always_inline)) inline unsigned int
 frame_ev_at_(const uint8_t *udp, unsigned int room)
 {
 	unsigned int ulen, mlen;
 	uint64_t h;
 
-	/* 8 UDP bytes inside room, destination 319 or 320 (prescan): 319
-	 * has the low octet 0x3F */
-	if (udp[3] != (PTP_UDP_EVENT & 0xFF))
-		return 0;
 	ulen = frame_rd16_(udp + 4);
 	if (ulen < 8 + 44 || ulen > room)
 		return 0;
@@ -453,7 +470,9 @@ static inline unsigned int frame_ptp_event(const uint8_t *buf,
 {
 	unsigned int l4 = pos->l4_off;
 
-	return frame_ev_at_(buf + l4, (unsigned int)pos->end - l4) ?
+	/* destination 319 or 320 (prescan): 319 has the low octet 0x3F */
+	return buf[l4 + 3] == (PTP_UDP_EVENT & 0xFF) &&
+	       frame_ev_at_(buf + l4, (unsigned int)pos->end - l4) ?
 	       l4 + 8 : 0;
 }
 
@@ -476,12 +495,65 @@ frame_prescan_event(const uint8_t *buf, size_t len,
 	return ev;
 }
 
+/*
+ * -delta modulo 0xFFFF as a 16-bit value (0..0xFFFF): what adding delta to
+ * a 64-bit field subtracts from a 16-bit one's complement checksum over
+ * it (2^16 = 1 and so 2^64 = 1 modulo 0xFFFF). For frame_cf_add_udp_m(),
+ * once per delta.
+ */
+static inline uint32_t frame_cf_csum_neg(ptp_cf_t delta)
+{
+	uint64_t x = ~(uint64_t)delta.scaled;	/* 2^64 - 1 - delta */
+
+	x = (x & 0xFFFFFFFFu) + (x >> 32);	/* < 2^33 */
+	x = (x & 0xFFFFu) + (x >> 16);		/* < 2^17 + 2^16 */
+	x = (x & 0xFFFFu) + (x >> 16);		/* <= 0xFFFF + 2 */
+	return (uint32_t)((x & 0xFFFFu) + (x >> 16));
+}
+
+/*
+ * frame_cf_add_udp() with neg = frame_cf_csum_neg(delta): without
+ * saturation the new field is old + delta - c * 2^64 (c: the carry out of
+ * the unsigned add), so the checksum becomes csum - delta + c modulo
+ * 0xFFFF: csum + neg + c folded, which is never 0 for a checksum that is
+ * not 0 (0xFFFF stands for the zero class, as frame_cf_add_at_() maps
+ * it). The same bytes as frame_cf_add_at_(); a saturated sum takes its
+ * steps.
+ */
+static inline void frame_cf_add_udp_m(uint8_t *ptp, ptp_cf_t delta,
+				      uint32_t neg)
+{
+	uint8_t *cfp = ptp + FRAME_PTP_CF_OFF;
+	uint8_t *csp = ptp - 8 + FRAME_UDP_CSUM_OFF;
+	uint64_t ov = frame_rd64_(cfp);
+	int64_t nv;
+	uint32_t s;
+	uint16_t csum;
+
+	if (__builtin_add_overflow((int64_t)ov, delta.scaled, &nv)) {
+		frame_cf_add_at_(cfp, csp, delta);	/* saturates */
+		return;
+	}
+	frame_wr64_(cfp, (uint64_t)nv);
+	memcpy(&csum, csp, 2);		/* 0 in either byte order */
+	if (csum == 0)			/* none made: stays none */
+		return;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	csum = __builtin_bswap16(csum);
+#endif
+	s = (uint32_t)csum + neg + ((uint64_t)nv < ov);	/* <= 0x1FFFF */
+	csum = (uint16_t)((s + ((s << 16) | (s >> 16))) >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	csum = __builtin_bswap16(csum);
+#endif
+	memcpy(csp, &csum, 2);
+}
+
 /* frame_cf_add_in_place() for a message frame_ptp_event() found, its PTP
  * header at ptp (the UDP header right before it). */
 static inline void frame_cf_add_udp(uint8_t *ptp, ptp_cf_t delta)
 {
-	frame_cf_add_at_(ptp + FRAME_PTP_CF_OFF,
-			 ptp - 8 + FRAME_UDP_CSUM_OFF, delta);
+	frame_cf_add_udp_m(ptp, delta, frame_cf_csum_neg(delta));
 }
 
 /* RFC 1624 (eqn. 3) incremental update of a 16-bit one's complement

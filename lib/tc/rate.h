@@ -66,9 +66,11 @@ enum tc_rate_res tc_rate_follow_up(struct tc_rate *r, const uint8_t *ptp);
  * tracked time transmitter (sampled implies one) within
  * TC_RATE_MIN_GAP_NS after the last Sync sampled. Reads the header's
  * sourcePortIdentity (inside its first 44 octets) whatever its type.
+ * The two tests apart: the source's (tc_rate_seen_src) and the time's
+ * (tc_rate_seen_time, the same for every message of one RX time).
  */
-static inline bool tc_rate_seen(const struct tc_rate *r, const uint8_t *ptp,
-				tmv_t rx)
+static inline bool tc_rate_seen_src(const struct tc_rate *r,
+				    const uint8_t *ptp)
 {
 	uint64_t a, b;
 	uint16_t c, d;
@@ -77,9 +79,21 @@ static inline bool tc_rate_seen(const struct tc_rate *r, const uint8_t *ptp,
 	memcpy(&b, ptp + OFF_SRC, 8);
 	memcpy(&c, r->master + 8, 2);
 	memcpy(&d, ptp + OFF_SRC + 8, 2);
-	return r->sampled & (((a ^ b) | (uint64_t)(c ^ d)) == 0) &
-	       ((uint64_t)tmv_to_ns(tmv_sub(rx, r->last_rx)) <
-		(uint64_t)TC_RATE_MIN_GAP_NS);
+	return ((a ^ b) | (uint64_t)(c ^ d)) == 0;
+}
+
+static inline bool tc_rate_seen_time(const struct tc_rate *r, tmv_t rx)
+{
+	return r->sampled & ((uint64_t)tmv_to_ns(tmv_sub(rx, r->last_rx)) <
+			     (uint64_t)TC_RATE_MIN_GAP_NS);
+}
+
+static inline bool tc_rate_seen(const struct tc_rate *r, const uint8_t *ptp,
+				tmv_t rx)
+{
+	/* both tests, no branch between them */
+	return (unsigned int)tc_rate_seen_time(r, rx) &
+	       (unsigned int)tc_rate_seen_src(r, ptp);
 }
 
 /*

@@ -529,9 +529,66 @@ static inline void tc_run_done(struct tc *tc, uint16_t out_port,
 	tc->st.corrected_delay_req += n - n_sync;
 }
 
-unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
-		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,
-		    unsigned int rx_step, unsigned int n)
+/*
+ * tc_run() of the usual run with one RX time (rx), base its residence
+ * base: one domain, and every Sync in it only seen by the estimator
+ * (tc_rate_seen()), so every message gets the same correction. Two
+ * passes: the tests, which store nothing, then the correction of each
+ * message. Returns false, nothing changed, for any other run (the general
+ * loop then does all of it). The same bytes and counters as the general
+ * loop: its master_seen stores all store rx, its residence extremes are
+ * the one correction's, its sum n of it.
+ */
+static inline __attribute__((always_inline)) bool
+tc_run_one_(struct tc *tc, uint16_t out_port, tmv_t base,
+	    uint8_t *const *ptp, uint64_t rx, unsigned int n)
+{
+	const uint8_t dom = ptp[0][OFF_DOMAIN];
+	struct tc_rate *rate = &tc->rate[dom];
+	const bool syntonize = tc->p.syntonize;
+	const tmv_t rxt = tmv_from_ns((int64_t)rx);
+	struct tc_res_stats acc = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
+	/* a Sync of the tracked source is only seen at rx */
+	const unsigned int in_time = syntonize && tc_rate_seen_time(rate, rxt);
+	unsigned int k, is_sync, other = 0;
+	uint64_t n_sync = 0;
+	uint32_t neg;
+	ptp_cf_t cf;
+	int64_t cf_ns;
+
+	for (k = 0; k < n; k++) {
+		const uint8_t *p = ptp[k];
+
+		is_sync = (p[0] & 0x0F) == PTP_SYNC;	/* 0 or 1 */
+		n_sync += is_sync;
+		other |= p[OFF_DOMAIN] ^ dom;
+		if (syntonize)	/* a Sync the estimator would decide on */
+			other |= is_sync &
+				 ((in_time & tc_rate_seen_src(rate, p)) ^ 1);
+	}
+	if (other)
+		return false;
+	if (syntonize && n_sync)	/* tc_rate_skip()'s store */
+		rate->master_seen = rxt;
+	cf = tc_scale(tc, dom, tmv_sub(base, rxt),
+		      !syntonize || tc->n_skewed == 0);
+	cf_ns = ptp_cf_floor_ns(cf);		/* as tc_res_note() */
+	neg = frame_cf_csum_neg(cf);
+	for (k = 0; k < n; k++)
+		frame_cf_add_udp_m(ptp[k], cf, neg);
+	tc_res_ext(&acc, cf_ns);
+	acc.sum_ns = (int64_t)((uint64_t)cf_ns * n);
+	n_sync = tc_run_domain_done(tc, dom, n, n_sync);
+	tc_run_done(tc, out_port, acc, n, n_sync);
+	return true;
+}
+
+/* tc_run(), inlined once for rx_step 0 (one RX time for all, kept in a
+ * register; tc_run_one_() first) and once for the others */
+static inline __attribute__((always_inline)) unsigned int
+tc_run_(struct tc *tc, uint16_t in_port, uint16_t out_port, tmv_t tx_ts,
+	uint8_t *const *ptp, const uint64_t *rx_ns, const unsigned int rx_step,
+	unsigned int n)
 {
 	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
 	tmv_t base = tmv_add(tx_ts, tmv_from_ns(
@@ -549,15 +606,20 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 	uint64_t last_rx = 0, n_sync = 0, n_dom = 0, n_dom_sync = 0;
 	ptp_cf_t cf = { 0 };
 	int64_t cf_ns = 0;
+	uint32_t cf_neg = 0;		/* frame_cf_csum_neg(cf) */
 	unsigned int k, is_sync;
 	uint8_t dom = n > 0 ? ptp[0][OFF_DOMAIN] : 0;
 	struct tc_rate *rate = &tc->rate[dom];	/* the stretch's domain's */
 
+	const uint64_t rx0 = n > 0 ? rx_ns[0] : 0;
+
 	if (n == 0)
 		return 0;
-	for (k = 0; k < n; k++, rx_ns += rx_step) {
+	if (rx_step == 0 && tc_run_one_(tc, out_port, base, ptp, rx0, n))
+		return n;
+	for (k = 0; k < n; k++) {
 		uint8_t *p = ptp[k];
-		uint64_t rx = *rx_ns;
+		uint64_t rx = rx_step ? rx_ns[(size_t)k * rx_step] : rx0;
 
 		if (__builtin_expect(p[OFF_DOMAIN] != dom, 0)) {
 			n_sync += tc_run_domain_done(tc, dom, n_dom, n_dom_sync);
@@ -578,16 +640,26 @@ unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
 				      tmv_sub(base, tmv_from_ns((int64_t)rx)),
 				      exact);
 			cf_ns = ptp_cf_floor_ns(cf);	/* as tc_res_note() */
+			cf_neg = frame_cf_csum_neg(cf);
 			tc_res_ext(&acc, cf_ns);
 			have = true;
 			last_rx = rx;
 		}
 		acc.sum_ns = (int64_t)((uint64_t)acc.sum_ns + (uint64_t)cf_ns);
-		frame_cf_add_udp(p, cf);
+		frame_cf_add_udp_m(p, cf, cf_neg);
 	}
 	n_sync += tc_run_domain_done(tc, dom, n_dom, n_dom_sync);
 	tc_run_done(tc, out_port, acc, n, n_sync);
 	return n;
+}
+
+unsigned int tc_run(struct tc *tc, uint16_t in_port, uint16_t out_port,
+		    tmv_t tx_ts, uint8_t *const *ptp, const uint64_t *rx_ns,
+		    unsigned int rx_step, unsigned int n)
+{
+	if (rx_step == 0)
+		return tc_run_(tc, in_port, out_port, tx_ts, ptp, rx_ns, 0, n);
+	return tc_run_(tc, in_port, out_port, tx_ts, ptp, rx_ns, rx_step, n);
 }
 
 const struct tc_stats *tc_get_stats(const struct tc *tc)

@@ -1184,6 +1184,84 @@ static void test_csum_zero_becomes_ffff(void)
 	CU_ASSERT_EQUAL(frame_udp_csum(f, lay.len, &fi), 0xFFFF);
 }
 
+/*
+ * frame_cf_add_udp() (the one-step TC's run: the checksum from
+ * frame_cf_csum_neg() of the delta and the carry of the add) writes the
+ * bytes frame_add_correction() writes, and the checksum stays valid: at
+ * the edges of the field (carries out of 64 bits, saturation both ways)
+ * and of the checksum (1, 0xFFFF, a result in the zero class).
+ */
+static void test_cf_add_udp_edges(void)
+{
+	static const int64_t v[] = { 0, 1, -1, 2, 0xFFFF, 0x10000, -0x10000,
+		0xFFFE0001, INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1,
+		(int64_t)0x8000800080008000ull, 0x7FFF7FFF7FFF7FFF,
+		(int64_t)0xFFFF0000FFFF0000ull };
+	uint8_t f[BUF_CAP], g[BUF_CAP], h[BUF_CAP];
+	struct frame_spec s = spec_v4;
+	struct msg_spec m = msg_sync;
+	struct frame_layout lay;
+	struct frame_info fi;
+	unsigned int i, j, k, n = sizeof(v) / sizeof(v[0]);
+	uint16_t c;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			for (k = 0; k < 6; k++) {
+				ptp_cf_t d = { v[j] };
+
+				s.l3 = k & 1 ? FRAME_L3_IPV6 : FRAME_L3_IPV4;
+				m.cf = v[i];
+				CU_ASSERT_FATAL(build_ptp_frame(&s, &m, f,
+								&lay) == 0);
+				CU_ASSERT_FATAL(frame_classify(f, lay.len,
+							       &fi) ==
+						FRAME_PTP);
+				c = get16(f + lay.l4_off + 6);
+				/* checksums 1 and 0xFFFF by the payload's
+				 * last two octets, else as built */
+				if (k >= 2) {
+					uint16_t want = k < 4 ? 1 : 0xFFFF;
+					uint8_t *t = f + fi.ptp_off +
+						     fi.ptp_len - 2;
+
+					/* t + c = t' + want (one's
+					 * complement): the sum stays */
+					put16(t, csum_fold((uint32_t)get16(t) +
+							   c +
+							   (uint16_t)~want));
+					put16(f + lay.l4_off + 6, want);
+					CU_ASSERT_FATAL(ref_udp_ok(
+						f, lay.l3_off, lay.l4_off,
+						s.l3 == FRAME_L3_IPV6));
+				}
+				memcpy(g, f, lay.len);
+				memcpy(h, f, lay.len);
+				CU_ASSERT_EQUAL_FATAL(frame_add_correction(
+					g, lay.len, &fi, d), 0);
+				frame_cf_add_udp(h + fi.ptp_off, d);
+				CU_ASSERT_FATAL(memcmp(g, h, lay.len) == 0);
+				CU_ASSERT_FATAL(ref_udp_ok(h, lay.l3_off,
+							   lay.l4_off,
+							   s.l3 ==
+							   FRAME_L3_IPV6));
+				CU_ASSERT_NOT_EQUAL(get16(h + lay.l4_off + 6),
+						    0);
+			}
+		}
+	}
+	/* a result in the zero class leaves as 0xFFFF */
+	s = spec_v4;
+	s.udp_extra = 2;
+	m = msg_sync;
+	CU_ASSERT_FATAL(build_ptp_frame(&s, &m, f, &lay) == 0);
+	CU_ASSERT_FATAL(frame_classify(f, lay.len, &fi) == FRAME_PTP);
+	c = get16(f + lay.l4_off + 6);
+	frame_cf_add_udp(f + fi.ptp_off, (ptp_cf_t){ c });
+	CU_ASSERT_EQUAL(get16(f + lay.l4_off + 6), 0xFFFF);
+	CU_ASSERT(ref_udp_ok(f, lay.l3_off, lay.l4_off, false));
+}
+
 static void test_csum_ipv4_zero_stays_zero(void)
 {
 	uint8_t f[BUF_CAP];
@@ -1379,6 +1457,7 @@ static const struct test_case frame_cases[] = {
 	{ "frame_mac48", test_mac48 },
 	{ "random corrections keep checksum", test_csum_random },
 	{ "checksum 0 sent as 0xFFFF", test_csum_zero_becomes_ffff },
+	{ "frame_cf_add_udp at the edges", test_cf_add_udp_edges },
 	{ "IPv4 checksum 0 stays 0", test_csum_ipv4_zero_stays_zero },
 	{ "IPv6 checksum 0 stays 0", test_csum_ipv6_zero_stays_zero },
 	{ "raw correction saturates", test_raw_correction },

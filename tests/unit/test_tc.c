@@ -1139,7 +1139,8 @@ struct gm {
  * each through tc_ingress() and tc_egress_in_place(), or all three
  * through the worker's fast path, tc_run(). gm_out keeps the three
  * frames as they left. */
-static enum { GM_INGRESS, GM_TRANSIT, GM_TRANSIT_RUN } gm_mode;
+static enum { GM_INGRESS, GM_TRANSIT, GM_TRANSIT_RUN, GM_TRANSIT_RUN0 }
+	gm_mode;
 static unsigned int gm_run_calls;	/* GM_TRANSIT_RUN: tc_run() calls */
 static struct tf gm_out[3];
 
@@ -1177,10 +1178,12 @@ static void gm_run3_send(struct tc *tc, const struct gm *g, int64_t rx)
 		at[i] = (uint64_t)rx;
 	}
 	/* the three share one RX time: as a time per message, and (every
-	 * other call) as a port with one stamp per burst passes it */
-	if (gm_mode == GM_TRANSIT_RUN)
+	 * other call, or every call with GM_TRANSIT_RUN0) as a port with
+	 * one stamp per burst passes it */
+	if (gm_mode != GM_TRANSIT)
 		CU_ASSERT_EQUAL(tc_run(tc, g->in_port, 3, ns(rx + 10000000),
-				       ptp, at, gm_run_calls++ % 2, 3), 3);
+				       ptp, at, gm_mode == GM_TRANSIT_RUN0 ?
+				       0 : gm_run_calls++ % 2, 3), 3);
 }
 
 /* Sync k of gm, received with rx jitter jit (ns); origin_step added to the
@@ -1283,7 +1286,7 @@ static void gm_delay_req(struct tc *tc, uint16_t in_port, int64_t rx)
 	uint8_t *ptp;
 
 	tf_build(&f, &d, &OPT_V4);
-	if (gm_mode != GM_TRANSIT_RUN) {
+	if (gm_mode != GM_TRANSIT_RUN && gm_mode != GM_TRANSIT_RUN0) {
 		tc_ingress(tc, f.b, f.len, &f.fi, in_port, ns(rx));
 		CU_ASSERT_TRUE(tc_egress_in_place(tc, f.b, f.len, &f.fi,
 						  in_port, 3, ns(rx),
@@ -1293,8 +1296,8 @@ static void gm_delay_req(struct tc *tc, uint16_t in_port, int64_t rx)
 	CU_ASSERT_EQUAL_FATAL(frame_prescan(f.b, f.len, &pos),
 			      FRAME_SCAN_UDP_PTP);
 	ptp = f.b + frame_ptp_event(f.b, &pos);
-	CU_ASSERT_EQUAL(tc_run(tc, in_port, 3, ns(rx + 10000), &ptp, &at, 1,
-			       1), 1);
+	CU_ASSERT_EQUAL(tc_run(tc, in_port, 3, ns(rx + 10000), &ptp, &at,
+			       gm_mode != GM_TRANSIT_RUN0, 1), 1);
 }
 
 /* True if domain 0's rate follows the Syncs of gm g (tc_rate_source()). */
@@ -1315,14 +1318,17 @@ static bool tracks(const struct tc *tc, const struct gm *g)
  * last one sampled, which tc_run() handles without a branch on the
  * type), and no Delay_Req counts as a Sync of it: after
  * TC_RATE_MASTER_TIMEOUT_NS from its last Sync, and not before, another
- * one is adopted. Through tc_ingress() and through tc_run() alike.
+ * one is adopted. Through tc_ingress() and through tc_run() alike (also
+ * with one RX time for the run, where a run whose Syncs are all only seen
+ * takes tc_run()'s two passes).
  */
 static void test_run_master_seen(void)
 {
-	static const int modes[] = { GM_TRANSIT, GM_TRANSIT_RUN };
+	static const int modes[] = { GM_TRANSIT, GM_TRANSIT_RUN,
+				     GM_TRANSIT_RUN0 };
 	unsigned int m, sc;
 
-	for (m = 0; m < 2; m++) {
+	for (m = 0; m < 3; m++) {
 		for (sc = 0; sc < 2; sc++) {
 			struct tc_params p = params(TC_ONE_STEP);
 			struct gm a = { .domain = 0, .src = 9,
