@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * worker: burst in, classify, learn, forward, correct, burst out.
+ * worker: the loop. Burst in, classify, learn, look up, dispatch; the TX
+ * side (worker_tx.c) corrects and sends, the control lcore's traffic goes
+ * through worker_ctl.c, set-up and reloads are in worker_setup.c.
  * Per packet: no allocation besides mbuf copies from the pool, no
  * syscalls, no locks, no logging; every drop is counted by reason.
  */
@@ -14,12 +16,9 @@
 #include <rte_ring.h>
 
 #include "app.h"
-#include "bc_runtime.h"
-#include "meta.h"
 #include "net/frame.h"
 #include "sw/fdb.h"
 #include "sw/fwd_view.h"
-#include "sw/hotmem.h"
 #include "tc/tc.h"
 #include "tc_hwtx.h"
 #include "timebase.h"
@@ -35,78 +34,6 @@
  * miss): a MAC another worker just learnt floods a little longer. */
 #define WORKER_MEMO_NS		100000
 
-static const char *const drop_names[DROP__COUNT - FRAME_E__COUNT] = {
-	[DROP_FILTERED - FRAME_E__COUNT] = "filtered",
-	[DROP_NO_DEST - FRAME_E__COUNT] = "no_dest",
-	[DROP_PORT_DOWN - FRAME_E__COUNT] = "port_down",
-	[DROP_NO_MBUF - FRAME_E__COUNT] = "no_mbuf",
-	[DROP_TX_FULL - FRAME_E__COUNT] = "tx_full",
-	[DROP_BC_RING_FULL - FRAME_E__COUNT] = "bc_ring_full",
-};
-
-const char *drop_reason_name(unsigned int r)
-{
-	if (r < FRAME_E__COUNT)
-		return frame_strerror((enum frame_err)r);
-	if (r < DROP__COUNT)
-		return drop_names[r - FRAME_E__COUNT];
-	return "?";
-}
-
-/* The view's values the worker keeps in its own struct (the loop reads
- * them there). */
-static void worker_view_copy(struct worker *w, const struct fwd_view *v)
-{
-	w->view = v;
-	w->tc_mode = v->tc.mode;
-	w->hwtx_tc = v->two_step;
-	w->idle_sleep_ns = v->idle_sleep_ns;
-	w->learn_shift = v->learn_shift;
-	memcpy(w->ev_path, v->ev_path, sizeof(w->ev_path));
-}
-
-struct worker *worker_create(struct app *app, unsigned int id,
-			     unsigned int lcore)
-{
-	struct worker *w;
-
-	/* one huge page where possible, also without EAL hugepages */
-	w = hotmem_alloc(sizeof(*w));
-	if (w == NULL)
-		return NULL;
-	w->id = id;
-	w->lcore = lcore;
-	w->txq = (uint16_t)id;
-	w->app = app;
-	w->view_gen = vswap_gen(&app->views);
-	worker_view_copy(w, vswap_get(&app->views));
-	w->tc = tc_create(&w->view->tc);
-	if (w->tc == NULL) {
-		hotmem_free(w, sizeof(*w));
-		return NULL;
-	}
-	return w;
-}
-
-void worker_free(struct worker *w)
-{
-	if (w == NULL)
-		return;
-	tc_hwtx_free(w->hwtx);
-	tc_free(w->tc);
-	hotmem_free(w, sizeof(*w));
-}
-
-void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
-			 unsigned int p, struct watchdog_counters *out)
-{
-	unsigned int i;
-
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < n && p < CONF_MAX_PORTS; i++)
-		watchdog_add(out, &ws[i]->wd[p]);
-}
-
 /*
  * What one RX burst shares: its time, the link mask, and a memo of the
  * last unicast fdb lookup (traffic is often one flow), forgotten when
@@ -117,14 +44,14 @@ void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
 struct burst_regs {
 	uint64_t dst_key;		/* learn_mac() | MAC_KEY_VALID; 0: none */
 	uint64_t dst_t;			/* when it was looked up */
-	int dst_port;
 	/* the burst's run: frames for one port, sent straight from the
 	 * RX array (run[0..run_n-1], written over frames already handled)
 	 * at the end of the burst, before that port's TX buffer */
 	int run_out;			/* its port, RUN_NONE or RUN_CLOSED */
-	unsigned int run_port;		/* its port, also once closed */
 	uint16_t run_n;
 	uint64_t run_bytes;
+	unsigned int run_port;		/* its port, also once closed */
+	int dst_port;			/* dst_key's port, or < 0 */
 };
 
 /* run_out without a port: never a value burst_dest_one() returns */
@@ -356,7 +283,7 @@ static __rte_always_inline bool switch_plain(struct worker *w,
 		return true;
 	}
 	if (out >= 0 && run_opens(w, r, out)) {
-		run_join(r, run, out, m, plen);
+		run_join(r, run, out, m, rte_pktmbuf_pkt_len(m));
 		return true;
 	}
 	if (out >= 0)		/* not the run's port */
@@ -369,15 +296,16 @@ static __rte_always_inline bool switch_plain(struct worker *w,
 }
 
 /*
- * A classified frame from port in (fi: at least the Ethernet header)
- * after its checks: learn, ptpsw's own addresses (local: while there are
- * any), then PTP to handle_ptp(), the rest switched. Returns as
- * switch_plain().
+ * A classified frame from port in (fi: at least the Ethernet header; cls
+ * its class, a constant where the caller knows it) after its checks:
+ * learn, ptpsw's own addresses (local: while there are any), then PTP to
+ * handle_ptp(), the rest switched. Returns as switch_plain().
  */
 static __rte_always_inline bool rx_classified(struct worker *w,
 					      struct rte_mbuf *m,
 					      unsigned int in,
 					      const struct frame_info *fi,
+					      enum frame_class cls,
 					      uint64_t rx_ts, bool local,
 					      struct burst_ctx *bc,
 					      const struct burst_const *c,
@@ -386,12 +314,12 @@ static __rte_always_inline bool rx_classified(struct worker *w,
 {
 	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
 
-	if (fi->cls == FRAME_PTP)
+	if (cls == FRAME_PTP)
 		watchdog_check(data, rte_pktmbuf_data_len(m), fi, &w->wd[in]);
 	burst_learn(w, data, in, c, r);
 	if (local && ctl_local(w, m, in, fi, rx_ts))
 		return true;
-	if (fi->cls == FRAME_PTP) {
+	if (cls == FRAME_PTP) {
 		handle_ptp(w, m, in, fi, rx_ts,
 			   dest_mask(burst_dest_one(w, data, in, c, r,
 						    flooded), c));
@@ -433,8 +361,8 @@ static __rte_noinline void handle_pkt(struct worker *w, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	rx_classified(w, m, in, &fi, rx_ts, w->app->local.on, bc, &bc->c,
-		      &bc->r, &w->stats[in].flooded);
+	rx_classified(w, m, in, &fi, fi.cls, rx_ts, w->app->local.on, bc,
+		      &bc->c, &bc->r, &w->stats[in].flooded);
 }
 
 static uint32_t link_mask(const struct app *app)
@@ -515,14 +443,15 @@ static __rte_always_inline enum rx_path rx_path_of(const struct worker *w,
 /*
  * A one-step TC's Sync or Delay_Req (PTP header at ptp_off; its RX time
  * ts[i * ts_step]) the TC corrects in place: for one port it joins the
- * run with what tc_run() needs, else handle_ptp() takes it. Returns as
- * switch_plain().
+ * run (in the RX array run) with what tc_run() needs, else handle_ptp()
+ * takes it. Returns as switch_plain().
  */
 static __rte_always_inline bool rx_run_tc(struct worker *w,
 					  struct rte_mbuf *m, unsigned int in,
 					  unsigned int ptp_off,
 					  const uint64_t *ts,
 					  unsigned int ts_step, uint16_t i,
+					  struct rte_mbuf **run,
 					  struct burst_ctx *bc,
 					  const struct burst_const *c,
 					  struct burst_regs *r,
@@ -542,7 +471,7 @@ static __rte_always_inline bool rx_run_tc(struct worker *w,
 			bc->tc.rx[bc->tc.n] = ts[i];
 		bc->tc.n++;
 		bc->tc.at |= 1ull << r->run_n;
-		run_join(r, bc->run, out, m, rte_pktmbuf_pkt_len(m));
+		run_join(r, run, out, m, rte_pktmbuf_pkt_len(m));
 		return true;
 	}
 	frame_prescan(data, len, &pos);
@@ -573,7 +502,8 @@ static __rte_always_inline void rx_other(struct worker *w, struct rte_mbuf *m,
 		frame_prescan(data, len, pos);
 	if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
 	    frame_classify_udp(data, len, pos, &fi) == FRAME_PTP) {
-		rx_classified(w, m, in, &fi, rx_ts, false, bc, c, r, flooded);
+		rx_classified(w, m, in, &fi, FRAME_PTP, rx_ts, false, bc, c, r,
+			      flooded);
 		return;
 	}
 	bc->r = *r;
@@ -626,13 +556,13 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		switch (rx_path_of(w, data, scan, ptp_off, plain_ok, bc)) {
 		case RX_PLAIN:
 			burst_learn(w, data, in, &c, &r);
-			if (switch_plain(w, m, data, in, plen, pkts, &c, &r,
-					 &flooded))
+			if (likely(switch_plain(w, m, data, in, plen, pkts, &c,
+						&r, &flooded)))
 				continue;
 			break;
 		case RX_RUN_TC:
-			if (rx_run_tc(w, m, in, ptp_off, ts, ts_step, i, bc,
-				      &c, &r, &flooded))
+			if (rx_run_tc(w, m, in, ptp_off, ts, ts_step, i, pkts,
+				      bc, &c, &r, &flooded))
 				continue;
 			break;
 		default:
@@ -686,34 +616,6 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	st->rx_pkts += n;
 	st->rx_bytes += bc.rx_bytes;
 	return n;
-}
-
-/*
- * A reload published a new view (reload.h): taken over at a burst
- * boundary, where the worker holds nothing of the old one (its TX
- * buffers were flushed). The tc gets the new parameters, the learn cache
- * starts again (its epoch may have changed), worker 0 sets up TX stamps
- * if the TC or a new boundary clock now wants them (an allocation once
- * per reload, not per packet). Then the generation is acknowledged: the
- * control lcore may free the old view.
- */
-static __rte_noinline void worker_view_adopt(struct worker *w, uint64_t g)
-{
-	const struct fwd_view *v = vswap_get(&w->app->views);
-
-	if (tc_reconfigure(w->tc, &v->tc) != 0)
-		w->view_errors++;	/* pending_entries: kept by reload */
-	worker_view_copy(w, v);
-	memset(w->learn, 0, sizeof(w->learn));
-	w->memo_key = 0;
-	if (w->hwtx == NULL)
-		tx_stamps_setup(w);
-	tx_stamp_paths(w);
-	if (w->idle_sleep_ns)		/* as worker_main() at start */
-		prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-	w->view_gen = g;
-	w->view_changes++;
-	vswap_ack(&w->app->views, w->id, g);
 }
 
 static void worker_drain(struct worker *w)

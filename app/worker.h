@@ -143,6 +143,10 @@ void worker_free(struct worker *w);
 void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
 			 unsigned int p, struct watchdog_counters *out);
 
+/* Take over the view of generation g that a reload published (the
+ * worker's loop calls it at a burst boundary; worker_setup.c). */
+void worker_view_adopt(struct worker *w, uint64_t g);
+
 /* lcore entry point (arg: struct worker *). Returns 0 when app_quit. */
 int worker_main(void *arg);
 

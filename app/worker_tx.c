@@ -15,18 +15,8 @@
 #include "ts_source.h"
 #include "worker_tx.h"
 
-/* Bits i..63 (none for i >= 64). */
-static inline uint64_t bits_from(unsigned int i)
-{
-	return i >= 64 ? 0 : ~0ull << i;
-}
-
-/* Send pkts[from..to) to port out, ptp_at: bit per TC message of pkts;
- * what the PMD does not take is freed, counted, and its bytes taken off
- * *bytes. */
-static void tx_burst(struct worker *w, unsigned int out,
-		     struct rte_mbuf **pkts, uint16_t from, uint16_t to,
-		     uint64_t ptp_at, uint64_t *bytes)
+void tx_burst(struct worker *w, unsigned int out, struct rte_mbuf **pkts,
+	      uint16_t from, uint16_t to, uint64_t ptp_at, uint64_t *bytes)
 {
 	struct port_stats *st = &w->stats[out];
 	uint16_t sent, i;
@@ -36,9 +26,9 @@ static void tx_burst(struct worker *w, unsigned int out,
 	sent = rte_eth_tx_burst(w->app->ports[out].port_id, w->txq,
 				pkts + from, (uint16_t)(to - from));
 	st->tx_pkts += sent;
-	if (ptp_at)
+	if (ptp_at && sent)	/* the TC messages among those sent */
 		st->ptp_tx += (unsigned int)__builtin_popcountll(
-			ptp_at & bits_from(from) & ~bits_from(from + sent));
+			ptp_at & (~0ull >> (64 - sent)) << from);
 	if (unlikely(from + sent < to)) {
 		for (i = from + sent; i < to; i++) {
 			*bytes -= rte_pktmbuf_pkt_len(pkts[i]);
@@ -182,10 +172,7 @@ static bool tx_tc_one(struct worker *w, unsigned int out, uint16_t i,
 	return false;
 }
 
-/* TC on entries from..n of a TX buffer (none flagged TXF_PTP before
- * from): egress time predicted once, each TC copy through tx_tc_one();
- * what stays is moved up, ptp_at rebuilt. */
-static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
+void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 		  uint64_t *bytes)
 {
 	struct txbuf *b = &w->tx[out];
@@ -209,48 +196,6 @@ static void tx_tc(struct worker *w, unsigned int out, uint16_t from,
 	b->n = k;
 }
 
-/* The one-step TC on a run's messages: all from in, all to out, one
- * egress time. */
-static void tx_tc_run(struct worker *w, unsigned int in, unsigned int out,
-		      const struct run_tc *tc)
-{
-	uint64_t tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
-
-	w->stats[out].ptp_corrected +=
-		tc_run(w->tc, (uint16_t)in, (uint16_t)out,
-		       tmv_from_ns((int64_t)tx_ts), tc->ptp, tc->rx_at,
-		       tc->rx_step, tc->n);
-}
-
-/*
- * Send pkts[0..n) to port out in order (bytes: their pkt_len sum),
- * ptp_at: bit per TC message. With TC messages, the frames before the
- * first leave first (their copy and kick then happen before the egress
- * stamp, not inside the uncorrected span after it); then the egress time
- * and the TC (the run's tc_run(), else tx_tc() on out's TX buffer, which
- * may take entries out) and the rest.
- */
-static void tx_out(struct worker *w, unsigned int out,
-		   struct rte_mbuf **pkts, uint16_t n, uint64_t ptp_at,
-		   uint64_t bytes, unsigned int in, const struct run_tc *tc)
-{
-	uint16_t first = 0;
-
-	if (ptp_at) {
-		first = (uint16_t)__builtin_ctzll(ptp_at);
-		tx_burst(w, out, pkts, 0, first, 0, &bytes);
-		if (tc != NULL) {
-			tx_tc_run(w, in, out, tc);
-		} else {
-			tx_tc(w, out, first, &bytes);
-			n = w->tx[out].n;
-			ptp_at = w->tx[out].ptp_at;
-		}
-	}
-	tx_burst(w, out, pkts, first, n, ptp_at, &bytes);
-	w->stats[out].tx_bytes += bytes;
-}
-
 void tx_flush(struct worker *w, unsigned int out)
 {
 	struct txbuf *b = &w->tx[out];
@@ -259,13 +204,6 @@ void tx_flush(struct worker *w, unsigned int out)
 	b->n = 0;
 	b->ptp_at = 0;
 	b->bytes = 0;
-}
-
-void tx_run(struct worker *w, unsigned int in, unsigned int out,
-	    struct rte_mbuf **pkts, uint16_t n, uint64_t bytes,
-	    const struct run_tc *tc)
-{
-	tx_out(w, out, pkts, n, tc->at, bytes, in, tc);
 }
 
 void tx_drain(struct worker *w)

@@ -16,6 +16,8 @@
 #include <rte_mbuf.h>
 
 #include "app.h"
+#include "tc/tc.h"
+#include "ts_source.h"
 #include "worker.h"
 
 /* The one-step TC messages of a burst's run, in order, for tc_run(). Only
@@ -32,11 +34,73 @@ struct run_tc {
 /* Send a port's TX buffer (emptied). */
 void tx_flush(struct worker *w, unsigned int out);
 
+/* tx_out()'s parts (worker_tx.c). Send pkts[from..to) to port out,
+ * ptp_at: bit per TC message of pkts; what the PMD does not take is
+ * freed, counted, and its bytes taken off *bytes. */
+void tx_burst(struct worker *w, unsigned int out, struct rte_mbuf **pkts,
+	      uint16_t from, uint16_t to, uint64_t ptp_at, uint64_t *bytes);
+
+/* TC on entries from..n of port out's TX buffer (none flagged TXF_PTP
+ * before from): egress time predicted once, each TC copy corrected, its
+ * residence stored, or taken by tc_hwtx; what stays is moved up, ptp_at
+ * rebuilt. */
+void tx_tc(struct worker *w, unsigned int out, uint16_t from,
+	   uint64_t *bytes);
+
+/* The one-step TC on a run's messages: all from in, all to out, one
+ * egress time. */
+static inline void tx_tc_run(struct worker *w, unsigned int in,
+			     unsigned int out, const struct run_tc *tc)
+{
+	uint64_t tx_ts = ts_source_tx_predict(&w->app->ports[out].ts);
+
+	w->stats[out].ptp_corrected +=
+		tc_run(w->tc, (uint16_t)in, (uint16_t)out,
+		       tmv_from_ns((int64_t)tx_ts), tc->ptp, tc->rx_at,
+		       tc->rx_step, tc->n);
+}
+
+/*
+ * Send pkts[0..n) to port out in order (bytes: their pkt_len sum),
+ * ptp_at: bit per TC message. With TC messages, the frames before the
+ * first leave first (their copy and kick then happen before the egress
+ * stamp, not inside the uncorrected span after it); then the egress time
+ * and the TC (the run's tc_run(), else tx_tc() on out's TX buffer, which
+ * may take entries out) and the rest. Inline: the run's (a constant tc)
+ * goes into the loop's code, as the TX buffer's into tx_flush().
+ */
+static __rte_always_inline void tx_out(struct worker *w, unsigned int out,
+				       struct rte_mbuf **pkts, uint16_t n,
+				       uint64_t ptp_at, uint64_t bytes,
+				       unsigned int in,
+				       const struct run_tc *tc)
+{
+	uint16_t first = 0;
+
+	if (ptp_at) {
+		first = (uint16_t)__builtin_ctzll(ptp_at);
+		if (first != 0)
+			tx_burst(w, out, pkts, 0, first, 0, &bytes);
+		if (tc != NULL) {
+			tx_tc_run(w, in, out, tc);
+		} else {
+			tx_tc(w, out, first, &bytes);
+			n = w->tx[out].n;
+			ptp_at = w->tx[out].ptp_at;
+		}
+	}
+	tx_burst(w, out, pkts, first, n, ptp_at, &bytes);
+	w->stats[out].tx_bytes += bytes;
+}
+
 /* Send a burst's run: pkts[0..n) (bytes their pkt_len sum) from port in
  * to port out, tc its one-step TC messages. */
-void tx_run(struct worker *w, unsigned int in, unsigned int out,
-	    struct rte_mbuf **pkts, uint16_t n, uint64_t bytes,
-	    const struct run_tc *tc);
+static inline void tx_run(struct worker *w, unsigned int in, unsigned int out,
+			  struct rte_mbuf **pkts, uint16_t n, uint64_t bytes,
+			  const struct run_tc *tc)
+{
+	tx_out(w, out, pkts, n, tc->at, bytes, in, tc);
+}
 
 /* tc_hwtx released a message it held (tc_hwtx_poll()'s callback, arg:
  * the worker): back into the TX buffer. */
