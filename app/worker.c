@@ -378,7 +378,8 @@ static uint32_t link_mask(const struct app *app)
 
 /* A burst of pkts from port in starts: what its frames share, the lookup
  * memo of the last burst if it is recent, no run yet. Field by field:
- * the run's TC list is read only up to tc.n. */
+ * the run's TC list is read only up to tc.n (rx_at and rx_step: by the
+ * caller). */
 static __rte_always_inline void burst_start(struct worker *w,
 					    struct burst_ctx *bc,
 					    struct rte_mbuf **pkts,
@@ -401,7 +402,6 @@ static __rte_always_inline void burst_start(struct worker *w,
 		bc->r.dst_t = w->memo_t;
 	}
 	bc->run = pkts;
-	bc->tc.rx_step = 0;
 	bc->tc.at = 0;
 	bc->tc.n = 0;
 	bc->ptp_as_is = 0;
@@ -599,6 +599,7 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	if (ts_source_rx_one_per_burst(&ap->ts)) {
 		ts[0] = ts_source_rx_burst_one(&ap->ts, n);
 		bc.tc.rx_at = ts;
+		bc.tc.rx_step = 0;
 		rx_frames(w, in, pkts, ts, 0, n, &bc);
 	} else {
 		ts_source_rx_burst(&ap->ts, pkts, n, ts);

@@ -15,14 +15,13 @@
 #include "ts_source.h"
 #include "worker_tx.h"
 
-void tx_burst(struct worker *w, unsigned int out, struct rte_mbuf **pkts,
-	      uint16_t from, uint16_t to, uint64_t ptp_at, uint64_t *bytes)
+void tx_burst_some(struct worker *w, unsigned int out,
+		   struct rte_mbuf **pkts, uint16_t from, uint16_t to,
+		   uint64_t ptp_at, uint64_t *bytes)
 {
 	struct port_stats *st = &w->stats[out];
 	uint16_t sent, i;
 
-	if (from == to)
-		return;
 	sent = rte_eth_tx_burst(w->app->ports[out].port_id, w->txq,
 				pkts + from, (uint16_t)(to - from));
 	st->tx_pkts += sent;

@@ -34,11 +34,20 @@ struct run_tc {
 /* Send a port's TX buffer (emptied). */
 void tx_flush(struct worker *w, unsigned int out);
 
-/* tx_out()'s parts (worker_tx.c). Send pkts[from..to) to port out,
- * ptp_at: bit per TC message of pkts; what the PMD does not take is
- * freed, counted, and its bytes taken off *bytes. */
-void tx_burst(struct worker *w, unsigned int out, struct rte_mbuf **pkts,
-	      uint16_t from, uint16_t to, uint64_t ptp_at, uint64_t *bytes);
+/* tx_out()'s parts (worker_tx.c). tx_burst(): send pkts[from..to) to
+ * port out, ptp_at: bit per TC message of pkts; what the PMD does not
+ * take is freed, counted, and its bytes taken off *bytes. */
+void tx_burst_some(struct worker *w, unsigned int out,
+		   struct rte_mbuf **pkts, uint16_t from, uint16_t to,
+		   uint64_t ptp_at, uint64_t *bytes);
+
+static inline void tx_burst(struct worker *w, unsigned int out,
+			    struct rte_mbuf **pkts, uint16_t from, uint16_t to,
+			    uint64_t ptp_at, uint64_t *bytes)
+{
+	if (from != to)
+		tx_burst_some(w, out, pkts, from, to, ptp_at, bytes);
+}
 
 /* TC on entries from..n of port out's TX buffer (none flagged TXF_PTP
  * before from): egress time predicted once, each TC copy corrected, its
@@ -79,8 +88,7 @@ static __rte_always_inline void tx_out(struct worker *w, unsigned int out,
 
 	if (ptp_at) {
 		first = (uint16_t)__builtin_ctzll(ptp_at);
-		if (first != 0)
-			tx_burst(w, out, pkts, 0, first, 0, &bytes);
+		tx_burst(w, out, pkts, 0, first, 0, &bytes);
 		if (tc != NULL) {
 			tx_tc_run(w, in, out, tc);
 		} else {
