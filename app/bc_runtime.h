@@ -38,18 +38,6 @@ struct app;
 
 #define BC_RT_TICK_NS	(1000 * 1000)	/* control round while BCs run */
 
-/* Worker 0's names for ctl_tx_wants_stamp() and ctl_tx_stamp(). */
-static inline bool bc_runtime_wants_stamp(struct rte_mbuf *m, int meta_off)
-{
-	return ctl_tx_wants_stamp(m, meta_off);
-}
-
-static inline bool bc_runtime_tx_stamp(struct rte_mbuf *m, int meta_off,
-				       uint64_t now)
-{
-	return ctl_tx_stamp(m, meta_off, now);
-}
-
 /* Per-instance counters of the runtime (the protocol's own are in bc). */
 struct bc_runtime_stats {
 	uint64_t rx;			/* given to bc_rx */

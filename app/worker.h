@@ -19,6 +19,7 @@
 #include "meta.h"
 #include "net/frame.h"
 #include "net/watchdog.h"
+#include "sw/fwd_view.h"
 #include "sw/learn.h"
 #include "tc/tc.h"
 
@@ -43,6 +44,16 @@ enum drop_reason {
 /* Name of a drop reason (static). */
 const char *drop_reason_name(unsigned int r);
 
+/* A Sync or Delay_Req frame_ptp_event() found, by domain (ev_path). */
+enum ev_path {
+	EV_GENERAL = FWD_EV_GENERAL,	/* a BC's, or the two-step TC's:
+					 * handle_ptp() */
+	EV_RUN_TC = FWD_EV_RUN_TC,	/* the one-step TC's: tc_run(), in
+					 * the run if it can */
+	EV_AS_IS = FWD_EV_AS_IS,	/* neither: switched as a plain frame,
+					 * byte for byte */
+};
+
 struct port_stats {
 	uint64_t rx_pkts, rx_bytes;
 	uint64_t tx_pkts, tx_bytes;
@@ -60,6 +71,8 @@ struct port_stats {
 
 /* What the TC needs of a queued copy: its classification as is (no
  * conversion at either end), ingress port and time. */
+_Static_assert(WORKER_TXBUF <= 64, "a TX buffer's entries fit ptp_at");
+
 struct tx_tc_info {
 	struct frame_info fi;
 	uint8_t in_port;
@@ -68,8 +81,7 @@ struct tx_tc_info {
 
 struct txbuf {
 	uint16_t n;
-	uint16_t n_tc;			/* entries flagged TXF_TC */
-	uint16_t n_ptp;			/* entries flagged TXF_PTP */
+	uint64_t ptp_at;		/* bit per entry flagged TXF_PTP */
 	uint64_t bytes;			/* sum of their pkt_len */
 	uint8_t flags[WORKER_TXBUF];
 	struct rte_mbuf *pkts[WORKER_TXBUF];
@@ -82,7 +94,7 @@ struct worker {
 	uint16_t txq;
 	enum tc_mode tc_mode;		/* the TC's, for tc_in_place() */
 	/* per domain, what rx_frames()'s loop does with a Sync or
-	 * Delay_Req that frame_ptp_event() found (worker.c, enum ev_path) */
+	 * Delay_Req that frame_ptp_event() found (enum ev_path) */
 	uint8_t ev_path[256];
 	struct app *app;
 	/* the configuration's fast-path part (sw/fwd_view.h), replaced at
@@ -130,6 +142,10 @@ void worker_free(struct worker *w);
  * *out (overwritten). Reads live counters (aligned 64-bit words). */
 void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
 			 unsigned int p, struct watchdog_counters *out);
+
+/* Take over the view of generation g that a reload published (the
+ * worker's loop calls it at a burst boundary; worker_setup.c). */
+void worker_view_adopt(struct worker *w, uint64_t g);
 
 /* lcore entry point (arg: struct worker *). Returns 0 when app_quit. */
 int worker_main(void *arg);

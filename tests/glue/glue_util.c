@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <CUnit/CUnit.h>
 #include <rte_bus_vdev.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -185,4 +186,31 @@ bool glue_udp_csum_ok(struct rte_mbuf *m)
 	tmp[fi.l4_off + 6] = tmp[fi.l4_off + 7] = 0;
 	want = frame_udp_csum(tmp, len, &fi);
 	return have == want;
+}
+
+double glue_recv_cf(int port, uint8_t type, uint16_t seq)
+{
+	struct rte_mbuf *m;
+	struct frame_info fi;
+	double cf;
+
+	CU_ASSERT_FATAL(rte_eth_rx_burst((uint16_t)port, 0, &m, 1) == 1);
+	glue_classify(m, &fi);
+	CU_ASSERT_EQUAL(fi.ptp_type, type);
+	CU_ASSERT_EQUAL(fi.seq_id, seq);
+	CU_ASSERT(glue_udp_csum_ok(m));
+	cf = ptp_cf_to_ns_double(glue_cf(m));
+	rte_pktmbuf_free(m);
+	return cf;
+}
+
+void glue_send_ptp(int port, uint8_t type, uint16_t seq, int64_t origin_ns)
+{
+	uint8_t buf[256];
+	size_t len = glue_build_ptp(buf, sizeof(buf), type, 0, seq, true,
+				    origin_ns, (ptp_cf_t){ 0 });
+	struct rte_mbuf *m = glue_mbuf(buf, len);
+
+	CU_ASSERT_FATAL(len > 0 && m != NULL);
+	CU_ASSERT_FATAL(rte_eth_tx_burst((uint16_t)port, 0, &m, 1) == 1);
 }

@@ -47,4 +47,12 @@ ptp_cf_t glue_cf(struct rte_mbuf *m);
 /* Is the UDP checksum of the frame in m correct (or 0)? */
 bool glue_udp_csum_ok(struct rte_mbuf *m);
 
+/* Send a two-step PTP message (glue_build_ptp(), domain 0, CF 0) out of
+ * port (CUnit: it must leave). */
+void glue_send_ptp(int port, uint8_t type, uint16_t seq, int64_t origin_ns);
+
+/* Receive one frame at port (CUnit: it must be there, a PTP message of
+ * type and seq with a valid UDP checksum); its correctionField in ns. */
+double glue_recv_cf(int port, uint8_t type, uint16_t seq);
+
 #endif

@@ -79,17 +79,6 @@ static void refresh_maps(void)
 	ts_source_refresh(&tsb);
 }
 
-static void send_raw(int port, uint8_t type, uint16_t seq, int64_t origin)
-{
-	uint8_t buf[256];
-	size_t len = glue_build_ptp(buf, sizeof(buf), type, 0, seq, true,
-				    origin, (ptp_cf_t){ 0 });
-	struct rte_mbuf *m = glue_mbuf(buf, len);
-
-	CU_ASSERT_FATAL(len > 0 && m != NULL);
-	CU_ASSERT_FATAL(rte_eth_tx_burst((uint16_t)port, 0, &m, 1) == 1);
-}
-
 /* ---- the TC worker under test ------------------------------------------ */
 
 struct ctx {
@@ -172,23 +161,6 @@ static void forward(struct tc *tc, enum tc_mode mode, int in, int out,
 	}
 }
 
-/* Receive one frame at port and return its CF in ns. */
-static double recv_cf(int port, uint8_t type, uint16_t seq)
-{
-	struct rte_mbuf *m;
-	struct frame_info fi;
-	double cf;
-
-	CU_ASSERT_FATAL(rte_eth_rx_burst((uint16_t)port, 0, &m, 1) == 1);
-	glue_classify(m, &fi);
-	CU_ASSERT_EQUAL(fi.ptp_type, type);
-	CU_ASSERT_EQUAL(fi.seq_id, seq);
-	CU_ASSERT(glue_udp_csum_ok(m));
-	cf = ptp_cf_to_ns_double(glue_cf(m));
-	rte_pktmbuf_free(m);
-	return cf;
-}
-
 /* True residence between the wire at in_port and the wire at out_port. */
 static double true_residence(int in, int out, uint8_t type, uint16_t seq)
 {
@@ -266,43 +238,43 @@ static void run_tc(enum tc_mode mode)
 		vnow += SYNC_GAP_NS;
 		refresh_maps();
 		/* Sync GM -> A -> TC -> B -> rx, then its Follow_Up */
-		send_raw(p_gm, PTP_SYNC, seq, 0);
+		glue_send_ptp(p_gm, PTP_SYNC, seq, 0);
 		vnow += 2000;
 		forward(tc, mode, p_a, p_b, res);
 		vnow += 2000;
-		cf = recv_cf(p_rx, PTP_SYNC, seq);
+		cf = glue_recv_cf(p_rx, PTP_SYNC, seq);
 		CU_ASSERT_FATAL(ptpsim_find_record((uint16_t)p_gm, false,
 					PTP_SYNC, seq, &rec) == 0);
-		send_raw(p_gm, PTP_FOLLOW_UP, seq, gm_clock(rec.true_wire_ns));
+		glue_send_ptp(p_gm, PTP_FOLLOW_UP, seq, gm_clock(rec.true_wire_ns));
 		vnow += 2000;
 		forward(tc, mode, p_a, p_b, 3000);
 		vnow += 2000;
 		tr = true_residence(p_a, p_b, PTP_SYNC, seq);
 		if (mode == TC_TWO_STEP) {
 			CU_ASSERT_EQUAL(cf, 0.0);
-			cf = recv_cf(p_rx, PTP_FOLLOW_UP, seq);
+			cf = glue_recv_cf(p_rx, PTP_FOLLOW_UP, seq);
 		} else {
-			CU_ASSERT_EQUAL(recv_cf(p_rx, PTP_FOLLOW_UP, seq), 0.0);
+			CU_ASSERT_EQUAL(glue_recv_cf(p_rx, PTP_FOLLOW_UP, seq), 0.0);
 		}
 		check_cf(tc, mode, cf, tr, k);
 
 		/* Delay_Req rx -> B -> TC -> A -> gm, Delay_Resp back */
 		vnow += 10000;
-		send_raw(p_rx, PTP_DELAY_REQ, seq, 0);
+		glue_send_ptp(p_rx, PTP_DELAY_REQ, seq, 0);
 		vnow += 2000;
 		forward(tc, mode, p_b, p_a, res + 911);
 		vnow += 2000;
-		cf = recv_cf(p_gm, PTP_DELAY_REQ, seq);
+		cf = glue_recv_cf(p_gm, PTP_DELAY_REQ, seq);
 		tr = true_residence(p_b, p_a, PTP_DELAY_REQ, seq);
-		send_raw(p_gm, PTP_DELAY_RESP, seq, 0);
+		glue_send_ptp(p_gm, PTP_DELAY_RESP, seq, 0);
 		vnow += 2000;
 		forward(tc, mode, p_a, p_b, 2500);
 		vnow += 2000;
 		if (mode == TC_TWO_STEP) {
 			CU_ASSERT_EQUAL(cf, 0.0);
-			cf = recv_cf(p_rx, PTP_DELAY_RESP, seq);
+			cf = glue_recv_cf(p_rx, PTP_DELAY_RESP, seq);
 		} else {
-			CU_ASSERT_EQUAL(recv_cf(p_rx, PTP_DELAY_RESP, seq), 0.0);
+			CU_ASSERT_EQUAL(glue_recv_cf(p_rx, PTP_DELAY_RESP, seq), 0.0);
 		}
 		check_cf(tc, mode, cf, tr, k);
 	}

@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker's real loop (app/worker.c, worker_tx.c, worker_ctl.c,
+ * worker_setup.c included here chrony style: its static functions are the ones that
+ * run) over net_ptpsim ports with hardware stamps, one-step TC:
+ *   gm <-> A (+50 ppm)  [worker]  B (-50 ppm) <-> rx
+ * Frames go in at gm or rx, worker_poll() runs rounds, and what comes out
+ * at the other end is checked: order, bytes, and the correctionField
+ * against the sim's true wire times (syntonize off: the rate ratio is 1).
+ * One virtual clock for the sim, the stamps' timebase and the worker.
+ */
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+uint64_t vclock_now(void);
+#define timebase_now vclock_now
+#include "ts_ethdev.c"
+#include "worker.c"
+#include "worker_tx.c"
+#include "worker_ctl.c"
+#include "worker_setup.c"
+#undef timebase_now
+
+#include "ptpsim.h"
+#include "glue_util.h"
+#include "../unit/cunit_main.h"
+
+volatile sig_atomic_t app_quit;
+volatile sig_atomic_t app_dump;
+int ptpsw_logtype;
+
+static uint64_t vnow = 3000000000000ULL;
+uint64_t vclock_now(void) { return vnow; }
+
+/* Both rigs' ports: A's RX and B's TX latency, and B's RX and A's TX */
+#define SIM_A	"ppm=50,offset_ns=2000000,wire_ns=400,rx_lat_ns=110,tx_lat_ns=210"
+#define SIM_B	"ppm=-50,offset_ns=-5000000,wire_ns=600,rx_lat_ns=130,tx_lat_ns=170"
+#define LAT_AB	(110.0 + 170.0)
+#define LAT_BA	(130.0 + 210.0)
+
+#define GM_PPM_NUM	50000	/* the two-step rig's GM runs +20 ppm fast */
+#define SYNC_GAP_NS	125000000ULL
+#define WARMUP		16
+#define K		48
+
+/* An app with one worker on ports A (0) and B (1); gm and rx are the far
+ * ends of their wires. */
+struct rig {
+	const char *tag;	/* ptpsim names: net_ptpsim_<tag><a|b|gm|rx> */
+	const char *cfg;
+	struct app app;
+	struct fwd_view view;
+	struct worker *w;
+	int p_gm, p_rx;
+};
+
+/* The one-step rig corrects with the predicted egress time: no port
+ * latencies, which the CF check takes as the prediction's blind spot. The
+ * two-step rig's are the sim's: wire to wire. */
+#define RIG_CFG(mode, synt, lat_a, lat_b) \
+	"ports = (\n" \
+	"  { name = \"a\"; device = \"a\"; timestamping = \"hardware\";" lat_a " },\n" \
+	"  { name = \"b\"; device = \"b\"; timestamping = \"hardware\";" lat_b " } );\n" \
+	"transparent_clock = { enabled = true; mode = \"" mode "\";\n" \
+	"  syntonize = " synt "; domains = \"all\"; };\n"
+
+static struct rig one = { .tag = "w1",
+	.cfg = RIG_CFG("one-step", "false", "", "") };
+static struct rig two = { .tag = "w2",
+	.cfg = RIG_CFG("two-step", "true",
+		       " ingress_latency_ns = 110; egress_latency_ns = 210;",
+		       " ingress_latency_ns = 130; egress_latency_ns = 170;") };
+
+static void no_free(void *v, void *arg)
+{
+	(void)v;
+	(void)arg;
+}
+
+static int sim_port(const struct rig *r, const char *end, const char *peer,
+		    const char *args)
+{
+	char name[64], a[256];
+
+	snprintf(name, sizeof(name), "net_ptpsim_%s%s", r->tag, end);
+	snprintf(a, sizeof(a), "peer=net_ptpsim_%s%s,%s", r->tag, peer, args);
+	return glue_port_create(name, a, 0);
+}
+
+/* Port i of the rig's app: ptpsim A or B with hardware stamps, link up. */
+static int open_port(struct rig *r, unsigned int i)
+{
+	char err[256];
+	int id = sim_port(r, i ? "b" : "a", i ? "rx" : "gm", i ? SIM_B : SIM_A);
+
+	if (id < 0)
+		return -1;
+	r->app.ports[i].port_id = (uint16_t)id;
+	r->app.ports[i].link_up = 1;
+	if (ts_source_open(&r->app.ports[i].ts, (uint16_t)id, CONF_TS_HARDWARE,
+			   err, sizeof(err)) != 0) {
+		fprintf(stderr, "ts_source_open: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The app as main.c sets it up; worker 0 polls both ports and, in the
+ * two-step rig, takes their TX stamps. */
+static int setup_rig(struct rig *r)
+{
+	struct app *app = &r->app;
+	struct conf_error ce;
+	char ring[32];
+
+	r->p_gm = sim_port(r, "gm", "a", "wire_ns=400,tx_lat_ns=150,rx_lat_ns=150");
+	r->p_rx = sim_port(r, "rx", "b", "wire_ns=600,tx_lat_ns=90,rx_lat_ns=90");
+	if (r->p_gm < 0 || r->p_rx < 0 || open_port(r, 0) || open_port(r, 1))
+		return -1;
+	rte_eth_timesync_enable((uint16_t)r->p_gm);
+	rte_eth_timesync_enable((uint16_t)r->p_rx);
+	if (conf_load_string(r->cfg, r->tag, &app->conf, &ce) != 0) {
+		fprintf(stderr, "config line %d: %s: %s\n", ce.line, ce.key,
+			ce.msg);
+		return -1;
+	}
+	snprintf(ring, sizeof(ring), "%s_bc", r->tag);
+	app->n_ports = 2;
+	app->pool = glue_pool();
+	app->meta_offset = meta_register();
+	app->fdb = fdb_create(1024, 300000000000ULL);
+	app->bc_ring = rte_ring_create(ring, 64, 0, 0);
+	fwd_view_build(&app->conf, &r->view);
+	if (app->meta_offset < 0 || app->fdb == NULL || app->bc_ring == NULL ||
+	    vswap_init(&app->views, 1, &r->view, no_free, NULL) != 0)
+		return -1;
+	r->w = worker_create(app, 0, 0);
+	if (r->w == NULL)
+		return -1;
+	r->w->n_rx = 2;
+	r->w->rx_ports[0] = 0;
+	r->w->rx_ports[1] = 1;
+	tx_stamps_setup(r->w);
+	return 0;
+}
+
+/* The control lcore's part: the ports' PHC -> timebase maps. */
+static void refresh_maps(struct rig *r)
+{
+	ts_source_refresh(&r->app.ports[0].ts);
+	ts_source_refresh(&r->app.ports[1].ts);
+}
+
+/* Let what is on the wire arrive, then one round of the rig's worker. */
+static void worker_round(struct rig *r)
+{
+	vnow += 20000;
+	worker_poll(r->w);
+	vnow += 20000;
+}
+
+static struct rte_mbuf *ptp_mbuf(uint8_t type, uint16_t seq, bool two_step)
+{
+	uint8_t buf[256];
+	size_t len = glue_build_ptp(buf, sizeof(buf), type, 0, seq, two_step,
+				    1000000, (ptp_cf_t){ 0 });
+
+	return glue_mbuf(buf, len);
+}
+
+/* A frame that is not PTP (ARP ethertype), marked by k. */
+static struct rte_mbuf *plain_mbuf(uint8_t k)
+{
+	uint8_t buf[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			    0x02, 0x11, 0x22, 0x33, 0x44, 0x66, 0x08, 0x06 };
+
+	memset(buf + 14, k, sizeof(buf) - 14);
+	return glue_mbuf(buf, sizeof(buf));
+}
+
+static void send_burst(int port, struct rte_mbuf **m, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		CU_ASSERT_FATAL(m[i] != NULL);
+	CU_ASSERT_FATAL(rte_eth_tx_burst((uint16_t)port, 0, m, n) == n);
+}
+
+/* True residence of a message between the wire at A or B (in) and the
+ * wire at the other (out). */
+static double true_residence(uint16_t in, uint16_t out, uint8_t type,
+			     uint16_t seq)
+{
+	struct ptpsim_record ri, ro;
+
+	CU_ASSERT_FATAL(ptpsim_find_record(in, true, type, seq, &ri) == 0);
+	CU_ASSERT_FATAL(ptpsim_find_record(out, false, type, seq, &ro) == 0);
+	return (double)(int64_t)(ro.true_wire_ns - ri.true_wire_ns);
+}
+
+/* Bytes of got and sent equal but for the correctionField (and the UDP
+ * checksum, which must be valid). */
+static void same_but_cf(struct rte_mbuf *got, struct rte_mbuf *sent)
+{
+	struct frame_info fi;
+	uint8_t *a = rte_pktmbuf_mtod(got, uint8_t *);
+	uint8_t *b = rte_pktmbuf_mtod(sent, uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(sent);
+
+	glue_classify(got, &fi);
+	CU_ASSERT_FATAL(fi.cls == FRAME_PTP);
+	CU_ASSERT(glue_udp_csum_ok(got));
+	CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_data_len(got), len);
+	CU_ASSERT(memcmp(a, b, fi.l4_off + 6) == 0);
+	CU_ASSERT(memcmp(a + fi.ptp_off, b + fi.ptp_off, 8) == 0);
+	CU_ASSERT(memcmp(a + fi.ptp_off + 16, b + fi.ptp_off + 16,
+			 len - fi.ptp_off - 16) == 0);
+}
+
+/* The one-step CF: the true residence less what the egress prediction
+ * cannot see, at most the in port's RX and the out port's TX latency in
+ * the sim (lat), and no more than 2 ns of rounding above it. */
+static void check_cf(struct rte_mbuf *m, double want, double lat)
+{
+	double cf = ptp_cf_to_ns_double(glue_cf(m));
+	bool ok = cf <= want + 2.0 && cf >= want - lat - 2.0;
+
+	if (!ok)
+		fprintf(stderr, "cf %.3f want %.3f - up to %.0f\n", cf, want,
+			lat);
+	CU_ASSERT(ok);
+}
+
+static uint16_t receive(int port, struct rte_mbuf **m, uint16_t cap)
+{
+	return rte_eth_rx_burst((uint16_t)port, 0, m, cap);
+}
+
+static void free_all(struct rte_mbuf **m, uint16_t n)
+{
+	while (n)
+		rte_pktmbuf_free(m[--n]);
+}
+
+/*
+ * One burst from the GM: plain, one-step Sync, Announce, plain. The first
+ * two leave in the burst's run (the Sync corrected by tc_run()), the
+ * Announce closes it and leaves from B's TX buffer with the second plain
+ * frame: all four arrive in order, the plain frames and the Announce byte
+ * for byte, the Sync with its residence added.
+ */
+static void test_burst_in_order(void)
+{
+	struct rte_mbuf *in[4], *ref[4], *out[8];
+	uint16_t i, n;
+
+	in[0] = plain_mbuf(1);
+	in[1] = ptp_mbuf(PTP_SYNC, 11, false);
+	in[2] = ptp_mbuf(PTP_ANNOUNCE, 11, false);
+	in[3] = plain_mbuf(2);
+	for (i = 0; i < 4; i++) {
+		ref[i] = rte_pktmbuf_copy(in[i], one.app.pool, 0, UINT32_MAX);
+		CU_ASSERT_FATAL(ref[i] != NULL);
+	}
+	send_burst(one.p_gm, in, 4);
+	worker_round(&one);
+	n = receive(one.p_rx, out, 8);
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	for (i = 0; i < 4; i++)
+		if (i != 1)
+			CU_ASSERT(rte_pktmbuf_data_len(out[i]) ==
+				  rte_pktmbuf_data_len(ref[i]) &&
+				  memcmp(rte_pktmbuf_mtod(out[i], void *),
+					 rte_pktmbuf_mtod(ref[i], void *),
+					 rte_pktmbuf_data_len(ref[i])) == 0);
+	same_but_cf(out[1], ref[1]);
+	check_cf(out[1], true_residence(one.app.ports[0].port_id,
+					one.app.ports[1].port_id, PTP_SYNC, 11),
+		 LAT_AB);
+	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, 1);
+	CU_ASSERT_EQUAL(one.w->stats[0].rx_pkts, 4);
+	CU_ASSERT_EQUAL(one.w->stats[1].tx_pkts, 4);
+	free_all(out, n);
+	free_all(ref, 4);
+}
+
+/* An Announce, then a one-step Sync: the Announce waits in B's TX buffer,
+ * so the Sync cannot open a run and goes there too (handle_ptp()); the TX
+ * buffer's TC (tx_tc()) corrects it. Order kept. */
+static void test_tx_buffer_tc(void)
+{
+	struct rte_mbuf *in[2], *ref[2], *out[4];
+	uint64_t corrected = one.w->stats[1].ptp_corrected;
+	uint16_t n;
+
+	in[0] = ptp_mbuf(PTP_ANNOUNCE, 12, false);
+	in[1] = ptp_mbuf(PTP_SYNC, 12, false);
+	ref[0] = rte_pktmbuf_copy(in[0], one.app.pool, 0, UINT32_MAX);
+	ref[1] = rte_pktmbuf_copy(in[1], one.app.pool, 0, UINT32_MAX);
+	CU_ASSERT_FATAL(ref[0] != NULL && ref[1] != NULL);
+	send_burst(one.p_gm, in, 2);
+	worker_round(&one);
+	n = receive(one.p_rx, out, 4);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod(out[0], void *),
+			 rte_pktmbuf_mtod(ref[0], void *),
+			 rte_pktmbuf_data_len(ref[0])) == 0);
+	same_but_cf(out[1], ref[1]);
+	check_cf(out[1], true_residence(one.app.ports[0].port_id,
+					one.app.ports[1].port_id, PTP_SYNC, 12),
+		 LAT_AB);
+	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, corrected + 1);
+	free_all(out, n);
+	free_all(ref, 2);
+}
+
+/* A Delay_Req the other way, rx -> B -> A -> gm. */
+static void test_delay_req(void)
+{
+	struct rte_mbuf *in = ptp_mbuf(PTP_DELAY_REQ, 13, false), *ref, *out;
+
+	ref = rte_pktmbuf_copy(in, one.app.pool, 0, UINT32_MAX);
+	CU_ASSERT_FATAL(ref != NULL);
+	send_burst(one.p_rx, &in, 1);
+	worker_round(&one);
+	CU_ASSERT_EQUAL_FATAL(receive(one.p_gm, &out, 1), 1);
+	same_but_cf(out, ref);
+	check_cf(out, true_residence(one.app.ports[1].port_id,
+				     one.app.ports[0].port_id, PTP_DELAY_REQ, 13),
+		 LAT_BA);
+	rte_pktmbuf_free(out);
+	rte_pktmbuf_free(ref);
+}
+
+static double worst_err;
+static unsigned int n_checked;
+
+/* Two-step: the CF is the true residence (wire to wire: the port
+ * latencies are the sim's) times the rate ratio, to what two stamps lose:
+ * each is whole PHC ns, then mapped to the timebase and rounded (here,
+ * with 40 us rounds, 2 ns at worst in 4 of 64 messages). */
+static void check_cf_ratio(double got, double true_res, unsigned int k)
+{
+	double ratio = tc_rate_ratio(two.w->tc, 0);
+	double e = got - true_res * ratio;
+
+	if (k < WARMUP)
+		return;
+	n_checked++;
+	if (fabs(e) > worst_err)
+		worst_err = fabs(e);
+	if (fabs(e) > 2 * ratio + 1e-3)
+		fprintf(stderr, "k %u: cf %.3f want %.3f\n", k, got,
+			true_res * ratio);
+	CU_ASSERT(fabs(e) <= 2 * ratio + 1e-3);
+}
+
+/* Sync and Follow_Up from the GM, back to back: one RX burst at A. The
+ * Sync leaves for its TX stamp, the Follow_Up is held until the next
+ * round's poll has the stamp, then leaves corrected. */
+static void two_step_sync(uint16_t seq, unsigned int k)
+{
+	uint16_t a = two.app.ports[0].port_id, b = two.app.ports[1].port_id;
+	struct ptpsim_record rec;
+
+	glue_send_ptp(two.p_gm, PTP_SYNC, seq, 0);
+	CU_ASSERT_FATAL(ptpsim_find_record((uint16_t)two.p_gm, false,
+					   PTP_SYNC, seq, &rec) == 0);
+	vnow += 500;
+	glue_send_ptp(two.p_gm, PTP_FOLLOW_UP, seq,
+		 (int64_t)(rec.true_wire_ns + rec.true_wire_ns / GM_PPM_NUM));
+	worker_round(&two);
+	CU_ASSERT_EQUAL(glue_recv_cf(two.p_rx, PTP_SYNC, seq), 0.0);
+	CU_ASSERT_EQUAL(receive(two.p_rx, &(struct rte_mbuf *){ NULL }, 1), 0);
+	worker_round(&two);
+	check_cf_ratio(glue_recv_cf(two.p_rx, PTP_FOLLOW_UP, seq),
+		       true_residence(a, b, PTP_SYNC, seq), k);
+}
+
+/* Delay_Req rx -> B -> A -> gm, leaving for its stamp; the GM's
+ * Delay_Resp carries its residence back to rx. */
+static void two_step_delay(uint16_t seq, unsigned int k)
+{
+	uint16_t a = two.app.ports[0].port_id, b = two.app.ports[1].port_id;
+
+	glue_send_ptp(two.p_rx, PTP_DELAY_REQ, seq, 0);
+	worker_round(&two);
+	CU_ASSERT_EQUAL(glue_recv_cf(two.p_gm, PTP_DELAY_REQ, seq), 0.0);
+	glue_send_ptp(two.p_gm, PTP_DELAY_RESP, seq, 0);
+	worker_round(&two);
+	worker_round(&two);
+	check_cf_ratio(glue_recv_cf(two.p_rx, PTP_DELAY_RESP, seq),
+		       true_residence(b, a, PTP_DELAY_REQ, seq), k);
+}
+
+/* The two-step TC on the ports' TX stamps (tc_hwtx), driven by the
+ * worker: every event message stamped, every Follow_Up and Delay_Resp
+ * corrected to the true residence times the learnt rate ratio. */
+static void test_two_step_hw_tx(void)
+{
+	const struct tc_hwtx_stats *hs;
+	unsigned int k;
+
+	CU_ASSERT_FATAL(two.w->hwtx != NULL && two.w->hwtx_tc);
+	hs = tc_hwtx_get_stats(two.w->hwtx);
+	for (k = 0; k < K; k++) {
+		vnow += SYNC_GAP_NS;
+		refresh_maps(&two);
+		two_step_sync((uint16_t)(300 + k), k);
+		vnow += 10000;
+		two_step_delay((uint16_t)(300 + k), k);
+	}
+	CU_ASSERT(fabs(tc_rate_ratio(two.w->tc, 0) - (1.0 + 1.0 / GM_PPM_NUM))
+		  < 1e-9);
+	CU_ASSERT_EQUAL(hs->sent, 2 * K);
+	CU_ASSERT_EQUAL(hs->stamped, 2 * K);
+	CU_ASSERT(hs->held >= K);
+	CU_ASSERT_EQUAL(hs->released, hs->held);
+	CU_ASSERT_EQUAL(hs->fallback + hs->lost + hs->busy, 0);
+	CU_ASSERT_EQUAL(hs->hold_timeout + hs->hold_full, 0);
+	CU_ASSERT_EQUAL(tc_get_stats(two.w->tc)->pending_unmatched, 0);
+	CU_ASSERT_EQUAL(tc_get_stats(two.w->tc)->corrected_follow_up, K);
+	CU_ASSERT_EQUAL(tc_get_stats(two.w->tc)->corrected_delay_resp, K);
+	printf("\n  two-step on hw TX stamps: worst |cf - true residence x "
+	       "ratio| = %.3f ns over %u messages; %lu held, %lu stamped\n",
+	       worst_err, n_checked, (unsigned long)hs->held,
+	       (unsigned long)hs->stamped);
+}
+
+/* A held Follow_Up whose Sync never gets a stamp is released once the
+ * backend gives up; the residence then comes from the predicted time. */
+static void test_hold_timeout(void)
+{
+	const struct tc_hwtx_stats *hs = tc_hwtx_get_stats(two.w->hwtx);
+	uint64_t fallback = hs->fallback, released = hs->released;
+	uint16_t seq = 7;
+
+	rte_eth_timesync_disable(two.app.ports[1].port_id);	/* no latch */
+	vnow += SYNC_GAP_NS;
+	glue_send_ptp(two.p_gm, PTP_SYNC, seq, 0);
+	vnow += 500;
+	glue_send_ptp(two.p_gm, PTP_FOLLOW_UP, seq, 0);
+	worker_round(&two);
+	CU_ASSERT_EQUAL(glue_recv_cf(two.p_rx, PTP_SYNC, seq), 0.0);
+	CU_ASSERT_EQUAL(receive(two.p_rx, &(struct rte_mbuf *){ NULL }, 1), 0);
+	vnow += TS_ETHDEV_TX_TIMEOUT_NS + 1;
+	worker_round(&two);
+	CU_ASSERT_EQUAL(hs->fallback, fallback + 1);
+	CU_ASSERT_EQUAL(hs->released, released + 1);
+	CU_ASSERT(glue_recv_cf(two.p_rx, PTP_FOLLOW_UP, seq) > 0.0);
+	CU_ASSERT_EQUAL(hs->hold_timeout, 0);
+	rte_eth_timesync_enable(two.app.ports[1].port_id);
+}
+
+int test_register(void)
+{
+	static const struct test_case cases[] = {
+		{ "one-step burst: run, TX buffer, order, CF",
+		  test_burst_in_order },
+		{ "one-step Sync behind an Announce: TX buffer's TC",
+		  test_tx_buffer_tc },
+		{ "one-step Delay_Req the other way", test_delay_req },
+		{ "two-step on hw TX stamps: Follow_Up/Delay_Resp "
+		  "cf == true residence x ratio", test_two_step_hw_tx },
+		{ "two-step: no TX stamp, backend timeout, predicted residence",
+		  test_hold_timeout },
+		{ NULL, NULL },
+	};
+
+	if (glue_eal_init("ptpsw_glue_worker") != 0 || glue_pool() == NULL) {
+		fprintf(stderr, "EAL set-up failed\n");
+		return -1;
+	}
+	ptpsim_set_time_source(vclock_now);
+	if (setup_rig(&one) != 0 || setup_rig(&two) != 0) {
+		fprintf(stderr, "ptpsim / worker set-up failed\n");
+		return -1;
+	}
+	refresh_maps(&one);
+	return test_add_suite("worker", cases);
+}
