@@ -53,7 +53,7 @@ jcheck() { it_jcheck "$@"; }
 T=$IT_TMP
 it_check "client lists the commands" tel / "$T/list.json"
 jcheck "/ptpsw/ commands registered" "$T/list.json" \
-	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/monitor', '/ptpsw/config'])"
+	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/monitor', '/ptpsw/config', '/ptpsw/counters'])"
 
 it_check "/ptpsw/ports answers" tel /ptpsw/ports "$T/ports1.json"
 sleep 2
@@ -62,6 +62,7 @@ it_check "/ptpsw/tc answers" tel /ptpsw/tc "$T/tc.json"
 it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc.json"
 it_check "/ptpsw/config answers" tel /ptpsw/config "$T/config.json"
 it_check "/ptpsw/info answers" tel /ptpsw/info "$T/info.json"
+it_check "/ptpsw/counters answers" tel /ptpsw/counters "$T/counters.json"
 it_check "/ptpsw/ports,p1 answers" tel /ptpsw/ports,p1 "$T/p1.json"
 DUMP=$(it_dump_ptpsw)
 
@@ -129,7 +130,11 @@ jcheck "config ports and devices" "$G" \
 jcheck "config TC one-step, all domains" "$G" \
 	"r['transparent_clock']['mode'] == 'one-step' and r['transparent_clock']['domains'] == 'all'"
 jcheck "config EAL args carry the file prefix" "$G" "'$PFX' in r['eal'] and '--no-shconf' in r['eal']"
-jcheck "config management socket" "$G" "r['management_socket'] == '$T/mgmt.sock'"
+jcheck "config management socket" "$G" "r['management']['socket'] == '$T/mgmt.sock'"
+jcheck "config keys as in the file: lcores, a port's latency" "$G" \
+	"r['lcores']['workers'] == [1] and r['ports']['p0']['ingress_latency_ns'] == 0"
+jcheck "counters: every /ptpsw/ports counter explained" "$T/counters.json" \
+	"all(k in r['ports'] or k in r['ports_ctl'] for k in ['rx_pkts', 'ptp_to_bc', 'local_rx', 'bc_no_instance']) and all(isinstance(v, str) and v for g in r.values() for v in g.values())"
 
 I=$T/info.json
 jcheck "info: version, 3 ports, uptime" "$I" \
