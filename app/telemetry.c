@@ -192,6 +192,12 @@ static int tel_info(const struct app *app, const char *params,
 	fdb_get_stats(app->fdb, &fs);
 	ctr_tel(d, &ctr_fdb, "fdb_", &fs);
 	tel_add_bool(d, "capture", capture_enabled());
+	if (app->n_workers > 0) {	/* worker 0 sends the BCs' frames */
+		rte_tel_data_add_dict_u64(d, "bc_tx_stamped",
+					  app->workers[0]->bc_ts_stamped);
+		rte_tel_data_add_dict_u64(d, "bc_tx_predicted",
+					  app->workers[0]->bc_ts_predicted);
+	}
 	reload_tel(app, d);
 	return 0;
 }
