@@ -393,26 +393,30 @@ static void tel_add_id(struct rte_tel_data *d, const char *name,
 	rte_tel_data_add_dict_string(d, name, buf);
 }
 
-/* port_states (name: state) and port_counters (name: counters). */
+/* port_states (name: state) and, with counters, port_counters (name:
+ * counters): those only for one domain, as all would not fit the reply. */
 static void tel_bc_ports(struct rte_tel_data *d, const struct app *app,
-			 const struct bc *bc)
+			 const struct bc *bc, bool counters)
 {
-	struct rte_tel_data *st = tel_new_dict(), *ctr = tel_new_dict(), *pd;
+	struct rte_tel_data *st = tel_new_dict(), *pd, *ctr = NULL;
 	char key[CONF_NAME_LEN];
 	unsigned int k;
 	int cp;
 
-	for (k = 0; st && ctr && k < bc->n_ports; k++) {
+	if (counters)
+		ctr = tel_new_dict();
+	for (k = 0; st && k < bc->n_ports; k++) {
 		cp = bc->cfg.ports[k];
 		if (cp < 0 || (unsigned int)cp >= app->conf.n_ports)
 			continue;
 		tel_key(key, sizeof(key), app->conf.ports[cp].name);
 		rte_tel_data_add_dict_string(st, key,
 					     fsm_state_name(bc->port[k].state));
-		pd = tel_new_dict();
+		pd = ctr ? tel_new_dict() : NULL;
 		if (pd)
 			ctr_tel(pd, &ctr_bc_port, "", &bc->port[k].stats);
-		tel_add_child(ctr, key, pd);
+		if (ctr)
+			tel_add_child(ctr, key, pd);
 	}
 	tel_add_child(d, "port_states", st);
 	tel_add_child(d, "port_counters", ctr);
@@ -444,28 +448,28 @@ static void tel_bc_parent(struct rte_tel_data *d, const struct bc *bc)
 	tel_add_bool(d, "current_utc_offset_valid",
 		     bc->tp.currentUtcOffsetValid);
 	rte_tel_data_add_dict_int(d, "time_source", bc->tp.timeSource);
+	tel_add_bool(d, "ptp_timescale", bc->tp.ptpTimescale);
+	tel_add_bool(d, "time_from_parent", bc->time_from_parent);
 }
 
-static struct rte_tel_data *tel_bc_one(const struct app *app, unsigned int i)
+/* Instance i into dict d (with its ports' counters: ports). */
+static void tel_bc_one(const struct app *app, unsigned int i,
+		       struct rte_tel_data *d, bool ports)
 {
 	const struct bc_runtime_stats *rs = bc_runtime_stats(app, i);
 	const struct bc *bc = bc_runtime_get(app, i);
 	struct bc_runtime_info info;
 	struct foreign_stats fs;
-	struct rte_tel_data *d;
 	char buf[40], ep13[160];
 
 	if (bc == NULL || bc_runtime_info(app, i, &info) != 0)
-		return NULL;
-	d = tel_new_dict();
-	if (d == NULL)
-		return NULL;
+		return;
 	rte_tel_data_add_dict_int(d, "domain", info.domain);
 	rte_tel_data_add_dict_string(d, "state", info.state ? info.state : "?");
 	rte_tel_data_add_dict_string(d, "slave_port", info.slave_port >= 0 &&
 		(unsigned int)info.slave_port < app->conf.n_ports ?
 		app->conf.ports[info.slave_port].name : "");
-	tel_bc_ports(d, app, bc);
+	tel_bc_ports(d, app, bc, ports);
 	bc_runtime_ep13_ports(app, bc, ep13, sizeof(ep13));
 	rte_tel_data_add_dict_string(d, "ep13_held_ports", ep13);
 	tel_bc_parent(d, bc);
@@ -482,25 +486,35 @@ static struct rte_tel_data *tel_bc_one(const struct app *app, unsigned int i)
 	ctr_tel(d, &ctr_foreign, "", &fs);
 	if (rs)
 		ctr_tel(d, &ctr_bc_rt, "", rs);
-	return d;
 }
 
+/* Every instance by domain; with a parameter, the one of that domain
+ * (its dict, port_counters included). */
 static int tel_bc(const struct app *app, const char *params,
 		  struct rte_tel_data *d)
 {
 	unsigned int i, n = bc_runtime_count(app);
 	struct bc_runtime_info info;
+	struct rte_tel_data *one;
 	char name[8];
 
-	(void)params;
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < n; i++) {
 		if (bc_runtime_info(app, i, &info) != 0)
 			continue;
 		snprintf(name, sizeof(name), "%u", info.domain);
-		tel_add_child(d, name, tel_bc_one(app, i));
+		if (params && *params) {
+			if (strcmp(params, name) != 0)
+				continue;
+			tel_bc_one(app, i, d, true);
+			return 0;
+		}
+		one = tel_new_dict();
+		if (one)
+			tel_bc_one(app, i, one, false);
+		tel_add_child(d, name, one);
 	}
-	return 0;
+	return params && *params ? -EINVAL : 0;
 }
 
 /* ---- /ptpsw/monitor ---- */
@@ -666,8 +680,8 @@ static const struct {
 	  "Transparent clock counters, pending table, per domain corrected "
 	  "and rate ratio. No parameters." },
 	{ "/ptpsw/bc", tel_cb_bc,
-	  "Boundary clocks per domain: port states, parent, grandmaster, "
-	  "offset, path delay, servo, holdover. No parameters." },
+	  "Boundary clocks per domain: port states, parent, servo, counters. "
+	  "Parameter: a domain (optional; adds per-port counters)." },
 	{ "/ptpsw/monitor", tel_cb_monitor,
 	  "Cross-domain divergence monitors: state, last and largest "
 	  "difference, alarms. No parameters." },

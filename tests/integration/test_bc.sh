@@ -84,8 +84,8 @@ sleep "$RUN_S"
 it_dump_ptpsw > "$IT_TMP/dump1.txt"
 sed 's/^/ptpsw: /' "$IT_TMP/dump1.txt" | grep -E "bc |neigh|local-rx|mbufs"
 GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$IT_TMP/gm.log" | head -n 1)
-it_tel /ptpsw/bc "$IT_TMP/bc1.json" || it_fail "/ptpsw/bc answers"
-B="r['$DOM']"
+it_tel /ptpsw/bc,$DOM "$IT_TMP/bc1.json" || it_fail "/ptpsw/bc,$DOM answers"
+B=r
 it_jcheck "BC port p0 is SLAVE" "$IT_TMP/bc1.json" "$B['port_states']['p0'] == 'SLAVE'"
 it_jcheck "BC ports p1, p2 are MASTER" "$IT_TMP/bc1.json" \
 	"$B['port_states']['p1'] == 'MASTER' and $B['port_states']['p2'] == 'MASTER'"

@@ -34,8 +34,8 @@ ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log" --domainNumber=$DOM
 echo "running for $RUN_S s"
 sleep "$RUN_S"
 
-B="r['$DOM']"
-read -r ann samples neg hold bad state parent < <(it_tv /ptpsw/bc \
+B=r
+read -r ann samples neg hold bad state parent < <(it_tv /ptpsw/bc,$DOM \
 	"' '.join(str(x) for x in ($B['port_counters']['p0']['announce_rx'], $B['servo_samples'], $B['negative_delay'], $B['holdover_entered'], $B['bad_unused_ts'], $B['port_states']['p0'], $B['parent_port_identity']))")
 echo "figures: announces $ann, servo samples $samples, negative delays $neg, holdovers $hold, bad-unused-ts $bad in $RUN_S s; p0 $state, parent $parent (telemetry)"
 it_check "BC p0 SLAVE to the coarse GM" [ "$state" = SLAVE ]

@@ -180,6 +180,7 @@ sleep "${BC_RUN_S:-20}"
 GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$T/gm2.log" | head -n 1)
 echo "figures: GM $GMID, BC $BCID"
 it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc2.json"
+it_check "/ptpsw/bc,$DOM answers" tel /ptpsw/bc,$DOM "$T/bc24.json"
 it_check "/ptpsw/config answers (BC)" tel /ptpsw/config "$T/config2.json"
 it_check "/ptpsw/monitor answers" tel /ptpsw/monitor "$T/monitor.json"
 python3 -m json.tool "$T/monitor.json" | sed 's/^/telemetry: /'
@@ -193,6 +194,10 @@ jcheck "two boundary clocks, domains 24 and 25" "$B" \
 	"sorted(r) == ['24', '25'] and r['24']['domain'] == 24 and r['25']['domain'] == 25"
 jcheck "domain 25 (no GM) has no parent but itself, no slave port" "$B" \
 	"r['25']['slave_port'] == '' and r['25']['grandmaster_identity'] == r['25']['clock_identity'] and sorted(r['25']['port_states']) == ['p0', 'p2']"
+jcheck "counters: per instance in /ptpsw/bc, per port only for one domain" "$B" \
+	"r['24']['servo_samples'] > 0 and 'rogue_rejected' in r['24'] and 'port_counters' not in r['24']"
+jcheck "/ptpsw/bc,$DOM: that domain with its ports' counters" "$T/bc24.json" \
+	"r['domain'] == $DOM and r['port_counters']['p0']['announce_rx'] > 0 and r['port_counters']['p0']['sync_rx'] > 0"
 jcheck "BC clock identity as in the banner ($BCID)" "$B" "r['24']['clock_identity'] == '$BCID'"
 jcheck "grandmaster and parent are the ptp4l GM ($GMID)" "$B" \
 	"r['24']['grandmaster_identity'] == '$GMID' and r['24']['parent_port_identity'] == '$GMID-1'"
