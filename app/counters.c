@@ -14,6 +14,7 @@
 #include "bc_runtime.h"
 #include "counters.h"
 #include "sw/fdb.h"
+#include "ts_source.h"
 #include "worker.h"
 
 #define CTR(type, field, key, label, line, help) \
@@ -101,15 +102,28 @@ static const struct ctr tc_domain_rows[] = {
 };
 TABLE(ctr_tc_domain, "tc_domains", tc_domain_rows);
 
-#define F(f, key, help) CTR(struct fdb_stats, f, key, key, 0, help)
+#define F(f, help) CTR(struct fdb_stats, f, "fdb_" #f, #f, 0, help)
 static const struct ctr fdb_rows[] = {
-	F(entries, "entries", "MAC entries in use"),
-	F(capacity, "capacity", "MAC table size"),
-	F(learned, "learned", "MACs learned"),
-	F(moved, "moved", "MACs seen on another port"),
-	F(full, "full", "not learned: table full"),
+	F(entries, "MAC entries in use"),
+	F(capacity, "MAC table size"),
+	F(learned, "MACs learned"),
+	F(moved, "MACs seen on another port"),
+	F(full, "not learned: table full"),
 };
-TABLE(ctr_fdb, "info_fdb", fdb_rows);
+TABLE(ctr_fdb, "info", fdb_rows);
+
+/* ---- a port backend's TX stamps (pmd_glue/ts_source.h) ---- */
+
+#define TX(f, help) CTR(struct ts_tx_stats, f, "ts_tx_" #f, #f, 0, help)
+static const struct ctr ts_tx_rows[] = {
+	TX(sent, "event messages sent for their TX stamp"),
+	TX(stamped, "TX stamps taken (residence from the stamp)"),
+	TX(timeout, "no stamp within 10 ms, or overtaken by a later one's"),
+	TX(rejected, "stamp outside send..poll"),
+	TX(refused, "sent the normal way: queue full, multi-segment, VLAN"),
+	TX(unmatched, "a stamp of no message in flight"),
+};
+TABLE(ctr_ts_tx, "ports_ts_tx", ts_tx_rows);
 
 /* ---- boundary clocks (lib/bc, app/bc_runtime.h) ---- */
 
@@ -210,7 +224,7 @@ TABLE(ctr_bc_rt, "bc_runtime", bc_rt_rows);
 
 const struct ctr_table *const ctr_tables[] = {
 	&ctr_port, &ctr_ctl, &ctr_watchdog, &ctr_tc, &ctr_tc_domain,
-	&ctr_fdb, &ctr_bc_port, &ctr_bc, &ctr_foreign, &ctr_bc_rt,
+	&ctr_fdb, &ctr_ts_tx, &ctr_bc_port, &ctr_bc, &ctr_foreign, &ctr_bc_rt,
 };
 const unsigned int ctr_n_tables = RTE_DIM(ctr_tables);
 
@@ -257,14 +271,11 @@ void ctr_dump(FILE *out, const struct ctr_table *t, int line, const void *s)
 				ctr_get(&t->row[i], s));
 }
 
-void ctr_tel(struct rte_tel_data *d, const struct ctr_table *t,
-	     const char *prefix, const void *s)
+void ctr_tel(struct rte_tel_data *d, const struct ctr_table *t, const void *s)
 {
-	char key[RTE_TEL_MAX_STRING_LEN];
 	unsigned int i;
 
-	for (i = 0; i < t->n; i++) {
-		snprintf(key, sizeof(key), "%s%s", prefix, t->row[i].key);
-		rte_tel_data_add_dict_u64(d, key, ctr_get(&t->row[i], s));
-	}
+	for (i = 0; i < t->n; i++)
+		rte_tel_data_add_dict_u64(d, t->row[i].key,
+					  ctr_get(&t->row[i], s));
 }

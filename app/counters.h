@@ -41,6 +41,7 @@ extern const struct ctr_table ctr_watchdog;  /* struct watchdog_counters */
 extern const struct ctr_table ctr_tc;	     /* struct tc_stats' counters */
 extern const struct ctr_table ctr_tc_domain; /* struct tc_domain_stats */
 extern const struct ctr_table ctr_fdb;	     /* struct fdb_stats */
+extern const struct ctr_table ctr_ts_tx;     /* struct ts_tx_stats */
 extern const struct ctr_table ctr_bc_port;   /* struct bc_port_stats */
 extern const struct ctr_table ctr_bc;	     /* struct bc_stats */
 extern const struct ctr_table ctr_foreign;   /* struct foreign_stats */
@@ -59,8 +60,7 @@ void ctr_sum(const struct ctr_table *t, void *sum, const void *s);
 /* " label value" for each row of t on dump line `line` (or CTR_ALL). */
 void ctr_dump(FILE *out, const struct ctr_table *t, int line, const void *s);
 
-/* Each row of t into dict d as prefix + key (u64). */
-void ctr_tel(struct rte_tel_data *d, const struct ctr_table *t,
-	     const char *prefix, const void *s);
+/* Each row of t into dict d under its key (u64). */
+void ctr_tel(struct rte_tel_data *d, const struct ctr_table *t, const void *s);
 
 #endif /* PTPSW_APP_COUNTERS_H */

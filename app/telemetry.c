@@ -190,7 +190,7 @@ static int tel_info(const struct app *app, const char *params,
 				  app->pool_st.starved_events);
 	rte_tel_data_add_dict_u64(d, "rx_nombuf", pool_rx_nombuf(app));
 	fdb_get_stats(app->fdb, &fs);
-	ctr_tel(d, &ctr_fdb, "fdb_", &fs);
+	ctr_tel(d, &ctr_fdb, &fs);
 	tel_add_bool(d, "capture", capture_enabled());
 	if (app->n_workers > 0) {	/* worker 0 sends the BCs' frames */
 		rte_tel_data_add_dict_u64(d, "bc_tx_stamped",
@@ -232,7 +232,7 @@ static struct rte_tel_data *tel_watchdog(const struct app *app,
 	if (d == NULL)
 		return NULL;
 	worker_watchdog_sum(app->workers, app->n_workers, p, &wd);
-	ctr_tel(d, &ctr_watchdog, "", &wd);
+	ctr_tel(d, &ctr_watchdog, &wd);
 	return d;
 }
 
@@ -268,8 +268,8 @@ static void tel_port(const struct app *app, unsigned int p,
 				  ap->conf->ingress_latency_ns);
 	rte_tel_data_add_dict_int(d, "egress_latency_ns",
 				  ap->conf->egress_latency_ns);
-	ctr_tel(d, &ctr_port, "", &s);
-	ctr_tel(d, &ctr_ctl, "", &app->ctl[p]);
+	ctr_tel(d, &ctr_port, &s);
+	ctr_tel(d, &ctr_ctl, &app->ctl[p]);
 	status_tc_res(app, p, &res);
 	rte_tel_data_add_dict_u64(d, "tc_residence_n", res.n);
 	rte_tel_data_add_dict_int(d, "tc_residence_min_ns",
@@ -335,7 +335,7 @@ static struct rte_tel_data *tel_tc_domain(const struct status_tc_sum *t,
 
 	if (d == NULL)
 		return NULL;
-	ctr_tel(d, &ctr_tc_domain, "", &t->s.domain[dom]);
+	ctr_tel(d, &ctr_tc_domain, &t->s.domain[dom]);
 	tel_add_ratio(d, "rate_ratio", "rate_ratio_ppb", t->ratio[dom]);
 	{
 		char src[40];
@@ -365,7 +365,7 @@ static int tel_tc(const struct app *app, const char *params,
 	rte_tel_data_add_dict_string(d, "mode", c->mode == CONF_TC_TWO_STEP ?
 				     "two-step" : "one-step");
 	tel_add_bool(d, "syntonize", c->syntonize);
-	ctr_tel(d, &ctr_tc, "", &t->s);
+	ctr_tel(d, &ctr_tc, &t->s);
 	rte_tel_data_add_dict_u64(d, "pending_capacity",
 				  (uint64_t)c->pending_entries *
 				  app->n_workers);
@@ -414,7 +414,7 @@ static void tel_bc_ports(struct rte_tel_data *d, const struct app *app,
 					     fsm_state_name(bc->port[k].state));
 		pd = ctr ? tel_new_dict() : NULL;
 		if (pd)
-			ctr_tel(pd, &ctr_bc_port, "", &bc->port[k].stats);
+			ctr_tel(pd, &ctr_bc_port, &bc->port[k].stats);
 		if (ctr)
 			tel_add_child(ctr, key, pd);
 	}
@@ -481,11 +481,11 @@ static void tel_bc_one(const struct app *app, unsigned int i,
 	rte_tel_data_add_dict_string(d, "freq_ppb", buf);
 	rte_tel_data_add_dict_string(d, "servo", info.servo ? info.servo : "?");
 	tel_add_bool(d, "holdover", info.holdover);
-	ctr_tel(d, &ctr_bc, "", &bc->stats);
+	ctr_tel(d, &ctr_bc, &bc->stats);
 	status_bc_foreign(bc, &fs);
-	ctr_tel(d, &ctr_foreign, "", &fs);
+	ctr_tel(d, &ctr_foreign, &fs);
 	if (rs)
-		ctr_tel(d, &ctr_bc_rt, "", rs);
+		ctr_tel(d, &ctr_bc_rt, rs);
 }
 
 /* Every instance by domain; with a parameter, the one of that domain
