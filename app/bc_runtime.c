@@ -19,6 +19,7 @@
 #include "neigh.h"
 #include "net/build.h"
 #include "net/frame.h"
+#include "status.h"
 #include "timebase.h"
 #include "worker.h"
 
@@ -447,126 +448,6 @@ void bc_runtime_banner(const struct app *app, FILE *out)
 	}
 }
 
-static void dump_port(const struct app *app, const struct bc *bc,
-		      unsigned int p, FILE *out)
-{
-	const struct bc_port *pt = &bc->port[p];
-	const struct bc_port_stats *s = &pt->stats;
-
-	fprintf(out, "bc %u: port %u %s %s rx %" PRIu64 " tx %" PRIu64
-		" tx-errors %" PRIu64 " announce %" PRIu64 " sync %" PRIu64
-		" follow_up %" PRIu64 " delay_req %" PRIu64 " delay_resp %"
-		PRIu64 " not-from-parent %" PRIu64 " unmatched %" PRIu64
-		" resp-before-t3 %" PRIu64 " resp-unicast %" PRIu64 " resp-multicast %" PRIu64
-		" resp-table %" PRIu64 "\n", bc->dds.domainNumber, p + 1,
-		app->conf.ports[bc->cfg.ports[p]].name,
-		fsm_state_name(pt->state), s->rx, s->tx, s->tx_errors,
-		s->announce_rx, s->sync_rx, s->follow_up_rx, s->delay_req_rx,
-		s->delay_resp_rx, s->not_from_parent, s->unmatched,
-		s->resp_before_t3, s->delay_resp_unicast, s->delay_resp_multicast,
-		s->delay_resp_table);
-}
-
-/* Announces refused by the acceptable table, over all ports (EP-17). */
-static uint64_t rogue_rejected(const struct bc *bc)
-{
-	uint64_t n = 0;
-	unsigned int p;
-
-	for (p = 0; p < bc->n_ports; p++)
-		n += bc->port[p].ft.stats.not_acceptable;
-	return n;
-}
-
-/* Foreign-table counts over all ports: steps-removed-255 or evicted. */
-static uint64_t foreign_sum(const struct bc *bc, bool steps)
-{
-	uint64_t n = 0;
-	unsigned int p;
-
-	for (p = 0; p < bc->n_ports; p++)
-		n += steps ? bc->port[p].ft.stats.steps_removed :
-			     bc->port[p].ft.stats.evicted;
-	return n;
-}
-
-static void dump_counters(const struct bc *bc,
-			  const struct bc_runtime_stats *rs, unsigned int dom,
-			  FILE *out);
-
-static void dump_inst(const struct app *app, unsigned int i, FILE *out)
-{
-	const struct bc *bc = bc_runtime_get(app, i);
-	const struct bc_runtime_stats *rs = bc_runtime_stats(app, i);
-	struct bc_runtime_info in;
-	char id[32], par[32], gm[32], names[160];
-	unsigned int p;
-
-	bc_runtime_info(app, i, &in);
-	ptp_clock_id_str(&bc->dds.clockIdentity, id, sizeof(id));
-	ptp_clock_id_str(&bc->parent.parentPortIdentity.clock, par,
-			 sizeof(par));
-	ptp_clock_id_str(&bc->parent.grandmasterIdentity, gm, sizeof(gm));
-	fprintf(out, "bc %u: %s clockIdentity %s state %s class %u%s\n",
-		in.domain, bc->cfg.transport == CONF_UDPV6 ? "udpv6" : "udpv4",
-		id, in.state, bc->dds.clockQuality.clockClass,
-		in.holdover ? " holdover" : "");
-	fprintf(out, "bc %u: parent %s-%u grandmaster %s priority1 %u class %u"
-		" stepsRemoved %u utc-offset %d%s\n", in.domain, par,
-		bc->parent.parentPortIdentity.port, gm,
-		bc->parent.grandmasterPriority1,
-		bc->parent.grandmasterClockQuality.clockClass,
-		in.steps_removed, bc->tp.currentUtcOffset,
-		bc->tp.currentUtcOffsetValid ? " (valid)" : " (not valid)");
-	if (bc_runtime_ep13_ports(app, bc, names, sizeof(names)) > 0)
-		fprintf(out, "bc %u: ep13-held %s (no current UTC offset: "
-			"LISTENING)\n", in.domain, names);
-	fprintf(out, "bc %u: time %s currentUtcOffset %d%s\n", in.domain,
-		bc->tp.ptpTimescale ? "PTP (TAI)" : "ARB",
-		bc->tp.currentUtcOffset, bc->time_from_parent ?
-		", from the parent" : ", configured");
-	fprintf(out, "bc %u: offset %" PRId64 " ns path-delay %" PRId64
-		" ns servo %s freq %.1f ppb\n", in.domain, in.offset_ns,
-		in.path_delay_ns, in.servo, in.freq_ppb);
-	for (p = 0; p < bc->n_ports; p++)
-		dump_port(app, bc, p, out);
-	dump_counters(bc, rs, in.domain, out);
-}
-
-/* dump_inst(): the instance's and its runtime's counters. */
-static void dump_counters(const struct bc *bc,
-			  const struct bc_runtime_stats *rs, unsigned int dom,
-			  FILE *out)
-{
-	const struct bc_stats *s = &bc->stats;
-
-	fprintf(out, "bc %u: ignored-signaling %" PRIu64 " (EP-14) "
-		"profile-violations %" PRIu64 " (Pdelay, EP-05/24) "
-		"rogue-rejected %" PRIu64 " (EP-17) other-signaling %" PRIu64
-		" management %" PRIu64 " malformed %" PRIu64 " bad-unused-ts %"
-		PRIu64 " other-sdo %" PRIu64 " foreign-evicted %" PRIu64
-		" steps-removed-255 %" PRIu64 "\n", dom,
-		s->unicast_negotiation, s->profile_violation,
-		rogue_rejected(bc), s->signaling_other, s->management,
-		s->malformed, s->bad_unused_ts, s->wrong_sdo,
-		foreign_sum(bc, false), foreign_sum(bc, true));
-	fprintf(out, "bc %u: state-decisions %" PRIu64 " state-changes %"
-		PRIu64 " servo-samples %" PRIu64 " steps %" PRIu64
-		" negative-delay %" PRIu64 " time-overflow %" PRIu64
-		" holdovers %" PRIu64 "\n",
-		dom, s->state_decisions, s->state_changes,
-		s->servo_samples, s->servo_steps, s->negative_delay,
-		s->time_overflow, s->holdover_entered);
-	fprintf(out, "bc %u: runtime rx %" PRIu64 " wrong-transport %" PRIu64
-		" not-bc-port %" PRIu64 " not-ours %" PRIu64 " tx %" PRIu64
-		" tx-ts %" PRIu64 " tx-ts-lost %" PRIu64 " unresolved %"
-		PRIu64 " no-mbuf %" PRIu64 " ring-full %" PRIu64 " no-addr %"
-		PRIu64 "\n", dom, rs->rx, rs->rx_wrong_transport, rs->rx_not_bc_port,
-		rs->rx_not_ours, rs->tx, rs->tx_ts, rs->tx_ts_lost,
-		rs->tx_unresolved,
-		rs->tx_no_mbuf, rs->tx_ring_full, rs->tx_no_addr);
-}
-
 void bc_runtime_dump(const struct app *app, FILE *out)
 {
 	unsigned int i;
@@ -574,7 +455,7 @@ void bc_runtime_dump(const struct app *app, FILE *out)
 	if (app->bcrt == NULL)
 		return;
 	for (i = 0; i < app->bcrt->n; i++)
-		dump_inst(app, i, out);
+		status_dump_bc(app, i, out);
 	if (app->n_workers > 0)		/* worker 0 sends the BC's frames */
 		fprintf(out, "bc: TX stamps of event messages from the port backend "
 			"%" PRIu64 ", fallback to the predicted time %" PRIu64

@@ -52,39 +52,34 @@ static inline struct pkt_meta *meta_get(struct rte_mbuf *m, int off)
 	return RTE_MBUF_DYNFIELD(m, off, struct pkt_meta *);
 }
 
+/* The frame_info fields the meta carries as they are (both directions). */
+#define META_FIELDS(X) \
+	X(n_vlans) X(l3_off) X(l4_off) X(ptp_off) X(ptp_len) X(ptp_type) \
+	X(domain) X(seq_id)
+
 static inline void meta_from_info(struct pkt_meta *pm,
 				  const struct frame_info *fi,
 				  uint8_t in_port, uint64_t rx_ts)
 {
+#define META_TO_PM(f) pm->f = fi->f;
 	pm->rx_ts = rx_ts;
 	pm->in_port = in_port;
 	pm->flags = (uint8_t)fi->flags;
 	pm->l3 = (uint8_t)fi->l3;
-	pm->n_vlans = fi->n_vlans;
-	pm->l3_off = fi->l3_off;
-	pm->l4_off = fi->l4_off;
-	pm->ptp_off = fi->ptp_off;
-	pm->ptp_len = fi->ptp_len;
-	pm->ptp_type = fi->ptp_type;
-	pm->domain = fi->domain;
-	pm->seq_id = fi->seq_id;
+	META_FIELDS(META_TO_PM)
+#undef META_TO_PM
 }
 
 static inline void meta_to_info(const struct pkt_meta *pm,
 				struct frame_info *fi)
 {
+#define META_TO_FI(f) fi->f = pm->f;
 	fi->cls = FRAME_PTP;
 	fi->err = FRAME_E_NONE;
 	fi->l3 = (enum frame_l3)pm->l3;
-	fi->n_vlans = pm->n_vlans;
 	fi->flags = pm->flags;
-	fi->l3_off = pm->l3_off;
-	fi->l4_off = pm->l4_off;
-	fi->ptp_off = pm->ptp_off;
-	fi->ptp_len = pm->ptp_len;
-	fi->ptp_type = pm->ptp_type;
-	fi->domain = pm->domain;
-	fi->seq_id = pm->seq_id;
+	META_FIELDS(META_TO_FI)
+#undef META_TO_FI
 }
 
 #endif /* PTPSW_APP_META_H */

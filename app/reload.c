@@ -300,6 +300,7 @@ void reload_tel(const struct app *app, struct rte_tel_data *d)
 
 	when(r, t, sizeof(t));
 	rte_tel_data_add_dict_u64(d, "config_generation", r->generation);
+	rte_tel_data_add_dict_u64(d, "reload_requests", r->requests);
 	rte_tel_data_add_dict_u64(d, "reloads_applied", r->applied);
 	rte_tel_data_add_dict_u64(d, "reloads_refused", r->refused);
 	rte_tel_data_add_dict_u64(d, "reloads_restart_needed",

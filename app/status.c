@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "bc_runtime.h"
+#include "counters.h"
 #include "mgmt_sock.h"
 #include "monitor_rt.h"
 #include "pool.h"
@@ -35,15 +36,7 @@ void status_port_sum(const struct app *app, unsigned int p,
 	for (i = 0; i < app->n_workers; i++) {
 		const struct port_stats *s = &app->workers[i]->stats[p];
 
-		out->rx_pkts += s->rx_pkts;
-		out->rx_bytes += s->rx_bytes;
-		out->tx_pkts += s->tx_pkts;
-		out->tx_bytes += s->tx_bytes;
-		out->ptp_rx += s->ptp_rx;
-		out->ptp_tx += s->ptp_tx;
-		out->ptp_corrected += s->ptp_corrected;
-		out->ptp_to_bc += s->ptp_to_bc;
-		out->flooded += s->flooded;
+		ctr_sum(&ctr_port, out, s);
 		for (r = 0; r < DROP__COUNT; r++)
 			out->drop[r] += s->drop[r];
 	}
@@ -263,23 +256,21 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 		port_link(ap), ts_source_name(&ap->ts), ap->ts.rx_stamped,
 		ap->ts.rx_fallback, ap->ts.rx_lead_ns);
 	txstamp_dump_port(app, p, out);
-	fprintf(out, "  rx %" PRIu64 " pkts %" PRIu64 " bytes, tx %" PRIu64
-		" pkts %" PRIu64 " bytes, flooded %" PRIu64 "\n",
-		s.rx_pkts, s.rx_bytes, s.tx_pkts, s.tx_bytes, s.flooded);
+	fputc(' ', out);
+	ctr_dump(out, &ctr_port, 0, &s);
+	fputc('\n', out);
 	status_tc_res(app, p, &res);
 	if (res.n)
 		fprintf(out, "  tc residence: n %" PRIu64 " min %" PRId64
 			" mean %" PRId64 " max %" PRId64 " ns\n", res.n,
 			res.min_ns, tc_res_mean_ns(&res), res.max_ns);
-	fprintf(out, "  ptp rx %" PRIu64 " tx %" PRIu64 " corrected %" PRIu64
-		" to-bc %" PRIu64 " bc_no_instance %" PRIu64 " local-rx %"
-		PRIu64 "\n", s.ptp_rx, s.ptp_tx, s.ptp_corrected, s.ptp_to_bc,
-		app->ctl[p].bc_no_instance, app->ctl[p].local_rx);
+	fprintf(out, "  ptp");
+	ctr_dump(out, &ctr_port, 1, &s);
+	ctr_dump(out, &ctr_ctl, CTR_ALL, &app->ctl[p]);
 	worker_watchdog_sum(app->workers, app->n_workers, p, &wd);
-	fprintf(out, "  watchdog: pdelay %" PRIu64 " negotiation %" PRIu64
-		" alt_master %" PRIu64 " raw_l2 %" PRIu64 " tlv_malformed %"
-		PRIu64 "\n", wd.pdelay, wd.negotiation, wd.alt_master,
-		wd.raw_ptp, wd.tlv_malformed);
+	fprintf(out, "\n  watchdog:");
+	ctr_dump(out, &ctr_watchdog, CTR_ALL, &wd);
+	fputc('\n', out);
 	fprintf(out, "  drops %" PRIu64 ":", drops_total(&s));
 	for (r = 1; r < DROP__COUNT; r++)
 		if (s.drop[r])
@@ -294,25 +285,19 @@ static void dump_tc(const struct app *app, FILE *out)
 	unsigned int d;
 
 	status_tc_sum(app, &t);
-	fprintf(out, "tc: corrected sync %" PRIu64 " delay_req %" PRIu64
-		" follow_up %" PRIu64 " delay_resp %" PRIu64 "\n",
-		t.s.corrected_sync, t.s.corrected_delay_req,
-		t.s.corrected_follow_up, t.s.corrected_delay_resp);
-	fprintf(out, "tc: pending stored %" PRIu64 " in-use %u evicted %"
-		PRIu64 " unmatched %" PRIu64 " expired %" PRIu64
-		" ratio-rejected %" PRIu64 "\n", t.s.pending_stored,
-		t.s.pending_in_use, t.s.pending_evicted,
-		t.s.pending_unmatched, t.s.pending_expired,
-		t.s.ratio_rejected);
+	fprintf(out, "tc: corrected");
+	ctr_dump(out, &ctr_tc, 0, &t.s);
+	fprintf(out, "\ntc: pending");
+	ctr_dump(out, &ctr_tc, 1, &t.s);
+	fputc('\n', out);
 	for (d = 0; d < 256; d++) {
 		char src[40];
 
 		if (!t.s.domain[d].sync_seen && !t.s.domain[d].corrected)
 			continue;
-		fprintf(out, "tc: domain %u corrected %" PRIu64 " sync-seen %"
-			PRIu64 " rate-ratio %.12f", d,
-			t.s.domain[d].corrected, t.s.domain[d].sync_seen,
-			t.ratio[d]);
+		fprintf(out, "tc: domain %u", d);
+		ctr_dump(out, &ctr_tc_domain, CTR_ALL, &t.s.domain[d]);
+		fprintf(out, " rate-ratio %.12f", t.ratio[d]);
 		if (status_rate_source(&t, d, src, sizeof(src)))
 			fprintf(out, " rate-source %s", src);
 		fputc('\n', out);
@@ -333,9 +318,9 @@ void status_dump(const struct app *app, FILE *out)
 	monitor_rt_dump(out);
 	mgmt_sock_dump(out);
 	fdb_get_stats(app->fdb, &fs);
-	fprintf(out, "fdb: entries %u/%u learned %" PRIu64 " moved %" PRIu64
-		" full %" PRIu64 "\n", fs.entries, fs.capacity, fs.learned,
-		fs.moved, fs.full);
+	fprintf(out, "fdb:");
+	ctr_dump(out, &ctr_fdb, CTR_ALL, &fs);
+	fputc('\n', out);
 	pool_dump(app, out);
 	reload_dump(app, out);
 	fprintf(out, "=== end ===\n");

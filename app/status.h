@@ -59,4 +59,14 @@ void status_line(const struct app *app, FILE *out);
 /* Everything: ports, drops by reason, TC, per domain, FDB. */
 void status_dump(const struct app *app, FILE *out);
 
+struct bc;
+struct foreign_stats;
+
+/* dump_bc.c: the dump's lines of boundary-clock instance i (clock,
+ * parent, time, servo, each port, counters). */
+void status_dump_bc(const struct app *app, unsigned int i, FILE *out);
+
+/* The foreign-table counters of bc summed over its ports. */
+void status_bc_foreign(const struct bc *bc, struct foreign_stats *out);
+
 #endif /* PTPSW_APP_STATUS_H */

@@ -4,7 +4,6 @@
  * Runs on the telemetry thread; reads, never writes, the running switch.
  */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -20,6 +19,7 @@
 #include "app.h"
 #include "bc_runtime.h"
 #include "capture.h"
+#include "counters.h"
 #include "monitor_rt.h"
 #include "pool.h"
 #include "status.h"
@@ -63,13 +63,26 @@ static void tel_name(char *out, size_t len, const char *s)
 	out[i] = '\0';
 }
 
-/* A port name as a dict key: '-' and '.' (allowed in names) become '_'. */
+/* A name as a dict key: letters, digits and '_' kept, each run of other
+ * characters one '_', none at either end ("up-0.a": up_0_a, a monitor's
+ * "[ 24, 25 ]": 24_25). */
 static const char *tel_key(char *out, size_t len, const char *s)
 {
-	size_t i;
+	size_t i = 0;
+	bool run = false;
 
-	for (i = 0; s[i] && i + 1 < len; i++)
-		out[i] = (s[i] == '-' || s[i] == '.') ? '_' : s[i];
+	for (; *s && i + 1 < len; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '_') {
+			if (run && i > 0)
+				out[i++] = '_';
+			if (i + 1 < len)
+				out[i++] = *s;
+			run = false;
+		} else {
+			run = true;
+		}
+	}
 	out[i] = '\0';
 	return out;
 }
@@ -177,12 +190,14 @@ static int tel_info(const struct app *app, const char *params,
 				  app->pool_st.starved_events);
 	rte_tel_data_add_dict_u64(d, "rx_nombuf", pool_rx_nombuf(app));
 	fdb_get_stats(app->fdb, &fs);
-	rte_tel_data_add_dict_u64(d, "fdb_entries", fs.entries);
-	rte_tel_data_add_dict_u64(d, "fdb_capacity", fs.capacity);
-	rte_tel_data_add_dict_u64(d, "fdb_learned", fs.learned);
-	rte_tel_data_add_dict_u64(d, "fdb_moved", fs.moved);
-	rte_tel_data_add_dict_u64(d, "fdb_full", fs.full);
+	ctr_tel(d, &ctr_fdb, &fs);
 	tel_add_bool(d, "capture", capture_enabled());
+	if (app->n_workers > 0) {	/* worker 0 sends the BCs' frames */
+		rte_tel_data_add_dict_u64(d, "bc_tx_stamped",
+					  app->workers[0]->bc_ts_stamped);
+		rte_tel_data_add_dict_u64(d, "bc_tx_predicted",
+					  app->workers[0]->bc_ts_predicted);
+	}
 	reload_tel(app, d);
 	return 0;
 }
@@ -207,20 +222,6 @@ static struct rte_tel_data *tel_drops(const struct port_stats *s,
 	return d;
 }
 
-static void tel_port_counters(struct rte_tel_data *d,
-			      const struct port_stats *s)
-{
-	rte_tel_data_add_dict_u64(d, "rx_pkts", s->rx_pkts);
-	rte_tel_data_add_dict_u64(d, "rx_bytes", s->rx_bytes);
-	rte_tel_data_add_dict_u64(d, "tx_pkts", s->tx_pkts);
-	rte_tel_data_add_dict_u64(d, "tx_bytes", s->tx_bytes);
-	rte_tel_data_add_dict_u64(d, "flooded", s->flooded);
-	rte_tel_data_add_dict_u64(d, "ptp_rx", s->ptp_rx);
-	rte_tel_data_add_dict_u64(d, "ptp_tx", s->ptp_tx);
-	rte_tel_data_add_dict_u64(d, "ptp_corrected", s->ptp_corrected);
-	rte_tel_data_add_dict_u64(d, "ptp_to_bc", s->ptp_to_bc);
-}
-
 /* Profile watchdog counters of ingress port p, summed over workers. */
 static struct rte_tel_data *tel_watchdog(const struct app *app,
 					 unsigned int p)
@@ -231,11 +232,7 @@ static struct rte_tel_data *tel_watchdog(const struct app *app,
 	if (d == NULL)
 		return NULL;
 	worker_watchdog_sum(app->workers, app->n_workers, p, &wd);
-	rte_tel_data_add_dict_u64(d, "pdelay", wd.pdelay);
-	rte_tel_data_add_dict_u64(d, "negotiation", wd.negotiation);
-	rte_tel_data_add_dict_u64(d, "alt_master", wd.alt_master);
-	rte_tel_data_add_dict_u64(d, "raw_l2", wd.raw_ptp);
-	rte_tel_data_add_dict_u64(d, "tlv_malformed", wd.tlv_malformed);
+	ctr_tel(d, &ctr_watchdog, &wd);
 	return d;
 }
 
@@ -271,7 +268,8 @@ static void tel_port(const struct app *app, unsigned int p,
 				  ap->conf->ingress_latency_ns);
 	rte_tel_data_add_dict_int(d, "egress_latency_ns",
 				  ap->conf->egress_latency_ns);
-	tel_port_counters(d, &s);
+	ctr_tel(d, &ctr_port, &s);
+	ctr_tel(d, &ctr_ctl, &app->ctl[p]);
 	status_tc_res(app, p, &res);
 	rte_tel_data_add_dict_u64(d, "tc_residence_n", res.n);
 	rte_tel_data_add_dict_int(d, "tc_residence_min_ns",
@@ -280,8 +278,6 @@ static void tel_port(const struct app *app, unsigned int p,
 				  tel_clamp(res.n ? tc_res_mean_ns(&res) : 0));
 	rte_tel_data_add_dict_int(d, "tc_residence_max_ns",
 				  tel_clamp(res.n ? res.max_ns : 0));
-	rte_tel_data_add_dict_u64(d, "bc_no_instance",
-				  app->ctl[p].bc_no_instance);
 	tel_add_child(d, "drops_by_reason", tel_drops(&s, &drops));
 	tel_add_child(d, "watchdog", tel_watchdog(app, p));
 	rte_tel_data_add_dict_u64(d, "drops",
@@ -339,8 +335,7 @@ static struct rte_tel_data *tel_tc_domain(const struct status_tc_sum *t,
 
 	if (d == NULL)
 		return NULL;
-	rte_tel_data_add_dict_u64(d, "corrected", t->s.domain[dom].corrected);
-	rte_tel_data_add_dict_u64(d, "sync_seen", t->s.domain[dom].sync_seen);
+	ctr_tel(d, &ctr_tc_domain, &t->s.domain[dom]);
 	tel_add_ratio(d, "rate_ratio", "rate_ratio_ppb", t->ratio[dom]);
 	{
 		char src[40];
@@ -370,23 +365,10 @@ static int tel_tc(const struct app *app, const char *params,
 	rte_tel_data_add_dict_string(d, "mode", c->mode == CONF_TC_TWO_STEP ?
 				     "two-step" : "one-step");
 	tel_add_bool(d, "syntonize", c->syntonize);
-	rte_tel_data_add_dict_u64(d, "corrected_sync", t->s.corrected_sync);
-	rte_tel_data_add_dict_u64(d, "corrected_delay_req",
-				  t->s.corrected_delay_req);
-	rte_tel_data_add_dict_u64(d, "corrected_follow_up",
-				  t->s.corrected_follow_up);
-	rte_tel_data_add_dict_u64(d, "corrected_delay_resp",
-				  t->s.corrected_delay_resp);
+	ctr_tel(d, &ctr_tc, &t->s);
 	rte_tel_data_add_dict_u64(d, "pending_capacity",
 				  (uint64_t)c->pending_entries *
 				  app->n_workers);
-	rte_tel_data_add_dict_u64(d, "pending_in_use", t->s.pending_in_use);
-	rte_tel_data_add_dict_u64(d, "pending_stored", t->s.pending_stored);
-	rte_tel_data_add_dict_u64(d, "pending_evicted", t->s.pending_evicted);
-	rte_tel_data_add_dict_u64(d, "pending_expired", t->s.pending_expired);
-	rte_tel_data_add_dict_u64(d, "pending_unmatched",
-				  t->s.pending_unmatched);
-	rte_tel_data_add_dict_u64(d, "ratio_rejected", t->s.ratio_rejected);
 	doms = tel_new_dict();
 	for (dom = 0; doms && dom < 256; dom++) {
 		if (t->s.domain[dom].sync_seen == 0 &&
@@ -411,23 +393,33 @@ static void tel_add_id(struct rte_tel_data *d, const char *name,
 	rte_tel_data_add_dict_string(d, name, buf);
 }
 
-static struct rte_tel_data *tel_bc_ports(const struct app *app,
-					 const struct bc *bc)
+/* port_states (name: state) and, with counters, port_counters (name:
+ * counters): those only for one domain, as all would not fit the reply. */
+static void tel_bc_ports(struct rte_tel_data *d, const struct app *app,
+			 const struct bc *bc, bool counters)
 {
-	struct rte_tel_data *d = tel_new_dict();
+	struct rte_tel_data *st = tel_new_dict(), *pd, *ctr = NULL;
 	char key[CONF_NAME_LEN];
 	unsigned int k;
 	int cp;
 
-	for (k = 0; d && k < bc->n_ports; k++) {
+	if (counters)
+		ctr = tel_new_dict();
+	for (k = 0; st && k < bc->n_ports; k++) {
 		cp = bc->cfg.ports[k];
 		if (cp < 0 || (unsigned int)cp >= app->conf.n_ports)
 			continue;
-		rte_tel_data_add_dict_string(d, tel_key(key, sizeof(key),
-					     app->conf.ports[cp].name),
+		tel_key(key, sizeof(key), app->conf.ports[cp].name);
+		rte_tel_data_add_dict_string(st, key,
 					     fsm_state_name(bc->port[k].state));
+		pd = ctr ? tel_new_dict() : NULL;
+		if (pd)
+			ctr_tel(pd, &ctr_bc_port, &bc->port[k].stats);
+		if (ctr)
+			tel_add_child(ctr, key, pd);
 	}
-	return d;
+	tel_add_child(d, "port_states", st);
+	tel_add_child(d, "port_counters", ctr);
 }
 
 static void tel_bc_parent(struct rte_tel_data *d, const struct bc *bc)
@@ -456,27 +448,28 @@ static void tel_bc_parent(struct rte_tel_data *d, const struct bc *bc)
 	tel_add_bool(d, "current_utc_offset_valid",
 		     bc->tp.currentUtcOffsetValid);
 	rte_tel_data_add_dict_int(d, "time_source", bc->tp.timeSource);
+	tel_add_bool(d, "ptp_timescale", bc->tp.ptpTimescale);
+	tel_add_bool(d, "time_from_parent", bc->time_from_parent);
 }
 
-static struct rte_tel_data *tel_bc_one(const struct app *app, unsigned int i)
+/* Instance i into dict d (with its ports' counters: ports). */
+static void tel_bc_one(const struct app *app, unsigned int i,
+		       struct rte_tel_data *d, bool ports)
 {
 	const struct bc_runtime_stats *rs = bc_runtime_stats(app, i);
 	const struct bc *bc = bc_runtime_get(app, i);
 	struct bc_runtime_info info;
-	struct rte_tel_data *d;
+	struct foreign_stats fs;
 	char buf[40], ep13[160];
 
 	if (bc == NULL || bc_runtime_info(app, i, &info) != 0)
-		return NULL;
-	d = tel_new_dict();
-	if (d == NULL)
-		return NULL;
+		return;
 	rte_tel_data_add_dict_int(d, "domain", info.domain);
 	rte_tel_data_add_dict_string(d, "state", info.state ? info.state : "?");
 	rte_tel_data_add_dict_string(d, "slave_port", info.slave_port >= 0 &&
 		(unsigned int)info.slave_port < app->conf.n_ports ?
 		app->conf.ports[info.slave_port].name : "");
-	tel_add_child(d, "port_states", tel_bc_ports(app, bc));
+	tel_bc_ports(d, app, bc, ports);
 	bc_runtime_ep13_ports(app, bc, ep13, sizeof(ep13));
 	rte_tel_data_add_dict_string(d, "ep13_held_ports", ep13);
 	tel_bc_parent(d, bc);
@@ -488,35 +481,40 @@ static struct rte_tel_data *tel_bc_one(const struct app *app, unsigned int i)
 	rte_tel_data_add_dict_string(d, "freq_ppb", buf);
 	rte_tel_data_add_dict_string(d, "servo", info.servo ? info.servo : "?");
 	tel_add_bool(d, "holdover", info.holdover);
-	rte_tel_data_add_dict_u64(d, "servo_samples", bc->stats.servo_samples);
-	rte_tel_data_add_dict_u64(d, "servo_steps", bc->stats.servo_steps);
-	rte_tel_data_add_dict_u64(d, "state_changes", bc->stats.state_changes);
-	rte_tel_data_add_dict_u64(d, "holdover_entered",
-				  bc->stats.holdover_entered);
-	if (rs) {
-		rte_tel_data_add_dict_u64(d, "rx", rs->rx);
-		rte_tel_data_add_dict_u64(d, "tx", rs->tx);
-		rte_tel_data_add_dict_u64(d, "tx_ts_lost", rs->tx_ts_lost);
-	}
-	return d;
+	ctr_tel(d, &ctr_bc, &bc->stats);
+	status_bc_foreign(bc, &fs);
+	ctr_tel(d, &ctr_foreign, &fs);
+	if (rs)
+		ctr_tel(d, &ctr_bc_rt, rs);
 }
 
+/* Every instance by domain; with a parameter, the one of that domain
+ * (its dict, port_counters included). */
 static int tel_bc(const struct app *app, const char *params,
 		  struct rte_tel_data *d)
 {
 	unsigned int i, n = bc_runtime_count(app);
 	struct bc_runtime_info info;
+	struct rte_tel_data *one;
 	char name[8];
 
-	(void)params;
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < n; i++) {
 		if (bc_runtime_info(app, i, &info) != 0)
 			continue;
 		snprintf(name, sizeof(name), "%u", info.domain);
-		tel_add_child(d, name, tel_bc_one(app, i));
+		if (params && *params) {
+			if (strcmp(params, name) != 0)
+				continue;
+			tel_bc_one(app, i, d, true);
+			return 0;
+		}
+		one = tel_new_dict();
+		if (one)
+			tel_bc_one(app, i, one, false);
+		tel_add_child(d, name, one);
 	}
-	return 0;
+	return params && *params ? -EINVAL : 0;
 }
 
 /* ---- /ptpsw/monitor ---- */
@@ -563,218 +561,90 @@ static int tel_monitor(const struct app *app, const char *params,
 	return 0;
 }
 
-/* ---- /ptpsw/config ---- */
+/* ---- /ptpsw/config: the schema's tree (conf_export) ---- */
 
-static const char *const tel_level_names[] = {
-	"err", "warning", "notice", "info", "debug"
-};
-
-static struct rte_tel_data *tel_conf_port(const struct conf_port *p)
+static void *tel_conf_node(void *ctx, enum conf_node kind)
 {
-	struct rte_tel_data *d = tel_new_dict();
-	char a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
-
-	if (d == NULL)
-		return NULL;
-	rte_tel_data_add_dict_string(d, "device", p->device);
-	rte_tel_data_add_dict_string(d, "timestamping",
-				     ts_mode_name(p->timestamping));
-	rte_tel_data_add_dict_int(d, "ingress_latency_ns",
-				  p->ingress_latency_ns);
-	rte_tel_data_add_dict_int(d, "egress_latency_ns", p->egress_latency_ns);
-	if (p->ipv4.set && inet_ntop(AF_INET, &p->ipv4.addr, a, sizeof(a))) {
-		snprintf(buf, sizeof(buf), "%s/%u", a, p->ipv4.prefix);
-		rte_tel_data_add_dict_string(d, "ipv4", buf);
-	}
-	if (p->ipv6.set && inet_ntop(AF_INET6, &p->ipv6.addr, a, sizeof(a))) {
-		snprintf(buf, sizeof(buf), "%s/%u", a, p->ipv6.prefix);
-		rte_tel_data_add_dict_string(d, "ipv6", buf);
-	}
-	return d;
+	(void)ctx;
+	if (kind == CONF_N_DICT)
+		return tel_new_dict();
+	return tel_new_array(kind == CONF_N_INTS ? RTE_TEL_INT_VAL :
+			     RTE_TEL_STRING_VAL);
 }
 
-static struct rte_tel_data *tel_conf_tc(const struct conf_tc *c)
+static void tel_conf_add(void *ctx, void *parent, const char *name,
+			 void *child)
 {
-	struct rte_tel_data *d = tel_new_dict(), *doms;
-	unsigned int dom;
+	char key[TEL_NAME_LEN];
 
-	if (d == NULL)
-		return NULL;
-	tel_add_bool(d, "enabled", c->enabled);
-	rte_tel_data_add_dict_string(d, "mode", c->mode == CONF_TC_TWO_STEP ?
-				     "two-step" : "one-step");
-	tel_add_bool(d, "syntonize", c->syntonize);
-	if (c->all_domains) {
-		rte_tel_data_add_dict_string(d, "domains", "all");
+	(void)ctx;
+	tel_add_child(parent, tel_key(key, sizeof(key), name), child);
+}
+
+static void tel_conf_str(void *ctx, void *node, const char *name,
+			 const char *v)
+{
+	(void)ctx;
+	if (name == NULL)
+		rte_tel_data_add_array_string(node, v);
+	else
+		rte_tel_data_add_dict_string(node, name, v);
+}
+
+/* Integers beyond int (telemetry's signed type) as text. */
+static void tel_conf_num(void *ctx, void *node, const char *name,
+			 long long v)
+{
+	char buf[24];
+
+	(void)ctx;
+	if (name == NULL) {
+		rte_tel_data_add_array_int(node, tel_clamp(v));
+	} else if (v >= INT_MIN && v <= INT_MAX) {
+		rte_tel_data_add_dict_int(node, name, (int)v);
 	} else {
-		doms = tel_new_array(RTE_TEL_INT_VAL);
-		for (dom = 0; doms && dom < 256; dom++)
-			if ((c->domain_bitmap[dom >> 3] >> (dom & 7)) & 1)
-				rte_tel_data_add_array_int(doms, (int)dom);
-		tel_add_child(d, "domains", doms);
+		snprintf(buf, sizeof(buf), "%lld", v);
+		rte_tel_data_add_dict_string(node, name, buf);
 	}
-	rte_tel_data_add_dict_u64(d, "pending_entries", c->pending_entries);
-	rte_tel_data_add_dict_u64(d, "pending_timeout_ms",
-				  c->pending_timeout_ms);
-	return d;
 }
 
-static struct rte_tel_data *tel_conf_ids(const struct ptp_clock_identity *id,
-					 unsigned int n)
-{
-	struct rte_tel_data *a = tel_new_array(RTE_TEL_STRING_VAL);
-	char buf[32];
-	unsigned int i;
-
-	for (i = 0; a && i < n; i++) {
-		ptp_clock_id_str(&id[i], buf, sizeof(buf));
-		rte_tel_data_add_array_string(a, buf);
-	}
-	return a;
-}
-
-static struct rte_tel_data *tel_conf_trs(const struct conf_bc *b)
-{
-	struct rte_tel_data *a = tel_new_array(RTE_TEL_STRING_VAL);
-	char ad[INET6_ADDRSTRLEN], id[32], buf[INET6_ADDRSTRLEN + 40];
-	unsigned int i;
-
-	for (i = 0; a && i < b->n_time_receivers; i++) {
-		const struct conf_time_receiver *t = &b->time_receivers[i];
-
-		if (t->is_v6)
-			inet_ntop(AF_INET6, &t->addr6, ad, sizeof(ad));
-		else
-			inet_ntop(AF_INET, &t->addr4, ad, sizeof(ad));
-		ptp_clock_id_str(&t->clock_identity, id, sizeof(id));
-		snprintf(buf, sizeof(buf), "%s %s", ad, id);
-		rte_tel_data_add_array_string(a, buf);
-	}
-	return a;
-}
-
-static void tel_conf_bc_fields(struct rte_tel_data *d, const struct conf_bc *b)
-{
-	char buf[40];
-
-	rte_tel_data_add_dict_int(d, "domain", b->domain);
-	rte_tel_data_add_dict_string(d, "transport",
-		b->transport == CONF_UDPV6 ? "udpv6" : "udpv4");
-	rte_tel_data_add_dict_int(d, "priority1", b->priority1);
-	rte_tel_data_add_dict_int(d, "priority2", b->priority2);
-	rte_tel_data_add_dict_int(d, "clock_class", b->clock_class);
-	rte_tel_data_add_dict_int(d, "clock_accuracy", b->clock_accuracy);
-	rte_tel_data_add_dict_int(d, "offset_scaled_log_variance",
-				  b->offset_scaled_log_variance);
-	rte_tel_data_add_dict_int(d, "log_sync_interval", b->log_sync_interval);
-	rte_tel_data_add_dict_int(d, "log_min_delay_req_interval",
-				  b->log_min_delay_req_interval);
-	rte_tel_data_add_dict_int(d, "log_announce_interval",
-				  b->log_announce_interval);
-	tel_add_bool(d, "two_step", b->two_step);
-	rte_tel_data_add_dict_string(d, "delay_req",
-		b->delay_req == CONF_DREQ_UNICAST ? "unicast" : "multicast");
-	rte_tel_data_add_dict_int(d, "current_utc_offset",
-				  b->current_utc_offset);
-	tel_add_bool(d, "current_utc_offset_valid",
-		     b->current_utc_offset_valid);
-	rte_tel_data_add_dict_int(d, "time_source", b->time_source);
-	tel_add_bool(d, "slave_only", b->slave_only);
-	snprintf(buf, sizeof(buf), "%g", b->servo_kp);
-	rte_tel_data_add_dict_string(d, "servo_kp", buf);
-	snprintf(buf, sizeof(buf), "%g", b->servo_ki);
-	rte_tel_data_add_dict_string(d, "servo_ki", buf);
-	snprintf(buf, sizeof(buf), "%" PRId64, b->step_threshold_ns);
-	rte_tel_data_add_dict_string(d, "step_threshold_ns", buf);
-}
-
-static struct rte_tel_data *tel_conf_bc(const struct conf *c,
-					const struct conf_bc *b)
-{
-	struct rte_tel_data *d = tel_new_dict(), *ports;
-	unsigned int i;
-
-	if (d == NULL)
-		return NULL;
-	tel_conf_bc_fields(d, b);
-	ports = tel_new_array(RTE_TEL_STRING_VAL);
-	for (i = 0; ports && i < b->n_ports; i++)
-		rte_tel_data_add_array_string(ports,
-					      c->ports[b->ports[i]].name);
-	tel_add_child(d, "ports", ports);
-	tel_add_child(d, "preferred_time_transmitters",
-		      tel_conf_ids(b->preferred, b->n_preferred));
-	tel_add_child(d, "acceptable_time_transmitters",
-		      tel_conf_ids(b->acceptable, b->n_acceptable));
-	tel_add_child(d, "time_receivers", tel_conf_trs(b));
-	return d;
-}
-
-static struct rte_tel_data *tel_conf_monitors(const struct conf *c)
-{
-	struct rte_tel_data *a = tel_new_array(RTE_TEL_STRING_VAL);
-	char buf[64];
-	unsigned int i;
-
-	for (i = 0; a && i < c->n_monitors; i++) {
-		snprintf(buf, sizeof(buf), "%u-%u threshold %" PRId64 " ns",
-			 c->monitors[i].domain_a, c->monitors[i].domain_b,
-			 c->monitors[i].threshold_ns);
-		rte_tel_data_add_array_string(a, buf);
-	}
-	return a;
-}
-
-static void tel_conf_top(const struct conf *c, struct rte_tel_data *d)
-{
-	struct rte_tel_data *a;
-	unsigned int i;
-
-	rte_tel_data_add_dict_string(d, "path", c->path);
-	a = tel_new_array(RTE_TEL_STRING_VAL);
-	for (i = 0; a && i < c->n_eal_args; i++)
-		rte_tel_data_add_array_string(a, c->eal_args[i]);
-	tel_add_child(d, "eal", a);
-	rte_tel_data_add_dict_int(d, "control_lcore", c->control_lcore);
-	a = tel_new_array(RTE_TEL_INT_VAL);
-	for (i = 0; a && i < c->n_workers; i++)
-		rte_tel_data_add_array_int(a, c->workers[i]);
-	tel_add_child(d, "worker_lcores", a);
-	rte_tel_data_add_dict_string(d, "management_socket",
-				     c->management_socket);
-	rte_tel_data_add_dict_string(d, "log_level",
-		(unsigned int)c->log_level < RTE_DIM(tel_level_names) ?
-		tel_level_names[c->log_level] : "?");
-	rte_tel_data_add_dict_u64(d, "status_interval_ms",
-				  c->status_interval_ms);
-	rte_tel_data_add_dict_u64(d, "mac_aging_s", c->mac_aging_s);
-	rte_tel_data_add_dict_u64(d, "mbufs", c->mbufs);
-}
+static const struct conf_sink tel_conf_sink = {
+	.node = tel_conf_node,
+	.add = tel_conf_add,
+	.str = tel_conf_str,
+	.num = tel_conf_num,
+};
 
 static int tel_config(const struct app *app, const char *params,
 		      struct rte_tel_data *d)
 {
-	const struct conf *c = &app->conf;
-	struct rte_tel_data *sub;
-	char name[CONF_NAME_LEN];
-	unsigned int i;
-
 	(void)params;
 	rte_tel_data_start_dict(d);
-	tel_conf_top(c, d);
-	sub = tel_new_dict();
-	for (i = 0; sub && i < c->n_ports; i++)
-		tel_add_child(sub, tel_key(name, sizeof(name), c->ports[i].name),
-			      tel_conf_port(&c->ports[i]));
-	tel_add_child(d, "ports", sub);
-	tel_add_child(d, "transparent_clock", tel_conf_tc(&c->tc));
-	sub = tel_new_dict();
-	for (i = 0; sub && i < c->n_bcs; i++) {
-		snprintf(name, sizeof(name), "%u", c->bcs[i].domain);
-		tel_add_child(sub, name, tel_conf_bc(c, &c->bcs[i]));
+	rte_tel_data_add_dict_string(d, "path", app->conf.path);
+	conf_export(&app->conf, &tel_conf_sink, NULL, d);
+	return 0;
+}
+
+/* ---- /ptpsw/counters: what each counter key counts ---- */
+
+static int tel_counters(const struct app *app, const char *params,
+			struct rte_tel_data *d)
+{
+	const struct ctr_table *t;
+	struct rte_tel_data *g;
+	unsigned int i, k;
+
+	(void)app;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < ctr_n_tables; i++) {
+		t = ctr_tables[i];
+		g = tel_new_dict();
+		for (k = 0; g && k < t->n; k++)
+			rte_tel_data_add_dict_string(g, t->row[k].key,
+						     t->row[k].help);
+		tel_add_child(d, t->name, g);
 	}
-	tel_add_child(d, "boundary_clocks", sub);
-	tel_add_child(d, "monitors", tel_conf_monitors(c));
 	return 0;
 }
 
@@ -794,6 +664,7 @@ TEL_CB(tc)
 TEL_CB(bc)
 TEL_CB(monitor)
 TEL_CB(config)
+TEL_CB(counters)
 
 static const struct {
 	const char *cmd;
@@ -809,13 +680,17 @@ static const struct {
 	  "Transparent clock counters, pending table, per domain corrected "
 	  "and rate ratio. No parameters." },
 	{ "/ptpsw/bc", tel_cb_bc,
-	  "Boundary clocks per domain: port states, parent, grandmaster, "
-	  "offset, path delay, servo, holdover. No parameters." },
+	  "Boundary clocks per domain: port states, parent, servo, counters. "
+	  "Parameter: a domain (optional; adds per-port counters)." },
 	{ "/ptpsw/monitor", tel_cb_monitor,
 	  "Cross-domain divergence monitors: state, last and largest "
 	  "difference, alarms. No parameters." },
 	{ "/ptpsw/config", tel_cb_config,
-	  "The running configuration. No parameters." },
+	  "The running configuration, every key as named in the file. "
+	  "No parameters." },
+	{ "/ptpsw/counters", tel_cb_counters,
+	  "What each counter key of the other commands counts. "
+	  "No parameters." },
 };
 
 int telemetry_init(struct app *app)

@@ -3,11 +3,11 @@
  * txstamp: TX stamp verdicts and health per port (txstamp.h).
  */
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "app.h"
+#include "counters.h"
 #include "tc_hwtx.h"
 #include "txstamp.h"
 #include "worker.h"
@@ -87,18 +87,18 @@ void txstamp_dump_port(const struct app *app, unsigned int p, FILE *out)
 
 	fprintf(out, "  stamps rx: %s\n  stamps tx: %s; now %s\n",
 		ap->ts.rx_desc, ap->ts.tx_desc, txstamp_state(app, p));
-	if (tx != NULL)
-		fprintf(out, "  tx stamps: sent %" PRIu64 " stamped %" PRIu64
-			" timeout %" PRIu64 " rejected %" PRIu64 " refused %"
-			PRIu64 " unmatched %" PRIu64 "\n", tx->sent,
-			tx->stamped, tx->timeout, tx->rejected, tx->refused,
-			tx->unmatched);
+	if (tx != NULL) {
+		fprintf(out, "  tx stamps:");
+		ctr_dump(out, &ctr_ts_tx, CTR_ALL, tx);
+		fputc('\n', out);
+	}
 }
 
 void txstamp_tel_port(const struct app *app, unsigned int p,
 		      struct rte_tel_data *d)
 {
 	const struct app_port *ap = &app->ports[p];
+	static const struct ts_tx_stats none;	/* ports without TX stamps */
 	const struct ts_tx_stats *tx = ts_source_tx_stats(&ap->ts);
 	const struct tc_hwtx *h = txstamp_hwtx(app);
 	bool on = tc_hwtx_port_on(h, p);
@@ -106,9 +106,7 @@ void txstamp_tel_port(const struct app *app, unsigned int p,
 	rte_tel_data_add_dict_string(d, "ts_rx", ap->ts.rx_desc);
 	rte_tel_data_add_dict_string(d, "ts_tx", ap->ts.tx_desc);
 	rte_tel_data_add_dict_string(d, "ts_tx_state", txstamp_state(app, p));
-	rte_tel_data_add_dict_u64(d, "ts_tx_sent", tx ? tx->sent : 0);
-	rte_tel_data_add_dict_u64(d, "ts_tx_stamped", tx ? tx->stamped : 0);
-	rte_tel_data_add_dict_u64(d, "ts_tx_timeout", tx ? tx->timeout : 0);
+	ctr_tel(d, &ctr_ts_tx, tx ? tx : &none);
 	rte_tel_data_add_dict_u64(d, "ts_tx_lost_events",
 				  on ? h->port[p].lost_n : 0);
 	rte_tel_data_add_dict_u64(d, "ts_tx_back_events",

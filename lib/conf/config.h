@@ -182,4 +182,28 @@ void conf_print(const struct conf *c, FILE *out);
 /* Print the reference of every key (from the schema table) as Markdown. */
 void conf_print_reference(FILE *out);
 
+/*
+ * The configuration as a tree of named values for printers other than
+ * conf_print (telemetry's /ptpsw/config), from the same schema walk: every
+ * key with a value, defaults included, named as in the file. Groups and
+ * lists are dicts; a list's element is a dict named by the text of its
+ * first key (a port's name, a boundary clock's domain, a monitor's
+ * "[ 24, 25 ]"); arrays hold strings or integers; booleans are 0 or 1;
+ * floats, addresses, clock identities and enum values are strings.
+ */
+enum conf_node { CONF_N_DICT, CONF_N_STRS, CONF_N_INTS };
+
+struct conf_sink {
+	/* A new empty node of kind (NULL: leave it out). */
+	void *(*node)(void *ctx, enum conf_node kind);
+	/* Put the finished child into dict parent under name. */
+	void (*add)(void *ctx, void *parent, const char *name, void *child);
+	/* A value into dict node under name, or into array node (name NULL). */
+	void (*str)(void *ctx, void *node, const char *name, const char *v);
+	void (*num)(void *ctx, void *node, const char *name, long long v);
+};
+
+void conf_export(const struct conf *c, const struct conf_sink *s, void *ctx,
+		 void *root);
+
 #endif /* PTPSW_CONF_CONFIG_H */

@@ -488,3 +488,158 @@ void conf_print_reference(FILE *out)
 			k->help);
 	}
 }
+
+/* ---- the tree (conf_export) ------------------------------------------ */
+
+struct conf_exp {
+	const struct conf *c;
+	const struct conf_sink *s;
+	void *ctx;
+};
+
+/* A scalar as conf_print writes it, without the quotes of a string. */
+static void conf_exp_text(const struct conf_exp *e, const struct conf_key *k,
+			  const void *field, char *buf, size_t len)
+{
+	char raw[CONF_KEY_LEN * 4] = "";
+	struct conf_out o = { .c = e->c, .depth = 0 };
+	const char *r = raw;
+	size_t n = 0;
+
+	o.f = fmemopen(raw, sizeof(raw) - 1, "w");
+	if (o.f != NULL) {
+		conf_value_print[k->type](&o, k, field);
+		fclose(o.f);
+	}
+	if (*r == '"')
+		r++;
+	for (; *r != '\0' && n + 1 < len; r++) {
+		if (*r == '\\' && r[1] != '\0')
+			r++;
+		else if (*r == '"' && r[1] == '\0')
+			break;
+		buf[n++] = *r;
+	}
+	buf[n] = '\0';
+}
+
+static void conf_exp_record(const struct conf_exp *e, void *node,
+			    const char *pat, const void *rec);
+
+/* An array, or the integers of a domain list or pair. */
+static void conf_exp_array(const struct conf_exp *e, void *node,
+			   const struct conf_key *k, const void *rec)
+{
+	const bool ints = k->type == CK_INTS || k->type == CK_DOMAINS ||
+			  k->type == CK_DOMAIN_PAIR;
+	const void *f = conf_field(rec, k);
+	void *a = e->s->node(e->ctx, ints ? CONF_N_INTS : CONF_N_STRS);
+	char buf[CONF_KEY_LEN * 4];
+	unsigned int i;
+
+	if (a == NULL)
+		return;
+	if (k->type == CK_DOMAINS) {
+		for (i = 0; i < 256; i++)
+			if (conf_tc_listed(f, (uint8_t)i))
+				e->s->num(e->ctx, a, NULL, i);
+	} else if (k->type == CK_DOMAIN_PAIR) {
+		const struct conf_monitor *m = f;
+
+		e->s->num(e->ctx, a, NULL, m->domain_a);
+		e->s->num(e->ctx, a, NULL, m->domain_b);
+	} else {
+		for (i = 0; i < conf_count(rec, k); i++) {
+			const void *el = (const char *)f + (size_t)i * k->size;
+
+			if (ints) {
+				e->s->num(e->ctx, a, NULL, *(const int *)el);
+				continue;
+			}
+			conf_exp_text(e, k, el, buf, sizeof(buf));
+			e->s->str(e->ctx, a, NULL, buf);
+		}
+	}
+	e->s->add(e->ctx, node, conf_leaf(k->path), a);
+}
+
+/* A list: a dict of its elements, each named by its first key's text. */
+static void conf_exp_list(const struct conf_exp *e, void *node,
+			  const struct conf_key *k, const void *rec)
+{
+	char pat[CONF_KEY_LEN], name[CONF_KEY_LEN * 4];
+	const char *first = conf_field(rec, k);
+	unsigned int i, n = conf_count(rec, k);
+	void *d = e->s->node(e->ctx, CONF_N_DICT), *el;
+	const void *erec;
+	size_t j;
+
+	snprintf(pat, sizeof(pat), "%s.[]", k->path);
+	for (i = 0; d != NULL && i < n; i++) {
+		erec = first + (size_t)i * k->size;
+		snprintf(name, sizeof(name), "%u", i);
+		for (j = 0; j < conf_n_keys; j++)
+			if (conf_is_child(&conf_keys[j], pat))
+				break;
+		if (j < conf_n_keys && conf_has_value(&conf_keys[j], erec))
+			conf_exp_text(e, &conf_keys[j],
+				      conf_field(erec, &conf_keys[j]), name,
+				      sizeof(name));
+		el = e->s->node(e->ctx, CONF_N_DICT);
+		if (el != NULL)
+			conf_exp_record(e, el, pat, erec);
+		e->s->add(e->ctx, d, name, el);
+	}
+	e->s->add(e->ctx, node, conf_leaf(k->path), d);
+}
+
+static void conf_exp_key(const struct conf_exp *e, void *node,
+			 const struct conf_key *k, const void *rec)
+{
+	const void *f = conf_field(rec, k);
+	const char *leaf = conf_leaf(k->path);
+	char buf[CONF_KEY_LEN * 4];
+	void *g;
+
+	if (k->type == CK_GROUP) {
+		g = e->s->node(e->ctx, CONF_N_DICT);
+		if (g != NULL)
+			conf_exp_record(e, g, k->path, rec);
+		e->s->add(e->ctx, node, leaf, g);
+	} else if (k->type == CK_LIST) {
+		conf_exp_list(e, node, k, rec);
+	} else if (k->type == CK_DOMAINS &&
+		   ((const struct conf_tc *)f)->all_domains) {
+		e->s->str(e->ctx, node, leaf, "all");
+	} else if (conf_is_array(k->type) || k->type == CK_DOMAINS ||
+		   k->type == CK_DOMAIN_PAIR) {
+		conf_exp_array(e, node, k, rec);
+	} else if (k->type == CK_INT || k->type == CK_FIXED) {
+		e->s->num(e->ctx, node, leaf,
+			  conf_load_int(f, k->size, k->min < 0));
+	} else if (k->type == CK_BOOL) {
+		e->s->num(e->ctx, node, leaf, *(const bool *)f);
+	} else {
+		conf_exp_text(e, k, f, buf, sizeof(buf));
+		e->s->str(e->ctx, node, leaf, buf);
+	}
+}
+
+static void conf_exp_record(const struct conf_exp *e, void *node,
+			    const char *pat, const void *rec)
+{
+	size_t i;
+
+	for (i = 0; i < conf_n_keys; i++)
+		if (conf_is_child(&conf_keys[i], pat) &&
+		    conf_has_value(&conf_keys[i], rec))
+			conf_exp_key(e, node, &conf_keys[i], rec);
+}
+
+void conf_export(const struct conf *c, const struct conf_sink *s, void *ctx,
+		 void *root)
+{
+	const struct conf_exp e = { .c = c, .s = s, .ctx = ctx };
+
+	conf_exp_record(&e, root, "", c);
+}

@@ -416,6 +416,32 @@ it_tel_check()
 	else it_fail "$1 answers ($3)"; fi
 }
 
+# it_tv CMD PYTHON-EXPR: one value of a telemetry reply, the expression
+# over r (the reply of CMD) printed as Python prints it; e.g.
+#   it_tv /ptpsw/bc "r['24']['port_states']['p0']"      -> SLAVE
+#   it_tv /ptpsw/ports,p0 "r['drops_by_reason']['filtered']"
+# What every counter key counts: it_tv /ptpsw/counters r. Prints nothing
+# and returns 1 without a reply or when the expression fails (a missing
+# key), so [ "$(it_tv ...)" = X ] is a failed check then.
+it_tv()
+{
+	local f rc
+	f=$(mktemp "$IT_TMP/tv.XXXXXX") || return 1
+	it_tel "$1" "$f" > /dev/null || { rm -f "$f" "$f.raw" "$f.err"; return 1; }
+	python3 - "$f" "$2" <<'EOF'
+import json, sys
+r = list(json.load(open(sys.argv[1])).values())[0]
+try:
+    print(eval(sys.argv[2]))
+except Exception as e:
+    print("it_tv: %s: %r" % (sys.argv[2], e), file=sys.stderr)
+    sys.exit(1)
+EOF
+	rc=$?
+	rm -f "$f" "$f.raw" "$f.err"
+	return $rc
+}
+
 # it_stop_ptpsw: SIGINT ptpsw, assert it exits 0 in time.
 it_stop_ptpsw()
 {

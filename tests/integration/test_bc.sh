@@ -16,7 +16,7 @@
 # "master offset" the error of the BC's domain clock plus the error of the
 # transfer BC -> receiver (software timestamps on both sides).
 #
-# Asserts: BC port p0 reaches SLAVE (status dump) with the GM as parent,
+# Asserts: BC port p0 reaches SLAVE (/ptpsw/bc) with the GM as parent,
 # p1/p2 MASTER; both receivers collect samples with rms < 500 us; their
 # parent is ptpsw's clock identity; ARP for a BC address is answered;
 # ptpsw exits 0 without leaking mbufs.
@@ -39,7 +39,7 @@ MAX_ABS_NS=${MAX_ABS_NS:-2000000}
 PHASE2=${PHASE2:-1}
 DOM=24
 
-it_init 1 ptp4l pmc ethtool
+it_init 1 ptp4l pmc ethtool dpdk-telemetry.py
 
 # config/bc-lab.cfg with this run's veth names and EAL prefix
 bc_config()
@@ -84,14 +84,18 @@ sleep "$RUN_S"
 it_dump_ptpsw > "$IT_TMP/dump1.txt"
 sed 's/^/ptpsw: /' "$IT_TMP/dump1.txt" | grep -E "bc |neigh|local-rx|mbufs"
 GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$IT_TMP/gm.log" | head -n 1)
-it_check "BC port p0 is SLAVE" grep -q "^bc $DOM: port 1 p0 SLAVE" "$IT_TMP/dump1.txt"
-it_check "BC ports p1, p2 are MASTER" eval 'grep -q "^bc $DOM: port 2 p1 MASTER" "$IT_TMP/dump1.txt" && grep -q "^bc $DOM: port 3 p2 MASTER" "$IT_TMP/dump1.txt"'
-it_check "BC's grandmaster is the ptp4l GM ($GMID)" grep -q "^bc $DOM: parent $GMID-1 grandmaster $GMID" "$IT_TMP/dump1.txt"
-it_check "BC servo locked" grep -qi "^bc $DOM: offset .* servo locked" "$IT_TMP/dump1.txt"
+it_tel /ptpsw/bc,$DOM "$IT_TMP/bc1.json" || it_fail "/ptpsw/bc,$DOM answers"
+B=r
+it_jcheck "BC port p0 is SLAVE" "$IT_TMP/bc1.json" "$B['port_states']['p0'] == 'SLAVE'"
+it_jcheck "BC ports p1, p2 are MASTER" "$IT_TMP/bc1.json" \
+	"$B['port_states']['p1'] == 'MASTER' and $B['port_states']['p2'] == 'MASTER'"
+it_jcheck "BC's grandmaster is the ptp4l GM ($GMID)" "$IT_TMP/bc1.json" \
+	"$B['parent_port_identity'] == '$GMID-1' and $B['grandmaster_identity'] == '$GMID'"
+it_jcheck "BC servo locked" "$IT_TMP/bc1.json" "$B['servo'].lower() == 'locked'"
 # af_packet ports: the BC's Sync / Delay_Req leave with the kernel's TX
 # stamp (pmd_glue/ts_afpkt.c), not a predicted time
-st=$(sed -n 's/^bc: TX stamps of event messages from the port backend \([0-9]*\), fallback to the predicted time \([0-9]*\)$/\1 \2/p' "$IT_TMP/dump1.txt")
-read -r bst bpr <<< "${st:-0 0}"
+read -r bst bpr < <(it_tv /ptpsw/info "'%d %d' % (r['bc_tx_stamped'], r['bc_tx_predicted'])")
+bst=${bst:-0}; bpr=${bpr:-0}
 echo "figures: BC event messages with backend TX stamps $bst, predicted $bpr"
 it_check "BC event messages leave with the kernel's TX stamps" \
 	eval '[ "$bst" -gt 50 ] && [ $((bpr * 10)) -le "$bst" ]'
@@ -114,10 +118,10 @@ for t in tr1 tr2; do
 		eval '[[ "$par" == "$BCID-"[23]" $GMID" ]]'
 	it_check "$t never saw the GM's own messages" eval '! grep -q "new foreign master $GMID" "$IT_TMP/$t.log"'
 done
-n=$(grep -c "^bc $DOM: port 3 p2 MASTER.* resp-unicast [1-9]" "$IT_TMP/dump1.txt")
-it_check "unicast Delay_Resp sent on p2 (tr2)" [ "$n" = 1 ]
-n=$(grep -c "^bc $DOM: port 2 p1 MASTER.* resp-multicast [1-9]" "$IT_TMP/dump1.txt")
-it_check "multicast Delay_Resp sent on p1 (tr1)" [ "$n" = 1 ]
+it_jcheck "unicast Delay_Resp sent on p2 (tr2)" "$IT_TMP/bc1.json" \
+	"$B['port_states']['p2'] == 'MASTER' and $B['port_counters']['p2']['delay_resp_unicast'] > 0"
+it_jcheck "multicast Delay_Resp sent on p1 (tr1)" "$IT_TMP/bc1.json" \
+	"$B['port_states']['p1'] == 'MASTER' and $B['port_counters']['p1']['delay_resp_multicast'] > 0"
 
 it_stop_ptpsw
 grep "mbufs in use at exit" "$IT_TMP/ptpsw.log" | sed 's/^/figures: /'

@@ -22,7 +22,7 @@ RUN_S=${RUN_S:-40}
 SKIP_S=15
 DOM=28
 
-it_init 1 ptp4l python3
+it_init 1 ptp4l python3 dpdk-telemetry.py
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 it_bc_config "$IT_TMP/ptpsw.cfg" "$(it_bc_entry $DOM 'delay_req = "unicast";')"
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
@@ -34,14 +34,12 @@ ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log" --domainNumber=$DOM
 echo "running for $RUN_S s"
 sleep "$RUN_S"
 
-it_dump_ptpsw > "$IT_TMP/dump.txt"
-grep -E "^bc $DOM:" "$IT_TMP/dump.txt" | sed 's/^/ptpsw: /'
-ann=$(sed -n "s/^bc $DOM: port 1 p0 .* announce \([0-9]*\) .*/\1/p" "$IT_TMP/dump.txt")
-read -r samples neg hold < <(sed -n "s/^bc $DOM: state-decisions .* servo-samples \([0-9]*\) .* negative-delay \([0-9]*\) .* holdovers \([0-9]*\)$/\1 \2 \3/p" "$IT_TMP/dump.txt")
-bad=$(sed -n "s/^bc $DOM: .* bad-unused-ts \([0-9]*\) .*/\1/p" "$IT_TMP/dump.txt")
-echo "figures: announces $ann, servo samples $samples, negative delays $neg, holdovers $hold, bad-unused-ts $bad in $RUN_S s"
-it_check "BC p0 SLAVE to the coarse GM" grep -q "^bc $DOM: port 1 p0 SLAVE" "$IT_TMP/dump.txt"
-it_check "BC's parent is the coarse GM" grep -q "^bc $DOM: parent 0266aa.fffe.000028-1 " "$IT_TMP/dump.txt"
+B=r
+read -r ann samples neg hold bad state parent < <(it_tv /ptpsw/bc,$DOM \
+	"' '.join(str(x) for x in ($B['port_counters']['p0']['announce_rx'], $B['servo_samples'], $B['negative_delay'], $B['holdover_entered'], $B['bad_unused_ts'], $B['port_states']['p0'], $B['parent_port_identity']))")
+echo "figures: announces $ann, servo samples $samples, negative delays $neg, holdovers $hold, bad-unused-ts $bad in $RUN_S s; p0 $state, parent $parent (telemetry)"
+it_check "BC p0 SLAVE to the coarse GM" [ "$state" = SLAVE ]
+it_check "BC's parent is the coarse GM" [ "$parent" = 0266aa.fffe.000028-1 ]
 it_check "every Announce counted (>= $((RUN_S - 4)))" [ "${ann:-0}" -ge $((RUN_S - 4)) ]
 it_check "never in holdover" [ "${hold:-1}" = 0 ]
 it_check "servo samples at the Sync rate (>= $((RUN_S * 4)))" [ "${samples:-0}" -ge $((RUN_S * 4)) ]

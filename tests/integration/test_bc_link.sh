@@ -22,7 +22,7 @@ DOM=24
 UP_S=${UP_S:-40}		# first lock
 RECOVER_S=${RECOVER_S:-40}	# after link up: LISTENING, qualification, lock
 
-it_init 1 ptp4l pmc ethtool
+it_init 1 ptp4l pmc ethtool dpdk-telemetry.py
 TAP=${PFX}t0
 BR=${PFX}br
 
@@ -46,17 +46,23 @@ management = { socket = "$IT_TMP/mgmt.sock"; };
 CFG
 }
 
-# wait_dump PATTERN SECONDS: SIGUSR1 dumps until one matches (each kept in
-# $IT_TMP/last.txt). Returns 0/1.
-wait_dump()
+# wait_bc PYTHON-EXPR SECONDS: /ptpsw/bc once a second until the
+# expression is true of its reply r (the last one kept in
+# $IT_TMP/last.json). Returns 0/1.
+wait_bc()
 {
 	local i
 	for ((i = 0; i < $2; i++)); do
-		it_dump_ptpsw > "$IT_TMP/last.txt" || return 1
-		grep -qE "$1" "$IT_TMP/last.txt" && return 0
+		it_tel /ptpsw/bc "$IT_TMP/last.json" > /dev/null &&
+			python3 -c "import json, sys
+r = list(json.load(open(sys.argv[1])).values())[0]
+sys.exit(0 if ($1) is True else 1)" "$IT_TMP/last.json" 2> /dev/null &&
+			return 0
+		sleep 1
 	done
 	return 1
 }
+B="r['$DOM']"
 
 ns_node "$PFX-gm" "${SW[0]}" 1 || exit 1
 ns_node "$PFX-tr1" "${SW[1]}" 2 || exit 1
@@ -79,32 +85,31 @@ done
 echo "figures: GM $GMID"
 
 it_check "p0 SLAVE to the GM (within $UP_S s)" \
-	wait_dump "^bc $DOM: port 1 p0 SLAVE" "$UP_S"
-cp "$IT_TMP/last.txt" "$IT_TMP/dump-up.txt"
-it_check "BC's grandmaster is the ptp4l GM" \
-	grep -q "^bc $DOM: parent $GMID-1 grandmaster $GMID" "$IT_TMP/dump-up.txt"
+	wait_bc "$B['port_states']['p0'] == 'SLAVE'" "$UP_S"
+it_jcheck "BC's grandmaster is the ptp4l GM" "$IT_TMP/last.json" \
+	"$B['parent_port_identity'] == '$GMID-1' and $B['grandmaster_identity'] == '$GMID'"
 
 # ---- link down ----
 ip link set "$TAP" down
 it_check "ptpsw logs p0's link down" ns_wait_log "$IT_TMP/ptpsw.log" "port p0: link down" 10
-it_check "link down: p0 FAULTY" wait_dump "^bc $DOM: port 1 p0 FAULTY" 10
-cp "$IT_TMP/last.txt" "$IT_TMP/dump-down.txt"
-sed 's/^/ptpsw: /' "$IT_TMP/dump-down.txt" | grep -E "^ptpsw: bc $DOM: (port|parent|state-)"
+it_check "link down: p0 FAULTY" wait_bc "$B['port_states']['p0'] == 'FAULTY'" 10
+cp "$IT_TMP/last.json" "$IT_TMP/down.json"
+it_dump_ptpsw | grep -E "^bc $DOM: (port|parent|state-)" | sed 's/^/ptpsw: /'
 BCID=$(sed -n "s/^boundary clock: domain $DOM .*clockIdentity \([0-9a-f.]*\) .*/\1/p" "$IT_TMP/ptpsw.log" | head -n 1)
-it_check "link down: the BC is its own grandmaster ($BCID)" \
-	grep -q "^bc $DOM: parent $BCID-0 grandmaster $BCID" "$IT_TMP/dump-down.txt"
-it_check "link down: p1 still MASTER" grep -q "^bc $DOM: port 2 p1 MASTER" "$IT_TMP/dump-down.txt"
-it_check "link down: holdover entered" grep -qE "^bc $DOM: .*holdovers [1-9]" "$IT_TMP/dump-down.txt"
+it_jcheck "link down: the BC is its own grandmaster ($BCID)" "$IT_TMP/down.json" \
+	"$B['parent_port_identity'] == '$BCID-0' and $B['grandmaster_identity'] == '$BCID'"
+it_jcheck "link down: p1 still MASTER" "$IT_TMP/down.json" "$B['port_states']['p1'] == 'MASTER'"
+it_jcheck "link down: holdover entered" "$IT_TMP/down.json" "$B['holdover_entered'] > 0"
 
 # ---- link up ----
 ip link set "$TAP" up
 t_up=$SECONDS
 it_check "ptpsw logs p0's link up" ns_wait_log "$IT_TMP/ptpsw.log" "port p0: link up" 10
 it_check "link up: p0 SLAVE to the GM again (within $RECOVER_S s)" \
-	wait_dump "^bc $DOM: port 1 p0 SLAVE" "$RECOVER_S"
-it_check "link up: the GM is the BC's grandmaster again" \
-	grep -q "^bc $DOM: parent $GMID-1 grandmaster $GMID" "$IT_TMP/last.txt"
-echo "figures: p0 SLAVE again $((SECONDS - t_up)) s after link up (dumps 1 s apart)"
+	wait_bc "$B['port_states']['p0'] == 'SLAVE'" "$RECOVER_S"
+it_jcheck "link up: the GM is the BC's grandmaster again" "$IT_TMP/last.json" \
+	"$B['parent_port_identity'] == '$GMID-1' and $B['grandmaster_identity'] == '$GMID'"
+echo "figures: p0 SLAVE again $((SECONDS - t_up)) s after link up (queries 1 s apart)"
 grep -E "port p0: link (up|down)|p0 FAULTY \(link|p0 fault cleared" "$IT_TMP/ptpsw.log" | sed 's/^/figures: /'
 
 it_stop_ptpsw

@@ -43,7 +43,7 @@ SKIP_S=10
 MAX_NS=1000000		# 1 ms
 SEC_NS=1000000000
 
-it_init 1 ptp4l python3
+it_init 1 ptp4l python3 dpdk-telemetry.py
 
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 
@@ -78,21 +78,26 @@ sleep "$RUN1_S"
 
 it_dump_ptpsw > "$IT_TMP/dump1.txt"
 grep -E "^bc (24|26|27): (port|time|ep13|parent)" "$IT_TMP/dump1.txt" | sed 's/^/ptpsw: /'
-it_check "BC 24 behind the default ptp4l GM: p0 SLAVE" grep -q "^bc 24: port 1 p0 SLAVE" "$IT_TMP/dump1.txt"
-it_check "BC 24: p1, p2 MASTER although the GM's UTC offset is not valid (EP-13 by configuration)" \
-	eval 'grep -q "^bc 24: port 2 p1 MASTER" "$IT_TMP/dump1.txt" && grep -q "^bc 24: port 3 p2 MASTER" "$IT_TMP/dump1.txt"'
-it_check "BC 24 passes the GM's time properties on (offset 37 not valid)" \
-	grep -q "^bc 24: parent .* utc-offset 37 (not valid)" "$IT_TMP/dump1.txt"
-it_check "no port of BCs 24..29 held back by EP-13" eval '! grep -q "^bc 2[0-9]: ep13-held" "$IT_TMP/dump1.txt"'
+it_tel /ptpsw/bc "$IT_TMP/bc1.json" || it_fail "/ptpsw/bc answers"
+J1=$IT_TMP/bc1.json
+it_jcheck "BC 24 behind the default ptp4l GM: p0 SLAVE" "$J1" "r['24']['port_states']['p0'] == 'SLAVE'"
+it_jcheck "BC 24: p1, p2 MASTER although the GM's UTC offset is not valid (EP-13 by configuration)" "$J1" \
+	"r['24']['port_states']['p1'] == 'MASTER' and r['24']['port_states']['p2'] == 'MASTER'"
+it_jcheck "BC 24 passes the GM's time properties on (offset 37 not valid)" "$J1" \
+	"r['24']['current_utc_offset'] == 37 and r['24']['current_utc_offset_valid'] == 0"
+it_jcheck "no port of BCs 24..29 held back by EP-13" "$J1" \
+	"all(r[d]['ep13_held_ports'] == '' for d in r if 24 <= int(d) <= 29)"
 # BC 30: current_utc_offset_valid = false behind a GM without a valid
 # offset: the strict reading, said once in the log and shown
-it_check "BC 30 (strict EP-13): p0 SLAVE, p1 p2 LISTENING" \
-	eval 'grep -q "^bc 30: port 1 p0 SLAVE" "$IT_TMP/dump1.txt" && grep -q "^bc 30: port 2 p1 LISTENING" "$IT_TMP/dump1.txt" && grep -q "^bc 30: port 3 p2 LISTENING" "$IT_TMP/dump1.txt"'
-it_check "BC 30: dump names the ports EP-13 holds back" grep -q "^bc 30: ep13-held p1 p2 " "$IT_TMP/dump1.txt"
+it_jcheck "BC 30 (strict EP-13): p0 SLAVE, p1 p2 LISTENING" "$J1" \
+	"r['30']['port_states'] == {'p0': 'SLAVE', 'p1': 'LISTENING', 'p2': 'LISTENING'}"
+it_jcheck "BC 30: telemetry names the ports EP-13 holds back" "$J1" "r['30']['ep13_held_ports'] == 'p1 p2'"
+it_check "BC 30: the dump names them" grep -q "^bc 30: ep13-held p1 p2 " "$IT_TMP/dump1.txt"
 n=$(grep -c "boundary clock domain 30: EP-13 holds port(s) p1 p2 LISTENING" "$IT_TMP/ptpsw.log")
 it_check "BC 30: one log line names them ($n)" [ "$n" = 1 ]
 it_check "status line shows bc30 ep13-held" grep -q "bc30:SLAVE off=-\?[0-9]*ns ep13-held" "$IT_TMP/ptpsw.log"
-it_check "BC 26 is the grandmaster, on TAI" grep -q "^bc 26: time PTP (TAI) currentUtcOffset 37, configured" "$IT_TMP/dump1.txt"
+it_jcheck "BC 26 is the grandmaster, on TAI" "$J1" \
+	"r['26']['ptp_timescale'] == 1 and r['26']['current_utc_offset'] == 37 and r['26']['time_from_parent'] == 0"
 
 # offs_stats LOG FROM_BYTE SKIP: ns_offsets over the part of LOG after FROM_BYTE
 offs_stats()
@@ -137,8 +142,9 @@ check_near "tr1 domain 26 (BC as grandmaster, TAI)" "$IT_TMP/tr1-26.log" 0 $SKIP
 check_near "tr1 domain 27 (GM 1 s ahead)" "$IT_TMP/tr1-27.log" 0 $SKIP_S -$SEC_NS 100
 check_near "tr2 domain 29 (udpv6, ipv6_multicast_scope link-local: FF02::181)" \
 	"$IT_TMP/tr2-29.log" 0 $SKIP_S 0 100
-it_check "BC 29 answered tr2's multicast Delay_Req (on FF02::181)" \
-	grep -q "^bc 29: port 3 p2 MASTER.* resp-multicast [1-9]" "$IT_TMP/dump1.txt"
+it_tel /ptpsw/bc,29 "$IT_TMP/bc29.json" || it_fail "/ptpsw/bc,29 answers"
+it_jcheck "BC 29 answered tr2's multicast Delay_Req (on FF02::181)" "$IT_TMP/bc29.json" \
+	"r['port_states']['p2'] == 'MASTER' and r['port_counters']['p2']['delay_resp_multicast'] > 0"
 
 GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$IT_TMP/gm24.log" | head -n 1)
 n=$(it_tshark "$IT_TMP/tr1.pcap" "ip.src == 10.66.0.1" frame.number | wc -l)
@@ -155,9 +161,10 @@ echo "phase 2: GM 24 stopped, running for $RUN2_S s"
 sleep "$RUN2_S"
 it_dump_ptpsw > "$IT_TMP/dump2.txt"
 grep -E "^bc 24: (port|time|parent)|^bc 24: .*holdover" "$IT_TMP/dump2.txt" | sed 's/^/ptpsw: /'
-it_check "BC 24 in holdover" grep -q "^bc 24: .* holdover$" "$IT_TMP/dump2.txt"
-it_check "BC 24 keeps the GM's time properties in holdover" \
-	grep -q "^bc 24: time ARB currentUtcOffset 37, from the parent" "$IT_TMP/dump2.txt"
+it_tel /ptpsw/bc "$IT_TMP/bc2.json" || it_fail "/ptpsw/bc answers (holdover)"
+it_jcheck "BC 24 in holdover" "$IT_TMP/bc2.json" "r['24']['holdover'] == 1"
+it_jcheck "BC 24 keeps the GM's time properties in holdover" "$IT_TMP/bc2.json" \
+	"r['24']['ptp_timescale'] == 0 and r['24']['current_utc_offset'] == 37 and r['24']['time_from_parent'] == 1"
 # from the kill on: no skip, every sample
 check_near "tr1 domain 24 in holdover" "$IT_TMP/tr1-24.log" "$mark_tr1_24" 0 0 100
 check_near "tr2 domain 24 in holdover" "$IT_TMP/tr2-24.log" "$mark_tr2_24" 0 0 100

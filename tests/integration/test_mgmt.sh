@@ -11,7 +11,7 @@
 #     TIME_PROPERTIES and PORT data sets: the fields must match the config
 #     (priorities, domain, number of ports), the banner (clockIdentity), the
 #     GMs (grandmasterIdentity, priority1, class, UTC offset, timeSource)
-#     and the SIGUSR1 dump (port states);
+#     and telemetry (port states);
 #   - SET is refused (MANAGEMENT_ERROR_STATUS), an unknown domain too;
 #   - management over the network (pmc -4 from a namespace) is never
 #     answered by ptpsw (EP-28);
@@ -30,7 +30,7 @@ RUN_S=${RUN_S:-20}
 # separates them (milliseconds when other jobs load this 2-CPU host)
 MAX_NS=${MAX_NS:-20000000}
 
-it_init 1 ptp4l pmc ethtool
+it_init 1 ptp4l pmc ethtool dpdk-telemetry.py
 
 SOCK=$IT_TMP/mgmt.sock
 
@@ -128,15 +128,15 @@ for d in 24 25; do
 	it_check "TIME_PROPERTIES_DATA_SET $d: the GM's (ptp4l as it starts): UTC offset 37 not valid, timeSource 0xa0" eval '[ "$(echo "$out" | field currentUtcOffset)" = 37 ] && [ "$(echo "$out" | field currentUtcOffsetValid)" = 0 ] && [ "$(echo "$out" | field timeSource)" = 0xa0 ]'
 done
 
-# PORT_DATA_SET: one answer per port, states as in the dump
+# PORT_DATA_SET: one answer per port, states as telemetry's
 out=$(pmc_get 24 "GET PORT_DATA_SET")
 echo "$out" | sed 's/^/pmc: /'
 n=$(echo "$out" | grep -c "RESPONSE MANAGEMENT PORT_DATA_SET")
 it_check "PORT_DATA_SET 24: $n responses (2 ports)" [ "$n" = 2 ]
 states=$(echo "$out" | awk '$1 == "portState" { printf "%s ", $2 }')
-dstates=$(awk '$1 == "bc" && $2 == "24:" && $3 == "port" { printf "%s ", $6 }' "$IT_TMP/dump.txt")
-echo "figures: domain 24 port states: pmc '$states' dump '$dstates'"
-it_check "PORT_DATA_SET 24: port 1 SLAVE, states match the dump" eval '[[ "$states" == "SLAVE "* ]] && [ "$states" = "$dstates" ]'
+tstates=$(it_tv /ptpsw/bc "''.join(v + ' ' for v in r['24']['port_states'].values())")
+echo "figures: domain 24 port states: pmc '$states' telemetry '$tstates'"
+it_check "PORT_DATA_SET 24: port 1 SLAVE, states match /ptpsw/bc" eval '[[ "$states" == "SLAVE "* ]] && [ "$states" = "$tstates" ]'
 it_check "PORT_DATA_SET 24: portIdentity $ID24-1 and -2" eval 'echo "$out" | grep -q "portIdentity *$ID24-1" && echo "$out" | grep -q "portIdentity *$ID24-2"'
 out=$(pmc -u -s "$SOCK" -d 24 -b 0 "TARGET $ID24-2" "GET PORT_DATA_SET" 2> /dev/null)
 it_check "TARGET $ID24-2 selects one port" eval '[ "$(echo "$out" | grep -c "RESPONSE MANAGEMENT PORT_DATA_SET")" = 1 ] && echo "$out" | grep -q "portIdentity *$ID24-2"'
@@ -162,7 +162,8 @@ diff=$(echo "$line" | sed -n 's/.*differ by \(-\?[0-9]*\) ns.*/\1/p')
 it_check "monitor alarm logged, naming both domains" [ -n "$diff" ]
 it_check "monitored difference |$diff| ns < $MAX_NS ns (same system clock)" \
 	awk -v d="${diff:-x}" -v b="$MAX_NS" 'BEGIN { exit !(d ~ /^-?[0-9]+$/ && d < b && d > -b) }'
-it_check "dump shows the monitor in ALARM" grep -q "^monitor 24/25: ALARM" "$IT_TMP/dump.txt"
+it_check "/ptpsw/monitor shows the monitor in ALARM" \
+	[ "$(it_tv /ptpsw/monitor "r['24_25']['state']")" = ALARM ]
 it_check "status line shows mon24/25:ALARM" grep -q " mon24/25:ALARM(" "$IT_TMP/ptpsw.log"
 it_check "dump counts the management requests" grep -qE "^management $SOCK: rx [1-9]" "$IT_TMP/dump.txt"
 

@@ -31,7 +31,7 @@ set -u
 ROUNDS=${ROUNDS:-60}
 PER_ROUND=${PER_ROUND:-16}
 
-it_init 1 tcpdump tshark
+it_init 1 tcpdump tshark dpdk-telemetry.py
 /usr/bin/python3 -c 'import scapy.all' 2>/dev/null || it_skip "python3-scapy not installed"
 
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
@@ -73,10 +73,8 @@ it_check "the domain 0 Delay_Req were corrected ($cf of $((${sent:-0} / 4)))" [ 
 it_check "the domain 9 Delay_Req arrive unchanged ($d9_as_is of $d9, $((${sent:-0} / 4)) sent)" \
 	[ "$d9" = $((${sent:-0} / 4)) -a "$d9_as_is" = "$d9" ]
 it_check "no frame to tr1's own MAC reaches the GM ($self)" [ "$self" = 0 ]
-it_dump_ptpsw > "$IT_TMP/dump.txt"
-# port 1 (tr1's) counts them: "drops N: ... filtered N"
-filtered=$(awk '/^port 1 /{p=1} /^port 2 /{p=0} p && /filtered/ {for (i = 1; i < NF; i++) if ($i == "filtered") print $(i + 1)}' "$IT_TMP/dump.txt" | head -n 1)
-ptp_rx=$(awk '/^port 1 /{p=1} /^port 2 /{p=0} p && /ptp rx/ {for (i = 1; i < NF; i++) if ($i == "rx") {print $(i + 1); exit}}' "$IT_TMP/dump.txt")
+# port 1 (tr1's) counts them: drops_by_reason filtered
+read -r filtered ptp_rx < <(it_tv /ptpsw/ports,p1 "'%d %d' % (r['drops_by_reason']['filtered'], r['ptp_rx'])")
 echo "figures: filtered at port 1: ${filtered:-0}, PTP received at port 1: ${ptp_rx:-0}"
 it_check "ptpsw counts every Delay_Req as PTP received (${ptp_rx:-0} of $((${sent:-0} / 2)))" \
 	[ "${ptp_rx:-0}" -ge $((${sent:-0} / 2)) ]

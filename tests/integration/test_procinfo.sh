@@ -6,8 +6,9 @@
 #
 # A. The lab (af_packet ports, ptp4l GM and two time receivers): three
 #    `dpdk-proc-info -- --stats` runs exit 0 and show, for port 0, the
-#    RX and TX counts ptpsw's own dump shows (bracketed by a dump before
-#    and one after); dpdk-telemetry.py reads /ethdev/stats,0 the same way;
+#    RX and TX counts ptpsw's own telemetry shows (/ptpsw/ports,p0,
+#    bracketed by a query before and one after); dpdk-telemetry.py reads
+#    /ethdev/stats,0 the same way;
 #    ptpsw keeps all ports up and forwarding afterwards.
 # B. Two net_pcap ports replaying files (infinite_rx=1): proc-info
 #    --stats shows both ports' counters (DPDK 22.11's net_pcap then
@@ -28,29 +29,18 @@ RUN_S=${RUN_S:-6}
 PROCINFO=${DPDK_PROCINFO:-$(command -v dpdk-proc-info)}
 DUMPCAP=${DPDK_DUMPCAP:-$(command -v dpdk-dumpcap)}
 
-it_init 1 ptp4l python3
+it_init 1 ptp4l python3 dpdk-telemetry.py
 [ -n "$PROCINFO" ] && [ -x "$PROCINFO" ] ||
 	it_skip "dpdk-proc-info not installed (Debian package dpdk)"
 [ "$IT_SWITCH" = ptpsw ] || it_skip "needs ptpsw (IT_SWITCH=$IT_SWITCH)"
-HAVE_TEL=0
-command -v dpdk-telemetry.py > /dev/null && HAVE_TEL=1
 it_hugepages 256
 
-# port_count DUMP-TEXT PORT FIELD(rx|tx): ptpsw's packets of a port
-port_count()
+# p0_counts: ptpsw's "rx_pkts tx_pkts ts_tx_sent" of port p0 (/ptpsw/ports);
+# ts_tx_sent: event messages the port sent on its TX stamp socket, which
+# ptpsw's tx counts and the PMD's counters (proc-info, /ethdev/stats) do not
+p0_counts()
 {
-	awk -v p="port $2 " -v f="$3" 'index($0, p) == 1 { s = 1 }
-		s && /^  rx / { print (f == "rx" ? $2 : $7); exit }' <<< "$1"
-}
-
-# stamp_sent DUMP PORT: event messages the port sent on its TX stamp
-# socket (dump "  tx stamps: sent N"): ptpsw's tx counts them, the PMD's
-# counters (proc-info, /ethdev/stats) do not
-stamp_sent()
-{
-	awk -v p="port $2 " 'index($0, p) == 1 { s = 1; next }
-		s && /^port / { exit }
-		s && /^  tx stamps: sent / { print $4; exit }' <<< "$1"
+	it_tv /ptpsw/ports,p0 "'%d %d %d' % (r['rx_pkts'], r['tx_pkts'], r['ts_tx_sent'])"
 }
 
 # pi_count FILE PORT FIELD(RX|TX): proc-info's packets of a port
@@ -70,16 +60,13 @@ grep '^eal' "$IT_TMP/ptpsw.cfg"
 it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
 it_lab_peers "$RUN_S"
 
-d1=$(it_dump_ptpsw)
+read -r rx1 tx1 ss1 < <(p0_counts)
 for i in 1 2 3; do
 	timeout 30 "$PROCINFO" --file-prefix "$PFX" -- --stats > "$IT_TMP/pi$i.log" 2>&1
 	echo "$?" > "$IT_TMP/pi$i.rc"
 done
-[ "$HAVE_TEL" = 1 ] && it_tel /ethdev/stats,0 "$IT_TMP/eth0.json"
-d2=$(it_dump_ptpsw)
-rx1=$(port_count "$d1" 0 rx); rx2=$(port_count "$d2" 0 rx)
-tx1=$(port_count "$d1" 0 tx); tx2=$(port_count "$d2" 0 tx)
-ss1=$(stamp_sent "$d1" 0); ss2=$(stamp_sent "$d2" 0)
+it_tel /ethdev/stats,0 "$IT_TMP/eth0.json"
+read -r rx2 tx2 ss2 < <(p0_counts)
 echo "figures: ptpsw port 0 rx $rx1 -> $rx2, tx $tx1 -> $tx2 (on the stamp socket ${ss1:-0} -> ${ss2:-0})"
 # what the PMD sent: ptpsw's tx less the stamp socket's
 etx1=$((${tx1:-0} - ${ss2:-0})); etx2=$((${tx2:-0} - ${ss1:-0}))
@@ -94,16 +81,12 @@ for i in 1 2 3; do
 		between "$etx1" "$ptx" $((etx2 + 32))
 done
 [ "$(cat "$IT_TMP/pi1.rc")" = 0 ] || sed 's/^/proc-info: /' "$IT_TMP/pi1.log" | tail -n 20
-if [ "$HAVE_TEL" = 1 ]; then
-	it_jcheck "dpdk-telemetry.py /ethdev/stats,0 within ptpsw's rx and tx" "$IT_TMP/eth0.json" \
-		"${rx1:-0} <= r['ipackets'] <= ${rx2:-0} + 32 and $etx1 <= r['opackets'] <= $etx2 + 32"
-else
-	echo "note: dpdk-telemetry.py not installed, /ethdev/stats not checked"
-fi
+it_jcheck "dpdk-telemetry.py /ethdev/stats,0 within ptpsw's rx and tx" "$IT_TMP/eth0.json" \
+	"${rx1:-0} <= r['ipackets'] <= ${rx2:-0} + 32 and $etx1 <= r['opackets'] <= $etx2 + 32"
 sleep 2
-d3=$(it_dump_ptpsw)
-rx3=$(port_count "$d3" 0 rx)
-it_check "ptpsw still has 3/3 ports up" grep -q 'ports 3/3 up' <<< "$d3"
+read -r rx3 _ < <(p0_counts)
+it_check "ptpsw still has 3/3 ports up" \
+	[ "$(it_tv /ptpsw/ports "sorted(p['link'] for p in r.values())")" = "['up', 'up', 'up']" ]
 it_check "ptpsw still forwards (port 0 rx $rx2 -> $rx3)" [ "${rx3:-0}" -gt "${rx2:-0}" ]
 it_stop_ptpsw
 ns_cleanup "$NS_STATE"

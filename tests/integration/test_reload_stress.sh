@@ -27,7 +27,7 @@ N_HUP=${N_HUP:-60}
 MAX_LOSS_PCT=${MAX_LOSS_PCT:-1}
 SEED=${SEED:-$RANDOM}
 
-it_init 1 ptp4l iperf3 ethtool
+it_init 1 ptp4l iperf3 ethtool dpdk-telemetry.py
 [ "$IT_SWITCH" = ptpsw ] || it_skip "reload needs ptpsw (IT_SWITCH=$IT_SWITCH)"
 echo "seed $SEED (SEED=$SEED reproduces the sequence of files)"
 RANDOM=$SEED
@@ -109,10 +109,9 @@ sleep 1
 ns_stop "$SPID" iperf3 TERM 3
 
 it_check "ptpsw still running after $N_HUP SIGHUPs" ns_pid_is "$IT_SW_PID" ptpsw
-it_dump_ptpsw > "$IT_TMP/dump.txt"
-line=$(grep "^reload: generation" "$IT_TMP/dump.txt")
-echo "figures: $line"
-read -r gen req app ref <<< "$(echo "$line" | sed -n 's/^reload: generation \([0-9]*\), SIGHUPs \([0-9]*\) applied \([0-9]*\) refused \([0-9]*\).*/\1 \2 \3 \4/p')"
+read -r gen req app ref < <(it_tv /ptpsw/info \
+	"'%d %d %d %d' % (r['config_generation'], r['reload_requests'], r['reloads_applied'], r['reloads_refused'])")
+echo "figures: generation ${gen:-?}, SIGHUPs handled ${req:-?}, applied ${app:-?}, refused ${ref:-?} (/ptpsw/info)"
 nbad=$(grep -c "reload: refused, .*priority1: value 300 out of range" "$IT_TMP/ptpsw.log")
 it_check "every SIGHUP handled ($req of $N_HUP sent, some merge) was applied ($app) or refused ($ref)" \
 	eval '[ -n "$req" ] && [ "$req" -ge $((N_HUP / 2)) ] && [ $((app + ref)) = "$req" ] && [ "$gen" = $((app + 1)) ]'

@@ -5,8 +5,8 @@
 # domain 0 and GM4 in domain 4, each in its own namespace, with one time
 # receiver per domain (domain 0 with unicast Delay_Req, domain 4 with
 # multicast). Four af_packet ports. Both receivers must sync and the
-# per-domain counters of ptpsw's SIGUSR1 dump must show corrected PTP
-# messages in both domains.
+# per-domain counters of ptpsw's telemetry (/ptpsw/tc) must show
+# corrected PTP messages in both domains.
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +15,8 @@ RUN_S=${RUN_S:-25}
 SKIP_S=5
 
 it_init 1 ptp4l ethtool
+[ "$IT_SWITCH" != ptpsw ] || ns_have dpdk-telemetry.py ||
+	it_skip "dpdk-telemetry.py not installed (Debian package dpdk-dev)"
 SW+=("${PFX}a3")
 IT_PORTS=4
 
@@ -50,19 +52,19 @@ for d in 0 4; do
 done
 
 if [ "$IT_SWITCH" = ptpsw ]; then
-	it_dump_ptpsw > "$IT_TMP/dump.txt"
-	sed 's/^/ptpsw: /' "$IT_TMP/dump.txt"
+	it_tel /ptpsw/tc "$IT_TMP/tc.json" &&
+		python3 -m json.tool "$IT_TMP/tc.json" | sed 's/^/telemetry: /'
 	for d in 0 4; do
-		c=$(sed -n "s/.*domain $d corrected \([0-9]*\).*/\1/p" "$IT_TMP/dump.txt" | head -n 1)
+		c=$(it_tv /ptpsw/tc "r['domains']['$d']['corrected']")
 		echo "figures: domain $d corrected ${c:-none}"
-		it_check "domain $d: corrected counter > 0 in the SIGUSR1 dump" eval '[ "${c:-0}" -gt 0 ]'
+		it_check "domain $d: corrected counter > 0 (/ptpsw/tc)" eval '[ "${c:-0}" -gt 0 ]'
 		# the rate ratio follows that domain's GM (its port 1)
 		own=$(grep -m1 -o "selected local clock [0-9a-f.]*" "$IT_TMP/gm$d.log" | awk '{print $4}')
-		src=$(sed -n "s/.*domain $d corrected .* rate-source \([0-9a-f.]*-[0-9]*\).*/\1/p" "$IT_TMP/dump.txt" | head -n 1)
+		src=$(it_tv /ptpsw/tc "r['domains']['$d']['rate_source']")
 		echo "figures: domain $d rate source ${src:-none}"
-		it_check "domain $d: rate-source is GM$d ($own-1)" eval '[ -n "$own" ] && [ "$src" = "$own-1" ]'
+		it_check "domain $d: rate_source is GM$d ($own-1)" eval '[ -n "$own" ] && [ "$src" = "$own-1" ]'
 	done
-	c=$(grep -E "domain [0-9]+ corrected" "$IT_TMP/dump.txt" | grep -vcE "domain (0|4) corrected")
-	it_check "no other domain counted" [ "$c" = 0 ]
+	doms=$(it_tv /ptpsw/tc "' '.join(sorted(r['domains']))")
+	it_check "no other domain counted (domains: $doms)" [ "$doms" = "0 4" ]
 fi
 exit 0

@@ -23,6 +23,8 @@ RUN_S=${RUN_S:-25}
 SKIP_S=5
 
 it_init 1 ptp4l tcpdump tshark ethtool iperf3
+[ "$IT_SWITCH" != ptpsw ] || ns_have dpdk-telemetry.py ||
+	it_skip "dpdk-telemetry.py not installed (Debian package dpdk-dev)"
 
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 if [ "$IT_SWITCH" = ptpsw ]; then
@@ -135,8 +137,7 @@ s.sendto(hdr + bytes(20), ("224.0.0.107", 319))' "$NS_NET4.1"
 	sleep 0.5
 	it_dump_ptpsw > "$IT_TMP/dump.txt"
 	sed 's/^/ptpsw: /' "$IT_TMP/dump.txt"
-	wd=$(awk '/^port 0 /{p = 1; next} /^port /{p = 0}
-		p && /watchdog:/ {print $3}' "$IT_TMP/dump.txt")
+	wd=$(it_tv /ptpsw/ports,p0 "r['watchdog']['pdelay']")
 	it_check "watchdog counts the Pdelay_Req on p0 ($wd)" [ "${wd:-0}" -ge 1 ]
 	# af_packet ports stamp sent frames; one-step mode says that
 	# two-step would use those stamps

@@ -23,6 +23,8 @@ SKIP_S=5
 PY=/usr/bin/python3
 
 it_init 1 ptp4l tcpdump tshark ethtool "$PY"
+[ "$IT_SWITCH" != ptpsw ] || ns_have dpdk-telemetry.py ||
+	it_skip "dpdk-telemetry.py not installed (Debian package dpdk-dev)"
 
 ns_lab_create "$PFX" "${SW[@]}" || exit 1
 if [ "$IT_SWITCH" = ptpsw ]; then
@@ -125,21 +127,21 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 fi
 
 # The event messages left with their kernel TX stamps (af_packet-ring
-# backend, pmd_glue/ts_afpkt.c): per port "tx stamps: sent N stamped M ...".
+# backend, pmd_glue/ts_afpkt.c): per port ts_tx_sent, ts_tx_stamped.
 if [ "$IT_SWITCH" = ptpsw ]; then
-	st=$(it_dump_ptpsw | awk '/^  tx stamps:/ {s += $4; t += $6} END {print s + 0, t + 0}')
-	read -r tx_sent tx_stamped <<< "$st"
+	read -r tx_sent tx_stamped < <(it_tv /ptpsw/ports \
+		"'%d %d' % (sum(p['ts_tx_sent'] for p in r.values()), sum(p['ts_tx_stamped'] for p in r.values()))")
+	tx_sent=${tx_sent:-0}; tx_stamped=${tx_stamped:-0}
 	echo "figures: A event messages sent for a TX stamp $tx_sent, stamped $tx_stamped"
 	it_check "two-step TC takes the kernel TX stamps of its af_packet ports" \
 		eval '[ "$tx_sent" -gt 100 ] && [ $((tx_stamped * 10)) -ge $((tx_sent * 9)) ]'
 	# per egress port: the residences of the event messages it sent
-	res=$(it_dump_ptpsw | awk '/^port [0-9]+ / {p = $3}
-		/^  tc residence:/ {print p, $4, $6, $8, $10}')
+	res=$(it_tv /ptpsw/ports "'\\n'.join('%s %d %d %d %d' % (k, p['tc_residence_n'], p['tc_residence_min_ns'], p['tc_residence_mean_ns'], p['tc_residence_max_ns']) for k, p in r.items())")
 	echo "figures: A tc residence per egress port (port n min mean max, ns):" $res
 	# a worker descheduled by other jobs holds a frame for milliseconds
 	# (its kernel receive stamp keeps that inside the residence): the
 	# bound is the oldest receive stamp ptpsw accepts (TS_MAX_AGE_NS)
-	it_check "dump: tc residence on all 3 ports, n >= 30, 0 < min <= mean <= max < 1 s" \
+	it_check "telemetry: tc residence on all 3 ports, n >= 30, 0 < min <= mean <= max < 1 s" \
 		eval 'echo "$res" | awk "{ if (\$2 >= 30 && \$3 > 0 && \$3 <= \$4 && \$4 <= \$5 && \$5 < 1000000000) ok++ }
 			END { exit !(ok == 3 && NR == 3) }"'
 	it_check "banner: no one-step note in two-step mode" \

@@ -53,7 +53,7 @@ jcheck() { it_jcheck "$@"; }
 T=$IT_TMP
 it_check "client lists the commands" tel / "$T/list.json"
 jcheck "/ptpsw/ commands registered" "$T/list.json" \
-	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/monitor', '/ptpsw/config'])"
+	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/monitor', '/ptpsw/config', '/ptpsw/counters'])"
 
 it_check "/ptpsw/ports answers" tel /ptpsw/ports "$T/ports1.json"
 sleep 2
@@ -62,6 +62,7 @@ it_check "/ptpsw/tc answers" tel /ptpsw/tc "$T/tc.json"
 it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc.json"
 it_check "/ptpsw/config answers" tel /ptpsw/config "$T/config.json"
 it_check "/ptpsw/info answers" tel /ptpsw/info "$T/info.json"
+it_check "/ptpsw/counters answers" tel /ptpsw/counters "$T/counters.json"
 it_check "/ptpsw/ports,p1 answers" tel /ptpsw/ports,p1 "$T/p1.json"
 DUMP=$(it_dump_ptpsw)
 
@@ -129,7 +130,11 @@ jcheck "config ports and devices" "$G" \
 jcheck "config TC one-step, all domains" "$G" \
 	"r['transparent_clock']['mode'] == 'one-step' and r['transparent_clock']['domains'] == 'all'"
 jcheck "config EAL args carry the file prefix" "$G" "'$PFX' in r['eal'] and '--no-shconf' in r['eal']"
-jcheck "config management socket" "$G" "r['management_socket'] == '$T/mgmt.sock'"
+jcheck "config management socket" "$G" "r['management']['socket'] == '$T/mgmt.sock'"
+jcheck "config keys as in the file: lcores, a port's latency" "$G" \
+	"r['lcores']['workers'] == [1] and r['ports']['p0']['ingress_latency_ns'] == 0"
+jcheck "counters: every /ptpsw/ports counter explained" "$T/counters.json" \
+	"all(k in r['ports'] or k in r['ports_ctl'] for k in ['rx_pkts', 'ptp_to_bc', 'local_rx', 'bc_no_instance']) and all(isinstance(v, str) and v for g in r.values() for v in g.values())"
 
 I=$T/info.json
 jcheck "info: version, 3 ports, uptime" "$I" \
@@ -175,6 +180,7 @@ sleep "${BC_RUN_S:-20}"
 GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$T/gm2.log" | head -n 1)
 echo "figures: GM $GMID, BC $BCID"
 it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc2.json"
+it_check "/ptpsw/bc,$DOM answers" tel /ptpsw/bc,$DOM "$T/bc24.json"
 it_check "/ptpsw/config answers (BC)" tel /ptpsw/config "$T/config2.json"
 it_check "/ptpsw/monitor answers" tel /ptpsw/monitor "$T/monitor.json"
 python3 -m json.tool "$T/monitor.json" | sed 's/^/telemetry: /'
@@ -188,6 +194,10 @@ jcheck "two boundary clocks, domains 24 and 25" "$B" \
 	"sorted(r) == ['24', '25'] and r['24']['domain'] == 24 and r['25']['domain'] == 25"
 jcheck "domain 25 (no GM) has no parent but itself, no slave port" "$B" \
 	"r['25']['slave_port'] == '' and r['25']['grandmaster_identity'] == r['25']['clock_identity'] and sorted(r['25']['port_states']) == ['p0', 'p2']"
+jcheck "counters: per instance in /ptpsw/bc, per port only for one domain" "$B" \
+	"r['24']['servo_samples'] > 0 and 'rogue_rejected' in r['24'] and 'port_counters' not in r['24']"
+jcheck "/ptpsw/bc,$DOM: that domain with its ports' counters" "$T/bc24.json" \
+	"r['domain'] == $DOM and r['port_counters']['p0']['announce_rx'] > 0 and r['port_counters']['p0']['sync_rx'] > 0"
 jcheck "BC clock identity as in the banner ($BCID)" "$B" "r['24']['clock_identity'] == '$BCID'"
 jcheck "grandmaster and parent are the ptp4l GM ($GMID)" "$B" \
 	"r['24']['grandmaster_identity'] == '$GMID' and r['24']['parent_port_identity'] == '$GMID-1'"

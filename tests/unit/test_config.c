@@ -719,6 +719,89 @@ static void test_print(void)
 	free(out);
 }
 
+/* conf_export into flat lines "a.b.c=value" ("[]" for an array element):
+ * each node is the text of its own values. */
+struct exp_node {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static void *exp_node(void *ctx, enum conf_node kind)
+{
+	struct exp_node *n = calloc(1, sizeof(*n));
+
+	(void)ctx;
+	(void)kind;
+	if (n != NULL)
+		n->f = open_memstream(&n->buf, &n->len);
+	return n;
+}
+
+static void exp_add(void *ctx, void *parent, const char *name, void *child)
+{
+	struct exp_node *p = parent, *c = child;
+	char *line, *save = NULL;
+
+	(void)ctx;
+	fclose(c->f);
+	for (line = strtok_r(c->buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		fprintf(p->f, "%s.%s\n", name, line);
+	free(c->buf);
+	free(c);
+}
+
+static void exp_str(void *ctx, void *node, const char *name, const char *v)
+{
+	(void)ctx;
+	fprintf(((struct exp_node *)node)->f, "%s=%s\n", name ? name : "[]", v);
+}
+
+static void exp_num(void *ctx, void *node, const char *name, long long v)
+{
+	(void)ctx;
+	fprintf(((struct exp_node *)node)->f, "%s=%lld\n", name ? name : "[]",
+		v);
+}
+
+static void test_export(void)
+{
+	static const struct conf_sink sink = {
+		exp_node, exp_add, exp_str, exp_num
+	};
+	struct exp_node *root = exp_node(NULL, CONF_N_DICT);
+	struct conf_error err;
+	struct conf c;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_EQUAL_FATAL(load(full_cfg, &c, &err), 0);
+	conf_export(&c, &sink, NULL, root);
+	fclose(root->f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf,
+				      "ports.p1.device=0000:3b:00.0\n"));
+	CU_ASSERT_PTR_NULL(strstr(root->buf, "ports.p0.ipv4="));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf,
+				      "lcores.workers.[]=3\nlcores.workers.[]=1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf, "transparent_clock.domains=all\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf, "transparent_clock.syntonize=0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf,
+				      "boundary_clocks.25.transport=udpv6\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf,
+				      "boundary_clocks.24.clock_accuracy=33\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf,
+				      "boundary_clocks.24.servo.kp=0.5\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf, "time_receivers.fd66::3."
+				      "clock_identity=010203.0405.060708\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf, "monitor.[ 24, 25 ].domains."
+				      "[]=24\nmonitor.[ 24, 25 ].domains.[]=25\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(root->buf,
+				      "monitor.[ 24, 25 ].threshold_ns=5000\n"));
+	free(root->buf);
+	free(root);
+	conf_free(&c);
+}
+
 /* One-step mode: --check names the af_packet ports whose TX stamps only
  * two-step mode can use (not one with timestamping software, not a NIC
  * whose backend is only known at start-up); two-step mode: no note. */
@@ -955,6 +1038,7 @@ static const struct test_case config_tests[] = {
 	{ "conf_print", test_print },
 	{ "conf_print: one-step hint", test_print_one_step_hint },
 	{ "conf_print: loads back", test_print_round_trip },
+	{ "conf_export: the tree", test_export },
 	{ "reference keys in docs", test_reference_in_docs },
 	{ "example configs load", test_example_configs },
 	{ "lab configs", test_lab_configs },
