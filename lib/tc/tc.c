@@ -583,6 +583,16 @@ tc_run_one_(struct tc *tc, uint16_t out_port, tmv_t base,
 	return true;
 }
 
+/* residence = (tx_ts + egress latency) - (rx - ingress latency): the
+ * part before rx */
+static inline tmv_t tc_run_base(const struct tc *tc, uint16_t in_port,
+				uint16_t out_port, tmv_t tx_ts)
+{
+	return tmv_add(tx_ts, tmv_from_ns(
+		(int64_t)tc_lat(tc->p.egress_latency_ns, out_port) +
+		tc_lat(tc->p.ingress_latency_ns, in_port)));
+}
+
 /* tc_run(), inlined once for rx_step 0 (one RX time for all, kept in a
  * register; tc_run_one_() first) and once for the others */
 static inline __attribute__((always_inline)) unsigned int
@@ -590,27 +600,21 @@ tc_run_(struct tc *tc, uint16_t in_port, uint16_t out_port, tmv_t tx_ts,
 	uint8_t *const *ptp, const uint64_t *rx_ns, const unsigned int rx_step,
 	unsigned int n)
 {
-	/* residence = (tx_ts + egress latency) - (rx - ingress latency) */
-	tmv_t base = tmv_add(tx_ts, tmv_from_ns(
-		(int64_t)tc_lat(tc->p.egress_latency_ns, out_port) +
-		tc_lat(tc->p.ingress_latency_ns, in_port)));
-	/* the loop's residence statistics (never addressed outside it, so
-	 * kept in registers across tc_rate_sync_in()) */
+	tmv_t base = tc_run_base(tc, in_port, out_port, tx_ts);
+	/* residence statistics: never addressed, so kept in registers */
 	struct tc_res_stats acc = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
 	const bool syntonize = tc->p.syntonize;
 	bool exact = !syntonize || tc->n_skewed == 0;
-	/* the correction last computed (valid: have), for the messages
-	 * after it of the same RX time and domain (with software stamps a
-	 * burst has one RX time), until a Sync may change a ratio */
+	/* cf (cf_neg: its checksum term) serves the messages after it of the
+	 * same RX time and domain, until a Sync may change a ratio (have) */
 	bool have = false;
 	uint64_t last_rx = 0, n_sync = 0, n_dom = 0, n_dom_sync = 0;
 	ptp_cf_t cf = { 0 };
 	int64_t cf_ns = 0;
-	uint32_t cf_neg = 0;		/* frame_cf_csum_neg(cf) */
+	uint32_t cf_neg = 0;
 	unsigned int k, is_sync;
 	uint8_t dom = n > 0 ? ptp[0][OFF_DOMAIN] : 0;
 	struct tc_rate *rate = &tc->rate[dom];	/* the stretch's domain's */
-
 	const uint64_t rx0 = n > 0 ? rx_ns[0] : 0;
 
 	if (n == 0)
