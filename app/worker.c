@@ -33,13 +33,12 @@
 #define WORKER_IDLE_SPIN_NS	20000
 
 /*
- * What the frames of one RX burst change as they go: the destination
- * memo (sw/memo.h; kept across bursts in struct worker) and the burst's
- * run. Its port is not next to run_out: gcc carries such a pair in a
+ * What the frames of one RX burst change as they go: the burst's run and
+ * the destination memo (sw/memo.h; kept across bursts in struct worker).
+ * The memo's port is not next to run_out: gcc carries such a pair in a
  * vector register.
  */
 struct burst_regs {
-	struct memo memo;
 	/* the burst's run: frames for one port, sent straight from the
 	 * RX array (run[0..run_n-1], written over frames already handled)
 	 * at the end of the burst, before that port's TX buffer */
@@ -47,6 +46,7 @@ struct burst_regs {
 	uint16_t run_n;
 	uint64_t run_bytes;
 	unsigned int run_port;		/* its port, also once closed */
+	struct memo memo;
 };
 
 /* run_out without a port: never a value memo_dest() returns */
