@@ -19,6 +19,7 @@
 #include "net/frame.h"
 #include "sw/fdb.h"
 #include "sw/fwd_view.h"
+#include "sw/memo.h"
 #include "tc/tc.h"
 #include "tc_hwtx.h"
 #include "timebase.h"
@@ -30,20 +31,14 @@
 #define WORKER_EXPIRE_NS	(100 * 1000 * 1000)
 /* Empty polls for this long before an idle worker starts to sleep. */
 #define WORKER_IDLE_SPIN_NS	20000
-/* A destination looked up in the fdb is reused for this long (hit or
- * miss): a MAC another worker just learnt floods a little longer. */
-#define WORKER_MEMO_NS		100000
 
 /*
- * What one RX burst shares: its time, the link mask, and a memo of the
- * last unicast fdb lookup (traffic is often one flow), forgotten when
- * this worker learns that MAC; kept across bursts for WORKER_MEMO_NS
- * (struct worker), so an unknown destination is not searched for in all
- * of its fdb probe buckets at every burst.
+ * What the frames of one RX burst change as they go: the burst's run and
+ * the destination memo (sw/memo.h; kept across bursts in struct worker).
+ * The memo's port is not next to run_out: gcc carries such a pair in a
+ * vector register.
  */
 struct burst_regs {
-	uint64_t dst_key;		/* learn_mac() | MAC_KEY_VALID; 0: none */
-	uint64_t dst_t;			/* when it was looked up */
 	/* the burst's run: frames for one port, sent straight from the
 	 * RX array (run[0..run_n-1], written over frames already handled)
 	 * at the end of the burst, before that port's TX buffer */
@@ -51,10 +46,10 @@ struct burst_regs {
 	uint16_t run_n;
 	uint64_t run_bytes;
 	unsigned int run_port;		/* its port, also once closed */
-	int dst_port;			/* dst_key's port, or < 0 */
+	struct memo memo;
 };
 
-/* run_out without a port: never a value burst_dest_one() returns */
+/* run_out without a port: never a value memo_dest() returns */
 #define RUN_NONE	(-16)		/* no run yet in this burst */
 #define RUN_CLOSED	(-17)		/* the run takes no more frames */
 
@@ -62,9 +57,7 @@ struct burst_regs {
 struct burst_const {
 	uint64_t now;
 	uint64_t key_hi;		/* learn_key_hi() of the port, now */
-	uint32_t up;			/* link mask */
-	uint32_t flood;			/* up without the ingress port */
-	int flood_out;			/* flood's port if it is one, else -1 */
+	struct memo_flood fl;		/* the link mask, where to flood */
 };
 
 /* One burst: c and r (rx_frames() keeps copies in registers and hands r
@@ -86,6 +79,10 @@ _Static_assert(WORKER_BURST <= WORKER_TXBUF, "a burst fits a TX buffer");
 
 _Static_assert(CONF_MAX_PORTS <= LEARN_MAX_PORTS,
 	       "a port index fits its bits of the learn key");
+_Static_assert(DROP_NO_DEST - DROP_FILTERED == MEMO_DROP_NO_DEST &&
+	       DROP_PORT_DOWN - DROP_FILTERED == MEMO_DROP_PORT_DOWN &&
+	       MEMO_DROP_FILTERED == 0,
+	       "memo_dest() counts into port_stats.drop from DROP_FILTERED");
 
 /*
  * learn_check()'s rare part: src (unicast, mac its learn_mac()) was not in
@@ -131,9 +128,8 @@ static __rte_always_inline uint64_t learn_check(struct worker *w,
 
 /*
  * The destination of a frame from port in (at least 12 bytes at data),
- * through the lookup memo in r: its one egress port; -1: dropped
- * (counted); -2: flooded to the ports of c->flood, more than one.
- * Flooded frames are counted in *flooded.
+ * a unicast one through the memo in r (an fdb lookup on a miss): as
+ * memo_dest(), drops counted in in's stats, floods in *flooded.
  */
 static __rte_always_inline int burst_dest_one(struct worker *w,
 					      const uint8_t *data,
@@ -142,46 +138,18 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 					      struct burst_regs *r,
 					      uint64_t *flooded)
 {
-	int out;
+	int port = -1;
 
 	if (!(data[0] & 1)) {
-		uint64_t key = learn_mac_dst(data) | MAC_KEY_VALID;
+		uint64_t key = memo_key(data);
 
-		if (unlikely(key != r->dst_key)) {
-			r->dst_port = fdb_lookup(w->app->fdb, data, c->now);
-			r->dst_key = key;
-			r->dst_t = c->now;
-		}
-		out = r->dst_port;
-		if (out >= 0) {
-			if (unlikely(out == (int)in)) {
-				w->stats[in].drop[DROP_FILTERED]++;
-				return -1;
-			}
-			if (unlikely(!(c->up & (1u << out)))) {
-				w->stats[in].drop[DROP_PORT_DOWN]++;
-				return -1;
-			}
-			return out;
-		}
+		if (unlikely(!memo_has(&r->memo, key)))
+			memo_set(&r->memo, key,
+				 fdb_lookup(w->app->fdb, data, c->now), c->now);
+		port = r->memo.port;
 	}
-	if (likely(c->flood_out >= 0)) {
-		(*flooded)++;
-		return c->flood_out;
-	}
-	if (unlikely(c->flood == 0)) {
-		w->stats[in].drop[DROP_NO_DEST]++;
-		return -1;
-	}
-	(*flooded)++;
-	return -2;
-}
-
-/* burst_dest_one()'s result as a port mask, 0 if dropped. */
-static __rte_always_inline uint32_t dest_mask(int out,
-					      const struct burst_const *c)
-{
-	return out >= 0 ? 1u << out : out == -2 ? c->flood : 0;
+	return memo_dest(port, in, &c->fl, &w->stats[in].drop[DROP_FILTERED],
+			 flooded);
 }
 
 /* Learn the source MAC of a frame from port in (at least 12 bytes at
@@ -199,8 +167,7 @@ static __rte_always_inline void burst_learn(struct worker *w,
 		return;
 	forget = learn_check(w, data + 6, learn_mac_src(data), in, c->now,
 			     c->key_hi);
-	if (unlikely(forget != 0) && forget == r->dst_key)
-		r->dst_key = 0;
+	memo_forget(&r->memo, forget);
 }
 
 /* A PTP message (fi) from port in to the ports of mask: to the control
@@ -288,11 +255,11 @@ static __rte_always_inline bool switch_plain(struct worker *w,
 	}
 	if (out >= 0)		/* not the run's port */
 		tx_add(w, (unsigned int)out, m, 0, NULL, 0, 0);
-	else if (out == -1)
+	else if (out == MEMO_DROPPED)
 		rte_pktmbuf_free(m);
 	else
-		send_shared(w, c->flood, m);
-	return out != -2;
+		send_shared(w, c->fl.flood, m);
+	return out != MEMO_FLOOD;
 }
 
 /*
@@ -321,8 +288,8 @@ static __rte_always_inline bool rx_classified(struct worker *w,
 		return true;
 	if (cls == FRAME_PTP) {
 		handle_ptp(w, m, in, fi, rx_ts,
-			   dest_mask(burst_dest_one(w, data, in, c, r,
-						    flooded), c));
+			   memo_dest_mask(burst_dest_one(w, data, in, c, r,
+							 flooded), &c->fl));
 		return false;
 	}
 	return switch_plain(w, m, data, in, rte_pktmbuf_pkt_len(m), bc->run, c,
@@ -376,31 +343,22 @@ static uint32_t link_mask(const struct app *app)
 	return up;
 }
 
-/* A burst of pkts from port in starts: what its frames share, the lookup
- * memo of the last burst if it is recent, no run yet. Field by field:
- * the run's TC list is read only up to tc.n (rx_at and rx_step: by the
- * caller). */
+/* A burst of pkts from port in starts: what its frames share, the
+ * destination memo of the last burst if it is recent, no run yet. Field
+ * by field: the run's TC list is read only up to tc.n (rx_at and
+ * rx_step: by the caller). */
 static __rte_always_inline void burst_start(struct worker *w,
 					    struct burst_ctx *bc,
 					    struct rte_mbuf **pkts,
 					    unsigned int in, uint32_t up,
 					    uint64_t now)
 {
-	uint32_t flood = up & ~(1u << in);
-
 	bc->c.now = now;
 	bc->c.key_hi = learn_key_hi(in, now, w->learn_shift);
-	bc->c.up = up;
-	bc->c.flood = flood;
-	bc->c.flood_out = flood != 0 && (flood & (flood - 1)) == 0 ?
-			  __builtin_ctz(flood) : -1;
+	memo_flood_init(&bc->c.fl, up, in);
 	memset(&bc->r, 0, sizeof(bc->r));
 	bc->r.run_out = RUN_NONE;
-	if (now - w->memo_t < WORKER_MEMO_NS) {
-		bc->r.dst_key = w->memo_key;
-		bc->r.dst_port = w->memo_port;
-		bc->r.dst_t = w->memo_t;
-	}
+	memo_burst(&bc->r.memo, &w->memo, now);
 	bc->run = pkts;
 	bc->tc.at = 0;
 	bc->tc.n = 0;
@@ -476,7 +434,8 @@ static __rte_always_inline bool rx_run_tc(struct worker *w,
 	}
 	frame_prescan(data, len, &pos);
 	frame_classify_udp(data, len, &pos, &fi);
-	handle_ptp(w, m, in, &fi, ts[i * ts_step], dest_mask(out, c));
+	handle_ptp(w, m, in, &fi, ts[i * ts_step],
+		   memo_dest_mask(out, &c->fl));
 	return false;
 }
 
@@ -611,9 +570,7 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 		tx_run(w, in, bc.r.run_port, pkts, bc.r.run_n,
 		       bc.r.run_bytes, &bc.tc);
 	st->ptp_rx += bc.tc.n + bc.ptp_as_is;
-	w->memo_key = bc.r.dst_key;
-	w->memo_port = bc.r.dst_port;
-	w->memo_t = bc.r.dst_t;
+	w->memo = bc.r.memo;
 	st->rx_pkts += n;
 	st->rx_bytes += bc.rx_bytes;
 	return n;
@@ -672,7 +629,7 @@ static unsigned int worker_poll(struct worker *w)
 	if (unlikely(up != w->last_up)) {
 		/* fdb_flush_port() follows a link down: relearn */
 		memset(w->learn, 0, sizeof(w->learn));
-		w->memo_key = 0;
+		memo_clear(&w->memo);
 		w->last_up = up;
 	}
 	for (i = 0; i < w->n_rx; i++)

@@ -21,6 +21,7 @@
 #include "net/watchdog.h"
 #include "sw/fwd_view.h"
 #include "sw/learn.h"
+#include "sw/memo.h"
 #include "tc/tc.h"
 
 struct app;
@@ -123,9 +124,7 @@ struct worker {
 	uint32_t last_up;		/* link mask of the previous loop */
 	unsigned int learn_shift;	/* learn epoch: ns >> learn_shift */
 	uint64_t fdb_learn_calls;	/* learn cache misses */
-	uint64_t memo_key;		/* last destination looked up (worker.c) */
-	uint64_t memo_t;
-	int memo_port;
+	struct memo memo;		/* destination memo between bursts */
 	struct learn_set learn[LEARN_SETS] __rte_cache_aligned;
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];

@@ -105,7 +105,7 @@ void worker_view_adopt(struct worker *w, uint64_t g)
 		w->view_errors++;	/* pending_entries: kept by reload */
 	worker_view_copy(w, v);
 	memset(w->learn, 0, sizeof(w->learn));
-	w->memo_key = 0;
+	memo_clear(&w->memo);
 	if (w->hwtx == NULL)
 		tx_stamps_setup(w);
 	tx_stamp_paths(w);

@@ -37,23 +37,17 @@ void tx_burst_some(struct worker *w, unsigned int out,
 	}
 }
 
-/* The TC's egress correction of a queued copy leaving port out at tx_ts:
- * in place where tc_in_place() says so (ti->fi is frame_classify()'s of
- * these bytes, which nothing changed since: no re-parse). Returns true if
- * the frame was changed. */
+/* The TC's egress correction of a queued copy leaving port out at tx_ts
+ * (tc_egress_choose(); ti->fi is frame_classify()'s of these bytes, which
+ * nothing changed since). Returns true if the frame was changed. */
 static bool tx_correct(struct worker *w, unsigned int out, struct rte_mbuf *m,
 		       const struct tx_tc_info *ti, uint64_t tx_ts)
 {
-	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
-	tmv_t rx = tmv_from_ns((int64_t)ti->rx_ts);
-	tmv_t tx = tmv_from_ns((int64_t)tx_ts);
-
-	if (tc_in_place(w->tc_mode, &ti->fi))
-		return tc_egress_in_place(w->tc, p, len, &ti->fi, ti->in_port,
-					  (uint16_t)out, rx, tx);
-	return tc_egress(w->tc, p, len, &ti->fi, ti->in_port, (uint16_t)out,
-			 rx, tx);
+	return tc_egress_choose(w->tc, w->tc_mode,
+				rte_pktmbuf_mtod(m, uint8_t *),
+				rte_pktmbuf_data_len(m), &ti->fi, ti->in_port,
+				(uint16_t)out, tmv_from_ns((int64_t)ti->rx_ts),
+				tmv_from_ns((int64_t)tx_ts));
 }
 
 /*

@@ -166,7 +166,9 @@ static inline void tc_ingress(struct tc *tc, const uint8_t *buf, size_t len,
  * the same counters in tc_get_stats(): corrected_<type>, the domain's
  * corrected, and the out_port's residence statistics (res[], rounded down
  * to whole ns). test_tc and fuzz_tc check that they agree; a change to one
- * is a change to all three.
+ * is a change to all three. tc_egress_choose() is the choice between the
+ * first two for one frame (tc_in_place()), the call the worker's TX
+ * buffer and fuzz_tc make.
  *
  * What tc_egress() does, by message type:
  * - Sync and Delay_Req in one-step mode, and a one-step Sync in two-step
@@ -223,6 +225,25 @@ static inline bool tc_in_place(enum tc_mode mode, const struct frame_info *fi)
 bool tc_egress_in_place(struct tc *tc, uint8_t *buf, size_t len,
 			const struct frame_info *fi, uint16_t in_port,
 			uint16_t out_port, tmv_t rx_ts, tmv_t tx_ts);
+
+/*
+ * One copy's egress as the worker's TX buffer makes it: by
+ * tc_egress_in_place() where tc_in_place() accepts the message (no second
+ * read of its headers), else by tc_egress(). mode must be tc's own (the
+ * caller keeps a copy of it); fi as for tc_egress(). Returns what
+ * tc_egress() would.
+ */
+static inline bool tc_egress_choose(struct tc *tc, enum tc_mode mode,
+				    uint8_t *buf, size_t len,
+				    const struct frame_info *fi,
+				    uint16_t in_port, uint16_t out_port,
+				    tmv_t rx_ts, tmv_t tx_ts)
+{
+	if (tc_in_place(mode, fi))
+		return tc_egress_in_place(tc, buf, len, fi, in_port, out_port,
+					  rx_ts, tx_ts);
+	return tc_egress(tc, buf, len, fi, in_port, out_port, rx_ts, tx_ts);
+}
 
 /*
  * The worker's burst run: n event messages that frame_ptp_event() found

@@ -19,13 +19,13 @@
  *   - a frame whose UDP checksum was valid still has a valid one, a
  *     checksum of 0 (none made) stays 0, and the frame classifies exactly
  *     as before;
- *   - what tc_in_place() accepts, tc_egress_in_place() corrects to the
- *     same bytes as tc_egress() (the worker's per-message fast path);
- *   - a twin instance driven as the worker's burst run drives it (a
- *     one-step Sync or Delay_Req that frame_ptp_event() finds goes
- *     through tc_run(), everything else as above) gives every frame the
- *     same bytes, and ends with the same counters, residence statistics
- *     and rate ratios;
+ *   - a twin instance driven as the worker drives it gives every frame
+ *     the same bytes and result, and ends with the same counters,
+ *     residence statistics and rate ratios: a one-step Sync or Delay_Req
+ *     that frame_ptp_event() finds goes through the burst's run
+ *     (tc_run()) unless the record says the run does not take it, every
+ *     other copy through the TX buffer's tc_egress_choose() (so
+ *     tc_egress_in_place() where tc_in_place() accepts it);
  *   - the two-step table never holds more than pending_entries;
  *   - every domain's rate ratio stays finite and within the estimator's
  *     plausibility bound.
@@ -35,7 +35,9 @@
  *                port 40 (beyond TC_MAX_PORTS: no latency entry)
  *   u8 op        bit 0: tc_event_sent() instead of tc_egress();
  *                bit 1: tc_expire() at the frame's arrival first;
- *                bit 2: egress before ingress (tx_ts = rx_ts - res)
+ *                bit 2: egress before ingress (tx_ts = rx_ts - res);
+ *                bit 3: the worker's run does not take it (flooded, a
+ *                closed run, TX stamps): the TX buffer's path
  *   u16 gap      rx_ts advances by gap << 12 ns (up to about 268 ms)
  *   u16 res      residence in ns (tx_ts = rx_ts + res)
  *   u8 len       frame length, then len bytes (cut short at the end)
@@ -120,9 +122,10 @@ static void only_cf_and_csum(const uint8_t *was, const uint8_t *now,
 	}
 }
 
-/* One frame through tc as the worker's general path drives it; the frame
- * as it leaves into result (len bytes). */
-static void one_frame(struct tc *tc, const struct tc_params *p,
+/* One frame through tc by the reference calls (tc_egress()); the frame
+ * as it leaves into result (len bytes). Returns tc_egress()'s result
+ * (false if it was not called). */
+static bool one_frame(struct tc *tc, const struct tc_params *p,
 		      const uint8_t *rec, const uint8_t *bytes, size_t len,
 		      int64_t rx_ns, struct watchdog_counters *wd,
 		      uint8_t *result)
@@ -132,8 +135,8 @@ static void one_frame(struct tc *tc, const struct tc_params *p,
 	tmv_t rx = tmv_from_ns(rx_ns);
 	tmv_t tx = tmv_from_ns((rec[1] & 4) ? rx_ns - res : rx_ns + res);
 	struct frame_info fi, again;
-	uint8_t *f, *was, *fast = NULL;
-	bool changed;
+	uint8_t *f, *was;
+	bool changed = false;
 	int ip_csum_ok = 0;
 
 	f = malloc(len ? len : 1);
@@ -157,21 +160,10 @@ static void one_frame(struct tc *tc, const struct tc_params *p,
 		CHECK(memcmp(f, was, len) == 0);
 		goto out;
 	}
-	/* the worker's fast path: what tc_in_place() accepts, corrected by
-	 * tc_egress_in_place() on a copy, must come out byte for byte as
-	 * tc_egress() makes it */
-	if (tc_in_place(p->mode, &fi)) {
-		fast = malloc(len);
-		CHECK(fast != NULL);
-		memcpy(fast, f, len);
-		CHECK(tc_egress_in_place(tc, fast, len, &fi, in, out, rx, tx));
-	}
 	changed = tc_egress(tc, f, len, &fi, in, out, rx, tx);
-	if (fast != NULL) {
+	/* what tc_in_place() accepts is corrected at once */
+	if (tc_in_place(p->mode, &fi))
 		CHECK(changed);
-		CHECK(memcmp(fast, f, len) == 0);
-		free(fast);
-	}
 	/* EP-25: only the four E2E messages are ever corrected */
 	if (fi.ptp_type != PTP_SYNC && fi.ptp_type != PTP_DELAY_REQ &&
 	    fi.ptp_type != PTP_FOLLOW_UP && fi.ptp_type != PTP_DELAY_RESP)
@@ -196,14 +188,16 @@ out:
 	memcpy(result, f, len);
 	free(f);
 	free(was);
+	return changed;
 }
 
-/* The same frame through tw as the worker drives it with the burst run
- * (a run of one): tc_run() where the worker uses it, else one_frame()'s
- * calls. The result must be one_frame()'s. */
+/* The same frame through tw as the worker drives it: the burst run's
+ * tc_run() (a run of one) where the worker uses it, else the TX buffer's
+ * tc_egress_choose(). The bytes and the result must be one_frame()'s
+ * (expect, changed). */
 static void twin_frame(struct tc *tw, const struct tc_params *p,
 		       const uint8_t *rec, const uint8_t *bytes, size_t len,
-		       int64_t rx_ns, const uint8_t *expect)
+		       int64_t rx_ns, const uint8_t *expect, bool changed)
 {
 	uint16_t in = port_of(rec[0] & 0x0F), out = port_of(rec[0] >> 4);
 	int64_t res = rd16(rec + 4);
@@ -221,7 +215,8 @@ static void twin_frame(struct tc *tw, const struct tc_params *p,
 		tc_expire(tw, rx);
 	if (frame_classify(f, len, &fi) != FRAME_PTP)
 		goto out;
-	if (p->mode == TC_ONE_STEP && !(rec[1] & 1) &&
+	/* op bit 0: tc_event_sent(); bit 3: the run does not take it */
+	if (p->mode == TC_ONE_STEP && !(rec[1] & (1 | 8)) &&
 	    frame_prescan(f, len, &pos) == FRAME_SCAN_UDP_PTP &&
 	    (off = frame_ptp_event(f, &pos)) != 0) {
 		uint8_t *ptp = f + off;
@@ -231,24 +226,14 @@ static void twin_frame(struct tc *tw, const struct tc_params *p,
 		 * same for a run of one) */
 		CHECK(tc_run(tw, in, out, tx, &ptp, &rx_u, rec[1] >> 1 & 1,
 			     1) == 1);
+		CHECK(changed);
 	} else {
 		tc_ingress(tw, f, len, &fi, in, rx);
 		if (rec[1] & 1)
 			(void)tc_event_sent(tw, f, len, &fi, in, out, rx, tx);
 		else
-			(void)tc_egress(tw, f, len, &fi, in, out, rx, tx);
-	}
-	/* one_frame() counts what tc_in_place() accepts twice (its
-	 * tc_egress_in_place() on a copy after tc_ingress(), then
-	 * tc_egress()): so does the twin, on a scratch copy */
-	if (!(rec[1] & 1) && tc_in_place(p->mode, &fi)) {
-		uint8_t *scratch = malloc(len);
-
-		CHECK(scratch != NULL);
-		memcpy(scratch, bytes, len);
-		CHECK(tc_egress_in_place(tw, scratch, len, &fi, in, out, rx,
-					 tx));
-		free(scratch);
+			CHECK(tc_egress_choose(tw, p->mode, f, len, &fi, in,
+					       out, rx, tx) == changed);
 	}
 out:
 	CHECK(memcmp(f, expect, len) == 0);
@@ -284,6 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t now = 1000000000;	/* the timebase's ns, after start-up */
 	size_t at = 2, len;
 	uint8_t result[256];
+	bool changed;
 	int d;
 
 	if (size < 2)
@@ -301,8 +287,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len > size - at)
 			len = size - at;
 		now += (int64_t)rd16(rec + 2) << 12;
-		one_frame(tc, &p, rec, data + at, len, now, &wd, result);
-		twin_frame(tw, &p, rec, data + at, len, now, result);
+		changed = one_frame(tc, &p, rec, data + at, len, now, &wd,
+				    result);
+		twin_frame(tw, &p, rec, data + at, len, now, result, changed);
 		at += len;
 	}
 	same_stats(tc, tw);

@@ -1004,6 +1004,82 @@ static void test_in_place(void)
 	CU_ASSERT_EQUAL(yes, 2 * 6 * 2 * 25 + 6 * 25);
 }
 
+/*
+ * tc_egress_choose(), the worker's TX buffer's egress call, gives every
+ * message what tc_egress() gives it, in both modes: a sequence with
+ * messages corrected in place, stored and matched (a two-step Sync and
+ * its Follow_Up, a Delay_Req and its Delay_Resp) and left alone.
+ */
+static void test_egress_choose(void)
+{
+	static const struct { uint8_t type; bool two; uint8_t src, req;
+			      uint16_t in, out; } seq[] = {
+		{ PTP_SYNC, true, 0x01, 0, 1, 2 },
+		{ PTP_FOLLOW_UP, false, 0x01, 0, 1, 2 },
+		{ PTP_SYNC, false, 0x01, 0, 1, 2 },
+		{ PTP_DELAY_REQ, false, 0x33, 0, 2, 1 },
+		{ PTP_DELAY_RESP, false, 0x01, 0x33, 1, 2 },
+		{ PTP_ANNOUNCE, false, 0x01, 0, 1, 2 },
+	};
+	enum tc_mode modes[] = { TC_ONE_STEP, TC_TWO_STEP };
+	size_t m, i;
+
+	for (m = 0; m < 2; m++) {
+		struct tc_params p = params(modes[m]);
+		const struct tc_stats *sa, *sb;
+		struct tc *a, *b;
+
+		p.ingress_latency_ns[1] = 11;
+		p.egress_latency_ns[2] = 22;
+		a = tc_create(&p);
+		b = tc_create(&p);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			struct spec s = SYNC1;
+			int64_t rx = T0 + (int64_t)i * 1000000;
+			struct tf f, g;
+			bool chosen, ref;
+
+			s.type = seq[i].type;
+			s.two_step = seq[i].two;
+			s.src = seq[i].src;
+			s.req = seq[i].req;
+			s.req_port = 1;
+			tf_build(&f, &s, &OPT_V4);
+			g = f;
+			tc_ingress(a, f.b, f.len, &f.fi, seq[i].in, ns(rx));
+			tc_ingress(b, g.b, g.len, &g.fi, seq[i].in, ns(rx));
+			chosen = tc_egress_choose(a, modes[m], f.b, f.len,
+						  &f.fi, seq[i].in, seq[i].out,
+						  ns(rx), ns(rx + 700 + i));
+			ref = tc_egress(b, g.b, g.len, &g.fi, seq[i].in,
+					seq[i].out, ns(rx), ns(rx + 700 + i));
+			CU_ASSERT_EQUAL(chosen, ref);
+			CU_ASSERT(memcmp(f.b, g.b, f.len) == 0);
+		}
+		sa = tc_get_stats(a);
+		sb = tc_get_stats(b);
+		/* two-step: the Follow_Up and the Delay_Resp were matched */
+		CU_ASSERT_EQUAL(sa->corrected_follow_up, m);
+		CU_ASSERT_EQUAL(sa->corrected_delay_resp, m);
+		CU_ASSERT_EQUAL(sa->corrected_sync, sb->corrected_sync);
+		CU_ASSERT_EQUAL(sa->corrected_delay_req,
+				sb->corrected_delay_req);
+		CU_ASSERT_EQUAL(sa->corrected_follow_up,
+				sb->corrected_follow_up);
+		CU_ASSERT_EQUAL(sa->corrected_delay_resp,
+				sb->corrected_delay_resp);
+		CU_ASSERT_EQUAL(sa->pending_stored, sb->pending_stored);
+		CU_ASSERT_EQUAL(sa->pending_unmatched, sb->pending_unmatched);
+		CU_ASSERT_EQUAL(sa->domain[0].corrected,
+				sb->domain[0].corrected);
+		CU_ASSERT(memcmp(sa->res, sb->res, sizeof(sa->res)) == 0);
+		tc_free(a);
+		tc_free(b);
+	}
+}
+
 /* ---- pending table ---- */
 
 static double fu_seq(struct tc *tc, uint16_t seq, bool *mod)
@@ -1709,6 +1785,7 @@ int test_register(void)
 		{ "untouched", test_untouched },
 		{ "bad_info", test_bad_info },
 		{ "in_place", test_in_place },
+		{ "egress_choose", test_egress_choose },
 		{ "eviction", test_eviction },
 		{ "many_pending", test_many_pending },
 		{ "expiry", test_expiry },
