@@ -107,7 +107,7 @@ unsigned int ctl_tx_collect(struct ctl_tx_wait *w, int meta_off,
 		struct ctl_tx_tag tag = w->e[i].tag;
 		bool stamped = __atomic_load_n(&pm->flags, __ATOMIC_ACQUIRE) ==
 			       CTL_TX_TS_DONE;
-		uint64_t ts = pm->rx_ts;
+		uint64_t ts = pm->tx_ts;
 
 		if (!stamped && now - w->e[i].sent < CTL_TX_TS_TIMEOUT_NS) {
 			i++;

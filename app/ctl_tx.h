@@ -16,7 +16,7 @@
  * TX stamps: an event message that needs its TX timestamp carries
  * CTL_TX_TS_WANTED in its ptpsw_meta flags, and the control lcore keeps a
  * reference in a struct ctl_tx_wait (ctl_tx_send_stamped). Worker 0
- * writes the timebase time into meta.rx_ts, marks it CTL_TX_TS_DONE
+ * writes the timebase time into meta.tx_ts, marks it CTL_TX_TS_DONE
  * (release) and sends the frame at once (ctl_tx_stamp); the control
  * lcore picks the stamp up on its next round (ctl_tx_collect) and drops
  * its reference. So the stamp is taken by the lcore that transmits,
@@ -64,7 +64,7 @@ static inline bool ctl_tx_stamp(struct rte_mbuf *m, int meta_off,
 
 	if (pm->flags != CTL_TX_TS_WANTED)
 		return false;
-	pm->rx_ts = now;
+	pm->tx_ts = now;
 	__atomic_store_n(&pm->flags, CTL_TX_TS_DONE, __ATOMIC_RELEASE);
 	return true;
 }

@@ -21,7 +21,11 @@
 #define PTPSW_META_NAME "ptpsw_meta"
 
 struct pkt_meta {
-	uint64_t rx_ts;		/* ns on the timebase */
+	union {			/* ns on the timebase */
+		uint64_t rx_ts;	/* a received frame's RX stamp */
+		uint64_t tx_ts;	/* a frame the control lcore built: its TX
+				 * stamp, written by worker 0 (ctl_tx.h) */
+	};
 	uint8_t in_port;	/* index into conf.ports */
 	uint8_t flags;		/* FRAME_F_* (all fit in 8 bits) */
 	uint8_t l3;
