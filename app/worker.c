@@ -549,7 +549,7 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 	uint64_t ts[WORKER_BURST];
 	uint16_t n;
 
-	n = rte_eth_rx_burst(ap->port_id, 0, pkts, WORKER_BURST);
+	n = rte_eth_rx_burst(ap->port_id, 0, pkts, w->rx_burst);
 	if (n == 0)
 		return 0;
 	burst_start(w, &bc, pkts, in, up, now);

@@ -28,11 +28,15 @@ struct app;
 struct tc_hwtx;
 struct fwd_view;
 
-/* Frames per rte_eth_rx_burst: 64 takes 9 (1 % PTP) and 13 (100 % PTP)
- * fewer instructions per forwarded frame than 32 (callgrind, the
- * PMDs' per-burst work and the worker's spread over more frames);
- * at most WORKER_TXBUF (ptp_at's 64 bits). */
+/* Frames per rte_eth_rx_burst at most (the RX arrays' size), at most
+ * WORKER_TXBUF (ptp_at's 64 bits). A worker takes WORKER_BURST on
+ * hugepages and WORKER_BURST_4K on 4 KiB pages (struct worker.rx_burst):
+ * in alternating timed runs of bench/forwarding, 64 was faster on
+ * hugepages (and 9 / 13 fewer instructions per frame than 32 at 1 % /
+ * 100 % PTP, callgrind), 32 faster with --no-huge, where more mbufs in
+ * flight cost TLB misses. */
 #define WORKER_BURST	64
+#define WORKER_BURST_4K	32
 #define WORKER_TXBUF	64
 
 /* Drop reasons: indices below FRAME_E__COUNT are frame_err values. */
@@ -97,6 +101,7 @@ struct worker {
 	unsigned int id;
 	unsigned int lcore;
 	uint16_t txq;
+	uint16_t rx_burst;		/* frames per RX burst (WORKER_BURST*) */
 	enum tc_mode tc_mode;		/* the TC's, for tc_in_place() */
 	/* per domain, what rx_frames()'s loop does with a Sync or
 	 * Delay_Req that frame_ptp_event() found (enum ev_path) */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include <rte_eal.h>
+
 #include "app.h"
 #include "sw/fwd_view.h"
 #include "sw/hotmem.h"
@@ -58,6 +60,7 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	w->id = id;
 	w->lcore = lcore;
 	w->txq = (uint16_t)id;
+	w->rx_burst = rte_eal_has_hugepages() ? WORKER_BURST : WORKER_BURST_4K;
 	w->app = app;
 	w->view_gen = vswap_gen(&app->views);
 	worker_view_copy(w, vswap_get(&app->views));
