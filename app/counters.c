@@ -14,6 +14,7 @@
 #include "bc_runtime.h"
 #include "counters.h"
 #include "sw/fdb.h"
+#include "tc_hwtx.h"
 #include "ts_source.h"
 #include "worker.h"
 
@@ -125,6 +126,38 @@ static const struct ctr ts_tx_rows[] = {
 };
 TABLE(ctr_ts_tx, "ports_ts_tx", ts_tx_rows);
 
+/* ---- worker 0's owner of the ports' TX stamps (pmd_glue/tc_hwtx.h) ---- */
+
+#define H(f, key, label, help) \
+	CTR(struct tc_hwtx_stats, f, key, label, 0, help)
+static const struct ctr hwtx_rows[] = {
+	H(sent, "hwtx_sent", "sent",
+	  "two-step event copies sent for a TX stamp"),
+	H(stamped, "hwtx_stamped", "stamped",
+	  "of those, residence from the TX stamp"),
+	H(fallback, "hwtx_fallback", "fallback",
+	  "of those, no stamp in time: residence from the predicted time"),
+	H(lost, "hwtx_lost", "lost", "the backend could not send them"),
+	H(busy, "hwtx_busy", "busy",
+	  "stamp queue full: sent the normal way, predicted time"),
+	H(held, "hwtx_held", "held", "Follow_Up / Delay_Resp held for a stamp"),
+	H(released, "hwtx_released", "released",
+	  "held and released with the stamp in"),
+	H(hold_timeout, "hwtx_hold_timeout", "hold-timeout",
+	  "held and released without it (20 ms)"),
+	H(hold_full, "hwtx_hold_full", "hold-full", "hold queue full: not held"),
+	H(foreign, "hwtx_bc_sent", "bc-sent",
+	  "boundary-clock event messages sent for a TX stamp"),
+	H(foreign_stamped, "hwtx_bc_stamped", "bc-stamped", "of those, stamped"),
+	H(predicted, "hwtx_predicted", "predicted",
+	  "not sent for a stamp: the port's TX stamps are lost"),
+	H(onestep, "hwtx_onestep", "onestep",
+	  "one-step event messages sent alone on a port with TX stamps"),
+	H(onestep_stamped, "hwtx_onestep_stamped", "onestep-stamped",
+	  "of those, stamped: a sample of the port's send latency"),
+};
+TABLE(ctr_tc_hwtx, "tc_hwtx", hwtx_rows);
+
 /* ---- boundary clocks (lib/bc, app/bc_runtime.h) ---- */
 
 #define BP(f, key, label, help) \
@@ -224,7 +257,7 @@ TABLE(ctr_bc_rt, "bc_runtime", bc_rt_rows);
 
 const struct ctr_table *const ctr_tables[] = {
 	&ctr_port, &ctr_ctl, &ctr_watchdog, &ctr_tc, &ctr_tc_domain,
-	&ctr_fdb, &ctr_ts_tx, &ctr_bc_port, &ctr_bc, &ctr_foreign, &ctr_bc_rt,
+	&ctr_fdb, &ctr_ts_tx, &ctr_tc_hwtx, &ctr_bc_port, &ctr_bc, &ctr_foreign, &ctr_bc_rt,
 };
 const unsigned int ctr_n_tables = RTE_DIM(ctr_tables);
 

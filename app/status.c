@@ -143,7 +143,8 @@ static void banner_one_step_hint(const struct app *app, FILE *out)
 		return;
 	fprintf(out, "note: one-step mode predicts the egress time; %u of %u "
 		"ports stamp sent frames (tx stamped), which the two-step TC "
-		"uses: transparent_clock.mode = \"two-step\" "
+		"uses exactly and one-step only to learn each port's send "
+		"latency: transparent_clock.mode = \"two-step\" "
 		"(docs/configuration.md)\n", n, app->n_ports);
 }
 
@@ -290,6 +291,7 @@ static void dump_tc(const struct app *app, FILE *out)
 	fprintf(out, "\ntc: pending");
 	ctr_dump(out, &ctr_tc, 1, &t.s);
 	fputc('\n', out);
+	txstamp_dump_tc(app, out);
 	for (d = 0; d < 256; d++) {
 		char src[40];
 

@@ -366,6 +366,7 @@ static int tel_tc(const struct app *app, const char *params,
 				     "two-step" : "one-step");
 	tel_add_bool(d, "syntonize", c->syntonize);
 	ctr_tel(d, &ctr_tc, &t->s);
+	txstamp_tel_tc(app, d);
 	rte_tel_data_add_dict_u64(d, "pending_capacity",
 				  (uint64_t)c->pending_entries *
 				  app->n_workers);

@@ -3,6 +3,7 @@
  * txstamp: TX stamp verdicts and health per port (txstamp.h).
  */
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -84,6 +85,7 @@ void txstamp_dump_port(const struct app *app, unsigned int p, FILE *out)
 {
 	const struct app_port *ap = &app->ports[p];
 	const struct ts_tx_stats *tx = ts_source_tx_stats(&ap->ts);
+	const struct tc_hwtx *h = txstamp_hwtx(app);
 
 	fprintf(out, "  stamps rx: %s\n  stamps tx: %s; now %s\n",
 		ap->ts.rx_desc, ap->ts.tx_desc, txstamp_state(app, p));
@@ -92,6 +94,30 @@ void txstamp_dump_port(const struct app *app, unsigned int p, FILE *out)
 		ctr_dump(out, &ctr_ts_tx, CTR_ALL, tx);
 		fputc('\n', out);
 	}
+	if (tc_hwtx_port_on(h, p) && h->port[p].lat_n > 0)
+		fprintf(out, "  one-step send latency %" PRId64 " ns (%u "
+			"samples, used from %u)\n",
+			tc_hwtx_egress_lat(h, p), h->port[p].lat_n,
+			TC_HWTX_LAT_WARM);
+}
+
+void txstamp_dump_tc(const struct app *app, FILE *out)
+{
+	const struct tc_hwtx *h = txstamp_hwtx(app);
+
+	if (h == NULL)
+		return;
+	fprintf(out, "tc: tx-stamps");
+	ctr_dump(out, &ctr_tc_hwtx, CTR_ALL, tc_hwtx_get_stats(h));
+	fputc('\n', out);
+}
+
+void txstamp_tel_tc(const struct app *app, struct rte_tel_data *d)
+{
+	static const struct tc_hwtx_stats none;
+	const struct tc_hwtx *h = txstamp_hwtx(app);
+
+	ctr_tel(d, &ctr_tc_hwtx, h ? tc_hwtx_get_stats(h) : &none);
 }
 
 void txstamp_tel_port(const struct app *app, unsigned int p,
@@ -111,4 +137,8 @@ void txstamp_tel_port(const struct app *app, unsigned int p,
 				  on ? h->port[p].lost_n : 0);
 	rte_tel_data_add_dict_u64(d, "ts_tx_back_events",
 				  on ? h->port[p].back_n : 0);
+	rte_tel_data_add_dict_int(d, "onestep_latency_ns",
+				  on ? (int)tc_hwtx_egress_lat(h, p) : 0);
+	rte_tel_data_add_dict_u64(d, "onestep_latency_samples",
+				  on ? h->port[p].lat_n : 0);
 }

@@ -35,6 +35,12 @@ void txstamp_line(const struct app *app, FILE *out);
 /* SIGUSR1 dump: the port's stamp lines. */
 void txstamp_dump_port(const struct app *app, unsigned int p, FILE *out);
 
+/* SIGUSR1 dump: the "tc: tx-stamps" line (worker 0's tc_hwtx), if any. */
+void txstamp_dump_tc(const struct app *app, FILE *out);
+
+/* Telemetry: tc_hwtx's counters (hwtx_*) into /ptpsw/tc's dict d. */
+void txstamp_tel_tc(const struct app *app, struct rte_tel_data *d);
+
 /* Telemetry: the port's stamp fields, into its dict d. */
 void txstamp_tel_port(const struct app *app, unsigned int p,
 		      struct rte_tel_data *d);

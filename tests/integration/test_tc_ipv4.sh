@@ -145,5 +145,13 @@ s.sendto(hdr + bytes(20), ("224.0.0.107", 319))' "$NS_NET4.1"
 	it_check "banner: af_packet ports have TX stamps ($n of 3)" [ "$n" = 3 ]
 	it_check "banner: one-step mode points to two-step" \
 		grep -q '^note: one-step mode predicts the egress time; 3 of 3 ports' "$IT_TMP/ptpsw.log"
+	# one-step on ports with TX stamps: each event message sent alone,
+	# its stamp a sample of the port's send latency (pmd_glue/tc_hwtx.h)
+	read -r os ost < <(it_tv /ptpsw/tc "'%d %d' % (r['hwtx_onestep'], r['hwtx_onestep_stamped'])")
+	lat=$(it_tv /ptpsw/ports "' '.join('%s:%d/%d' % (k, p['onestep_latency_ns'], p['onestep_latency_samples']) for k, p in r.items())")
+	sm=$(it_tv /ptpsw/ports "max(p['onestep_latency_samples'] for p in r.values())")
+	echo "figures: one-step sent alone ${os:-?}, stamped ${ost:-?}; per port latency ns/samples: $lat"
+	it_check "one-step messages go out alone for their TX stamps (${os:-0}, stamped ${ost:-0}), a port with ${sm:-0} latency samples" \
+		eval '[ "${os:-0}" -gt 50 ] && [ $(( ${ost:-0} * 10 )) -ge $(( ${os:-0} * 9 )) ] && [ "${sm:-0}" -ge 64 ]'
 fi
 exit 0

@@ -135,6 +135,10 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 	echo "figures: A event messages sent for a TX stamp $tx_sent, stamped $tx_stamped"
 	it_check "two-step TC takes the kernel TX stamps of its af_packet ports" \
 		eval '[ "$tx_sent" -gt 100 ] && [ $((tx_stamped * 10)) -ge $((tx_sent * 9)) ]'
+	read -r hs hst hfb < <(it_tv /ptpsw/tc "'%d %d %d' % (r['hwtx_sent'], r['hwtx_stamped'], r['hwtx_fallback'])")
+	echo "figures: A /ptpsw/tc two-step copies sent for a stamp ${hs:-?}, stamped ${hst:-?}, fallback ${hfb:-?}"
+	it_check "/ptpsw/tc: the TC's stamped copies (${hst:-0} of ${hs:-0}) are counted" \
+		eval '[ "${hs:-0}" -gt 100 ] && [ $(( ${hst:-0} * 10 )) -ge $(( ${hs:-0} * 9 )) ]'
 	# per egress port: the residences of the event messages it sent
 	res=$(it_tv /ptpsw/ports "'\\n'.join('%s %d %d %d %d' % (k, p['tc_residence_n'], p['tc_residence_min_ns'], p['tc_residence_mean_ns'], p['tc_residence_max_ns']) for k, p in r.items())")
 	echo "figures: A tc residence per egress port (port n min mean max, ns):" $res
