@@ -360,6 +360,11 @@ const struct bc *bc_runtime_for_domain(const struct app *app, uint8_t d)
 	return NULL;
 }
 
+const struct neigh *bc_runtime_neigh(const struct app *app)
+{
+	return app->bcrt ? &app->bcrt->neigh : NULL;
+}
+
 const struct bc_runtime_stats *bc_runtime_stats(const struct app *app,
 						unsigned int i)
 {

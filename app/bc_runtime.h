@@ -35,6 +35,7 @@
 #include "ctl_tx.h"
 
 struct app;
+struct neigh;
 
 #define BC_RT_TICK_NS	(1000 * 1000)	/* control round while BCs run */
 
@@ -114,6 +115,10 @@ const struct bc *bc_runtime_get(const struct app *app, unsigned int i);
 
 /* The instance that runs domain d, or NULL. */
 const struct bc *bc_runtime_for_domain(const struct app *app, uint8_t d);
+
+/* The neighbour cache of ptpsw's own addresses, or NULL when the runtime
+ * is not set up (no boundary clock and no port address at start). */
+const struct neigh *bc_runtime_neigh(const struct app *app);
 
 /* Runtime counters of instance i, or NULL. */
 const struct bc_runtime_stats *bc_runtime_stats(const struct app *app,

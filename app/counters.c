@@ -13,6 +13,8 @@
 #include "app.h"
 #include "bc_runtime.h"
 #include "counters.h"
+#include "mgmt_sock.h"
+#include "neigh.h"
 #include "sw/fdb.h"
 #include "tc_hwtx.h"
 #include "ts_source.h"
@@ -255,9 +257,58 @@ static const struct ctr bc_rt_rows[] = {
 };
 TABLE(ctr_bc_rt, "bc_runtime", bc_rt_rows);
 
+/* ---- the control lcore's own traffic ---- */
+
+#define N(f, label, line, help) \
+	CTR(struct neigh_stats, f, #f, label, line, help)
+static const struct ctr neigh_rows[] = {
+	N(arp_request_rx, "arp-request-rx", 0, "ARP requests received"),
+	N(arp_request_tx, "arp-request-tx", 0,
+	  "ARP requests sent (resolving)"),
+	N(arp_reply_rx, "arp-reply-rx", 0, "ARP replies received"),
+	N(arp_reply_tx, "arp-reply-tx", 0, "ARP replies sent (answering)"),
+	N(ns_rx, "ns-rx", 0, "Neighbor Solicitations received"),
+	N(ns_tx, "ns-tx", 0, "Neighbor Solicitations sent (resolving)"),
+	N(na_rx, "na-rx", 0, "Neighbor Advertisements received"),
+	N(na_tx, "na-tx", 0, "Neighbor Advertisements sent (answering)"),
+	N(learned, "learned", 1,
+	  "address-to-MAC pairs learnt (ARP, NS, NA, gleaning; each time)"),
+	N(gleaned, "gleaned", 1, "of those, from received PTP (gleaning)"),
+	N(misses, "misses", 1, "frames to send whose neighbour was unresolved"),
+	N(evicted, "evicted", 1, "entries replaced: cache full"),
+	N(aged, "aged", 1, "entries dropped at the end of their lifetime"),
+	N(malformed, "malformed", 1, "ARP / ICMPv6 ND failing a check"),
+	N(not_ours, "not-ours", 1, "ARP / NS for someone else's address"),
+	N(local_other, "local-other", 1,
+	  "other frames to our port MACs, dropped"),
+	N(tx_fail, "tx-fail", 1, "not sent: no mbuf or TX ring full"),
+};
+TABLE(ctr_neigh, "neigh", neigh_rows);
+
+#define M(f, key, label, line, help) \
+	CTR(struct mgmt_sock_stats, f, key, label, line, help)
+static const struct ctr mgmt_rows[] = {
+	M(rx, "management_rx", "rx", 0, "management datagrams received"),
+	M(answered, "management_answered", "answered", 0,
+	  "requests answered"),
+	M(refused, "management_refused", "refused", 0,
+	  "requests refused (SET, unknown domain): MANAGEMENT_ERROR_STATUS"),
+	M(ignored, "management_ignored", "ignored", 0,
+	  "requests needing no answer"),
+	M(replies, "management_replies", "replies", 0, "messages sent"),
+	M(malformed, "management_malformed", "malformed", 0,
+	  "datagrams that are no management message"),
+	M(no_peer, "management_no_peer", "no-peer", 1,
+	  "requests from an unbound socket: cannot be answered"),
+	M(send_errors, "management_send_errors", "send-errors", 1,
+	  "replies that could not be sent"),
+};
+TABLE(ctr_mgmt, "info_management", mgmt_rows);
+
 const struct ctr_table *const ctr_tables[] = {
 	&ctr_port, &ctr_ctl, &ctr_watchdog, &ctr_tc, &ctr_tc_domain,
-	&ctr_fdb, &ctr_ts_tx, &ctr_tc_hwtx, &ctr_bc_port, &ctr_bc, &ctr_foreign, &ctr_bc_rt,
+	&ctr_fdb, &ctr_ts_tx, &ctr_tc_hwtx, &ctr_bc_port, &ctr_bc, &ctr_foreign,
+	&ctr_bc_rt, &ctr_neigh, &ctr_mgmt,
 };
 const unsigned int ctr_n_tables = RTE_DIM(ctr_tables);
 

@@ -47,6 +47,8 @@ extern const struct ctr_table ctr_bc_port;   /* struct bc_port_stats */
 extern const struct ctr_table ctr_bc;	     /* struct bc_stats */
 extern const struct ctr_table ctr_foreign;   /* struct foreign_stats */
 extern const struct ctr_table ctr_bc_rt;     /* struct bc_runtime_stats */
+extern const struct ctr_table ctr_neigh;     /* struct neigh_stats */
+extern const struct ctr_table ctr_mgmt;	     /* struct mgmt_sock_stats */
 
 /* Every table, for /ptpsw/counters. */
 extern const struct ctr_table *const ctr_tables[];

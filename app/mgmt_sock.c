@@ -13,8 +13,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <rte_telemetry.h>
+
 #include "app.h"
 #include "bc_runtime.h"
+#include "counters.h"
 #include "mgmt/mgmt.h"
 #include "mgmt_sock.h"
 
@@ -222,12 +225,21 @@ void mgmt_sock_dump(FILE *out)
 		fprintf(out, "management: disabled\n");
 		return;
 	}
-	fprintf(out, "management %s: rx %" PRIu64 " answered %" PRIu64
-		" refused %" PRIu64 " ignored %" PRIu64 " replies %" PRIu64
-		" malformed %" PRIu64 "%s%s no-peer %" PRIu64 " send-errors %"
-		PRIu64 "\n", ms.path, s->rx, s->answered, s->refused,
-		s->ignored, s->replies, s->malformed,
-		s->malformed ? " last " : "",
-		s->malformed ? mgmt_strerror(s->last_error) : "", s->no_peer,
-		s->send_errors);
+	fprintf(out, "management %s:", ms.path);
+	ctr_dump(out, &ctr_mgmt, 0, s);
+	if (s->malformed)
+		fprintf(out, " last %s", mgmt_strerror(s->last_error));
+	ctr_dump(out, &ctr_mgmt, 1, s);
+	fputc('\n', out);
+}
+
+void mgmt_sock_tel(struct rte_tel_data *d)
+{
+	const struct mgmt_sock_stats *s = &ms.st;
+
+	rte_tel_data_add_dict_string(d, "management_socket",
+				     ms.open ? ms.path : "");
+	ctr_tel(d, &ctr_mgmt, s);
+	rte_tel_data_add_dict_string(d, "management_last_error", s->malformed ?
+				     mgmt_strerror(s->last_error) : "");
 }

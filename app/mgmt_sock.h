@@ -50,7 +50,13 @@ const struct mgmt_sock_stats *mgmt_sock_stats(void);
 /* Path served, or NULL when disabled. */
 const char *mgmt_sock_path(void);
 
-/* "management PATH: rx N answered N refused N malformed N" (dump). */
+/* "management PATH: rx N answered N refused N ..." (dump). */
 void mgmt_sock_dump(FILE *out);
+
+/* Telemetry (/ptpsw/info): management_socket (the path served, "" when
+ * disabled), the ctr_mgmt counters and management_last_error (why the
+ * last malformed request was, "" while none was). */
+struct rte_tel_data;
+void mgmt_sock_tel(struct rte_tel_data *d);
 
 #endif /* PTPSW_APP_MGMT_SOCK_H */

@@ -10,12 +10,16 @@
 #include <string.h>
 
 #include <rte_mbuf.h>
+#include <rte_telemetry.h>
 
 #include "app.h"
 #include "bc/foreign.h"
+#include "counters.h"
 #include "ctl_tx.h"
 #include "neigh.h"
 #include "net/build.h"
+#include "telemetry.h"
+#include "timebase.h"
 
 #define ICMP6_NS	135
 #define ICMP6_NA	136
@@ -314,42 +318,69 @@ int neigh_resolve(struct app *app, struct neigh *n, unsigned int port,
 void neigh_dump(const struct app *app, const struct neigh *n, FILE *out)
 {
 	const struct neigh_stats *s = &n->st;
-	char ip[64];
+	char ip[NEIGH_IP_STR_LEN], mac[NEIGH_MAC_STR_LEN];
 	unsigned int i;
 
+	/* the first line in its own words, the second from the table */
 	fprintf(out, "neigh: arp request rx %" PRIu64 " tx %" PRIu64
 		", reply rx %" PRIu64 " tx %" PRIu64 "; ns rx %" PRIu64
 		" tx %" PRIu64 ", na rx %" PRIu64 " tx %" PRIu64 "\n",
 		s->arp_request_rx, s->arp_request_tx, s->arp_reply_rx,
 		s->arp_reply_tx, s->ns_rx, s->ns_tx, s->na_rx, s->na_tx);
-	fprintf(out, "neigh: learned %" PRIu64 " gleaned %" PRIu64
-		" misses %" PRIu64 " evicted %" PRIu64 " aged %" PRIu64
-		" malformed %" PRIu64 " not-ours %" PRIu64 " local-other %"
-		PRIu64 " tx-fail %" PRIu64 "\n", s->learned, s->gleaned,
-		s->misses, s->evicted, s->aged, s->malformed, s->not_ours,
-		s->local_other, s->tx_fail);
+	fprintf(out, "neigh:");
+	ctr_dump(out, &ctr_neigh, 1, s);
+	fputc('\n', out);
 	for (i = 0; i < NEIGH_SIZE; i++) {
 		const struct neigh_entry *e = &n->e[i];
 
-		if (!e->used)
+		if (!e->used || e->port >= app->conf.n_ports)
 			continue;
-		if (e->is_v6)
-			snprintf(ip, sizeof(ip), "%x:%x:%x:%x:%x:%x:%x:%x",
-				 e->ip[0] << 8 | e->ip[1], e->ip[2] << 8 | e->ip[3],
-				 e->ip[4] << 8 | e->ip[5], e->ip[6] << 8 | e->ip[7],
-				 e->ip[8] << 8 | e->ip[9], e->ip[10] << 8 | e->ip[11],
-				 e->ip[12] << 8 | e->ip[13],
-				 e->ip[14] << 8 | e->ip[15]);
-		else
-			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", e->ip[0],
-				 e->ip[1], e->ip[2], e->ip[3]);
-		if (e->resolved)
-			fprintf(out, "neigh: %s %s %02x:%02x:%02x:%02x:%02x:%02x\n",
-				app->conf.ports[e->port].name, ip, e->mac[0],
-				e->mac[1], e->mac[2], e->mac[3], e->mac[4],
-				e->mac[5]);
-		else
-			fprintf(out, "neigh: %s %s (incomplete)\n",
-				app->conf.ports[e->port].name, ip);
+		neigh_ip_str(e, ip, sizeof(ip));
+		neigh_mac_str(e, mac, sizeof(mac));
+		fprintf(out, "neigh: %s %s %s\n", app->conf.ports[e->port].name,
+			ip, e->resolved ? mac : "(incomplete)");
 	}
+}
+
+/* One entry as a dict: port, address, state, mac, age_ms. */
+static struct rte_tel_data *tel_entry(const struct app *app,
+				      const struct neigh_entry *e,
+				      uint64_t now)
+{
+	struct rte_tel_data *d = tel_new_dict();
+	char buf[NEIGH_IP_STR_LEN];
+	int64_t age = neigh_since(now, e->resolved ? e->seen_ns : e->req_ns);
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_add_dict_string(d, "port", app->conf.ports[e->port].name);
+	neigh_ip_str(e, buf, sizeof(buf));
+	rte_tel_data_add_dict_string(d, "address", buf);
+	rte_tel_data_add_dict_string(d, "state", e->resolved ? "resolved" :
+				     "incomplete");
+	neigh_mac_str(e, buf, sizeof(buf));
+	rte_tel_data_add_dict_string(d, "mac", e->resolved ? buf : "");
+	rte_tel_data_add_dict_u64(d, "age_ms",
+				  age > 0 ? (uint64_t)age / 1000000 : 0);
+	return d;
+}
+
+void neigh_tel(const struct app *app, const struct neigh *n,
+	       struct rte_tel_data *d)
+{
+	struct rte_tel_data *ent = tel_new_dict();
+	uint64_t now = timebase_now();
+	char key[8];
+	unsigned int i;
+
+	ctr_tel(d, &ctr_neigh, &n->st);
+	for (i = 0; ent && i < NEIGH_SIZE; i++) {
+		const struct neigh_entry *e = &n->e[i];
+
+		if (!e->used || e->port >= app->conf.n_ports)
+			continue;
+		snprintf(key, sizeof(key), "%u", i);
+		tel_add_child(ent, key, tel_entry(app, e, now));
+	}
+	tel_add_child(d, "entries", ent);
 }

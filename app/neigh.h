@@ -20,6 +20,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,7 +165,21 @@ int neigh_own_port(const struct app *app, bool v6, const uint8_t *ip);
 /* Drop entries older than their lifetime. */
 void neigh_age(struct neigh *n, uint64_t now);
 
-/* Counters and the resolved entries, for the status dump. */
+/* An entry's address as the dump and telemetry show it (IPv4 dotted,
+ * IPv6 as eight hex groups, uncompressed), and its MAC (lower-case hex
+ * with ':'). Both fit NEIGH_IP_STR_LEN. */
+#define NEIGH_IP_STR_LEN	40
+#define NEIGH_MAC_STR_LEN	18
+void neigh_ip_str(const struct neigh_entry *e, char *buf, size_t len);
+void neigh_mac_str(const struct neigh_entry *e, char *buf, size_t len);
+
+/* Counters and the entries, for the status dump. */
 void neigh_dump(const struct app *app, const struct neigh *n, FILE *out);
+
+/* Counters (the ctr_neigh keys) and "entries" (a dict per entry, keyed
+ * by its cache slot) into telemetry dict d (/ptpsw/neigh). */
+struct rte_tel_data;
+void neigh_tel(const struct app *app, const struct neigh *n,
+	       struct rte_tel_data *d);
 
 #endif /* PTPSW_APP_NEIGH_H */

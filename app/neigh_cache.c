@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "neigh.h"
@@ -107,4 +108,25 @@ void neigh_age(struct neigh *n, uint64_t now)
 			n->st.aged++;
 		}
 	}
+}
+
+void neigh_ip_str(const struct neigh_entry *e, char *buf, size_t len)
+{
+	const uint8_t *a = e->ip;
+
+	if (e->is_v6)
+		snprintf(buf, len, "%x:%x:%x:%x:%x:%x:%x:%x",
+			 a[0] << 8 | a[1], a[2] << 8 | a[3], a[4] << 8 | a[5],
+			 a[6] << 8 | a[7], a[8] << 8 | a[9], a[10] << 8 | a[11],
+			 a[12] << 8 | a[13], a[14] << 8 | a[15]);
+	else
+		snprintf(buf, len, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+}
+
+void neigh_mac_str(const struct neigh_entry *e, char *buf, size_t len)
+{
+	const uint8_t *m = e->mac;
+
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
 }

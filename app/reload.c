@@ -125,10 +125,15 @@ static bool changed(const struct conf_diff *d, const char *key)
 static void apply_control(struct app *app, const struct conf *was,
 			  const struct conf_diff *d)
 {
+	int rc;
+
 	reload_log_level(app);
 	if (strcmp(was->management_socket, app->conf.management_socket)) {
+		telemetry_lock();	/* /ptpsw/info reads its path */
 		mgmt_sock_fini();
-		if (mgmt_sock_init(app) != 0)
+		rc = mgmt_sock_init(app);
+		telemetry_unlock();
+		if (rc != 0)
 			PLOG(ERR, "reload: management socket \"%s\" not open",
 			     app->conf.management_socket);
 	}

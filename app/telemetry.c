@@ -20,7 +20,9 @@
 #include "bc_runtime.h"
 #include "capture.h"
 #include "counters.h"
+#include "mgmt_sock.h"
 #include "monitor_rt.h"
+#include "neigh.h"
 #include "pool.h"
 #include "status.h"
 #include "sw/fdb.h"
@@ -112,15 +114,14 @@ static void tel_add_bool(struct rte_tel_data *d, const char *name, bool v)
 	rte_tel_data_add_dict_int(d, name, v ? 1 : 0);
 }
 
-/* Attach child to d under name; frees child if that fails. */
-static void tel_add_child(struct rte_tel_data *d, const char *name,
-			  struct rte_tel_data *child)
+void tel_add_child(struct rte_tel_data *d, const char *name,
+		   struct rte_tel_data *child)
 {
 	if (child && rte_tel_data_add_dict_container(d, name, child, 0) != 0)
 		rte_tel_data_free(child);
 }
 
-static struct rte_tel_data *tel_new_dict(void)
+struct rte_tel_data *tel_new_dict(void)
 {
 	struct rte_tel_data *d = rte_tel_data_alloc();
 
@@ -199,6 +200,7 @@ static int tel_info(const struct app *app, const char *params,
 					  app->workers[0]->bc_ts_predicted);
 	}
 	reload_tel(app, d);
+	mgmt_sock_tel(d);
 	return 0;
 }
 
@@ -562,6 +564,20 @@ static int tel_monitor(const struct app *app, const char *params,
 	return 0;
 }
 
+/* ---- /ptpsw/neigh ---- */
+
+static int tel_neigh(const struct app *app, const char *params,
+		     struct rte_tel_data *d)
+{
+	const struct neigh *n = bc_runtime_neigh(app);
+
+	(void)params;
+	rte_tel_data_start_dict(d);
+	if (n)
+		neigh_tel(app, n, d);
+	return 0;
+}
+
 /* ---- /ptpsw/config: the schema's tree (conf_export) ---- */
 
 static void *tel_conf_node(void *ctx, enum conf_node kind)
@@ -664,6 +680,7 @@ TEL_CB(ports)
 TEL_CB(tc)
 TEL_CB(bc)
 TEL_CB(monitor)
+TEL_CB(neigh)
 TEL_CB(config)
 TEL_CB(counters)
 
@@ -673,7 +690,8 @@ static const struct {
 	const char *help;
 } tel_cmds[] = {
 	{ "/ptpsw/info", tel_cb_info,
-	  "ptpsw version, uptime, lcores, mbufs, FDB. No parameters." },
+	  "ptpsw version, uptime, lcores, mbufs, FDB, reloads, management "
+	  "socket. No parameters." },
 	{ "/ptpsw/ports", tel_cb_ports,
 	  "Per port link, timestamp backend, counters, drops by reason. "
 	  "Parameter: port name or index (optional)." },
@@ -686,6 +704,9 @@ static const struct {
 	{ "/ptpsw/monitor", tel_cb_monitor,
 	  "Cross-domain divergence monitors: state, last and largest "
 	  "difference, alarms. No parameters." },
+	{ "/ptpsw/neigh", tel_cb_neigh,
+	  "Neighbour cache of ptpsw's own addresses: ARP / ND counters, "
+	  "entries (port, address, state, MAC, age). No parameters." },
 	{ "/ptpsw/config", tel_cb_config,
 	  "The running configuration, every key as named in the file. "
 	  "No parameters." },

@@ -5,14 +5,17 @@
 /*
  * DPDK telemetry commands of ptpsw, read with the stock client
  * (`dpdk-telemetry.py -f FILE_PREFIX`):
- *	/ptpsw/info	version, uptime, lcores, mbufs, FDB, live capture
+ *	/ptpsw/info	version, uptime, lcores, mbufs, FDB, live capture,
+ *			reloads, management socket
  *	/ptpsw/ports	per port: link, timestamp backend, counters, drops by
  *			reason (",NAME" or ",INDEX" selects one port)
  *	/ptpsw/tc	transparent clock: counters summed over the workers,
  *			per domain corrected / Syncs seen / rate ratio
  *	/ptpsw/bc	boundary clocks per domain ({} while none runs)
  *	/ptpsw/monitor	divergence monitors per domain pair ("24_25")
+ *	/ptpsw/neigh	neighbour cache of ptpsw's own addresses
  *	/ptpsw/config	the running configuration
+ *	/ptpsw/counters	what each counter key counts
  *
  * The callbacks run on DPDK's telemetry thread. They read the workers'
  * counters without locks (each is one aligned 64-bit word written by one
@@ -40,6 +43,14 @@ int telemetry_init(struct app *app);
  * Call before the app's ports and workers are freed.
  */
 void telemetry_fini(void);
+
+/* For a module's builder (its part of a reply, on the telemetry thread):
+ * a new dict (NULL without memory), and child attached to d under name
+ * (freed if that fails; NULL is ignored). */
+struct rte_tel_data;
+struct rte_tel_data *tel_new_dict(void);
+void tel_add_child(struct rte_tel_data *d, const char *name,
+		   struct rte_tel_data *child);
 
 /* Hold off the telemetry thread while the control lcore replaces what
  * it reads (a reload). */

@@ -81,8 +81,8 @@ ns_ptp4l "$PFX-tr2" "$NS_IF" tr-unicast "$IT_TMP/tr2.log" \
 echo "running for $RUN_S s"
 sleep "$RUN_S"
 
-it_dump_ptpsw > "$IT_TMP/dump1.txt"
-sed 's/^/ptpsw: /' "$IT_TMP/dump1.txt" | grep -E "bc |neigh|local-rx|mbufs"
+it_tel /ptpsw/neigh "$IT_TMP/neigh1.json" || it_fail "/ptpsw/neigh answers"
+sed 's/^/telemetry: /' "$IT_TMP/neigh1.json"
 GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$IT_TMP/gm.log" | head -n 1)
 it_tel /ptpsw/bc,$DOM "$IT_TMP/bc1.json" || it_fail "/ptpsw/bc,$DOM answers"
 B=r
@@ -99,7 +99,7 @@ bst=${bst:-0}; bpr=${bpr:-0}
 echo "figures: BC event messages with backend TX stamps $bst, predicted $bpr"
 it_check "BC event messages leave with the kernel's TX stamps" \
 	eval '[ "$bst" -gt 50 ] && [ $((bpr * 10)) -le "$bst" ]'
-it_check "ARP for the BC addresses answered" grep -qE "^neigh: arp request rx [0-9]+ tx [0-9]+, reply rx [0-9]+ tx [1-9]" "$IT_TMP/dump1.txt"
+it_jcheck "ARP for the BC addresses answered" "$IT_TMP/neigh1.json" "r['arp_reply_tx'] > 0"
 
 it_sync_stats "tr1 (multicast Delay_Req) via BC" "$IT_TMP/tr1.log" $SKIP_S 40 "$MAX_RMS_NS" "$MAX_ABS_NS"
 it_sync_stats "tr2 (unicast Delay_Req) via BC" "$IT_TMP/tr2.log" $SKIP_S 40 "$MAX_RMS_NS" "$MAX_ABS_NS"

@@ -151,8 +151,8 @@ for ((i = 0; i < RUN_S; i++)); do
 	rogue_watch > /dev/null
 	sleep 1
 done
-it_dump_ptpsw > "$IT_TMP/dump1.txt"
-grep -E "^bc |^neigh" "$IT_TMP/dump1.txt" | sed 's/^/ptpsw: /'
+it_tel /ptpsw/neigh "$IT_TMP/neigh1.json" || it_fail "/ptpsw/neigh answers"
+sed 's/^/telemetry: /' "$IT_TMP/neigh1.json"
 R1=$(rogue_count)
 
 # ---- (c) EP-22: each receiver sees its own domain's time ----------------
@@ -182,7 +182,8 @@ echo "figures: r26 (UDPv6, unicast Delay_Req) $s"
 it_check "r26 (UDPv6 via BC 26): $(ns_field "$s" n) samples >= 40" [ "$(ns_field "$s" n)" -ge 40 ]
 it_check "BC 26 answered unicast Delay_Req on p4" \
 	[ "$(it_tv /ptpsw/bc,26 "r['port_counters']['p4']['delay_resp_unicast'] > 0")" = True ]
-it_check "ND: NS answered and the receiver resolved" eval 'grep -qE "^neigh: .*; ns rx [1-9][0-9]* tx [0-9]+, na rx [0-9]+ tx [1-9]" "$IT_TMP/dump1.txt" && grep -qE "^neigh: p4 fd66:0:0:0:0:0:0:5 " "$IT_TMP/dump1.txt"'
+it_jcheck "ND: NS answered and the receiver resolved" "$IT_TMP/neigh1.json" \
+	"r['ns_rx'] > 0 and r['na_tx'] > 0 and any(e['port'] == 'p4' and e['address'] == 'fd66:0:0:0:0:0:0:5' and e['state'] == 'resolved' for e in r['entries'].values())"
 
 # ---- (b) EP-17: the rogue is never followed ----------------------------
 g=$(rogue_watch)

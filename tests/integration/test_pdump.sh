@@ -9,12 +9,13 @@
 # a few seconds into a pcapng (-i takes the DPDK device name or the ethdev
 # port id, not the ptpsw port name).
 #
-# Asserts: ptpsw says capture is available (log and /ptpsw/info when the
-# telemetry client is installed); dumpcap lists ptpsw's ports; the pcapng
+# Asserts: ptpsw says capture is available (log and /ptpsw/info);
+# dumpcap lists ptpsw's ports; the pcapng
 # decodes with tshark and holds PTP: Sync and Announce from the GM
 # (received on p0), Delay_Req towards the GM (sent on p0, already
 # corrected by the one-step TC: correctionField != 0), good UDP checksums;
-# ptpsw keeps forwarding after the capture detaches and exits 0.
+# ptpsw keeps forwarding after the capture detaches (/ptpsw/ports rx_pkts
+# of p0 grows) and exits 0.
 #
 # Hugepages: 2 MB pages are reserved for the test (at least 256 in total)
 # and the previous count is restored at exit; the hugetlbfs mount is the
@@ -27,7 +28,7 @@ RUN_S=${RUN_S:-6}
 CAP_S=${CAP_S:-5}
 DUMPCAP=${DPDK_DUMPCAP:-$(command -v dpdk-dumpcap)}
 
-it_init 1 ptp4l tshark
+it_init 1 ptp4l tshark dpdk-telemetry.py
 [ -n "$DUMPCAP" ] && [ -x "$DUMPCAP" ] ||
 	it_skip "dpdk-dumpcap not installed (Debian package dpdk-dev)"
 [ "$IT_SWITCH" = ptpsw ] || it_skip "capture needs ptpsw (IT_SWITCH=$IT_SWITCH)"
@@ -44,12 +45,8 @@ it_start_switch "$IT_TMP/ptpsw.cfg" || exit 1
 
 it_check "ptpsw reports live capture available" \
 	grep -q "live capture: dpdk-dumpcap" "$IT_TMP/ptpsw.log"
-TEL=$(command -v dpdk-telemetry.py)
-if [ -n "$TEL" ]; then
-	cap=$(echo /ptpsw/info | timeout 10 python3 "$TEL" -f "$PFX" 2> /dev/null |
-		grep '^{' | python3 -c 'import json,sys; print(json.load(sys.stdin)["/ptpsw/info"]["capture"])')
-	it_check "/ptpsw/info capture = 1 ($cap)" [ "$cap" = 1 ]
-fi
+cap=$(it_tv /ptpsw/info "r['capture']")
+it_check "/ptpsw/info capture = 1 ($cap)" [ "$cap" = 1 ]
 
 it_lab_peers "$RUN_S"
 
@@ -83,9 +80,9 @@ it_check "captured Delay_Req carry the TC's correction ($n_dreq_cf of $n_dreq)" 
 it_check "no bad UDP checksum in the capture" [ "$n_bad" = 0 ]
 it_check "capture is pcapng" eval 'capinfos -t "$CAP" 2> /dev/null | grep -q pcapng || file "$CAP" | grep -qi pcapng'
 
-before=$(it_dump_ptpsw | awk '/^port 0 /{ f = 1 } f && /^  rx /{ print $2; exit }')
-sleep 2
-after=$(it_dump_ptpsw | awk '/^port 0 /{ f = 1 } f && /^  rx /{ print $2; exit }')
+before=$(it_tv /ptpsw/ports,p0 "r['rx_pkts']")
+sleep 3
+after=$(it_tv /ptpsw/ports,p0 "r['rx_pkts']")
 echo "figures: p0 rx after the capture $before -> $after"
 it_check "ptpsw still forwards after dumpcap detached" [ "${after:-0}" -gt "${before:-0}" ]
 exit 0

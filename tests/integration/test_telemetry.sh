@@ -17,6 +17,8 @@
 #   /ptpsw/tc     domain 0 corrected > 0 and equal to the sum over the
 #                 Sync and Delay_Req counters, rate ratio within 500 ppm;
 #   /ptpsw/bc     an empty dict (no boundary clock configured);
+#   /ptpsw/neigh  an empty dict (no address of ptpsw's own);
+#   /ptpsw/info   the management socket, no request counted yet;
 #   /ptpsw/config the generated config (ports, devices, TC mode, prefix).
 # Phase 2 (PHASE2=1, default): ptpsw with a boundary clock in domain 24
 # (config/bc-lab.cfg), a ptp4l GM upstream and a receiver downstream:
@@ -26,7 +28,11 @@
 #                 between two SIGUSR1-dump-bracketing queries; a second
 #                 BC (domain 25, no GM) that stays its own grandmaster;
 #   /ptpsw/monitor the 24/25 monitor with its configured threshold, WAITING
-#                 (domain 25 never synchronizes).
+#                 (domain 25 never synchronizes);
+#   /ptpsw/neigh  the GM's address on p0 resolved (gleaned from its PTP),
+#                 each resolved entry as in the SIGUSR1 dump after it;
+#   /ptpsw/info   the management requests of a pmc query, at most the
+#                 dump's count after it.
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -53,13 +59,14 @@ jcheck() { it_jcheck "$@"; }
 T=$IT_TMP
 it_check "client lists the commands" tel / "$T/list.json"
 jcheck "/ptpsw/ commands registered" "$T/list.json" \
-	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/monitor', '/ptpsw/config', '/ptpsw/counters'])"
+	"all(c in r for c in ['/ptpsw/info', '/ptpsw/ports', '/ptpsw/tc', '/ptpsw/bc', '/ptpsw/monitor', '/ptpsw/neigh', '/ptpsw/config', '/ptpsw/counters'])"
 
 it_check "/ptpsw/ports answers" tel /ptpsw/ports "$T/ports1.json"
 sleep 2
 it_check "/ptpsw/ports answers again" tel /ptpsw/ports "$T/ports2.json"
 it_check "/ptpsw/tc answers" tel /ptpsw/tc "$T/tc.json"
 it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc.json"
+it_check "/ptpsw/neigh answers" tel /ptpsw/neigh "$T/neigh.json"
 it_check "/ptpsw/config answers" tel /ptpsw/config "$T/config.json"
 it_check "/ptpsw/info answers" tel /ptpsw/info "$T/info.json"
 it_check "/ptpsw/counters answers" tel /ptpsw/counters "$T/counters.json"
@@ -122,6 +129,7 @@ jcheck "rate ratio within 500 ppm, ppb matches the string" "$C" \
 	"abs(float(r['domains']['0']['rate_ratio']) - 1) < 500e-6 and abs((float(r['domains']['0']['rate_ratio']) - 1) * 1e9 - r['domains']['0']['rate_ratio_ppb']) <= 1"
 
 jcheck "/ptpsw/bc empty without boundary clocks" "$T/bc.json" "r == {}"
+jcheck "/ptpsw/neigh empty without addresses of ptpsw's own" "$T/neigh.json" "r == {}"
 
 G=$T/config.json
 jcheck "config path" "$G" "r['path'] == '$T/ptpsw.cfg'"
@@ -140,6 +148,10 @@ I=$T/info.json
 jcheck "info: version, 3 ports, uptime" "$I" \
 	"r['ports'] == 3 and r['workers'] >= 1 and r['uptime_s'] >= $RUN_S - 2 and len(r['version']) > 0"
 jcheck "info: no live capture with --no-huge --no-shconf" "$I" "r['capture'] == 0"
+jcheck "info: the management socket, nothing received yet" "$I" \
+	"r['management_socket'] == '$T/mgmt.sock' and r['management_rx'] == 0 and r['management_last_error'] == ''"
+jcheck "counters: the neighbour and management counters explained" "$T/counters.json" \
+	"'arp_reply_tx' in r['neigh'] and 'tx_fail' in r['neigh'] and 'management_rx' in r['info_management']"
 
 # ---- phase 2: a boundary clock in domain 24 (config/bc-lab.cfg) --------
 
@@ -183,6 +195,14 @@ it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc2.json"
 it_check "/ptpsw/bc,$DOM answers" tel /ptpsw/bc,$DOM "$T/bc24.json"
 it_check "/ptpsw/config answers (BC)" tel /ptpsw/config "$T/config2.json"
 it_check "/ptpsw/monitor answers" tel /ptpsw/monitor "$T/monitor.json"
+pmc -u -s "$T/mgmt.sock" -d $DOM -b 0 "GET DEFAULT_DATA_SET" > /dev/null 2>&1
+it_check "/ptpsw/neigh answers (BC)" tel /ptpsw/neigh "$T/neigh2.json"
+it_check "/ptpsw/info answers (BC)" tel /ptpsw/info "$T/info2.json"
+sed 's/^/telemetry: /' "$T/neigh2.json"
+jcheck "neigh: the GM ($NS_NET4.1) on p0 resolved, gleaned from its PTP" "$T/neigh2.json" \
+	"r['gleaned'] > 0 and any(e['port'] == 'p0' and e['address'] == '$NS_NET4.1' and e['state'] == 'resolved' and len(e['mac']) == 17 and e['age_ms'] < 300000 for e in r['entries'].values())"
+jcheck "info: the pmc request answered" "$T/info2.json" \
+	"r['management_rx'] >= 1 and r['management_answered'] >= 1 and r['management_replies'] >= 1"
 python3 -m json.tool "$T/monitor.json" | sed 's/^/telemetry: /'
 jcheck "monitor 24_25 with the configured threshold" "$T/monitor.json" \
 	"list(r) == ['24_25'] and r['24_25']['domain_a'] == 24 and r['24_25']['domain_b'] == 25 and r['24_25']['threshold_ns'] == '777'"
@@ -221,7 +241,7 @@ jcheck "config lists the BC with its ports" "$T/config2.json" \
 # The values are the live instance's: servo samples of the query <= the
 # SIGUSR1 dump's after it <= those of a query after the dump.
 dump=$(it_dump_ptpsw)
-echo "$dump" | grep "^bc $DOM" | sed 's/^/ptpsw: /'
+echo "$dump" | grep -E "^(bc $DOM|neigh|management)" | sed 's/^/ptpsw: /'
 it_check "/ptpsw/bc answers again" tel /ptpsw/bc "$T/bc3.json"
 ds=$(echo "$dump" | sed -n "s/^bc $DOM: .*servo-samples \([0-9]*\).*/\1/p" | head -n 1)
 python3 - "$B" "$T/bc3.json" "${ds:-0}" <<'EOF' && it_ok "servo samples: query <= dump ($ds) <= later query" || it_fail "servo samples not consistent with the dump ($ds)"
@@ -232,5 +252,23 @@ d = int(sys.argv[3])
 print("figures: BC offset %d ns path delay %d ns freq %s ppb, servo samples %d <= %d <= %d" % (
     a['offset_ns'], a['path_delay_ns'], a['freq_ppb'], a['servo_samples'], d, b['servo_samples']))
 sys.exit(0 if 0 < a['servo_samples'] <= d <= b['servo_samples'] else 1)
+EOF
+# The neighbour cache and the management counters: each resolved entry of
+# the query is in the later dump with its MAC (entries live 300 s), the
+# dump's rx count is at least the query's.
+echo "$dump" | grep "^neigh: " > "$T/neigh-dump.txt"
+echo "$dump" | sed -n 's/^management [^:]*: rx \([0-9]*\) .*/\1/p' > "$T/mgmt-dump.txt"
+python3 - "$T/neigh2.json" "$T/neigh-dump.txt" "$T/info2.json" "$T/mgmt-dump.txt" <<'EOF' && it_ok "neigh and management: telemetry agrees with the dump after it" || it_fail "neigh or management: telemetry and the dump disagree"
+import json, sys
+n = list(json.load(open(sys.argv[1])).values())[0]
+lines = set(l.strip() for l in open(sys.argv[2]))
+i = list(json.load(open(sys.argv[3])).values())[0]
+rx = int(open(sys.argv[4]).read().strip() or -1)
+want = ["neigh: %s %s %s" % (e['port'], e['address'], e['mac'])
+        for e in n['entries'].values() if e['state'] == 'resolved']
+missing = [w for w in want if w not in lines]
+print("figures: %d resolved entries, missing from the dump: %s; management rx %d <= dump %d" % (
+    len(want), missing, i['management_rx'], rx))
+sys.exit(0 if want and not missing and 0 < i['management_rx'] <= rx else 1)
 EOF
 exit 0

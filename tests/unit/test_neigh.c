@@ -94,12 +94,40 @@ static void test_full(void)
 	CU_ASSERT_PTR_NOT_NULL(neigh_lookup(n, 0, false, ip));
 }
 
+/* An entry's address and MAC as the dump and /ptpsw/neigh show them. */
+static void test_strings(void)
+{
+	static const uint8_t ip6[16] = { 0xfd, 0x66, [14] = 0xab, 0xcd };
+	static const uint8_t mac[6] = { 0x02, 0xab, 0, 0x10, 0xff, 5 };
+	struct neigh *n = fresh();
+	char buf[NEIGH_IP_STR_LEN];
+	struct neigh_entry *e;
+
+	neigh_learn(n, 0, false, (const uint8_t[4]){ 10, 66, 0, 255 }, mac,
+		    S);
+	e = neigh_lookup(n, 0, false, (const uint8_t[4]){ 10, 66, 0, 255 });
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	neigh_ip_str(e, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "10.66.0.255");
+	neigh_mac_str(e, buf, NEIGH_MAC_STR_LEN);
+	CU_ASSERT_STRING_EQUAL(buf, "02:ab:00:10:ff:05");
+
+	/* the longest IPv6 text fits */
+	e = neigh_entry_get(n, 1, true, ip6);
+	neigh_ip_str(e, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "fd66:0:0:0:0:0:0:abcd");
+	memset(e->ip, 0xff, sizeof(e->ip));
+	neigh_ip_str(e, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
 		{ "glean_after_now", test_glean_after_now },
 		{ "refresh_and_pending", test_refresh_and_pending },
 		{ "full", test_full },
+		{ "strings", test_strings },
 		{ NULL, NULL },
 	};
 
