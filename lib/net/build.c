@@ -14,18 +14,12 @@
 #define IP_MAX_LEN	0xFFFF
 #define ARP_HTYPE_ETHER	1
 
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 size_t build_eth(uint8_t *p, const uint8_t *dst, const uint8_t *src,
 		 uint16_t type)
 {
 	memcpy(p, dst, 6);
 	memcpy(p + 6, src, 6);
-	wr16(p + 12, type);
+	frame_wr16_(p + 12, type);
 	return BUILD_ETH_HLEN;
 }
 
@@ -34,14 +28,14 @@ size_t build_ip4(uint8_t *h, uint16_t payload_len, uint16_t id, uint8_t ttl,
 {
 	memset(h, 0, BUILD_IP4_HLEN);
 	h[0] = IP4_VER_IHL;
-	wr16(h + 2, (uint16_t)(BUILD_IP4_HLEN + payload_len));
-	wr16(h + 4, id);
-	wr16(h + 6, IP4_DF);
+	frame_wr16_(h + 2, (uint16_t)(BUILD_IP4_HLEN + payload_len));
+	frame_wr16_(h + 4, id);
+	frame_wr16_(h + 6, IP4_DF);
 	h[8] = ttl;
 	h[9] = proto;
 	memcpy(h + 12, src, 4);
 	memcpy(h + 16, dst, 4);
-	wr16(h + 10, (uint16_t)~csum_add_bytes(0, h, BUILD_IP4_HLEN));
+	frame_wr16_(h + 10, (uint16_t)~csum_add_bytes(0, h, BUILD_IP4_HLEN));
 	return BUILD_IP4_HLEN;
 }
 
@@ -50,7 +44,7 @@ size_t build_ip6(uint8_t *h, uint16_t payload_len, uint8_t hops,
 {
 	memset(h, 0, BUILD_IP6_HLEN);
 	h[0] = IP6_VER;
-	wr16(h + 4, payload_len);
+	frame_wr16_(h + 4, payload_len);
 	h[6] = next;
 	h[7] = hops;
 	memcpy(h + 8, src, 16);
@@ -61,11 +55,11 @@ size_t build_ip6(uint8_t *h, uint16_t payload_len, uint8_t hops,
 size_t build_arp(uint8_t *p, uint16_t op, const uint8_t *sha,
 		 const uint8_t *spa, const uint8_t *tha, const uint8_t *tpa)
 {
-	wr16(p, ARP_HTYPE_ETHER);
-	wr16(p + 2, BUILD_ETH_P_IPV4);
+	frame_wr16_(p, ARP_HTYPE_ETHER);
+	frame_wr16_(p + 2, BUILD_ETH_P_IPV4);
 	p[4] = 6;			/* hardware address length */
 	p[5] = 4;			/* protocol address length */
-	wr16(p + 6, op);
+	frame_wr16_(p + 6, op);
 	memcpy(p + 8, sha, 6);
 	memcpy(p + 14, spa, 4);
 	memcpy(p + 18, tha, 6);
@@ -108,10 +102,10 @@ size_t build_udp(uint8_t *buf, size_t room, const struct build_udp *u,
 	else
 		build_ip4(buf + BUILD_ETH_HLEN, (uint16_t)udp_len, u->ip_id,
 			  u->ttl, BUILD_IPPROTO_UDP, u->src_ip, u->dst_ip);
-	wr16(udp, u->sport);
-	wr16(udp + 2, u->dport);
-	wr16(udp + 4, (uint16_t)udp_len);
+	frame_wr16_(udp, u->sport);
+	frame_wr16_(udp + 2, u->dport);
+	frame_wr16_(udp + 4, (uint16_t)udp_len);
 	memcpy(udp + BUILD_UDP_HLEN, payload, len);
-	wr16(udp + FRAME_UDP_CSUM_OFF, frame_udp_csum(buf, flen, &fi));
+	frame_wr16_(udp + FRAME_UDP_CSUM_OFF, frame_udp_csum(buf, flen, &fi));
 	return flen;
 }

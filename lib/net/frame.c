@@ -48,17 +48,6 @@ struct frame_cursor {
 	size_t end;
 };
 
-static inline uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static inline void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static bool frame_port_is_ptp(uint16_t port)
 {
 	return port == PTP_UDP_EVENT || port == PTP_UDP_GENERAL;
@@ -94,10 +83,10 @@ frame_ptp(const uint8_t *buf, size_t off, size_t len, uint16_t port,
 	if (port != 0 && ptp_msg_is_event(type) != (port == PTP_UDP_EVENT))
 		return frame_fail(info, FRAME_E_PORT_MISMATCH);
 	info->ptp_off = (uint16_t)off;
-	info->ptp_len = rd16(p + 2);
+	info->ptp_len = frame_rd16_(p + 2);
 	info->ptp_type = type;
 	info->domain = p[4];
-	info->seq_id = rd16(p + 30);
+	info->seq_id = frame_rd16_(p + 30);
 	if (ptp_msg_is_event(type))
 		info->flags |= FRAME_F_EVENT;
 	if (p[6] & (PTP_FLAG_TWO_STEP >> 8))
@@ -120,13 +109,13 @@ frame_udp(const struct frame_cursor *c, struct frame_info *info)
 	if (avail < UDP_HLEN)
 		return frame_fail(info, FRAME_E_TRUNC_UDP);
 	info->l4_off = (uint16_t)c->off;
-	dport = rd16(udp + 2);
+	dport = frame_rd16_(udp + 2);
 	if (!frame_port_is_ptp(dport))
 		return frame_non_ptp(info);
-	ulen = rd16(udp + 4);
+	ulen = frame_rd16_(udp + 4);
 	if (ulen < UDP_HLEN || ulen > avail)
 		return frame_fail(info, FRAME_E_TRUNC_UDP);
-	if (rd16(udp + UDP_CSUM_OFF) != 0)
+	if (frame_rd16_(udp + UDP_CSUM_OFF) != 0)
 		info->flags |= FRAME_F_UDP_CSUM;
 	return frame_ptp(c->buf, c->off + UDP_HLEN, ulen - UDP_HLEN, dport,
 			 info);
@@ -142,7 +131,7 @@ static enum frame_class frame_udp_fragment(const struct frame_cursor *c,
 {
 	if (!first || c->end - c->off < 4)
 		return frame_non_ptp(info);
-	if (frame_port_is_ptp(rd16(c->buf + c->off + 2)))
+	if (frame_port_is_ptp(frame_rd16_(c->buf + c->off + 2)))
 		return frame_fail(info, FRAME_E_IP_FRAGMENT);
 	return frame_non_ptp(info);
 }
@@ -167,7 +156,7 @@ frame_ipv4(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 	if (len - off < IPV4_MIN_HLEN || (ip[0] >> 4) != 4)
 		return frame_fail(info, FRAME_E_TRUNC_L3);
 	hlen = (size_t)(ip[0] & 0x0F) * 4;
-	tot = rd16(ip + 2);
+	tot = frame_rd16_(ip + 2);
 	if (hlen < IPV4_MIN_HLEN || tot < hlen || tot > len - off)
 		return frame_fail(info, FRAME_E_TRUNC_L3);
 	frame_l3_flags(ip, FRAME_L3_IPV4, info);
@@ -175,7 +164,7 @@ frame_ipv4(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 		return frame_non_ptp(info);
 	c.off = off + hlen;
 	c.end = off + tot;
-	frag = rd16(ip + 6);
+	frag = frame_rd16_(ip + 6);
 	if (frag & (IPV4_MF | IPV4_FRAG_MASK))
 		return frame_udp_fragment(&c, (frag & IPV4_FRAG_MASK) == 0,
 					  info);
@@ -216,7 +205,7 @@ static enum frame_class frame_ipv6_fragment(struct frame_cursor *c,
 
 	if (c->end - c->off < IPV6_FRAG_HLEN)
 		return frame_fail(info, FRAME_E_TRUNC_L3);
-	frag_off = rd16(fh + 2) & 0xFFF8;
+	frag_off = frame_rd16_(fh + 2) & 0xFFF8;
 	c->off += IPV6_FRAG_HLEN;
 	if (fh[0] != IPPROTO_UDP_)
 		return frame_non_ptp(info);
@@ -233,7 +222,7 @@ frame_ipv6(const uint8_t *buf, size_t off, size_t len, struct frame_info *info)
 	info->l3 = FRAME_L3_IPV6;
 	if (len - off < IPV6_HLEN || (ip[0] >> 4) != 6)
 		return frame_fail(info, FRAME_E_TRUNC_L3);
-	c.end = c.off + rd16(ip + 4);
+	c.end = c.off + frame_rd16_(ip + 4);
 	if (c.end > len)
 		return frame_fail(info, FRAME_E_TRUNC_L3);
 	frame_l3_flags(ip, FRAME_L3_IPV6, info);
@@ -276,13 +265,13 @@ static uint16_t frame_l2(const uint8_t *buf, size_t len, size_t *l3_off,
 	uint16_t type;
 
 	frame_l2_flags(buf, info);
-	type = rd16(buf + 12);
+	type = frame_rd16_(buf + 12);
 	while (frame_is_vlan_tpid(type) && info->n_vlans < FRAME_MAX_VLANS) {
 		if (len - off < VLAN_HLEN) {
 			frame_fail(info, FRAME_E_TRUNC_L2);
 			return 0;
 		}
-		type = rd16(buf + off + 2);
+		type = frame_rd16_(buf + off + 2);
 		off += VLAN_HLEN;
 		info->n_vlans++;
 	}
@@ -386,7 +375,7 @@ static bool frame_info_fits(const uint8_t *buf, size_t len,
 		return false;
 	if (info->l4_off == 0 || (size_t)info->l4_off + UDP_HLEN > info->ptp_off)
 		return false;
-	ulen = rd16(buf + info->l4_off + 4);
+	ulen = frame_rd16_(buf + info->l4_off + 4);
 	return (size_t)info->l4_off + ulen <= len &&
 	       (size_t)info->ptp_off + PTP_HDR_LEN <= (size_t)info->l4_off + ulen;
 }
@@ -413,7 +402,7 @@ static uint16_t frame_csum_fold_change(const uint8_t *buf, size_t l4,
 			nw[k] = rel + k < ulen ? buf[pos] : 0;
 			ow[k] = (pos >= at && i < n) ? old[i] : nw[k];
 		}
-		csum = csum_update16(csum, rd16(ow), rd16(nw));
+		csum = csum_update16(csum, frame_rd16_(ow), frame_rd16_(nw));
 	}
 	return csum;
 }
@@ -428,7 +417,7 @@ static bool frame_cf_words(const uint8_t *buf, const struct frame_info *info)
 		return true;
 	return ((at - info->l4_off) & 1) == 0 &&
 	       at + PTP_CF_LEN <= (size_t)info->l4_off +
-				   rd16(buf + info->l4_off + 4);
+				   frame_rd16_(buf + info->l4_off + 4);
 }
 
 bool frame_cf_in_place_ok(const uint8_t *buf, size_t len,
@@ -461,16 +450,16 @@ int frame_add_correction(uint8_t *buf, size_t len,
 	cf = ptp_cf_add_sat(cf, delta);
 	frame_wr64_(ptp + PTP_CF_OFF, (uint64_t)cf.scaled);
 	udp = buf + info->l4_off;
-	csum = rd16(udp + UDP_CSUM_OFF);
+	csum = frame_rd16_(udp + UDP_CSUM_OFF);
 	/* 0: no checksum was made (IPv4; IPv6 per RFC 6935/6936; a computed
 	 * 0 is sent as 0xFFFF). Updating it would send a wrong one. */
 	if (csum == 0)
 		return 0;
 	frame_wr64_(old, ov);
-	csum = frame_csum_fold_change(buf, info->l4_off, rd16(udp + 4),
+	csum = frame_csum_fold_change(buf, info->l4_off, frame_rd16_(udp + 4),
 				      (size_t)info->ptp_off + PTP_CF_OFF, old,
 				      PTP_CF_LEN, csum);
-	wr16(udp + UDP_CSUM_OFF, csum == 0 ? 0xFFFF : csum);
+	frame_wr16_(udp + UDP_CSUM_OFF, csum == 0 ? 0xFFFF : csum);
 	return 0;
 }
 
@@ -479,7 +468,7 @@ uint32_t csum_add_bytes(uint32_t sum, const uint8_t *p, size_t n)
 	size_t i;
 
 	for (i = 0; i + 1 < n; i += 2)
-		sum += rd16(p + i);
+		sum += frame_rd16_(p + i);
 	if (n & 1)
 		sum += (uint32_t)p[n - 1] << 8;
 	return csum_fold(sum);
@@ -498,7 +487,7 @@ uint16_t frame_udp_csum(const uint8_t *buf, size_t len,
 		return 0;
 	ip = buf + info->l3_off;
 	udp = buf + info->l4_off;
-	ulen = rd16(udp + 4);
+	ulen = frame_rd16_(udp + 4);
 	if (ulen < UDP_HLEN || info->l4_off + ulen > len)
 		return 0;
 	if (info->l3 == FRAME_L3_IPV4)

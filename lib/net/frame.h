@@ -94,6 +94,13 @@ static inline uint16_t frame_rd16_(const uint8_t *p)
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
+/* v at p in network order (lib/net's frame editors and builders) */
+static inline void frame_wr16_(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
 static inline uint64_t frame_rd64_(const uint8_t *p)
 {
 	uint64_t v;
