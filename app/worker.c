@@ -32,44 +32,9 @@
 /* Empty polls for this long before an idle worker starts to sleep. */
 #define WORKER_IDLE_SPIN_NS	20000
 
-/*
- * What the frames of one RX burst change as they go: the burst's run and
- * the destination memo (sw/memo.h; kept across bursts in struct worker).
- * The memo's port is not next to run_out: gcc carries such a pair in a
- * vector register.
- */
-struct burst_regs {
-	/* the burst's run: frames for one port, sent straight from the
-	 * RX array (run[0..run_n-1], written over frames already handled)
-	 * at the end of the burst, before that port's TX buffer */
-	int run_out;			/* its port, RUN_NONE or RUN_CLOSED */
-	uint16_t run_n;
-	uint64_t run_bytes;
-	unsigned int run_port;		/* its port, also once closed */
-	struct memo memo;
-};
-
 /* run_out without a port: never a value memo_dest() returns */
 #define RUN_NONE	(-16)		/* no run yet in this burst */
 #define RUN_CLOSED	(-17)		/* the run takes no more frames */
-
-/* What a burst's frames share and nothing changes (rx_port()). */
-struct burst_const {
-	uint64_t now;
-	uint64_t key_hi;		/* learn_key_hi() of the port, now */
-	struct memo_flood fl;		/* the link mask, where to flood */
-};
-
-/* One burst: c and r (rx_frames() keeps copies in registers and hands r
- * over to handle_pkt() here), and the run's one-step TC messages. */
-struct burst_ctx {
-	struct burst_const c;
-	struct burst_regs r;
-	struct rte_mbuf **run;		/* the RX array */
-	struct run_tc tc;		/* not in r: the loop keeps registers */
-	uint16_t ptp_as_is;		/* PTP frames switched as plain */
-	uint64_t rx_bytes;
-};
 
 /* A run holds at most one burst, and the TX buffer of its port cannot
  * fill (and flush ahead of the run) within the burst. */
@@ -85,10 +50,11 @@ _Static_assert(DROP_NO_DEST - DROP_FILTERED == MEMO_DROP_NO_DEST &&
 	       "memo_dest() counts into port_stats.drop from DROP_FILTERED");
 
 /*
- * learn_check()'s rare part: src (unicast, mac its learn_mac()) was not in
- * its learn set under key (its port and this epoch): hand it to the fdb
- * and (re)write its way. Returns mac | MAC_KEY_VALID: a memo of a lookup
- * of that MAC is to be forgotten.
+ * learn_check()'s rare part: src (mac its learn_mac()) was not in its
+ * learn set under key (its port and this epoch): a unicast MAC goes to
+ * the fdb and (re)writes its way. Returns mac | MAC_KEY_VALID (a memo of
+ * a lookup of that MAC is to be forgotten), or 0 for a group MAC, which
+ * is not learned and so never hits the cache.
  */
 static __rte_noinline uint64_t learn_miss(struct worker *w,
 					  const uint8_t *src, uint64_t mac,
@@ -96,8 +62,11 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
 					  uint64_t key)
 {
 	struct learn_set *set = learn_set_of(w->learn, mac);
-	unsigned int k = learn_way(set, mac);
+	unsigned int k;
 
+	if (src[0] & 1)		/* a group MAC is not learned (never cached) */
+		return 0;
+	k = learn_way(set, mac);
 	w->fdb_learn_calls++;
 	if (fdb_learn(w->app->fdb, src, (uint16_t)in, now) != 0) {
 		set->key[k] = 0;	/* table full: try again next time */
@@ -110,11 +79,12 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
 }
 
 /*
- * Learn a unicast source MAC (src, mac its learn_mac()) through the
- * worker's learn cache; key_hi is learn_key_hi() of its port and now. A
- * MAC has at most one way of its set. The usual case (the MAC learned on
- * the same port in this epoch) is one vector compare. Returns 0, or
- * learn_miss()'s MAC key to forget.
+ * Learn a source MAC (src, mac its learn_mac()) through the worker's
+ * learn cache (a group MAC: learn_miss() ignores it); key_hi is
+ * learn_key_hi() of its port and now. A MAC has at most one way of its
+ * set. The usual case (the MAC learned on the same port in this epoch)
+ * is one vector compare. Returns 0, or learn_miss()'s MAC key to
+ * forget.
  */
 static __rte_always_inline uint64_t learn_check(struct worker *w,
 						const uint8_t *src,
@@ -161,12 +131,9 @@ static __rte_always_inline void burst_learn(struct worker *w,
 					    const struct burst_const *c,
 					    struct burst_regs *r)
 {
-	uint64_t forget;
+	uint64_t forget = learn_check(w, data + 6, learn_mac_src(data), in,
+				      c->now, c->key_hi);
 
-	if (data[6] & 1)		/* a group MAC is not learned */
-		return;
-	forget = learn_check(w, data + 6, learn_mac_src(data), in, c->now,
-			     c->key_hi);
 	memo_forget(&r->memo, forget);
 }
 
@@ -365,6 +332,15 @@ static __rte_always_inline void burst_start(struct worker *w,
 	bc->ptp_as_is = 0;
 }
 
+/* A frame queued for the run's port closes the run (it leaves first,
+ * then the TX buffer). */
+static __rte_always_inline void run_close_queued(const struct worker *w,
+						 struct burst_regs *r)
+{
+	if (r->run_out >= 0 && w->tx[r->run_out].n != 0)
+		r->run_out = RUN_CLOSED;
+}
+
 /* What rx_frames()'s loop does with a frame frame_prescan_event() saw. */
 enum rx_path {
 	RX_PLAIN,	/* switched as a plain frame: switch_plain() */
@@ -372,21 +348,20 @@ enum rx_path {
 	RX_OTHER,	/* classified first: rx_other() */
 };
 
-/* The path of a frame (scan, ptp_off: frame_prescan_event()'s result);
- * plain_ok: ptpsw has no address of its own. A Sync or Delay_Req goes
- * by its domain's ev_path; one nobody corrects is counted as PTP. */
+/* The path of a frame (scan, ptp_off: frame_prescan_event()'s result)
+ * while ptpsw has no address of its own. A Sync or Delay_Req goes by its
+ * domain's ev_path; one nobody corrects is counted as PTP. */
 static __rte_always_inline enum rx_path rx_path_of(const struct worker *w,
 						   const uint8_t *data,
 						   enum frame_scan scan,
 						   unsigned int ptp_off,
-						   bool plain_ok,
 						   struct burst_ctx *bc)
 {
 	uint8_t path;
 
-	if (likely(scan == FRAME_SCAN_NON_PTP) && plain_ok)
+	if (likely(scan == FRAME_SCAN_NON_PTP))
 		return RX_PLAIN;
-	if (ptp_off == 0 || !plain_ok)
+	if (ptp_off == 0)
 		return RX_OTHER;
 	path = w->ev_path[data[ptp_off + 4]];	/* domain */
 	if (likely(path == EV_RUN_TC))
@@ -441,13 +416,13 @@ static __rte_always_inline bool rx_run_tc(struct worker *w,
 
 /* A frame the loop does not switch as plain or in the run (scan, pos,
  * ptp_off: frame_prescan_event()'s result; pos not filled for a Sync or
- * Delay_Req): well-formed PTP over UDP (plain_ok) classified here, the
- * rest by handle_pkt(). */
+ * Delay_Req): well-formed PTP over UDP classified here, the rest by
+ * handle_pkt(). */
 static __rte_always_inline void rx_other(struct worker *w, struct rte_mbuf *m,
 					 unsigned int in, uint64_t rx_ts,
 					 enum frame_scan scan,
 					 struct frame_scan_pos *pos,
-					 unsigned int ptp_off, bool plain_ok,
+					 unsigned int ptp_off,
 					 struct burst_ctx *bc,
 					 const struct burst_const *c,
 					 struct burst_regs *r,
@@ -459,7 +434,7 @@ static __rte_always_inline void rx_other(struct worker *w, struct rte_mbuf *m,
 
 	if (ptp_off != 0)
 		frame_prescan(data, len, pos);
-	if (scan == FRAME_SCAN_UDP_PTP && plain_ok &&
+	if (scan == FRAME_SCAN_UDP_PTP &&
 	    frame_classify_udp(data, len, pos, &fi) == FRAME_PTP) {
 		rx_classified(w, m, in, &fi, FRAME_PTP, rx_ts, false, bc, c, r,
 			      flooded);
@@ -496,7 +471,6 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 					  uint16_t n, struct burst_ctx *bc)
 {
 	const struct burst_const c = bc->c;
-	const bool plain_ok = !w->app->local.on;
 	struct burst_regs r = bc->r;
 	uint64_t bytes = 0, flooded = 0;
 	uint16_t i;
@@ -512,7 +486,7 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		bytes += plen;
 		ptp_off = frame_prescan_event(data, rte_pktmbuf_data_len(m),
 					      &pos, &scan);
-		switch (rx_path_of(w, data, scan, ptp_off, plain_ok, bc)) {
+		switch (rx_path_of(w, data, scan, ptp_off, bc)) {
 		case RX_PLAIN:
 			burst_learn(w, data, in, &c, &r);
 			if (likely(switch_plain(w, m, data, in, plen, pkts, &c,
@@ -526,16 +500,52 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 			break;
 		default:
 			rx_other(w, m, in, ts[i * ts_step], scan, &pos,
-				 ptp_off, plain_ok, bc, &c, &r, &flooded);
+				 ptp_off, bc, &c, &r, &flooded);
 		}
-		/* a frame queued for the run's port closes the run (it
-		 * leaves first, then the TX buffer) */
-		if (r.run_out >= 0 && w->tx[r.run_out].n != 0)
-			r.run_out = RUN_CLOSED;
+		run_close_queued(w, &r);
 	}
 	bc->r = r;
 	bc->rx_bytes = bytes;
 	w->stats[in].flooded += flooded;
+}
+
+/* One frame of rx_frames_local(): classified in full by handle_pkt(). */
+static __rte_always_inline void rx_local_one(struct worker *w,
+					     struct rte_mbuf *m,
+					     unsigned int in, uint64_t rx_ts,
+					     struct burst_ctx *bc)
+{
+	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct frame_scan_pos pos;
+	enum frame_scan scan;
+
+	/* a Sync or Delay_Req: pos not filled yet */
+	if (frame_prescan_event(data, len, &pos, &scan) != 0)
+		frame_prescan(data, len, &pos);
+	handle_pkt(w, m, in, rx_ts, bc, scan, &pos);
+	run_close_queued(w, &bc->r);
+}
+
+/*
+ * rx_frames() while ptpsw has addresses of its own (ARP, ND, a BC's
+ * unicast PTP: ctl_local()): every frame through rx_local_one(). Out of
+ * line: the loop over plain traffic stays free of the test.
+ */
+static __rte_noinline void rx_frames_local(struct worker *w, unsigned int in,
+					   struct rte_mbuf **pkts,
+					   const uint64_t *ts,
+					   unsigned int ts_step, uint16_t n,
+					   struct burst_ctx *bc)
+{
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		rx_local_one(w, pkts[i], in, ts[i * ts_step], bc);
+	}
+	bc->rx_bytes = bytes;
 }
 
 /* Returns the number of frames received. */
@@ -544,35 +554,39 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 {
 	struct app_port *ap = &w->app->ports[in];
 	struct port_stats *st = &w->stats[in];
-	struct rte_mbuf *pkts[WORKER_BURST];
-	struct burst_ctx bc;
-	uint64_t ts[WORKER_BURST];
+	struct rte_mbuf **pkts = w->burst.pkts;
+	uint64_t *ts = w->burst.ts;
+	struct burst_ctx *bc = &w->burst.bc;
 	uint16_t n;
 
 	n = rte_eth_rx_burst(ap->port_id, 0, pkts, w->rx_burst);
 	if (n == 0)
 		return 0;
-	burst_start(w, &bc, pkts, in, up, now);
+	burst_start(w, bc, pkts, in, up, now);
 	/* a loop for each kind of stamp: one per frame, or one for the
 	 * burst (software stamps; the TC list then holds no times) */
 	if (ts_source_rx_one_per_burst(&ap->ts)) {
 		ts[0] = ts_source_rx_burst_one(&ap->ts, n);
-		bc.tc.rx_at = ts;
-		bc.tc.rx_step = 0;
-		rx_frames(w, in, pkts, ts, 0, n, &bc);
+		bc->tc.rx_at = ts;
+		bc->tc.rx_step = 0;
 	} else {
 		ts_source_rx_burst(&ap->ts, pkts, n, ts);
-		bc.tc.rx_at = bc.tc.rx;
-		bc.tc.rx_step = 1;
-		rx_frames(w, in, pkts, ts, 1, n, &bc);
+		bc->tc.rx_at = bc->tc.rx;
+		bc->tc.rx_step = 1;
 	}
-	if (bc.r.run_n)
-		tx_run(w, in, bc.r.run_port, pkts, bc.r.run_n,
-		       bc.r.run_bytes, &bc.tc);
-	st->ptp_rx += bc.tc.n + bc.ptp_as_is;
-	w->memo = bc.r.memo;
+	if (unlikely(w->app->local.on))
+		rx_frames_local(w, in, pkts, ts, bc->tc.rx_step, n, bc);
+	else if (bc->tc.rx_step == 0)
+		rx_frames(w, in, pkts, ts, 0, n, bc);
+	else
+		rx_frames(w, in, pkts, ts, 1, n, bc);
+	if (bc->r.run_n)
+		tx_run(w, in, bc->r.run_port, pkts, bc->r.run_n,
+		       bc->r.run_bytes, &bc->tc);
+	st->ptp_rx += bc->tc.n + bc->ptp_as_is;
+	w->memo = bc->r.memo;
 	st->rx_pkts += n;
-	st->rx_bytes += bc.rx_bytes;
+	st->rx_bytes += bc->rx_bytes;
 	return n;
 }
 

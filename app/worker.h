@@ -97,6 +97,67 @@ struct txbuf {
 	struct tx_tc_info tc[WORKER_TXBUF];	/* entries flagged TXF_TC */
 };
 
+/*
+ * A burst's state in rx_port() (app/worker.c): the types are here for
+ * struct worker, which holds them (struct burst_mem).
+ */
+
+/* The one-step TC messages of a burst's run, in order, for tc_run(). Only
+ * the first n entries of ptp and rx are valid (not initialized). */
+struct run_tc {
+	uint8_t *ptp[WORKER_BURST];	/* PTP header (frame_ptp_event()) */
+	uint64_t rx[WORKER_BURST];	/* with a stamp per frame only */
+	const uint64_t *rx_at;		/* their RX times: rx, or */
+	unsigned int rx_step;		/* 0: one for all (tc_run()) */
+	uint64_t at;			/* bit per run entry that is one */
+	uint16_t n;
+};
+
+/*
+ * What the frames of one RX burst change as they go: the burst's run and
+ * the destination memo (sw/memo.h; kept across bursts in struct worker).
+ * The memo's port is not next to run_out: gcc carries such a pair in a
+ * vector register.
+ */
+struct burst_regs {
+	/* the burst's run: frames for one port, sent straight from the
+	 * RX array (run[0..run_n-1], written over frames already handled)
+	 * at the end of the burst, before that port's TX buffer */
+	int run_out;			/* its port, RUN_NONE or RUN_CLOSED */
+	uint16_t run_n;
+	uint64_t run_bytes;
+	unsigned int run_port;		/* its port, also once closed */
+	struct memo memo;
+};
+
+/* What a burst's frames share and nothing changes (rx_port()). */
+struct burst_const {
+	uint64_t now;
+	uint64_t key_hi;		/* learn_key_hi() of the port, now */
+	struct memo_flood fl;		/* the link mask, where to flood */
+};
+
+/* One burst: c and r (rx_frames() keeps copies in registers and hands r
+ * over to handle_pkt() here), and the run's one-step TC messages. */
+struct burst_ctx {
+	struct burst_const c;
+	struct burst_regs r;
+	struct rte_mbuf **run;		/* the RX array */
+	struct run_tc tc;		/* not in r: the loop keeps registers */
+	uint16_t ptp_as_is;		/* PTP frames switched as plain */
+	uint64_t rx_bytes;
+};
+
+/* rx_port()'s RX array, RX times and burst state. In struct worker (its
+ * huge page, sw/hotmem.h), not on the lcore's stack: there, on 4 KiB
+ * pages, the larger frame of 64-entry arrays cost about 3 % of the rate
+ * with bursts of 32 (alternating runs, docs/performance.md). */
+struct burst_mem {
+	struct rte_mbuf *pkts[WORKER_BURST];
+	uint64_t ts[WORKER_BURST];
+	struct burst_ctx bc;
+};
+
 struct worker {
 	unsigned int id;
 	unsigned int lcore;
@@ -130,6 +191,7 @@ struct worker {
 	unsigned int learn_shift;	/* learn epoch: ns >> learn_shift */
 	uint64_t fdb_learn_calls;	/* learn cache misses */
 	struct memo memo;		/* destination memo between bursts */
+	struct burst_mem burst __rte_cache_aligned;	/* rx_port()'s */
 	struct learn_set learn[LEARN_SETS] __rte_cache_aligned;
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];

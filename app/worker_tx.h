@@ -20,17 +20,6 @@
 #include "ts_source.h"
 #include "worker.h"
 
-/* The one-step TC messages of a burst's run, in order, for tc_run(). Only
- * the first n entries of ptp and rx are valid (not initialized). */
-struct run_tc {
-	uint8_t *ptp[WORKER_BURST];	/* PTP header (frame_ptp_event()) */
-	uint64_t rx[WORKER_BURST];	/* with a stamp per frame only */
-	const uint64_t *rx_at;		/* their RX times: rx, or */
-	unsigned int rx_step;		/* 0: one for all (tc_run()) */
-	uint64_t at;			/* bit per run entry that is one */
-	uint16_t n;
-};
-
 /* Send a port's TX buffer (emptied). */
 void tx_flush(struct worker *w, unsigned int out);
 

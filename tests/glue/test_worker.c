@@ -459,6 +459,88 @@ static void test_hold_timeout(void)
 	rte_eth_timesync_enable(two.app.ports[1].port_id);
 }
 
+/* A plain frame (local experimental ethertype) from src to dst (last octets; 02:00:00:
+ * 00:00:xx, src 0x100 | x: the group MAC 03:00:00:00:00:xx). */
+static struct rte_mbuf *eth_mbuf(uint8_t dst, unsigned int src)
+{
+	uint8_t buf[60] = { 0x02, 0, 0, 0, 0, dst,
+			    0x02, 0, 0, 0, 0, (uint8_t)src, 0x88, 0xb5 };
+
+	if (src & 0x100)
+		buf[6] = 0x03;
+	memset(buf + 14, 0x5a, sizeof(buf) - 14);
+	return glue_mbuf(buf, sizeof(buf));
+}
+
+/* n frames from dst..src into far end in; how many left at far end out. */
+static uint16_t switch_frames(int in, int out, uint8_t dst, unsigned int src,
+			      uint16_t n)
+{
+	struct rte_mbuf *m[8];
+	uint16_t i, got;
+
+	for (i = 0; i < n; i++)
+		m[i] = eth_mbuf(dst, src);
+	send_burst(in, m, n);
+	worker_round(&one);
+	got = receive(out, m, 8);
+	free_all(m, got);
+	return got;
+}
+
+/*
+ * Plain switching through the learn cache and the destination memo's
+ * quick answer: an unknown destination floods (counted), a learnt one
+ * goes to its port only, frames back to their own port are filtered
+ * (each counted, also the ones the memo answers in the same burst), a
+ * destination learnt after a memoised flood is no longer flooded, and a
+ * group source MAC is switched but never learnt.
+ */
+static void test_plain_learn_memo(void)
+{
+	struct worker *w = one.w;
+	uint64_t flood0 = w->stats[0].flooded, flood1 = w->stats[1].flooded;
+	uint64_t filt = w->stats[0].drop[DROP_FILTERED], calls;
+
+	/* 0xd1 unknown: flooded A -> B; 0xa1 learnt on A */
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd1, 0xa1, 3), 3);
+	CU_ASSERT_EQUAL(w->stats[0].flooded, flood0 + 3);
+	/* back to 0xa1 from B: A only, not a flood; 0xd1 learnt on B */
+	CU_ASSERT_EQUAL(switch_frames(one.p_rx, one.p_gm, 0xa1, 0xd1, 3), 3);
+	CU_ASSERT_EQUAL(w->stats[1].flooded, flood1);
+	/* to 0xa1 from A itself: filtered, every frame counted */
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xa1, 0xa2, 4), 0);
+	CU_ASSERT_EQUAL(w->stats[0].drop[DROP_FILTERED], filt + 4);
+	/* 0xd1 is known now (the flood memoised above is forgotten) */
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd1, 0xa1, 2), 2);
+	CU_ASSERT_EQUAL(w->stats[0].flooded, flood0 + 3);
+	/* a group source: flooded on, not learnt (no fdb learn, and frames
+	 * to that MAC as unicast 02:..:c1 from B stay unknown) */
+	calls = w->fdb_learn_calls;
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd2, 0x1c1, 3), 3);
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls);
+	CU_ASSERT_EQUAL(w->stats[0].flooded, flood0 + 6);
+	CU_ASSERT_EQUAL(switch_frames(one.p_rx, one.p_gm, 0xc1, 0xd1, 1), 1);
+	CU_ASSERT_EQUAL(w->stats[1].flooded, flood1 + 1);
+	/* one burst from B: to 0xe1 (unknown, the memo floods it), from 0xe1
+	 * to itself (learnt on B first: the memo forgets it, and the frame
+	 * is filtered), to 0xe1 again: filtered too */
+	{
+		struct rte_mbuf *m[3] = { eth_mbuf(0xe1, 0xd1),
+					  eth_mbuf(0xe1, 0xe1),
+					  eth_mbuf(0xe1, 0xd1) };
+		uint64_t filt1 = w->stats[1].drop[DROP_FILTERED];
+		uint16_t got;
+
+		send_burst(one.p_rx, m, 3);
+		worker_round(&one);
+		got = receive(one.p_gm, m, 3);
+		CU_ASSERT_EQUAL(got, 1);
+		CU_ASSERT_EQUAL(w->stats[1].drop[DROP_FILTERED], filt1 + 2);
+		free_all(m, got);
+	}
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -467,6 +549,8 @@ int test_register(void)
 		{ "one-step Sync behind an Announce: TX buffer's TC",
 		  test_tx_buffer_tc },
 		{ "one-step Delay_Req the other way", test_delay_req },
+		{ "plain frames: learn, memo, filter, group source",
+		  test_plain_learn_memo },
 		{ "two-step on hw TX stamps: Follow_Up/Delay_Resp "
 		  "cf == true residence x ratio", test_two_step_hw_tx },
 		{ "two-step: no TX stamp, backend timeout, predicted residence",
