@@ -117,6 +117,7 @@ static bool tx_onestep(struct worker *w, unsigned int out,
 	if (!tc_hwtx_port_on(w->hwtx, out) || tc_hwtx_port_lost(w->hwtx, out) ||
 	    !(ti->fi.flags & FRAME_F_EVENT) || !tc_in_place(w->tc_mode, &ti->fi))
 		return false;
+	ts_source_tx_prepare(&w->app->ports[out].ts);	/* warm its send */
 	t = ts_source_tx_predict(&w->app->ports[out].ts);
 	if (!tx_correct(w, out, m, ti, t + (uint64_t)onestep_lat(w, out)))
 		return false;

@@ -65,6 +65,10 @@ struct ts_source_ops {
 			struct rte_mbuf *m, uint64_t cookie);
 	int (*tx_poll)(struct ts_source *ts, uint64_t *cookie,
 		       uint64_t *tx_ts);
+	/* optional, with tx_event: warm the send path just before the
+	 * egress time of a message that tx_event sends next is predicted
+	 * (the one-step TC's learnt latency); sends nothing */
+	void (*tx_prepare)(struct ts_source *ts);
 	/* optional: the counters of tx_event / tx_poll */
 	const struct ts_tx_stats *(*tx_stats)(const struct ts_source *ts);
 	/* optional, called once after open and the first refreshes: prove
@@ -211,6 +215,15 @@ static inline int ts_source_tx_event(struct ts_source *ts, uint16_t queue,
 	if (!ts_source_has_tx_event(ts))
 		return -ENOTSUP;
 	return ts->ops->tx_event(ts, queue, m, cookie);
+}
+
+/* Before the egress time of a message that ts_source_tx_event() sends
+ * next is predicted: let the backend warm its send path (nothing is
+ * sent; a no-op where the backend has nothing to warm). */
+static inline void ts_source_tx_prepare(struct ts_source *ts)
+{
+	if (ts->ops != NULL && ts->ops->tx_prepare != NULL)
+		ts->ops->tx_prepare(ts);
 }
 
 /* One completion: 1 with *cookie and *tx_ts (timebase ns), 0 if none,

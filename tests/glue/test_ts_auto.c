@@ -338,8 +338,23 @@ static void test_af_packet_tx(void)
 		CU_ASSERT_EQUAL(cookie, 9);
 	}
 	ts.test_no_tx_stamps = 0;
-	frame[len - 1] = 0x66;
-	CU_ASSERT_EQUAL(stamped_send(&ts, frame, len, 10), 1);
+	/* tx_prepare (before a one-step prediction) sends nothing: no report
+	 * comes back, nothing is counted, and the next stamped send matches
+	 * its own stamp */
+	{
+		struct timespec ms5 = { 0, 5 * 1000 * 1000 };
+		uint64_t sent = ts_source_tx_stats(&ts)->sent;
+		uint64_t unm = ts_source_tx_stats(&ts)->unmatched;
+
+		for (k = 0; k < 3; k++)
+			ts_source_tx_prepare(&ts);
+		nanosleep(&ms5, NULL);
+		CU_ASSERT_EQUAL(ts_source_tx_poll(&ts, &cookie, &tx), 0);
+		frame[len - 1] = 0x66;
+		CU_ASSERT_EQUAL(stamped_send(&ts, frame, len, 10), 1);
+		CU_ASSERT_EQUAL(ts_source_tx_stats(&ts)->sent, sent + 1);
+		CU_ASSERT_EQUAL(ts_source_tx_stats(&ts)->unmatched, unm);
+	}
 	/* a stamp lost (read and dropped while the switch is on), then a
 	 * later request's stamp: the lost one completes without a stamp,
 	 * the later one still gets its own */
