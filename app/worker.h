@@ -123,7 +123,7 @@ struct burst_regs {
 	/* the burst's run: frames for one port, sent straight from the
 	 * RX array (run[0..run_n-1], written over frames already handled)
 	 * at the end of the burst, before that port's TX buffer */
-	int run_out;			/* its port, RUN_NONE or RUN_CLOSED */
+	int run_out;		/* its port, RUN_NONE or RUN_CLOSED (worker.c) */
 	uint16_t run_n;
 	uint64_t run_bytes;
 	unsigned int run_port;		/* its port, also once closed */

@@ -126,6 +126,7 @@ struct afpkt_priv {
 	int sfd;
 	int ifindex;
 	int bypass;			/* the PMD's PACKET_QDISC_BYPASS */
+	bool warm;			/* tx_prepare's send is refused here */
 	unsigned int pend_head, pend_len;
 	struct afpkt_txpend pend[AFPKT_TX_PEND];
 	/* a report read for a later request than the oldest: kept for it */
@@ -256,6 +257,10 @@ static int afpkt_tx_open(struct ts_source *ts, struct afpkt_priv *p)
 		p->sfd = -1;
 		return -ENOTSUP;
 	}
+	/* tx_prepare()'s send, once: refused, as on every Ethernet device,
+	 * or it is not used on this port */
+	p->warm = send(p->sfd, &p->ifindex, 0, MSG_DONTWAIT) < 0 &&
+		  errno == EINVAL;
 	return 0;
 }
 
@@ -371,20 +376,18 @@ static int afpkt_tx_send(struct afpkt_priv *p, const struct msghdr *mh,
 }
 
 /*
- * tx_prepare: a zero-length send on the stamp socket. The kernel refuses
- * it (EINVAL: no frame, no stamp) on its way through the socket's send
- * path, so the send that follows finds that part of the path warm in
- * the caches. The first stamped send after a poll is the slow one: in
- * alternating scripts/lab.sh runs in one-step mode (kernel 6.18) the
- * copy sent first kept 11.2 us uncovered at the median without this and
- * 7.1-8.6 with it (docs/performance.md). Two-step gains nothing (its
- * stamp is the send's own), so only the one-step TC calls it.
+ * tx_prepare: a zero-length send on the stamp socket, which the kernel
+ * refuses (EINVAL: shorter than the Ethernet header) on its way through
+ * the socket's send path; the send that follows finds that path warm.
+ * The first stamped send after a poll is otherwise the slow one
+ * (docs/performance.md, One-step). Only where afpkt_tx_open() saw it
+ * refused (p->warm): a device that takes short frames would send one.
  */
 static void afpkt_tx_prepare(struct ts_source *ts)
 {
 	struct afpkt_priv *p = ts->priv;
 
-	if (p->sfd >= 0)
+	if (p->warm)
 		(void)send(p->sfd, &p->ifindex, 0, MSG_DONTWAIT);
 }
 
