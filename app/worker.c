@@ -42,8 +42,6 @@ _Static_assert(WORKER_BURST <= WORKER_TXBUF, "a burst fits a TX buffer");
 
 #define MAC_KEY_VALID	LEARN_VALID
 
-_Static_assert(CONF_MAX_PORTS <= LEARN_MAX_PORTS,
-	       "a port index fits its bits of the learn key");
 _Static_assert(DROP_NO_DEST - DROP_FILTERED == MEMO_DROP_NO_DEST &&
 	       DROP_PORT_DOWN - DROP_FILTERED == MEMO_DROP_PORT_DOWN &&
 	       MEMO_DROP_FILTERED == 0,
@@ -51,7 +49,7 @@ _Static_assert(DROP_NO_DEST - DROP_FILTERED == MEMO_DROP_NO_DEST &&
 
 /*
  * learn_check()'s rare part: src (mac its learn_mac()) was not in its
- * learn set under key (its port and this epoch): a unicast MAC goes to
+ * learn set under key (this epoch): a unicast MAC goes to
  * the fdb and (re)writes its way. Returns mac | MAC_KEY_VALID (a memo of
  * a lookup of that MAC is to be forgotten), or 0 for a group MAC, which
  * is not learned and so never hits the cache.
@@ -81,9 +79,9 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
 /*
  * Learn a source MAC (src, mac its learn_mac()) through the worker's
  * learn cache (a group MAC: learn_miss() ignores it); key_hi is
- * learn_key_hi() of its port and now. A MAC has at most one way of its
- * set. The usual case (the MAC learned on the same port in this epoch)
- * is one vector compare. Returns 0, or learn_miss()'s MAC key to
+ * learn_key_hi() of now. A MAC has at most one way of its set. The
+ * usual case (the MAC learned in this epoch, on any port: a move waits
+ * for the next epoch, lib/sw/learn.h) is one vector compare. Returns 0, or learn_miss()'s MAC key to
  * forget.
  */
 static __rte_always_inline uint64_t learn_check(struct worker *w,
@@ -321,7 +319,7 @@ static __rte_always_inline void burst_start(struct worker *w,
 					    uint64_t now)
 {
 	bc->c.now = now;
-	bc->c.key_hi = learn_key_hi(in, now, w->learn_shift);
+	bc->c.key_hi = learn_key_hi(now, w->learn_shift);
 	memo_flood_init(&bc->c.fl, up, in);
 	memset(&bc->r, 0, sizeof(bc->r));
 	bc->r.run_out = RUN_NONE;

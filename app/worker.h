@@ -133,7 +133,7 @@ struct burst_regs {
 /* What a burst's frames share and nothing changes (rx_port()). */
 struct burst_const {
 	uint64_t now;
-	uint64_t key_hi;		/* learn_key_hi() of the port, now */
+	uint64_t key_hi;		/* learn_key_hi() of now */
 	struct memo_flood fl;		/* the link mask, where to flood */
 };
 

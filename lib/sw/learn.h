@@ -4,15 +4,19 @@
 
 /*
  * The worker's learn cache, pure (no EAL, no fdb): a source MAC seen again
- * on the same port within the same learn epoch (time in units of 2^shift
- * ns) need not be handed to the shared fdb again; the fdb records
- * refreshes that coarsely anyway, and an active MAC is refreshed at least
- * every two epochs. Set-associative, LEARN_WAYS keys per cache line. A
- * key is MAC | port << 48 | epoch << 53 | bit 63 (0: empty way), so a MAC
- * that moved to another port misses, and so does one last learned in an
- * earlier epoch (the epoch wraps after 1024, which at worst delays one
- * refresh by an epoch). The caller (app/worker.c) owns the sets, asks
- * learn_has() per frame and, on a miss, picks learn_way() and stores.
+ * within the same learn epoch (time in units of 2^shift ns) need not be
+ * handed to the shared fdb again; the fdb records refreshes that coarsely
+ * anyway, and an active MAC is refreshed at least every two epochs.
+ * Set-associative, LEARN_WAYS keys per cache line. A key is MAC | epoch
+ * << 53 | bit 63 (0: empty way): a MAC last learned in an earlier epoch
+ * misses (the epoch wraps after 1024, which at worst delays one refresh
+ * by an epoch). The port is not in the key: a MAC that moves to another
+ * port goes to the fdb (which moves it) at its first frame in the next
+ * epoch. So a MAC seen on two ports at once (a loop, or the same traffic
+ * replayed into two ports) costs one fdb write per epoch, not one per
+ * frame, and a real move is learned within an epoch. The caller
+ * (app/worker.c) owns the sets, asks learn_has() per frame and, on a
+ * miss, picks learn_way() and stores.
  *
  * MAC keys (learn_mac(), learn_mac_dst(), learn_mac_src()) are the 48
  * bits of a MAC as an integer in the CPU's order: only compared and
@@ -32,10 +36,8 @@
 #define LEARN_SETS	(LEARN_SLOTS / LEARN_WAYS)
 #define LEARN_MAC_MASK	((1ull << 48) - 1)
 #define LEARN_VALID	(1ull << 63)	/* in every key (and lookup memo) */
-#define LEARN_PORT_SHIFT	48
 #define LEARN_EPOCH_SHIFT	53
 #define LEARN_EPOCH_MASK	0x3FFull
-#define LEARN_MAX_PORTS	(1u << (LEARN_EPOCH_SHIFT - LEARN_PORT_SHIFT))
 
 /* One set: a cache line, keys first so that one vector compare finds a
  * way. */
@@ -91,13 +93,11 @@ static inline struct learn_set *learn_set_of(struct learn_set *sets,
 	return &sets[(mac * 0x9E3779B97F4A7C15ull) >> 40 & (LEARN_SETS - 1)];
 }
 
-/* The key of a MAC learned on port (< LEARN_MAX_PORTS) at time now (ns)
- * with epochs of 2^shift ns, without the MAC: OR the MAC in. */
-static inline uint64_t learn_key_hi(unsigned int port, uint64_t now,
-				    unsigned int shift)
+/* The key of a MAC learned at time now (ns) with epochs of 2^shift ns,
+ * without the MAC: OR the MAC in. */
+static inline uint64_t learn_key_hi(uint64_t now, unsigned int shift)
 {
-	return (uint64_t)port << LEARN_PORT_SHIFT |
-	       (now >> shift & LEARN_EPOCH_MASK) << LEARN_EPOCH_SHIFT |
+	return (now >> shift & LEARN_EPOCH_MASK) << LEARN_EPOCH_SHIFT |
 	       LEARN_VALID;
 }
 
@@ -122,8 +122,8 @@ static inline bool learn_has(const struct learn_set *set, uint64_t key)
 #endif
 }
 
-/* The way to (re)write for mac: the way holding it on any port and in
- * any epoch, else the oldest (an empty way is oldest). */
+/* The way to (re)write for mac: the way holding it in any epoch, else
+ * the oldest (an empty way is oldest). */
 static inline unsigned int learn_way(const struct learn_set *set,
 				     uint64_t mac)
 {

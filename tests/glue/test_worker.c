@@ -541,6 +541,40 @@ static void test_plain_learn_memo(void)
 	}
 }
 
+/*
+ * A source MAC seen on both ports at once (a loop, or one capture
+ * replayed into two ports) goes to the fdb once per learn epoch, not at
+ * every frame; its move is learned at its first frame of the next epoch,
+ * and frames to it follow.
+ */
+static void test_mac_two_ports(void)
+{
+	struct worker *w = one.w;
+	uint64_t epoch = 1ull << w->learn_shift, calls, flood0;
+	int i;
+
+	vnow = (vnow | (epoch - 1)) + 1;	/* an epoch starts */
+	/* 0xb1 learnt on A, then seen from B, A, B, ... in this epoch */
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb1, 1), 1);
+	calls = w->fdb_learn_calls;
+	for (i = 0; i < 8; i++) {
+		int from_b = i % 2 == 0;
+
+		CU_ASSERT_EQUAL(switch_frames(from_b ? one.p_rx : one.p_gm,
+					      from_b ? one.p_gm : one.p_rx,
+					      0xd3, 0xb1, 2), 2);
+	}
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls);
+	/* next epoch: from B, moved there; frames to it from A go to B
+	 * only (no flood) */
+	vnow += epoch;
+	CU_ASSERT_EQUAL(switch_frames(one.p_rx, one.p_gm, 0xd3, 0xb1, 1), 1);
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls + 1);
+	flood0 = w->stats[0].flooded;
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xb1, 0xa1, 2), 2);
+	CU_ASSERT_EQUAL(w->stats[0].flooded, flood0);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -551,6 +585,8 @@ int test_register(void)
 		{ "one-step Delay_Req the other way", test_delay_req },
 		{ "plain frames: learn, memo, filter, group source",
 		  test_plain_learn_memo },
+		{ "a MAC on two ports: one fdb learn per epoch, then moved",
+		  test_mac_two_ports },
 		{ "two-step on hw TX stamps: Follow_Up/Delay_Resp "
 		  "cf == true residence x ratio", test_two_step_hw_tx },
 		{ "two-step: no TX stamp, backend timeout, predicted residence",
