@@ -18,6 +18,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "reload.h"
+#include "sw/flap.h"
 #include "sw/vswap.h"
 
 #define APP_EXIT_OK	0
@@ -67,6 +68,8 @@ struct app {
 	struct worker *workers[CONF_MAX_WORKERS];
 	struct fdb *fdb;
 	uint64_t fdb_aging_ns;
+	struct flap_watch flap;		/* MAC moves (fdb_watch.c) */
+	uint64_t flap_moved0, flap_t0;	/* the flapping period's start */
 	struct rte_ring *bc_ring;	/* BC-domain PTP -> control lcore */
 	/* control lcore's copies of the current view's (workers read
 	 * their own view) */

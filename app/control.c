@@ -12,6 +12,7 @@
 #include "app.h"
 #include "bc_runtime.h"
 #include "control.h"
+#include "fdb_watch.h"
 #include "meta.h"
 #include "mgmt_sock.h"
 #include "monitor_rt.h"
@@ -119,6 +120,7 @@ int control_run(struct app *app)
 			fdb_age(app->fdb, now);
 			txstamp_tick(app);
 			pool_watch(app);
+			fdb_watch(app, now);
 		}
 		if (reload_poll(app)) {	/* SIGHUP: timers from the new conf */
 			tick.tv_nsec = bc_runtime_active(app) ? BC_RT_TICK_NS :

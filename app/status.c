@@ -19,6 +19,7 @@
 #include "pool.h"
 #include "ptp/msg.h"
 #include "status.h"
+#include "fdb_watch.h"
 #include "sw/fdb.h"
 #include "tc/tc.h"
 #include "timebase.h"
@@ -238,6 +239,7 @@ void status_line(const struct app *app, FILE *out)
 	bc_runtime_line(app, out);
 	monitor_rt_line(out);
 	pool_line(app, out);
+	fdb_watch_line(app, out);
 	fputc('\n', out);
 	fflush(out);
 }

@@ -192,6 +192,9 @@ static int tel_info(const struct app *app, const char *params,
 	rte_tel_data_add_dict_u64(d, "rx_nombuf", pool_rx_nombuf(app));
 	fdb_get_stats(app->fdb, &fs);
 	ctr_tel(d, &ctr_fdb, &fs);
+	tel_add_bool(d, "mac_flapping", app->flap.on);
+	rte_tel_data_add_dict_u64(d, "mac_moves_last_s", app->flap.last_moves);
+	rte_tel_data_add_dict_u64(d, "mac_flapping_events", app->flap.events);
 	tel_add_bool(d, "capture", capture_enabled());
 	if (app->n_workers > 0) {	/* worker 0 sends the BCs' frames */
 		rte_tel_data_add_dict_u64(d, "bc_tx_stamped",

@@ -11,6 +11,7 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -33,6 +34,7 @@ struct fdb {
 	uint64_t learned;
 	uint64_t moved;
 	uint64_t full;
+	uint64_t last_move;	/* MAC | to << 48 | from << 56 (0: none) */
 };
 
 static uint32_t fdb_home(const struct fdb *f, uint64_t key)
@@ -132,6 +134,9 @@ static void fdb_refresh(struct fdb *f, uint32_t i, uint64_t w, uint64_t nw,
 		/* Lost race with a concurrent writer is fine: either wins. */
 		__atomic_store_n(&f->word[i], nw, __ATOMIC_RELEASE);
 		fdb_count(&f->moved);
+		__atomic_store_n(&f->last_move, (nw & ~(0xFFull << 56)) |
+				 (uint64_t)fdb_word_port(w) << 56,
+				 __ATOMIC_RELAXED);
 	}
 }
 
@@ -299,4 +304,21 @@ void fdb_get_stats(const struct fdb *f, struct fdb_stats *st)
 	st->learned = __atomic_load_n(&f->learned, __ATOMIC_RELAXED);
 	st->moved = __atomic_load_n(&f->moved, __ATOMIC_RELAXED);
 	st->full = __atomic_load_n(&f->full, __ATOMIC_RELAXED);
+	fdb_last_move(f, &st->last_move);
+}
+
+int fdb_last_move(const struct fdb *f, struct fdb_move *mv)
+{
+	uint64_t v = __atomic_load_n(&f->last_move, __ATOMIC_RELAXED);
+	unsigned int k;
+
+	memset(mv, 0, sizeof(*mv));
+	if (v == 0)
+		return -1;
+	for (k = 0; k < 6; k++)
+		mv->mac[k] = (uint8_t)(v >> (40 - 8 * k));
+	mv->to = (uint16_t)(v >> FDB_PORT_SHIFT & 0xFF);
+	mv->from = (uint16_t)(v >> 56);
+	mv->valid = true;
+	return 0;
 }

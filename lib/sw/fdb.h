@@ -15,6 +15,7 @@
  * the same instant may each insert it once; the duplicate ages out.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct fdb;
@@ -52,12 +53,24 @@ unsigned int fdb_flush_port(struct fdb *f, uint16_t port);
 /* Remove aged entries (control lcore timer). Returns how many. */
 unsigned int fdb_age(struct fdb *f, uint64_t now);
 
+/* The last move the fdb made (a MAC learned on another port than its
+ * entry's): for a log line, one word written per move (any lcore's). */
+struct fdb_move {
+	bool valid;		/* false: no move yet */
+	uint8_t mac[6];
+	uint16_t from, to;	/* ports */
+};
+
+/* Fill *mv with the last move. Returns 0, or -1 if there was none. */
+int fdb_last_move(const struct fdb *f, struct fdb_move *mv);
+
 struct fdb_stats {
 	uint32_t entries;	/* in use (a scan of the table) */
 	uint32_t capacity;
 	uint64_t learned;
 	uint64_t moved;		/* MAC seen on another port */
 	uint64_t full;		/* learn failed: table full */
+	struct fdb_move last_move;
 };
 /* Fill *st. Not atomic as a whole: counters are read one by one. */
 void fdb_get_stats(const struct fdb *f, struct fdb_stats *st);

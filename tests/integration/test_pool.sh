@@ -16,6 +16,8 @@
 #    starts, warns that the pool is short (naming pool and numbers), then
 #    says once that RX cannot get buffers; the status line carries
 #    RX-NO-MBUFS and /ptpsw/info rx_no_mbufs; it exits 0 on SIGINT.
+# 4. Port b replays a shuffled copy: the same MACs on both ports, so
+#    they keep moving; one warning, MAC-MOVES, /ptpsw/info mac_flapping.
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -80,6 +82,32 @@ if [ "$HAVE_TEL" = 1 ]; then
 	it_tel_check /ptpsw/info "$IT_TMP/info2.json" \
 		"/ptpsw/info: rx_no_mbufs, mbufs_short, not auto" \
 		"r['rx_no_mbufs'] == 1 and r['mbufs_short'] == 1 and r['mbufs_auto'] == 0 and r['rx_no_mbufs_events'] == 1"
+fi
+it_stop_ptpsw
+
+# 4. The same source MACs on both ports, in another order on b (parts 1-3
+#    replay one MAC order on both, in step, so b never sees a MAC first):
+#    MACs keep moving between the ports; ptpsw says so once (warning, the
+#    status line, /ptpsw/info) and forwards on.
+echo "--- 4: the same MACs on both ports (a shuffled copy on b)"
+/usr/bin/python3 "$SRCDIR/bench/gen_pcap.py" "$IT_TMP/shuf" --shuffled 5000 \
+	--frames "$FRAMES" || { echo "gen_pcap.py failed"; exit 1; }
+cfg "$IT_TMP/flap.cfg"
+sed -i "s|$IT_TMP/pcap/mix-100.pcap|$IT_TMP/shuf/mix-1.pcap|" "$IT_TMP/flap.cfg"
+: > "$L"
+it_start_switch "$IT_TMP/flap.cfg" || exit 1
+sleep 4
+grep 'fdb:' "$L"
+n=$(grep -c 'fdb: MACs keep moving between ports: [0-9]* moves in the last second (last 02:00:00:00:[0-9a-f:]* [ab]->[ab])' "$L")
+it_check "MAC moves said in one warning line ($n)" [ "$n" = 1 ]
+s=$(grep '^ptpsw: up ' "$L" | tail -n 1)
+echo "status: $s"
+it_check "status line shows MAC-MOVES" grep -q ' MAC-MOVES ([0-9]*/s, last 02:00:00:00:' <<< "$s"
+it_check_forwarding 2/2
+if [ "$HAVE_TEL" = 1 ]; then
+	it_tel_check /ptpsw/info "$IT_TMP/info4.json" \
+		"/ptpsw/info: mac_flapping, moves counted" \
+		"r['mac_flapping'] == 1 and r['mac_moves_last_s'] >= 20 and r['mac_flapping_events'] == 1 and r['fdb_moved'] > 0"
 fi
 it_stop_ptpsw
 exit 0

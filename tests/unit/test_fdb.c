@@ -68,7 +68,14 @@ static void test_move(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	mac_n(a, 7);
 	CU_ASSERT_EQUAL(fdb_learn(f, a, 1, 0), 0);
+	fdb_get_stats(f, &st);
+	CU_ASSERT(!st.last_move.valid);		/* a first learn is no move */
 	CU_ASSERT_EQUAL(fdb_learn(f, a, 2, 1), 0);
+	fdb_get_stats(f, &st);
+	CU_ASSERT(st.last_move.valid);
+	CU_ASSERT_EQUAL(memcmp(st.last_move.mac, a, 6), 0);
+	CU_ASSERT_EQUAL(st.last_move.from, 1);
+	CU_ASSERT_EQUAL(st.last_move.to, 2);
 	CU_ASSERT_EQUAL(fdb_lookup(f, a, 1), 2);
 	CU_ASSERT_EQUAL(fdb_learn(f, a, 2, 2), 0);
 	CU_ASSERT_EQUAL(fdb_learn(f, a, 1, 3), 0);
@@ -77,6 +84,8 @@ static void test_move(void)
 	CU_ASSERT_EQUAL(st.entries, 1);
 	CU_ASSERT_EQUAL(st.learned, 1);
 	CU_ASSERT_EQUAL(st.moved, 2);
+	CU_ASSERT_EQUAL(st.last_move.from, 2);		/* the latest */
+	CU_ASSERT_EQUAL(st.last_move.to, 1);
 	fdb_free(f);
 }
 
