@@ -70,3 +70,15 @@ void fdb_watch_line(const struct app *app, FILE *out)
 	fprintf(out, " MAC-MOVES (%" PRIu64 "/s, last %s)",
 		app->flap.last_moves, last);
 }
+
+void fdb_watch_dump(const struct app *app, FILE *out)
+{
+	struct fdb_move mv;
+	char last[96];
+
+	if (fdb_last_move(app->fdb, &mv) != 0)
+		return;
+	move_text(app, &mv, last, sizeof(last));
+	fprintf(out, " last-move %s flapping %s (%" PRIu64 " periods)", last,
+		app->flap.on ? "yes" : "no", app->flap.events);
+}

@@ -16,4 +16,8 @@ void fdb_watch(struct app *app, uint64_t now);
  * nothing. */
 void fdb_watch_line(const struct app *app, FILE *out);
 
+/* The dump's fdb line, appended (once a MAC moved): " last-move MAC
+ * a->b flapping yes|no (N periods)". */
+void fdb_watch_dump(const struct app *app, FILE *out);
+
 #endif /* PTPSW_APP_FDB_WATCH_H */

@@ -324,6 +324,7 @@ void status_dump(const struct app *app, FILE *out)
 	fdb_get_stats(app->fdb, &fs);
 	fprintf(out, "fdb:");
 	ctr_dump(out, &ctr_fdb, CTR_ALL, &fs);
+	fdb_watch_dump(app, out);
 	fputc('\n', out);
 	pool_dump(app, out);
 	reload_dump(app, out);

@@ -104,6 +104,12 @@ s=$(grep '^ptpsw: up ' "$L" | tail -n 1)
 echo "status: $s"
 it_check "status line shows MAC-MOVES" grep -q ' MAC-MOVES ([0-9]*/s, last 02:00:00:00:' <<< "$s"
 it_check_forwarding 2/2
+kill -USR1 "$IT_SW_PID"
+sleep 1
+d=$(grep '^fdb: ' "$L" | tail -n 1)
+echo "dump: $d"
+it_check "dump's fdb line: last move and flapping" \
+	grep -q 'last-move 02:00:00:00:[0-9a-f:]* [ab]->[ab] flapping yes (1 periods)' <<< "$d"
 if [ "$HAVE_TEL" = 1 ]; then
 	it_tel_check /ptpsw/info "$IT_TMP/info4.json" \
 		"/ptpsw/info: mac_flapping, moves counted" \
