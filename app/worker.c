@@ -81,8 +81,8 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
  * learn cache (a group MAC: learn_miss() ignores it); key_hi is
  * learn_key_hi() of now. A MAC has at most one way of its set. The
  * usual case (the MAC learned in this epoch, on any port: a move waits
- * for the next epoch, lib/sw/learn.h) is one vector compare. Returns 0, or learn_miss()'s MAC key to
- * forget.
+ * for the next epoch, lib/sw/learn.h) is one vector compare. Returns 0,
+ * or learn_miss()'s MAC key to forget.
  */
 static __rte_always_inline uint64_t learn_check(struct worker *w,
 						const uint8_t *src,
