@@ -29,6 +29,7 @@ struct fdb {
 	uint64_t *seen;
 	uint32_t mask;
 	uint32_t probe;		/* min(FDB_PROBE, size) */
+	uint32_t max_disp;	/* furthest any entry sits from its home */
 	uint64_t aging;
 	uint64_t refresh;	/* aging / 64: finer refreshes are not written */
 	uint64_t learned;
@@ -141,6 +142,21 @@ static void fdb_refresh(struct fdb *f, uint32_t i, uint64_t w, uint64_t nw,
 }
 
 /* Claim a free bucket for nw. Returns 0, or -1 if it was taken meanwhile. */
+/* Raise max_disp to d (never lowered: removals leave it). Before the
+ * bucket is claimed, so a lookup that sees the entry scans far enough
+ * (one racing with the claim may miss it, as if it came a moment
+ * later). */
+static void fdb_disp(struct fdb *f, uint32_t d)
+{
+	uint32_t cur = __atomic_load_n(&f->max_disp, __ATOMIC_RELAXED);
+
+	while (d > cur &&
+	       !__atomic_compare_exchange_n(&f->max_disp, &cur, d, 1,
+					    __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
+		;
+}
+
 static int fdb_claim(struct fdb *f, uint32_t i, uint64_t nw, uint64_t now)
 {
 	uint64_t expect = 0;
@@ -183,6 +199,7 @@ int fdb_learn(struct fdb *f, const uint8_t mac[6], uint16_t port, uint64_t now)
 		}
 		if (free_i == UINT32_MAX)
 			break;
+		fdb_disp(f, (free_i - home) & f->mask);
 		if (fdb_claim(f, free_i, nw, now) == 0)
 			return 0;
 	}
@@ -203,13 +220,14 @@ int fdb_learn(struct fdb *f, const uint8_t mac[6], uint16_t port, uint64_t now)
  * entry it matched), and per-bucket atomic loads measured slower here
  * (docs/performance.md, "Many destinations").
  */
-static uint32_t fdb_scan(const struct fdb *f, uint32_t home, uint64_t key)
+static uint32_t fdb_scan(const struct fdb *f, uint32_t home, uint64_t key,
+			 uint32_t n)
 {
 	const __m128i mask = _mm_set1_epi64x((long long)FDB_MAC_MASK);
 	const __m128i want = _mm_set1_epi64x((long long)key);
 	uint32_t hits = 0, k;
 
-	for (k = 0; k < FDB_PROBE; k += 2) {
+	for (k = 0; k < n; k += 2) {
 		__m128i w = _mm_loadu_si128((const __m128i *)&f->word[home + k]);
 		__m128i eq = _mm_cmpeq_epi32(_mm_and_si128(w, mask), want);
 
@@ -224,7 +242,7 @@ static uint32_t fdb_scan(const struct fdb *f, uint32_t home, uint64_t key)
 int fdb_lookup(const struct fdb *f, const uint8_t mac[6], uint64_t now)
 {
 	uint64_t key, w, seen;
-	uint32_t home, i, k = 0;
+	uint32_t home, i, k = 0, n;
 
 	if ((mac[0] & 1) != 0)
 		return FDB_NO_PORT;
@@ -232,16 +250,20 @@ int fdb_lookup(const struct fdb *f, const uint8_t mac[6], uint64_t now)
 	if (key == 0)			/* never learned; matches free buckets */
 		return FDB_NO_PORT;
 	home = fdb_home(f, key);
+	/* no entry sits further from its home than max_disp */
+	n = __atomic_load_n(&f->max_disp, __ATOMIC_ACQUIRE) + 1;
+	if (n > f->probe)
+		n = f->probe;
 #ifdef __SSE2__
 	if (f->probe == FDB_PROBE && home + FDB_PROBE <= f->mask + 1) {
-		uint32_t hits = fdb_scan(f, home, key);
+		uint32_t hits = fdb_scan(f, home, key, n);
 
 		if (hits == 0)
 			return FDB_NO_PORT;
 		k = (uint32_t)__builtin_ctz(hits);
 	}
 #endif
-	for (; k < f->probe; k++) {
+	for (; k < n; k++) {
 		i = (home + k) & f->mask;
 		w = fdb_load(&f->word[i]);	/* acquire: then its time */
 		if ((w & FDB_MAC_MASK) != key)
@@ -304,6 +326,7 @@ void fdb_get_stats(const struct fdb *f, struct fdb_stats *st)
 	st->learned = __atomic_load_n(&f->learned, __ATOMIC_RELAXED);
 	st->moved = __atomic_load_n(&f->moved, __ATOMIC_RELAXED);
 	st->full = __atomic_load_n(&f->full, __ATOMIC_RELAXED);
+	st->max_disp = __atomic_load_n(&f->max_disp, __ATOMIC_RELAXED);
 	fdb_last_move(f, &st->last_move);
 }
 

@@ -10,7 +10,8 @@
  *
  * A MAC lives within FDB_PROBE buckets of its home bucket (linear probing,
  * bounded); lookups scan that window, so removal just clears a bucket and
- * no tombstones are needed. A learn that finds no free bucket in the window
+ * no tombstones are needed. A lookup scans only as far as the furthest
+ * entry ever sat from its home (a sparse table: a few buckets). A learn that finds no free bucket in the window
  * fails and is counted as full. Two lcores learning the same new MAC at
  * the same instant may each insert it once; the duplicate ages out.
  */
@@ -70,6 +71,7 @@ struct fdb_stats {
 	uint64_t learned;
 	uint64_t moved;		/* MAC seen on another port */
 	uint64_t full;		/* learn failed: table full */
+	uint32_t max_disp;	/* lookups scan max_disp + 1 buckets */
 	struct fdb_move last_move;
 };
 /* Fill *st. Not atomic as a whole: counters are read one by one. */

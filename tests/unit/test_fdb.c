@@ -30,6 +30,8 @@ static void test_learn_lookup(void)
 	mac_n(b, 2);
 	CU_ASSERT_EQUAL(fdb_lookup(f, a, 0), FDB_NO_PORT);
 	CU_ASSERT_EQUAL(fdb_learn(f, a, 3, 10), 0);
+	fdb_get_stats(f, &st);
+	CU_ASSERT_EQUAL(st.max_disp, 0);	/* alone: in its home bucket */
 	CU_ASSERT_EQUAL(fdb_lookup(f, a, 10), 3);
 	CU_ASSERT_EQUAL(fdb_lookup(f, b, 10), FDB_NO_PORT);
 	CU_ASSERT_EQUAL(fdb_learn(f, b, 0, 10), 0);
@@ -248,6 +250,8 @@ static void test_many(void)
 	fdb_get_stats(f, &st);
 	CU_ASSERT_EQUAL(st.entries, N);
 	CU_ASSERT_EQUAL(st.full, 0);
+	/* lookups scan max_disp + 1 buckets: every MAC is found (below) */
+	CU_ASSERT(st.max_disp > 0 && st.max_disp < FDB_PROBE);
 	for (n = 0; n < N; n++) {
 		mac_n(m, n * 2654435761u);
 		bad += fdb_lookup(f, m, 0) != (int)(n % 3);
@@ -294,6 +298,12 @@ static void test_scan(void)
 	}
 	CU_ASSERT_EQUAL(learned, CAP);
 	CU_ASSERT_EQUAL(fdb_lookup(f, zero, 0), FDB_NO_PORT);
+	{
+		struct fdb_stats st;
+
+		fdb_get_stats(f, &st);	/* full: some entries sit far out */
+		CU_ASSERT(st.max_disp > 1 && st.max_disp < FDB_PROBE);
+	}
 	for (n = 0; n < 10 * CAP; n++) {
 		mac_n(m, n * 40503u);
 		port = fdb_lookup(f, m, n);
