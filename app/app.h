@@ -69,7 +69,6 @@ struct app {
 	struct fdb *fdb;
 	uint64_t fdb_aging_ns;
 	struct flap_watch flap;		/* MAC moves (fdb_watch.c) */
-	uint64_t flap_moved0, flap_t0;	/* the flapping period's start */
 	struct rte_ring *bc_ring;	/* BC-domain PTP -> control lcore */
 	/* control lcore's copies of the current view's (workers read
 	 * their own view) */

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "fdb_watch.h"
+#include "net/frame.h"
 #include "sw/fdb.h"
 #include "sw/flap.h"
 
@@ -22,13 +23,15 @@ static const char *port_name(const struct app *app, unsigned int p)
 static void move_text(const struct app *app, const struct fdb_move *mv,
 		      char *buf, size_t len)
 {
+	char mac[FRAME_MAC_STR_LEN];
+
 	if (!mv->valid) {
 		snprintf(buf, len, "none");
 		return;
 	}
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x %s->%s",
-		 mv->mac[0], mv->mac[1], mv->mac[2], mv->mac[3], mv->mac[4],
-		 mv->mac[5], port_name(app, mv->from), port_name(app, mv->to));
+	frame_mac_str(mv->mac, mac, sizeof(mac));
+	snprintf(buf, len, "%s %s->%s", mac, port_name(app, mv->from),
+		 port_name(app, mv->to));
 }
 
 void fdb_watch(struct app *app, uint64_t now)
@@ -39,8 +42,6 @@ void fdb_watch(struct app *app, uint64_t now)
 	fdb_get_stats(app->fdb, &st);
 	switch (flap_update(&app->flap, st.moved, now)) {
 	case FLAP_STARTED:
-		app->flap_moved0 = st.moved - app->flap.last_moves;
-		app->flap_t0 = now - FLAP_WINDOW_NS;
 		move_text(app, &st.last_move, last, sizeof(last));
 		PLOG(WARNING, "fdb: MACs keep moving between ports: %" PRIu64
 		     " moves in the last second (last %s): a loop, or the "
@@ -50,8 +51,8 @@ void fdb_watch(struct app *app, uint64_t now)
 	case FLAP_STOPPED:
 		PLOG(NOTICE, "fdb: MACs stopped moving between ports (%"
 		     PRIu64 " moves in %" PRIu64 " s)",
-		     st.moved - app->flap_moved0,
-		     (now - app->flap_t0) / UINT64_C(1000000000));
+		     st.moved - app->flap.period_moved0,
+		     (now - app->flap.period_t0) / UINT64_C(1000000000));
 		break;
 	default:
 		break;

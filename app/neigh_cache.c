@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "net/frame.h"
 #include "neigh.h"
 
 static bool ip_eq(const struct neigh_entry *e, bool v6, const uint8_t *ip)
@@ -125,8 +126,5 @@ void neigh_ip_str(const struct neigh_entry *e, char *buf, size_t len)
 
 void neigh_mac_str(const struct neigh_entry *e, char *buf, size_t len)
 {
-	const uint8_t *m = e->mac;
-
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	frame_mac_str(e->mac, buf, len);
 }

@@ -7,6 +7,7 @@
  * first layer that decides (not PTP, or malformed) ends the walk.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "net/frame.h"
@@ -501,4 +502,10 @@ uint16_t frame_udp_csum(const uint8_t *buf, size_t len,
 	sum = csum_add_bytes(sum, udp + UDP_HLEN, ulen - UDP_HLEN);
 	sum = (uint16_t)~sum;
 	return sum == 0 ? 0xFFFF : (uint16_t)sum;
+}
+
+void frame_mac_str(const uint8_t mac[6], char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }

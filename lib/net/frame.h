@@ -592,6 +592,11 @@ static inline uint64_t frame_mac48(const uint8_t *mac)
 	       (uint64_t)mac[4] << 8 | mac[5];
 }
 
+/* The MAC at mac as text, lower-case hex with colons (17 characters and
+ * the NUL: FRAME_MAC_STR_LEN), into buf of len bytes (cut to fit). */
+#define FRAME_MAC_STR_LEN	18
+void frame_mac_str(const uint8_t mac[6], char *buf, size_t len);
+
 /* Full UDP checksum computation over IPv4/IPv6 pseudo header, UDP header and
  * payload (UDP length from the header), ignoring the stored checksum (tests,
  * building frames). Returns the checksum in host order (never 0: 0 -> 0xFFFF),

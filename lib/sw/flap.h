@@ -26,6 +26,8 @@ struct flap_watch {
 	uint64_t moved0, t0;	/* the window's start */
 	uint64_t last_moves;	/* moves in the last full window */
 	uint64_t events;	/* flapping periods started */
+	uint64_t period_moved0;	/* moved at the last period's start */
+	uint64_t period_t0;	/* and its time */
 };
 
 enum flap_event {
@@ -40,7 +42,7 @@ enum flap_event {
 static inline enum flap_event flap_update(struct flap_watch *fw,
 					  uint64_t moved, uint64_t now)
 {
-	uint64_t n;
+	uint64_t n, start = fw->t0;
 
 	if (!fw->started) {
 		fw->started = true;
@@ -60,6 +62,8 @@ static inline enum flap_event flap_update(struct flap_watch *fw,
 			return FLAP_NONE;
 		fw->on = true;
 		fw->events++;
+		fw->period_moved0 = moved - n;	/* the window that started it */
+		fw->period_t0 = start;
 		return FLAP_STARTED;
 	}
 	if (!fw->on || ++fw->quiet < FLAP_OFF_WINDOWS)

@@ -32,6 +32,8 @@ static void test_periods(void)
 	CU_ASSERT(fw.on);
 	CU_ASSERT_EQUAL(fw.last_moves, 5000);
 	CU_ASSERT_EQUAL(fw.events, 1);
+	CU_ASSERT_EQUAL(fw.period_moved0, moved - 5000);	/* its window */
+	CU_ASSERT_EQUAL(fw.period_t0, t - S);
 	moved += 3000;
 	CU_ASSERT_EQUAL(flap_update(&fw, moved, t += S), FLAP_NONE);
 	/* quiet, but one busy window resets the count */
