@@ -23,6 +23,7 @@
 #include <rte_ring.h>
 
 #include "app.h"
+#include "txstamp.h"
 #include "bc_runtime.h"
 #include "capture.h"
 #include "conf/conf_diff.h"
@@ -433,6 +434,7 @@ static int app_fini(struct app *app, int status)
 	if (app->bc_ring)
 		control_drain_bc(app);
 	bc_runtime_fini(app);
+	txstamp_warm_fini(app);
 	for (i = 0; i < app->n_ports; i++)
 		port_fini(&app->ports[i]);
 	for (i = 0; i < app->n_workers; i++)
@@ -469,6 +471,7 @@ static int app_init(struct app *app)
 	    app_init_pool(app) || app_init_ports(app) ||
 	    pool_check_started(app) || bc_runtime_init(app))
 		return -1;
+	txstamp_warm_init(app);
 	app_wait_links(app);
 	return 0;
 }

@@ -147,6 +147,7 @@ static void banner_one_step_hint(const struct app *app, FILE *out)
 		"uses exactly and one-step only to learn each port's send "
 		"latency: transparent_clock.mode = \"two-step\" "
 		"(docs/configuration.md)\n", n, app->n_ports);
+	txstamp_warm_banner(app, out);
 }
 
 static void banner_tc(const struct app *app, FILE *out)

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "counters.h"
+#include "sendwarm.h"
 #include "tc_hwtx.h"
 #include "txstamp.h"
 #include "worker.h"
@@ -30,6 +31,68 @@ const char *txstamp_state(const struct app *app, unsigned int p)
 	if (!tc_hwtx_port_on(h, p))
 		return "unused";
 	return tc_hwtx_port_lost(h, p) ? "lost" : "stamped";
+}
+
+/* Does the one-step TC warm sends on some port? */
+static bool txstamp_warm_wanted(const struct app *app)
+{
+	unsigned int p;
+
+	if (!app->conf.tc.enabled || app->conf.tc.mode == CONF_TC_TWO_STEP)
+		return false;
+	for (p = 0; p < app->n_ports; p++)
+		if (ts_source_has_tx_prepare(&app->ports[p].ts))
+			return true;
+	return false;
+}
+
+void txstamp_warm_init(struct app *app)
+{
+	struct sendwarm_info wi;
+
+	if (!txstamp_warm_wanted(app))
+		return;
+	if (sendwarm_open() == 0) {
+		app->sendwarm_open = true;
+		return;
+	}
+	sendwarm_get(&wi);
+	PLOG(WARNING, "one-step: %s: the first one-step send after an idle "
+	     "millisecond leaves a few microseconds more uncovered "
+	     "(docs/operations.md, Banner)", wi.why);
+}
+
+void txstamp_warm_fini(struct app *app)
+{
+	if (app->sendwarm_open)
+		sendwarm_close();
+	app->sendwarm_open = false;
+}
+
+/* "private loopback", "none: WHY" or NULL (not used). */
+static const char *txstamp_warm_desc(const struct app *app,
+				     struct sendwarm_info *wi)
+{
+	static char none[sizeof(wi->why) + 8];
+
+	sendwarm_get(wi);
+	if (wi->on)
+		return "private loopback";
+	if (!txstamp_warm_wanted(app))
+		return NULL;
+	snprintf(none, sizeof(none), "none: %s", wi->why);
+	return none;
+}
+
+void txstamp_warm_banner(const struct app *app, FILE *out)
+{
+	struct sendwarm_info wi;
+	const char *d = txstamp_warm_desc(app, &wi);
+
+	if (d != NULL)
+		fprintf(out, "one-step send warm-up: %s (a frame through it "
+			"before the first one-step send after %llu ms without "
+			"one)\n", d, SENDWARM_IDLE_NS / 1000000ULL);
 }
 
 static void txstamp_test_switch(struct app *app)
@@ -104,12 +167,19 @@ void txstamp_dump_port(const struct app *app, unsigned int p, FILE *out)
 void txstamp_dump_tc(const struct app *app, FILE *out)
 {
 	const struct tc_hwtx *h = txstamp_hwtx(app);
+	struct sendwarm_info wi;
+	const char *d;
 
 	if (h == NULL)
 		return;
 	fprintf(out, "tc: tx-stamps");
 	ctr_dump(out, &ctr_tc_hwtx, CTR_ALL, tc_hwtx_get_stats(h));
 	fputc('\n', out);
+	d = txstamp_warm_desc(app, &wi);
+	if (d != NULL)
+		fprintf(out, "tc: one-step send warm-up %s: sent %" PRIu64
+			" failed %" PRIu64 " of %" PRIu64 " one-step sends\n",
+			d, wi.sent, wi.failed, wi.kicks);
 }
 
 void txstamp_tel_tc(const struct app *app, struct rte_tel_data *d)
@@ -117,7 +187,13 @@ void txstamp_tel_tc(const struct app *app, struct rte_tel_data *d)
 	static const struct tc_hwtx_stats none;
 	const struct tc_hwtx *h = txstamp_hwtx(app);
 
+	struct sendwarm_info wi;
+	const char *w = txstamp_warm_desc(app, &wi);
+
 	ctr_tel(d, &ctr_tc_hwtx, h ? tc_hwtx_get_stats(h) : &none);
+	rte_tel_data_add_dict_string(d, "onestep_warmup", w ? w : "unused");
+	rte_tel_data_add_dict_u64(d, "onestep_warmup_sent", wi.sent);
+	rte_tel_data_add_dict_u64(d, "onestep_warmup_failed", wi.failed);
 }
 
 void txstamp_tel_port(const struct app *app, unsigned int p,

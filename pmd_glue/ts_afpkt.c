@@ -79,6 +79,7 @@
 #include <rte_mbuf.h>
 #include <rte_version.h>
 
+#include "sendwarm.h"
 #include "timebase.h"
 #include "ts_source.h"
 
@@ -376,19 +377,23 @@ static int afpkt_tx_send(struct afpkt_priv *p, const struct msghdr *mh,
 }
 
 /*
- * tx_prepare: a zero-length send on the stamp socket, which the kernel
- * refuses (EINVAL: shorter than the Ethernet header) on its way through
- * the socket's send path; the send that follows finds that path warm.
- * The first stamped send after a poll is otherwise the slow one
- * (docs/performance.md, One-step). Only where afpkt_tx_open() saw it
- * refused (p->warm): a device that takes short frames would send one.
+ * tx_prepare: after an idle spell a frame through the private loopback
+ * (sendwarm.h: the device layer), then a zero-length send on the stamp
+ * socket, which the kernel refuses (EINVAL: shorter than the Ethernet
+ * header) on its way through the socket's send path; the send that
+ * follows finds both warm. The first stamped send after a poll is
+ * otherwise the slow one (docs/performance.md, One-step). Only where
+ * afpkt_tx_open() saw the zero-length send refused (p->warm): a device
+ * that takes short frames would send one.
  */
 static void afpkt_tx_prepare(struct ts_source *ts)
 {
 	struct afpkt_priv *p = ts->priv;
 
-	if (p->warm)
-		(void)send(p->sfd, &p->ifindex, 0, MSG_DONTWAIT);
+	if (!p->warm)
+		return;
+	(void)sendwarm_kick(timebase_now());	/* where one is open */
+	(void)send(p->sfd, &p->ifindex, 0, MSG_DONTWAIT);
 }
 
 /* What rte_eth_tx_burst() does before the PMD's TX: the queue's TX

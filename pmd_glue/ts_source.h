@@ -220,6 +220,12 @@ static inline int ts_source_tx_event(struct ts_source *ts, uint16_t queue,
 /* Before the egress time of a message that ts_source_tx_event() sends
  * next is predicted: let the backend warm its send path (nothing is
  * sent; a no-op where the backend has nothing to warm). */
+/* Does the backend warm its sends before a one-step prediction? */
+static inline bool ts_source_has_tx_prepare(const struct ts_source *ts)
+{
+	return ts->ops != NULL && ts->ops->tx_prepare != NULL;
+}
+
 static inline void ts_source_tx_prepare(struct ts_source *ts)
 {
 	if (ts->ops != NULL && ts->ops->tx_prepare != NULL)

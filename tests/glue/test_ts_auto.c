@@ -14,7 +14,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <linux/sockios.h>
 
 #include <CUnit/CUnit.h>
 #include <rte_bus_vdev.h>
@@ -22,6 +25,7 @@
 
 #include "glue_util.h"
 #include "ptpsim.h"
+#include "sendwarm.h"
 #include "timebase.h"
 #include "ts_ethdev.h"
 #include "ts_source.h"
@@ -355,6 +359,30 @@ static void test_af_packet_tx(void)
 		CU_ASSERT_EQUAL(ts_source_tx_stats(&ts)->sent, sent + 1);
 		CU_ASSERT_EQUAL(ts_source_tx_stats(&ts)->unmatched, unm);
 	}
+	/* with the private loopback open, tx_prepare after an idle spell
+	 * sends one warm-up frame there, and none right after; still no
+	 * report on the port */
+	{
+		struct timespec ms5 = { 0, 5 * 1000 * 1000 };
+		struct sendwarm_info w0, w1, w2;
+
+		CU_ASSERT_EQUAL_FATAL(sendwarm_open(), 0);
+		sendwarm_get(&w0);
+		CU_ASSERT(w0.on);
+		nanosleep(&ms5, NULL);
+		ts_source_tx_prepare(&ts);
+		sendwarm_get(&w1);
+		ts_source_tx_prepare(&ts);
+		sendwarm_get(&w2);
+		CU_ASSERT_EQUAL(w1.sent, w0.sent + 1);
+		CU_ASSERT_EQUAL(w2.sent, w1.sent);
+		CU_ASSERT_EQUAL(w2.kicks, w0.kicks + 2);
+		CU_ASSERT_EQUAL(w2.failed, 0);
+		nanosleep(&ms5, NULL);
+		CU_ASSERT_EQUAL(ts_source_tx_poll(&ts, &cookie, &tx), 0);
+		sendwarm_close();
+		CU_ASSERT_EQUAL(sendwarm_fd(), -1);
+	}
 	/* a stamp lost (read and dropped while the switch is on), then a
 	 * later request's stamp: the lost one completes without a stamp,
 	 * the later one still gets its own */
@@ -394,6 +422,40 @@ out:
 	if (fd >= 0)
 		close(fd);
 	ns_del(ns);
+}
+
+/* The private loopback (sendwarm.h) lives in a network namespace of its
+ * own: no interface of ours carries the warm-up frames. Opens and
+ * closes are counted. */
+static void test_sendwarm_netns(void)
+{
+	struct stat own, its;
+	int nsfd;
+
+	if (sendwarm_open() != 0) {
+		struct sendwarm_info w;
+
+		sendwarm_get(&w);
+		printf("\n  SKIP: %s (needs root)\n", w.why);
+		CU_ASSERT(strncmp(w.why, "no private loopback to warm sends "
+				  "on: ", 35) == 0);
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(sendwarm_open(), 0);	/* a second user */
+	CU_ASSERT_FATAL(sendwarm_fd() >= 0);
+	nsfd = ioctl(sendwarm_fd(), SIOCGSKNS);
+	CU_ASSERT_FATAL(nsfd >= 0);
+	CU_ASSERT_EQUAL_FATAL(stat("/proc/self/ns/net", &own), 0);
+	CU_ASSERT_EQUAL_FATAL(fstat(nsfd, &its), 0);
+	CU_ASSERT(own.st_ino != its.st_ino || own.st_dev != its.st_dev);
+	close(nsfd);
+	/* its loopback is up: the warm-up frame is sent */
+	CU_ASSERT(sendwarm_kick(timebase_now() + 2 * SENDWARM_IDLE_NS));
+	sendwarm_close();
+	CU_ASSERT(sendwarm_fd() >= 0);			/* one user left */
+	sendwarm_close();
+	CU_ASSERT_EQUAL(sendwarm_fd(), -1);
+	CU_ASSERT(!sendwarm_kick(timebase_now() + 4 * SENDWARM_IDLE_NS));
 }
 
 /* Sim with dynfield=1 and the offload on: still the ethdev backend
@@ -479,6 +541,7 @@ int test_register(void)
 		{ "auto: net_null -> software; hardware refused", test_auto_null },
 		{ "auto: net_af_packet -> kernel stamps from its ring", test_auto_af_packet },
 		{ "net_af_packet TX stamps on a veth (two-step)", test_af_packet_tx },
+		{ "one-step send warm-up: a private loopback of its own", test_sendwarm_netns },
 		{ "sim with dynfield: ethdev; software forced", test_sim_modes },
 		{ "clockmap tracks a real-time PHC", test_clockmap_realtime },
 		{ NULL, NULL },
