@@ -70,7 +70,7 @@ struct app {
 	uint64_t fdb_aging_ns;
 	struct flap_watch flap;		/* MAC moves (fdb_watch.c) */
 	struct rte_ring *bc_ring;	/* BC-domain PTP -> control lcore */
-	bool sendwarm_open;		/* holds the one-step send warm-up
+	bool sendwarm_open;		/* holds the send warm-up
 					 * (txstamp_warm_init()) */
 	/* control lcore's copies of the current view's (workers read
 	 * their own view) */

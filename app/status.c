@@ -147,7 +147,6 @@ static void banner_one_step_hint(const struct app *app, FILE *out)
 		"uses exactly and one-step only to learn each port's send "
 		"latency: transparent_clock.mode = \"two-step\" "
 		"(docs/configuration.md)\n", n, app->n_ports);
-	txstamp_warm_banner(app, out);
 }
 
 static void banner_tc(const struct app *app, FILE *out)
@@ -192,6 +191,7 @@ void status_banner(const struct app *app, FILE *out)
 	for (i = 0; i < app->n_ports; i++)
 		banner_port(&app->ports[i], out);
 	banner_one_step_hint(app, out);
+	txstamp_warm_banner(app, out);
 	fprintf(out, "workers: %u (lcores", app->n_workers);
 	for (i = 0; i < app->n_workers; i++)
 		fprintf(out, " %u", app->workers[i]->lcore);

@@ -33,12 +33,12 @@ const char *txstamp_state(const struct app *app, unsigned int p)
 	return tc_hwtx_port_lost(h, p) ? "lost" : "stamped";
 }
 
-/* Does the one-step TC warm sends on some port? */
+/* Does the TC warm its stamped sends on some port? */
 static bool txstamp_warm_wanted(const struct app *app)
 {
 	unsigned int p;
 
-	if (!app->conf.tc.enabled || app->conf.tc.mode == CONF_TC_TWO_STEP)
+	if (!app->conf.tc.enabled)
 		return false;
 	for (p = 0; p < app->n_ports; p++)
 		if (ts_source_has_tx_prepare(&app->ports[p].ts))
@@ -57,9 +57,9 @@ void txstamp_warm_init(struct app *app)
 		return;
 	}
 	sendwarm_get(&wi);
-	PLOG(WARNING, "one-step: %s: the first one-step send after an idle "
-	     "millisecond leaves a few microseconds more uncovered "
-	     "(docs/operations.md, Banner)", wi.why);
+	PLOG(WARNING, "transparent clock: %s: the first event message sent "
+	     "for a TX stamp after an idle millisecond leaves more uncovered "
+	     "(one-step: microseconds) (docs/operations.md, Banner)", wi.why);
 }
 
 void txstamp_warm_fini(struct app *app)
@@ -90,9 +90,9 @@ void txstamp_warm_banner(const struct app *app, FILE *out)
 	const char *d = txstamp_warm_desc(app, &wi);
 
 	if (d != NULL)
-		fprintf(out, "one-step send warm-up: %s (a frame through it "
-			"before the first one-step send after %llu ms without "
-			"one)\n", d, SENDWARM_IDLE_NS / 1000000ULL);
+		fprintf(out, "send warm-up: %s (a frame through it before the "
+			"first event message sent for a TX stamp after %llu ms "
+			"without one)\n", d, SENDWARM_IDLE_NS / 1000000ULL);
 }
 
 static void txstamp_test_switch(struct app *app)
@@ -177,8 +177,8 @@ void txstamp_dump_tc(const struct app *app, FILE *out)
 	fputc('\n', out);
 	d = txstamp_warm_desc(app, &wi);
 	if (d != NULL)
-		fprintf(out, "tc: one-step send warm-up %s: sent %" PRIu64
-			" failed %" PRIu64 " of %" PRIu64 " one-step sends\n",
+		fprintf(out, "tc: send warm-up %s: sent %" PRIu64
+			" failed %" PRIu64 " of %" PRIu64 " stamped sends\n",
 			d, wi.sent, wi.failed, wi.kicks);
 }
 
@@ -191,9 +191,9 @@ void txstamp_tel_tc(const struct app *app, struct rte_tel_data *d)
 	const char *w = txstamp_warm_desc(app, &wi);
 
 	ctr_tel(d, &ctr_tc_hwtx, h ? tc_hwtx_get_stats(h) : &none);
-	rte_tel_data_add_dict_string(d, "onestep_warmup", w ? w : "unused");
-	rte_tel_data_add_dict_u64(d, "onestep_warmup_sent", wi.sent);
-	rte_tel_data_add_dict_u64(d, "onestep_warmup_failed", wi.failed);
+	rte_tel_data_add_dict_string(d, "send_warmup", w ? w : "unused");
+	rte_tel_data_add_dict_u64(d, "send_warmup_sent", wi.sent);
+	rte_tel_data_add_dict_u64(d, "send_warmup_failed", wi.failed);
 }
 
 void txstamp_tel_port(const struct app *app, unsigned int p,

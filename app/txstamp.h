@@ -22,14 +22,14 @@
 
 struct app;
 
-/* At start, after the ports' self-tests: a one-step TC whose ports warm
- * their sends (ts_source tx_prepare: af_packet) gets the private
+/* At start, after the ports' self-tests: a TC whose ports warm their
+ * stamped sends (ts_source tx_prepare: af_packet) gets the private
  * loopback for it (pmd_glue/sendwarm.h); one warning line if it cannot
  * be had. txstamp_warm_fini() releases it. */
 void txstamp_warm_init(struct app *app);
 void txstamp_warm_fini(struct app *app);
 
-/* Banner: the warm-up's line (one-step with such ports only). */
+/* Banner: the warm-up's line (a TC with such ports only). */
 void txstamp_warm_banner(const struct app *app, FILE *out);
 
 /* Once a second on the control lcore: the test switch, and one log

@@ -62,6 +62,11 @@ static bool tx_hwtx(struct worker *w, unsigned int out, struct rte_mbuf *m,
 	struct port_stats *st = &w->stats[out];
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 
+	if ((ti->fi.flags & FRAME_F_EVENT) && tc_hwtx_port_on(w->hwtx, out) &&
+	    !tc_hwtx_port_lost(w->hwtx, out))
+		/* warm its send: the kernel's path after the stamp is
+		 * uncovered, and slower when cold */
+		ts_source_tx_prepare(&w->app->ports[out].ts);
 	switch (tc_hwtx_egress(w->hwtx, out, m, &ti->fi, ti->in_port,
 			       ti->rx_ts, tx_ts, !(flags & TXF_NOHOLD))) {
 	case TC_HWTX_SENT:

@@ -1,27 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sendwarm: keep the kernel's packet send path warm for one-step
- * predictions on af_packet ports.
+ * sendwarm: keep the kernel's packet send path warm for the TC's
+ * stamped sends on af_packet ports.
  *
  * A one-step TC on a kernel port predicts a message's egress time just
  * before its send, so the time the kernel takes from the send call to the
- * device's transmit is what the correction leaves uncovered. After the
- * worker has polled in user space for milliseconds that path is cold:
- * on the lab VM the first send after 50 ms took 10 us to its TX stamp at
- * the median, the one right after it 1.5 (docs/performance.md, One-step).
- * Warm-up sends on the same socket that the kernel refuses early
- * (tx_prepare's zero-length send) do not reach the device layer; a real
- * frame does. sendwarm sends one 60-octet frame through the loopback
- * device of a private network namespace of its own, created at start
- * (no interface of the host's carries it, no capture sees it, and it
- * goes to no other host), before the first one-step send after
- * SENDWARM_IDLE_NS without one.
+ * device's transmit is what the correction leaves uncovered; a two-step
+ * TC leaves uncovered the kernel's path after the TX stamp to the peer.
+ * After the worker has polled in user space for milliseconds that path
+ * is cold: on the lab VM the first send after 50 ms took 10 us to its TX
+ * stamp at the median, the one right after it 1.5 (docs/performance.md,
+ * What limits accuracy). Warm-up sends on the same socket that the
+ * kernel refuses early (tx_prepare's zero-length send) do not reach the
+ * device layer; a real frame does. sendwarm sends one 60-octet frame
+ * through the loopback device of a private network namespace of its own,
+ * created at start (no interface of the host's carries it, no capture
+ * sees it, and it goes to no other host), before the first stamped send
+ * after SENDWARM_IDLE_NS without one.
  *
- * Process-wide: the application opens it at start when a one-step TC
- * has ports that warm their sends (ts_afpkt's tx_prepare, which kicks
- * it), and closes it at exit; opens and closes are counted. Only the
- * worker that makes the one-step sends (worker 0) calls sendwarm_kick();
- * the control lcore reads the counters for the dump and telemetry.
+ * Process-wide: the application opens it at start when the TC has ports
+ * that warm their stamped sends (ts_afpkt's tx_prepare, which kicks it),
+ * and closes it at exit; opens and closes are counted. Only the worker
+ * that makes the stamped sends (worker 0) calls sendwarm_kick(); the
+ * control lcore reads the counters for the dump and telemetry.
  */
 #ifndef PTPSW_GLUE_SENDWARM_H
 #define PTPSW_GLUE_SENDWARM_H
@@ -51,7 +52,7 @@ int sendwarm_open(void);
  * the namespace). */
 void sendwarm_close(void);
 
-/* Before a one-step prediction at time now (timebase ns): send the
+/* Before a stamped send at time now (timebase ns): send the
  * warm-up frame if no kick came within SENDWARM_IDLE_NS. Returns true if
  * it sent one. */
 bool sendwarm_kick(uint64_t now);

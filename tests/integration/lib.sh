@@ -181,7 +181,8 @@ it_bc_entry()
 }
 
 # it_start_switch CFG: start ptpsw with CFG (or a bridge with IT_SWITCH=bridge)
-# over the switch-facing veths. Waits until ptpsw prints something and is
+# over the switch-facing veths (through the command in the array
+# IT_SW_WRAP, if set: one that execs ptpsw, such as setpriv). Waits until ptpsw prints something and is
 # still alive after 2 s. In the three-node lab (ns_lab_create) it then
 # resolves ARP/ND through the switch (ns_lab_arp) and asserts that it
 # worked. Returns 0/1.
@@ -190,7 +191,8 @@ it_start_switch()
 	if [ "$IT_SWITCH" = bridge ]; then
 		ns_bridge "${PFX}br" "${SW[@]}" || return 1
 	else
-		ns_spawn - "$IT_TMP/ptpsw.log" "$PTPSW" -c "$1" "${IT_EAL_EXTRA[@]}"
+		ns_spawn - "$IT_TMP/ptpsw.log" ${IT_SW_WRAP[@]+"${IT_SW_WRAP[@]}"} \
+			"$PTPSW" -c "$1" "${IT_EAL_EXTRA[@]}"
 		IT_SW_PID=$NS_LAST_PID
 		sleep 2
 		if ! ns_pid_is "$IT_SW_PID" ptpsw; then

@@ -154,15 +154,15 @@ s.sendto(hdr + bytes(20), ("224.0.0.107", 319))' "$NS_NET4.1"
 	it_check "one-step messages go out alone for their TX stamps (${os:-0}, stamped ${ost:-0}), a port with ${sm:-0} latency samples" \
 		eval '[ "${os:-0}" -gt 50 ] && [ $(( ${ost:-0} * 10 )) -ge $(( ${os:-0} * 9 )) ] && [ "${sm:-0}" -ge 64 ]'
 	# the send path is warmed through a private loopback before the
-	# first one-step send after an idle millisecond (pmd_glue/sendwarm.h):
+	# first stamped send after an idle millisecond (pmd_glue/sendwarm.h):
 	# Syncs come every 125 ms, so most of the sends follow an idle span
-	it_check "banner: one-step sends warmed through a private loopback" \
-		grep -q '^one-step send warm-up: private loopback' "$IT_TMP/ptpsw.log"
-	read -r wm ws wf < <(it_tv /ptpsw/tc "'%s %d %d' % (r['onestep_warmup'].replace(' ', '-'), r['onestep_warmup_sent'], r['onestep_warmup_failed'])")
+	it_check "banner: stamped sends warmed through a private loopback" \
+		grep -q '^send warm-up: private loopback' "$IT_TMP/ptpsw.log"
+	read -r wm ws wf < <(it_tv /ptpsw/tc "'%s %d %d' % (r['send_warmup'].replace(' ', '-'), r['send_warmup_sent'], r['send_warmup_failed'])")
 	echo "figures: one-step warm-up ${wm:-?}: sent ${ws:-?} failed ${wf:-?} of ${os:-?} one-step sends"
 	it_check "warm-ups sent before a part of the one-step sends (${ws:-0} of ${os:-0}), none refused (${wf:-?})" \
 		eval '[ "$wm" = private-loopback ] && [ "${ws:-0}" -ge 10 ] && [ "${ws:-0}" -le "${os:-0}" ] && [ "${wf:-1}" = 0 ]'
 	it_check "dump: the warm-up's line" \
-		grep -q '^tc: one-step send warm-up private loopback: sent [1-9]' "$IT_TMP/dump.txt"
+		grep -q '^tc: send warm-up private loopback: sent [1-9]' "$IT_TMP/dump.txt"
 fi
 exit 0

@@ -139,6 +139,11 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 	echo "figures: A /ptpsw/tc two-step copies sent for a stamp ${hs:-?}, stamped ${hst:-?}, fallback ${hfb:-?}"
 	it_check "/ptpsw/tc: the TC's stamped copies (${hst:-0} of ${hs:-0}) are counted" \
 		eval '[ "${hs:-0}" -gt 100 ] && [ $(( ${hst:-0} * 10 )) -ge $(( ${hs:-0} * 9 )) ]'
+	# the kernel's path after the stamp is warmed too (pmd_glue/sendwarm.h)
+	read -r ws wf < <(it_tv /ptpsw/tc "'%d %d' % (r['send_warmup_sent'], r['send_warmup_failed'])")
+	echo "figures: A send warm-ups ${ws:-?} (failed ${wf:-?}) for ${hs:-?} stamped copies"
+	it_check "the stamped copies' sends are warmed after idle spells (${ws:-0} of ${hs:-0}, failed ${wf:-?})" \
+		eval '[ "${ws:-0}" -ge 10 ] && [ "${ws:-0}" -le "${hs:-0}" ] && [ "${wf:-1}" = 0 ]'
 	# per egress port: the residences of the event messages it sent
 	res=$(it_tv /ptpsw/ports "'\\n'.join('%s %d %d %d %d' % (k, p['tc_residence_n'], p['tc_residence_min_ns'], p['tc_residence_mean_ns'], p['tc_residence_max_ns']) for k, p in r.items())")
 	echo "figures: A tc residence per egress port (port n min mean max, ns):" $res
