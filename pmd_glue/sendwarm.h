@@ -8,9 +8,10 @@
  * device's transmit is what the correction leaves uncovered; a two-step
  * TC leaves uncovered the kernel's path after the TX stamp to the peer.
  * After the worker has polled in user space for milliseconds that path
- * is cold: on the lab VM the first send after 50 ms took 10 us to its TX
- * stamp at the median, the one right after it 1.5 (docs/performance.md,
- * What limits accuracy). Warm-up sends on the same socket that the
+ * is cold: on the lab VM the first send after 50 ms took 15.6 us to its
+ * TX stamp at the median, 8.7 after a zero-length send, 3.2 after a
+ * frame through a loopback, and the send right after it 1.2-1.4
+ * (bench/coldsend, docs/performance.md). Warm-up sends on the same socket that the
  * kernel refuses early (tx_prepare's zero-length send) do not reach the
  * device layer; a real frame does. sendwarm sends one 60-octet frame
  * through the loopback device of a private network namespace of its own,
@@ -31,9 +32,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A send after this long without one is warmed first (1 ms: after that
- * much polling the first send took 0.3 us longer than the next one, after
- * 10 ms 2.7 us; docs/performance.md). */
+/* A send after this long without one is warmed first (bench/coldsend:
+ * after 1 ms of polling the first send took 0.3 us longer than the next
+ * one with the zero-length send alone, after 10 ms 2.3 us). */
 #define SENDWARM_IDLE_NS	1000000ULL
 
 struct sendwarm_info {
