@@ -142,6 +142,9 @@ void txstamp_line(const struct app *app, FILE *out)
 		if (tc_hwtx_port_lost(h, p))
 			fprintf(out, "%s%s", n++ ? "," : " tx-stamps-lost ",
 				app->ports[p].conf->name);
+	/* wanted at start, and not to be had (txstamp_warm_init()) */
+	if (txstamp_warm_wanted(app) && !app->sendwarm_open)
+		fprintf(out, " no-send-warmup");
 }
 
 void txstamp_dump_port(const struct app *app, unsigned int p, FILE *out)

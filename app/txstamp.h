@@ -39,7 +39,8 @@ void txstamp_tick(struct app *app);
 /* "stamped", "lost", "predicted" or "unused" for port p. */
 const char *txstamp_state(const struct app *app, unsigned int p);
 
-/* Status line: " tx-stamps-lost NAME,NAME" if any port's are lost. */
+/* Status line: " tx-stamps-lost NAME,NAME" if any port's are lost;
+ * " no-send-warmup" if the send warm-up could not be had. */
 void txstamp_line(const struct app *app, FILE *out);
 
 /* SIGUSR1 dump: the port's stamp lines. */

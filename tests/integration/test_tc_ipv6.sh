@@ -86,6 +86,8 @@ if [ "$IT_SWITCH" = ptpsw ]; then
 		grep -qF "send warm-up: none: $why" "$IT_TMP/ptpsw.log"
 	n=$(grep -cF "transparent clock: $why: the first event message" "$IT_TMP/ptpsw.log")
 	it_check "one warning line says so ($n)" [ "$n" = 1 ]
+	it_check "the status line says so" \
+		grep -q '^ptpsw: up .* no-send-warmup' "$IT_TMP/ptpsw.log"
 	it_check "dump: the warm-up line says none, nothing sent" \
 		grep -qF "tc: send warm-up none: $why: sent 0 failed 0 of" "$IT_TMP/dump.txt"
 	w=$(it_tv /ptpsw/tc "r['send_warmup'][:5]")
