@@ -70,8 +70,9 @@ struct app {
 	uint64_t fdb_aging_ns;
 	struct flap_watch flap;		/* MAC moves (fdb_watch.c) */
 	struct rte_ring *bc_ring;	/* BC-domain PTP -> control lcore */
-	bool sendwarm_open;		/* holds the send warm-up
-					 * (txstamp_warm_init()) */
+	/* the TC's send warm-up (txstamp_warm_init()): not wanted at
+	 * start, held, or wanted and not to be had */
+	enum { APP_WARM_UNUSED, APP_WARM_OPEN, APP_WARM_FAILED } sendwarm;
 	/* control lcore's copies of the current view's (workers read
 	 * their own view) */
 	uint8_t tc_domains[32];		/* bit per domain the TC corrects */

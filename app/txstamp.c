@@ -53,9 +53,10 @@ void txstamp_warm_init(struct app *app)
 	if (!txstamp_warm_wanted(app))
 		return;
 	if (sendwarm_open() == 0) {
-		app->sendwarm_open = true;
+		app->sendwarm = APP_WARM_OPEN;
 		return;
 	}
+	app->sendwarm = APP_WARM_FAILED;
 	sendwarm_get(&wi);
 	PLOG(WARNING, "transparent clock: %s: the first event message sent "
 	     "for a TX stamp after an idle millisecond leaves more uncovered "
@@ -64,30 +65,34 @@ void txstamp_warm_init(struct app *app)
 
 void txstamp_warm_fini(struct app *app)
 {
-	if (app->sendwarm_open)
+	if (app->sendwarm == APP_WARM_OPEN)
 		sendwarm_close();
-	app->sendwarm_open = false;
+	app->sendwarm = APP_WARM_UNUSED;
 }
 
-/* "private loopback", "none: WHY" or NULL (not used). */
+/* "private loopback", "none: WHY" (into buf) or NULL (not used); *wi
+ * the counters. */
 static const char *txstamp_warm_desc(const struct app *app,
-				     struct sendwarm_info *wi)
+				     struct sendwarm_info *wi, char *buf,
+				     size_t size)
 {
-	static char none[sizeof(wi->why) + 8];
-
 	sendwarm_get(wi);
-	if (wi->on)
+	switch (app->sendwarm) {
+	case APP_WARM_OPEN:
 		return "private loopback";
-	if (!txstamp_warm_wanted(app))
+	case APP_WARM_FAILED:
+		snprintf(buf, size, "none: %s", wi->why);
+		return buf;
+	default:
 		return NULL;
-	snprintf(none, sizeof(none), "none: %s", wi->why);
-	return none;
+	}
 }
 
 void txstamp_warm_banner(const struct app *app, FILE *out)
 {
 	struct sendwarm_info wi;
-	const char *d = txstamp_warm_desc(app, &wi);
+	char buf[sizeof(wi.why) + 8];
+	const char *d = txstamp_warm_desc(app, &wi, buf, sizeof(buf));
 
 	if (d != NULL)
 		fprintf(out, "send warm-up: %s (a frame through it before the "
@@ -142,8 +147,7 @@ void txstamp_line(const struct app *app, FILE *out)
 		if (tc_hwtx_port_lost(h, p))
 			fprintf(out, "%s%s", n++ ? "," : " tx-stamps-lost ",
 				app->ports[p].conf->name);
-	/* wanted at start, and not to be had (txstamp_warm_init()) */
-	if (txstamp_warm_wanted(app) && !app->sendwarm_open)
+	if (app->sendwarm == APP_WARM_FAILED)
 		fprintf(out, " no-send-warmup");
 }
 
@@ -171,6 +175,7 @@ void txstamp_dump_tc(const struct app *app, FILE *out)
 {
 	const struct tc_hwtx *h = txstamp_hwtx(app);
 	struct sendwarm_info wi;
+	char buf[sizeof(wi.why) + 8];
 	const char *d;
 
 	if (h == NULL)
@@ -178,7 +183,7 @@ void txstamp_dump_tc(const struct app *app, FILE *out)
 	fprintf(out, "tc: tx-stamps");
 	ctr_dump(out, &ctr_tc_hwtx, CTR_ALL, tc_hwtx_get_stats(h));
 	fputc('\n', out);
-	d = txstamp_warm_desc(app, &wi);
+	d = txstamp_warm_desc(app, &wi, buf, sizeof(buf));
 	if (d != NULL)
 		fprintf(out, "tc: send warm-up %s: sent %" PRIu64
 			" failed %" PRIu64 " of %" PRIu64 " stamped sends\n",
@@ -189,9 +194,9 @@ void txstamp_tel_tc(const struct app *app, struct rte_tel_data *d)
 {
 	static const struct tc_hwtx_stats none;
 	const struct tc_hwtx *h = txstamp_hwtx(app);
-
 	struct sendwarm_info wi;
-	const char *w = txstamp_warm_desc(app, &wi);
+	char buf[sizeof(wi.why) + 8];
+	const char *w = txstamp_warm_desc(app, &wi, buf, sizeof(buf));
 
 	ctr_tel(d, &ctr_tc_hwtx, h ? tc_hwtx_get_stats(h) : &none);
 	rte_tel_data_add_dict_string(d, "send_warmup", w ? w : "unused");
