@@ -169,13 +169,14 @@ status_line()
 }
 
 # What each ptpsw port's stamps really are (its start-up self-tests, from
-# the banner): "  p0: rx ...; tx ..."
+# the banner): "  p0: rx ...; tx ...", and the send warm-up's line
 stamp_lines()
 {
 	[ "$SWITCH" = ptpsw ] || return 0
 	awk '/^  port [0-9]+ / { p = $3; sub(":", "", p) }
 	     /^    rx stamps: / { sub("^    rx stamps: ", ""); rx = $0 }
 	     /^    tx stamps: / { sub("^    tx stamps: ", ""); print "  " p ": rx " rx "; tx " $0 }
+	     /^send warm-up: / { sub(" \\(a frame through it.*", ""); print "  " $0 }
 	     /^workers:/ { exit }' "$LOGDIR/switch.log" 2> /dev/null | cut -c1-160
 }
 

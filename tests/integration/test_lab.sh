@@ -43,6 +43,9 @@ it_sync_stats "lab tr1 (multicast Delay_Req)" "$IT_TMP/lab/tr1.log" 5 80 200000 
 it_sync_stats "lab tr2 (unicast Delay_Req)" "$IT_TMP/lab/tr2.log" 5 80 200000 2000000
 it_check "lab prints a result line per receiver" \
 	eval '[ "$(grep -c "^result tr[12] " "$OUT")" = 2 ]'
+it_check "the screen shows each port's stamps and the send warm-up" \
+	eval '[ "$(grep -c "^  p[012]: rx kernel receive time (ring), self-test .*; tx kernel software stamps (error queue)" "$OUT")" -ge 3 ] &&
+	      grep -q "^  send warm-up: private loopback$" "$OUT"'
 
 # "tr1: N Syncs, us ..." then "  uncovered  MED P1 P99 MIN MAX"
 for r in tr1 tr2; do
