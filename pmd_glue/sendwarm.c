@@ -15,7 +15,6 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <linux/if_ether.h>
 #include <linux/if_packet.h>
 
 #include "sendwarm.h"

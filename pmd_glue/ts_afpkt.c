@@ -382,7 +382,7 @@ static int afpkt_tx_send(struct afpkt_priv *p, const struct msghdr *mh,
  * socket, which the kernel refuses (EINVAL: shorter than the Ethernet
  * header) on its way through the socket's send path; the send that
  * follows finds both warm. The first stamped send after a poll is
- * otherwise the slow one (docs/performance.md, One-step). Only where
+ * otherwise the slow one (docs/performance.md, The cold send path). Only where
  * afpkt_tx_open() saw the zero-length send refused (p->warm): a device
  * that takes short frames would send one.
  */

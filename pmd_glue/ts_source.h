@@ -65,9 +65,9 @@ struct ts_source_ops {
 			struct rte_mbuf *m, uint64_t cookie);
 	int (*tx_poll)(struct ts_source *ts, uint64_t *cookie,
 		       uint64_t *tx_ts);
-	/* optional, with tx_event: warm the send path just before the
-	 * egress time of a message that tx_event sends next is predicted
-	 * (the one-step TC's learnt latency); sends nothing */
+	/* optional, with tx_event: warm the send path just before a
+	 * message that tx_event sends next (in one-step mode, before its
+	 * egress time is predicted); sends nothing on the port */
 	void (*tx_prepare)(struct ts_source *ts);
 	/* optional: the counters of tx_event / tx_poll */
 	const struct ts_tx_stats *(*tx_stats)(const struct ts_source *ts);
@@ -217,18 +217,19 @@ static inline int ts_source_tx_event(struct ts_source *ts, uint16_t queue,
 	return ts->ops->tx_event(ts, queue, m, cookie);
 }
 
-/* Before the egress time of a message that ts_source_tx_event() sends
- * next is predicted: let the backend warm its send path (nothing is
- * sent; a no-op where the backend has nothing to warm). */
-/* Does the backend warm its sends before a one-step prediction? */
+/* Does the backend warm its sends (ts_source_tx_prepare())? */
 static inline bool ts_source_has_tx_prepare(const struct ts_source *ts)
 {
 	return ts->ops != NULL && ts->ops->tx_prepare != NULL;
 }
 
+/* Before a message that ts_source_tx_event() sends next (and before its
+ * egress time is predicted, in one-step mode): let the backend warm its
+ * send path (nothing leaves on the port; a no-op where the backend has
+ * nothing to warm). */
 static inline void ts_source_tx_prepare(struct ts_source *ts)
 {
-	if (ts->ops != NULL && ts->ops->tx_prepare != NULL)
+	if (ts_source_has_tx_prepare(ts))
 		ts->ops->tx_prepare(ts);
 }
 

@@ -141,7 +141,6 @@ static void fdb_refresh(struct fdb *f, uint32_t i, uint64_t w, uint64_t nw,
 	}
 }
 
-/* Claim a free bucket for nw. Returns 0, or -1 if it was taken meanwhile. */
 /* Raise max_disp to d (never lowered: removals leave it). Before the
  * bucket is claimed, so a lookup that sees the entry scans far enough
  * (one racing with the claim may miss it, as if it came a moment
@@ -157,6 +156,7 @@ static void fdb_disp(struct fdb *f, uint32_t d)
 		;
 }
 
+/* Claim a free bucket for nw. Returns 0, or -1 if it was taken meanwhile. */
 static int fdb_claim(struct fdb *f, uint32_t i, uint64_t nw, uint64_t now)
 {
 	uint64_t expect = 0;

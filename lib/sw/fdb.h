@@ -11,8 +11,8 @@
  * A MAC lives within FDB_PROBE buckets of its home bucket (linear probing,
  * bounded); lookups scan that window, so removal just clears a bucket and
  * no tombstones are needed. A lookup scans only as far as the furthest
- * entry ever sat from its home (a sparse table: a few buckets). A learn that finds no free bucket in the window
- * fails and is counted as full. Two lcores learning the same new MAC at
+ * entry ever sat from its home (a sparse table: a few buckets). A learn
+ * that finds no free bucket in the window fails and is counted as full. Two lcores learning the same new MAC at
  * the same instant may each insert it once; the duplicate ages out.
  */
 

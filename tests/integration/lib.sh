@@ -182,8 +182,8 @@ it_bc_entry()
 
 # it_start_switch CFG: start ptpsw with CFG (or a bridge with IT_SWITCH=bridge)
 # over the switch-facing veths (through the command in the array
-# IT_SW_WRAP, if set: one that execs ptpsw, such as setpriv). Waits until ptpsw prints something and is
-# still alive after 2 s. In the three-node lab (ns_lab_create) it then
+# IT_SW_WRAP, if set: one that execs ptpsw, such as setpriv). Waits until
+# ptpsw prints something and is still alive after 2 s. In the three-node lab (ns_lab_create) it then
 # resolves ARP/ND through the switch (ns_lab_arp) and asserts that it
 # worked. Returns 0/1.
 it_start_switch()
