@@ -47,6 +47,12 @@ _Static_assert(DROP_NO_DEST - DROP_FILTERED == MEMO_DROP_NO_DEST &&
 	       MEMO_DROP_FILTERED == 0,
 	       "memo_dest() counts into port_stats.drop from DROP_FILTERED");
 
+/* r's run_key after its run's port or its fast memo changed. */
+static __rte_always_inline void run_key_sync(struct burst_regs *r)
+{
+	r->run_key = r->fast.out == r->run_out ? r->fast.key : MEMO_FAST_NONE;
+}
+
 /*
  * learn_check()'s rare part: src (mac its learn_mac()) was not in its
  * learn set under key (this epoch): a unicast MAC goes to
@@ -95,9 +101,11 @@ static __rte_always_inline uint64_t learn_check(struct worker *w,
 }
 
 /*
- * The destination of a frame from port in (at least 12 bytes at data),
- * a unicast one through the memo in r (an fdb lookup on a miss): as
- * memo_dest(), drops counted in in's stats, floods in *flooded.
+ * The destination of a frame from port in (at least 12 bytes at data):
+ * a group MAC floods; to the memo's MAC where that is one port, r's fast
+ * memo (one compare); else through the worker's memo (an fdb lookup on a
+ * miss, which also resolves the fast memo again): as memo_dest(), drops
+ * counted in in's stats, floods in *flooded.
  */
 static __rte_always_inline int burst_dest_one(struct worker *w,
 					      const uint8_t *data,
@@ -109,20 +117,29 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 	int port = -1;
 
 	if (!(data[0] & 1)) {
-		uint64_t key = memo_key(data);
+		uint64_t key;
 
-		if (unlikely(!memo_has(&r->memo, key)))
-			memo_set(&r->memo, key,
+		if (likely(memo_fast_key(data) == r->fast.key)) {
+			*flooded += r->fast.flood;
+			return r->fast.out;
+		}
+		key = memo_key(data);
+
+		if (unlikely(!memo_has(&w->memo, key))) {
+			memo_set(&w->memo, key,
 				 fdb_lookup(w->app->fdb, data, c->now), c->now);
-		port = r->memo.port;
+			memo_fast_set(&r->fast, &w->memo, in, &c->fl);
+			run_key_sync(r);
+		}
+		port = w->memo.port;
 	}
 	return memo_dest(port, in, &c->fl, &w->stats[in].drop[DROP_FILTERED],
 			 flooded);
 }
 
 /* Learn the source MAC of a frame from port in (at least 12 bytes at
- * data; a group MAC is not learned); a memo in r of its lookup is
- * forgotten when it goes to the fdb. */
+ * data; a group MAC is not learned); a memo of its lookup (the
+ * worker's, and r's fast memo) is forgotten when it goes to the fdb. */
 static __rte_always_inline void burst_learn(struct worker *w,
 					    const uint8_t *data,
 					    unsigned int in,
@@ -132,7 +149,11 @@ static __rte_always_inline void burst_learn(struct worker *w,
 	uint64_t forget = learn_check(w, data + 6, learn_mac_src(data), in,
 				      c->now, c->key_hi);
 
-	memo_forget(&r->memo, forget);
+	if (unlikely(forget != 0)) {
+		memo_forget(&w->memo, forget);
+		memo_fast_forget(&r->fast, forget);
+		run_key_sync(r);
+	}
 }
 
 /* A PTP message (fi) from port in to the ports of mask: to the control
@@ -167,11 +188,11 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
  * m's own place are handled). */
 static __rte_always_inline void run_add(struct burst_regs *r,
 					struct rte_mbuf **run,
-					struct rte_mbuf *m, uint32_t plen)
+					struct rte_mbuf *m)
 {
 	run[r->run_n++] = m;
-	r->run_bytes += plen;
 }
+
 
 /* Whether a frame for port out (>= 0) not the run's opens the burst's
  * run: there is none yet and nothing of this burst waits in out's TX
@@ -185,11 +206,12 @@ static __rte_always_inline bool run_opens(const struct worker *w,
 /* Append m to the burst's run for port out (its port, or it opens). */
 static __rte_always_inline void run_join(struct burst_regs *r,
 					 struct rte_mbuf **run, int out,
-					 struct rte_mbuf *m, uint32_t plen)
+					 struct rte_mbuf *m)
 {
 	r->run_out = out;
 	r->run_port = (unsigned int)out;
-	run_add(r, run, m, plen);
+	run_key_sync(r);
+	run_add(r, run, m);
 }
 
 /*
@@ -202,7 +224,7 @@ static __rte_always_inline void run_join(struct burst_regs *r,
 static __rte_always_inline bool switch_plain(struct worker *w,
 					     struct rte_mbuf *m,
 					     const uint8_t *data,
-					     unsigned int in, uint32_t plen,
+					     unsigned int in,
 					     struct rte_mbuf **run,
 					     const struct burst_const *c,
 					     struct burst_regs *r,
@@ -211,11 +233,11 @@ static __rte_always_inline bool switch_plain(struct worker *w,
 	int out = burst_dest_one(w, data, in, c, r, flooded);
 
 	if (likely(out == r->run_out)) {
-		run_add(r, run, m, plen);
+		run_add(r, run, m);
 		return true;
 	}
 	if (out >= 0 && run_opens(w, r, out)) {
-		run_join(r, run, out, m, rte_pktmbuf_pkt_len(m));
+		run_join(r, run, out, m);
 		return true;
 	}
 	if (out >= 0)		/* not the run's port */
@@ -257,8 +279,7 @@ static __rte_always_inline bool rx_classified(struct worker *w,
 							 flooded), &c->fl));
 		return false;
 	}
-	return switch_plain(w, m, data, in, rte_pktmbuf_pkt_len(m), bc->run, c,
-			    r, flooded);
+	return switch_plain(w, m, data, in, bc->run, c, r, flooded);
 }
 
 /*
@@ -309,7 +330,8 @@ static uint32_t link_mask(const struct app *app)
 }
 
 /* A burst of pkts from port in starts: what its frames share, the
- * destination memo of the last burst if it is recent, no run yet. Field
+ * destination memo of the last burst if it is recent (resolved for this
+ * burst's port and links: r's fast memo), no run yet. Field
  * by field: the run's TC list is read only up to tc.n (rx_at and
  * rx_step: by the caller). */
 static __rte_always_inline void burst_start(struct worker *w,
@@ -323,7 +345,9 @@ static __rte_always_inline void burst_start(struct worker *w,
 	memo_flood_init(&bc->c.fl, up, in);
 	memset(&bc->r, 0, sizeof(bc->r));
 	bc->r.run_out = RUN_NONE;
-	memo_burst(&bc->r.memo, &w->memo, now);
+	memo_burst(&w->memo, &w->memo, now);
+	memo_fast_set(&bc->r.fast, &w->memo, in, &bc->c.fl);
+	run_key_sync(&bc->r);
 	bc->run = pkts;
 	bc->tc.at = 0;
 	bc->tc.n = 0;
@@ -335,8 +359,10 @@ static __rte_always_inline void burst_start(struct worker *w,
 static __rte_always_inline void run_close_queued(const struct worker *w,
 						 struct burst_regs *r)
 {
-	if (r->run_out >= 0 && w->tx[r->run_out].n != 0)
+	if (r->run_out >= 0 && w->tx[r->run_out].n != 0) {
 		r->run_out = RUN_CLOSED;
+		run_key_sync(r);
+	}
 }
 
 /* What rx_frames()'s loop does with a frame frame_prescan_event() saw. */
@@ -402,7 +428,10 @@ static __rte_always_inline bool rx_run_tc(struct worker *w,
 			bc->tc.rx[bc->tc.n] = ts[i];
 		bc->tc.n++;
 		bc->tc.at |= 1ull << r->run_n;
-		run_join(r, run, out, m, rte_pktmbuf_pkt_len(m));
+		if (likely(out == r->run_out))
+			run_add(r, run, m);
+		else
+			run_join(r, run, out, m);
 		return true;
 	}
 	frame_prescan(data, len, &pos);
@@ -448,8 +477,10 @@ static __rte_always_inline void rx_other(struct worker *w, struct rte_mbuf *m,
  * ts[i * ts_step]). Each frame takes its rx_path_of(): plain frames and
  * the one-step TC's Sync and Delay_Req for one port join the burst's run
  * (sent from the RX array by tx_run()), the rest goes through the TX
- * buffers. The loop's state (the lookup memo, the run) stays in
- * registers and goes through bc only around handle_pkt().
+ * buffers. A plain frame to the fast memo's MAC whose port is the run's
+ * (r.run_key) joins the run after one compare. The loop's state (the
+ * fast memo, the run) stays in registers and goes through bc only
+ * around handle_pkt().
  *
  * The run's messages reach tc_ingress() when the run is sent; a PTP
  * message of the same burst that takes handle_ptp() reaches it at once.
@@ -476,19 +507,24 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
-		uint32_t plen = rte_pktmbuf_pkt_len(m);
 		struct frame_scan_pos pos;
 		enum frame_scan scan;
 		unsigned int ptp_off;
 
-		bytes += plen;
+		bytes += rte_pktmbuf_pkt_len(m);
 		ptp_off = frame_prescan_event(data, rte_pktmbuf_data_len(m),
 					      &pos, &scan);
 		switch (rx_path_of(w, data, scan, ptp_off, bc)) {
 		case RX_PLAIN:
 			burst_learn(w, data, in, &c, &r);
-			if (likely(switch_plain(w, m, data, in, plen, pkts, &c,
-						&r, &flooded)))
+			/* to the fast memo's MAC, whose port is the run's */
+			if (likely(memo_fast_key(data) == r.run_key)) {
+				flooded += r.fast.flood;
+				run_add(&r, pkts, m);
+				continue;
+			}
+			if (likely(switch_plain(w, m, data, in, pkts, &c, &r,
+						&flooded)))
 				continue;
 			break;
 		case RX_RUN_TC:
@@ -546,6 +582,21 @@ static __rte_noinline void rx_frames_local(struct worker *w, unsigned int in,
 	bc->rx_bytes = bytes;
 }
 
+/* The bytes of a burst's run (pkts[0..run_n) of a burst of n frames,
+ * bytes in all): the burst's when every frame joined it, else counted. */
+static __rte_always_inline uint64_t run_bytes(struct rte_mbuf *const *pkts,
+					      uint16_t run_n, uint16_t n,
+					      uint64_t bytes)
+{
+	uint16_t i;
+
+	if (likely(run_n == n))
+		return bytes;
+	for (bytes = 0, i = 0; i < run_n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	return bytes;
+}
+
 /* Returns the number of frames received. */
 static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 			uint64_t now)
@@ -580,9 +631,8 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 		rx_frames(w, in, pkts, ts, 1, n, bc);
 	if (bc->r.run_n)
 		tx_run(w, in, bc->r.run_port, pkts, bc->r.run_n,
-		       bc->r.run_bytes, &bc->tc);
+		       run_bytes(pkts, bc->r.run_n, n, bc->rx_bytes), &bc->tc);
 	st->ptp_rx += bc->tc.n + bc->ptp_as_is;
-	w->memo = bc->r.memo;
 	st->rx_pkts += n;
 	st->rx_bytes += bc->rx_bytes;
 	return n;

@@ -115,9 +115,10 @@ struct run_tc {
 
 /*
  * What the frames of one RX burst change as they go: the burst's run and
- * the destination memo (sw/memo.h; kept across bursts in struct worker).
- * The memo's port is not next to run_out: gcc carries such a pair in a
- * vector register.
+ * the destination memo resolved for the burst (sw/memo.h; the memo
+ * itself is struct worker's, kept across bursts and read only on a
+ * miss). Not in here: a field pair that gcc would carry in a vector
+ * register (the memo's key and time did, at four instructions a frame).
  */
 struct burst_regs {
 	/* the burst's run: frames for one port, sent straight from the
@@ -125,9 +126,12 @@ struct burst_regs {
 	 * at the end of the burst, before that port's TX buffer */
 	int run_out;		/* its port, RUN_NONE or RUN_CLOSED (worker.c) */
 	uint16_t run_n;
-	uint64_t run_bytes;
 	unsigned int run_port;		/* its port, also once closed */
-	struct memo memo;
+	struct memo_fast fast;		/* struct worker's memo resolved for
+					 * the burst */
+	/* fast's key while fast's port is run_out (a frame to that MAC
+	 * joins the run at once), else MEMO_FAST_NONE: run_key_sync() */
+	uint64_t run_key;
 };
 
 /* What a burst's frames share and nothing changes (rx_port()). */

@@ -121,6 +121,15 @@ static inline uint32_t frame_le32_(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
+/* p, as a value gcc cannot see through (no instruction): loads through
+ * the result stay after this point, so the pre-test's rare paths are not
+ * paid for by every frame. */
+static inline const uint8_t *frame_no_hoist_(const uint8_t *p)
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
 static inline bool frame_tpid_(uint16_t type)
 {
 	return type == 0x8100 || type == 0x88A8 || type == 0x9100;
@@ -276,6 +285,9 @@ frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
 			 * operands' low 16 bits only) */
 			if (((frame_le32_(buf + 36) - 0x3F01u) & 0xFEFFu) != 0)
 				return FRAME_SCAN_NON_PTP;
+			/* gcc would load what follows before the tests
+			 * above, for every frame */
+			buf = frame_no_hoist_(buf);
 			if (w & 0x20u)			/* first fragment */
 				return FRAME_SCAN_OTHER;
 			return frame_prescan_udp_(buf, FRAME_L3_IPV4, 14, 34,
@@ -283,6 +295,7 @@ frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
 						  frame_rd16_(buf + 36), pos,
 						  ev);
 		}
+		buf = frame_no_hoist_(buf);
 		/* EtherType 0x86DD: the steps below from the IPv6 header */
 		if ((w & 0xFFFFu) == 0xDD86u)
 			return frame_prescan_l3_(buf, len, 0x86DD, 14, 0, pos,

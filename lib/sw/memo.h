@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sw/learn.h"
 
@@ -66,7 +67,8 @@ MEMO_INLINE void memo_set(struct memo *m, uint64_t key, int port, uint64_t now)
 }
 
 /* A burst starts at now: r is the memo kept from the last burst while its
- * lookup is less than MEMO_NS old, else all zero (empty). */
+ * lookup is less than MEMO_NS old, else all zero (empty). r may be kept
+ * itself: the memo ages in place. */
 MEMO_INLINE void memo_burst(struct memo *r, const struct memo *kept,
 			    uint64_t now)
 {
@@ -156,6 +158,70 @@ MEMO_INLINE int memo_dest(int port, unsigned int in, const struct memo_flood *f,
 MEMO_INLINE uint32_t memo_dest_mask(int out, const struct memo_flood *f)
 {
 	return out >= 0 ? 1u << out : out == MEMO_FLOOD ? f->flood : 0;
+}
+
+/*
+ * The memo resolved for one burst (its ingress port and link mask fixed):
+ * the memo's MAC in the form memo_fast_key() gives a frame, and where
+ * such a frame goes when that is one port (a known port, or the one port
+ * of a flood). Then a frame to the memo's MAC costs one compare: no
+ * group-MAC test, no lookup key to build, no memo_dest(). Anything else
+ * (an empty memo, a destination memo_dest() drops or floods to two ports
+ * or more) matches no frame, and the caller takes the memo's usual way.
+ */
+struct memo_fast {
+	uint64_t key;		/* memo_fast_key() of the memo's MAC, or
+				 * MEMO_FAST_NONE */
+	int out;		/* its port (only with key) */
+	uint32_t flood;		/* 1 if that is a flood (counted), else 0 */
+};
+
+/* No memo_fast_key() has a bit of its low 16 set. */
+#define MEMO_FAST_NONE	1ull
+
+/* The destination MAC of a frame (at least 8 octets at eth) as the fast
+ * memo compares it: its 48 bits, shifted up by 16 (on little-endian CPUs
+ * one 8-byte load and a shift). */
+MEMO_INLINE uint64_t memo_fast_key(const uint8_t *eth)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, eth, 8);
+	return v << 16;
+#else
+	return learn_mac(eth) << 16;
+#endif
+}
+
+/* fm for a burst from port in with flood f, from memo m. */
+MEMO_INLINE void memo_fast_set(struct memo_fast *fm, const struct memo *m,
+			       unsigned int in, const struct memo_flood *f)
+{
+	int out = m->port;
+
+	fm->key = MEMO_FAST_NONE;
+	fm->out = -1;
+	fm->flood = 0;
+	if (m->key == 0)
+		return;
+	if (out < 0)
+		out = f->flood_out;
+	else if (out == (int)in || !(f->up & (1u << out)))
+		out = -1;
+	if (out < 0)
+		return;
+	fm->key = (m->key & LEARN_MAC_MASK) << 16;
+	fm->out = out;
+	fm->flood = m->port < 0;
+}
+
+/* The learn cache handed the MAC of key (its miss key, or 0: a hit) to
+ * the fdb: memo_forget() for fm. */
+MEMO_INLINE void memo_fast_forget(struct memo_fast *fm, uint64_t key)
+{
+	if (__builtin_expect(key != 0, 0) && key << 16 == fm->key)
+		fm->key = MEMO_FAST_NONE;
 }
 
 #endif /* PTPSW_SW_MEMO_H */

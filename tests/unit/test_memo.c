@@ -3,7 +3,8 @@
  * The worker's destination memo and flood decision (lib/sw/memo.h): a hit,
  * a miss on another MAC, expiry at a burst's start after MEMO_NS, what
  * forgets it (this worker learning the MAC, a link change, a new view),
- * and where a frame goes or why it is dropped.
+ * where a frame goes or why it is dropped, and the memo resolved for a
+ * burst.
  */
 
 #include <stdint.h>
@@ -185,6 +186,71 @@ static void test_dest_flood(void)
 	CU_ASSERT_EQUAL(memo_dest_mask(MEMO_DROPPED, &f), 0);
 }
 
+/* The memo resolved for a burst (ingress port, link mask): a frame to the
+ * memo's MAC takes its one port straight, and only then. Whatever
+ * memo_dest() would drop or send to more than one port is left to it
+ * (the fast memo matches no frame). */
+static void test_fast(void)
+{
+	static const uint8_t zero[14] = { 0 };
+	uint8_t a2[14];
+	struct memo_flood f;
+	struct memo m;
+	struct memo_fast fm;
+
+	memo_flood_init(&f, 0x0F, 1);
+	memo_clear(&m);
+	memo_fast_set(&fm, &m, 1, &f);	/* empty: nothing matches */
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(MAC_A), fm.key);
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(zero), fm.key);
+	/* a known port */
+	memo_set(&m, memo_key(MAC_A), 2, T0);
+	memo_fast_set(&fm, &m, 1, &f);
+	CU_ASSERT_EQUAL(memo_fast_key(MAC_A), fm.key);
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(MAC_B), fm.key);
+	CU_ASSERT_EQUAL(fm.out, 2);
+	CU_ASSERT_EQUAL(fm.flood, 0);
+	/* the octets after the MAC are not part of the key */
+	memcpy(a2, MAC_A, sizeof(a2));
+	a2[6] ^= 0xFF;
+	a2[7] ^= 0xFF;
+	CU_ASSERT_EQUAL(memo_fast_key(a2), fm.key);
+	a2[5] ^= 1;
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(a2), fm.key);
+	/* learning the MAC here forgets it, learning another does not */
+	memo_fast_forget(&fm, 0);
+	memo_fast_forget(&fm, learn_mac(MAC_B) | LEARN_VALID);
+	CU_ASSERT_EQUAL(memo_fast_key(MAC_A), fm.key);
+	memo_fast_forget(&fm, learn_mac(MAC_A) | LEARN_VALID);
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(MAC_A), fm.key);
+	/* the ingress port itself or a port down: memo_dest() counts */
+	memo_fast_set(&fm, &m, 2, &f);
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(MAC_A), fm.key);
+	memo_flood_init(&f, 0x0B, 1);
+	memo_fast_set(&fm, &m, 1, &f);
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(MAC_A), fm.key);
+	/* unknown: a flood to one port is that port, counted as a flood */
+	memo_set(&m, memo_key(MAC_B), -1, T0);
+	memo_flood_init(&f, 0x09, 0);
+	memo_fast_set(&fm, &m, 0, &f);
+	CU_ASSERT_EQUAL(memo_fast_key(MAC_B), fm.key);
+	CU_ASSERT_EQUAL(fm.out, 3);
+	CU_ASSERT_EQUAL(fm.flood, 1);
+	/* to two ports or more, or to none: memo_dest() */
+	memo_flood_init(&f, 0x0D, 0);
+	memo_fast_set(&fm, &m, 0, &f);
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(MAC_B), fm.key);
+	memo_flood_init(&f, 0x01, 0);
+	memo_fast_set(&fm, &m, 0, &f);
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(MAC_B), fm.key);
+	/* an all-zero MAC is a MAC like any other */
+	memo_set(&m, memo_key(zero), 3, T0);
+	memo_flood_init(&f, 0x0F, 1);
+	memo_fast_set(&fm, &m, 1, &f);
+	CU_ASSERT_EQUAL(memo_fast_key(zero), fm.key);
+	CU_ASSERT_NOT_EQUAL(memo_fast_key(MAC_A), fm.key);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -196,6 +262,8 @@ int test_register(void)
 		{ "a known port: sent, filtered or down", test_dest_known },
 		{ "unknown or group: flooded, or no destination",
 		  test_dest_flood },
+		{ "resolved for a burst: one port straight, the rest not",
+		  test_fast },
 		{ NULL, NULL },
 	};
 
