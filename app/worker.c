@@ -53,6 +53,15 @@ static __rte_always_inline void run_key_sync(struct burst_regs *r)
 	r->run_key = r->fast.out == r->run_out ? r->fast.key : MEMO_FAST_NONE;
 }
 
+/* Count the floods of the frames that joined r's run through run_key
+ * since the last call: before r's fast memo changes, and at the burst's
+ * end. */
+static __rte_always_inline void run_key_settle(struct burst_regs *r)
+{
+	r->key_floods += r->fast.flood * (r->run_n - r->key_base);
+	r->key_base = r->run_n;
+}
+
 /*
  * learn_check()'s rare part: src (mac its learn_mac()) was not in its
  * learn set under key (this epoch): a unicast MAC goes to
@@ -128,6 +137,7 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 		if (unlikely(!memo_has(&w->memo, key))) {
 			memo_set(&w->memo, key,
 				 fdb_lookup(w->app->fdb, data, c->now), c->now);
+			run_key_settle(r);
 			memo_fast_set(&r->fast, &w->memo, in, &c->fl);
 			run_key_sync(r);
 		}
@@ -151,6 +161,7 @@ static __rte_always_inline void burst_learn(struct worker *w,
 
 	if (unlikely(forget != 0)) {
 		memo_forget(&w->memo, forget);
+		run_key_settle(r);
 		memo_fast_forget(&r->fast, forget);
 		run_key_sync(r);
 	}
@@ -184,13 +195,23 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 	send_copies(w, mask, m, in, TXF_PTP | TXF_TC, fi, rx_ts);
 }
 
-/* Append m to the burst's run (run: the RX array, where the frames up to
- * m's own place are handled). */
+/* Append m, a frame to r's run_key, to the burst's run (run: the RX
+ * array, where the frames up to m's own place are handled). */
 static __rte_always_inline void run_add(struct burst_regs *r,
 					struct rte_mbuf **run,
 					struct rte_mbuf *m)
 {
 	run[r->run_n++] = m;
+}
+
+/* Append m, any other frame, to the burst's run: as run_add(), not
+ * counted by run_key_settle(). */
+static __rte_always_inline void run_add_other(struct burst_regs *r,
+					      struct rte_mbuf **run,
+					      struct rte_mbuf *m)
+{
+	r->key_base++;
+	run_add(r, run, m);
 }
 
 
@@ -211,7 +232,7 @@ static __rte_always_inline void run_join(struct burst_regs *r,
 	r->run_out = out;
 	r->run_port = (unsigned int)out;
 	run_key_sync(r);
-	run_add(r, run, m);
+	run_add_other(r, run, m);
 }
 
 /*
@@ -233,7 +254,7 @@ static __rte_always_inline bool switch_plain(struct worker *w,
 	int out = burst_dest_one(w, data, in, c, r, flooded);
 
 	if (likely(out == r->run_out)) {
-		run_add(r, run, m);
+		run_add_other(r, run, m);
 		return true;
 	}
 	if (out >= 0 && run_opens(w, r, out)) {
@@ -429,7 +450,7 @@ static __rte_always_inline bool rx_run_tc(struct worker *w,
 		bc->tc.n++;
 		bc->tc.at |= 1ull << r->run_n;
 		if (likely(out == r->run_out))
-			run_add(r, run, m);
+			run_add_other(r, run, m);
 		else
 			run_join(r, run, out, m);
 		return true;
@@ -519,7 +540,6 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 			burst_learn(w, data, in, &c, &r);
 			/* to the fast memo's MAC, whose port is the run's */
 			if (likely(memo_fast_key(data) == r.run_key)) {
-				flooded += r.fast.flood;
 				run_add(&r, pkts, m);
 				continue;
 			}
@@ -585,10 +605,10 @@ static __rte_noinline void rx_frames_local(struct worker *w, unsigned int in,
 /* The bytes of a burst's run (pkts[0..run_n) of a burst of n frames,
  * bytes in all): the burst's when every frame joined it, else counted. */
 static __rte_always_inline uint64_t run_bytes(struct rte_mbuf *const *pkts,
-					      uint16_t run_n, uint16_t n,
+					      unsigned int run_n, uint16_t n,
 					      uint64_t bytes)
 {
-	uint16_t i;
+	unsigned int i;
 
 	if (likely(run_n == n))
 		return bytes;
@@ -629,6 +649,8 @@ static uint16_t rx_port(struct worker *w, unsigned int in, uint32_t up,
 		rx_frames(w, in, pkts, ts, 0, n, bc);
 	else
 		rx_frames(w, in, pkts, ts, 1, n, bc);
+	run_key_settle(&bc->r);
+	st->flooded += bc->r.key_floods;
 	if (bc->r.run_n)
 		tx_run(w, in, bc->r.run_port, pkts, bc->r.run_n,
 		       run_bytes(pkts, bc->r.run_n, n, bc->rx_bytes), &bc->tc);

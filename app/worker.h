@@ -125,13 +125,19 @@ struct burst_regs {
 	 * RX array (run[0..run_n-1], written over frames already handled)
 	 * at the end of the burst, before that port's TX buffer */
 	int run_out;		/* its port, RUN_NONE or RUN_CLOSED (worker.c) */
-	uint16_t run_n;
+	unsigned int run_n;	/* not 16 bits: no zero-extension per frame */
 	unsigned int run_port;		/* its port, also once closed */
 	struct memo_fast fast;		/* struct worker's memo resolved for
 					 * the burst */
 	/* fast's key while fast's port is run_out (a frame to that MAC
 	 * joins the run at once), else MEMO_FAST_NONE: run_key_sync() */
 	uint64_t run_key;
+	/* Floods of the frames that joined through run_key, counted at a
+	 * change of fast and at the burst's end (run_key_settle()): those
+	 * frames are run_n - key_base, as every other join moves key_base
+	 * too (run_add_other()). */
+	unsigned int key_base;
+	uint32_t key_floods;
 };
 
 /* What a burst's frames share and nothing changes (rx_port()). */

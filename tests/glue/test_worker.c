@@ -530,6 +530,7 @@ static void test_plain_learn_memo(void)
 					  eth_mbuf(0xe1, 0xe1),
 					  eth_mbuf(0xe1, 0xd1) };
 		uint64_t filt1 = w->stats[1].drop[DROP_FILTERED];
+		uint64_t fl1 = w->stats[1].flooded;
 		uint16_t got;
 
 		send_burst(one.p_rx, m, 3);
@@ -537,6 +538,27 @@ static void test_plain_learn_memo(void)
 		got = receive(one.p_gm, m, 3);
 		CU_ASSERT_EQUAL(got, 1);
 		CU_ASSERT_EQUAL(w->stats[1].drop[DROP_FILTERED], filt1 + 2);
+		CU_ASSERT_EQUAL(w->stats[1].flooded, fl1 + 1);
+		free_all(m, got);
+	}
+	/* one burst from A to two unknown MACs in turn, two frames each:
+	 * the second of each joins the run through the memo resolved for
+	 * the burst, and every frame is counted as a flood once */
+	{
+		struct rte_mbuf *m[6] = { eth_mbuf(0xf1, 0xa1),
+					  eth_mbuf(0xf1, 0xa1),
+					  eth_mbuf(0xf2, 0xa1),
+					  eth_mbuf(0xf2, 0xa1),
+					  eth_mbuf(0xf2, 0xa1),
+					  eth_mbuf(0xf1, 0xa1) };
+		uint64_t fl0 = w->stats[0].flooded;
+		uint16_t got;
+
+		send_burst(one.p_gm, m, 6);
+		worker_round(&one);
+		got = receive(one.p_rx, m, 6);
+		CU_ASSERT_EQUAL(got, 6);
+		CU_ASSERT_EQUAL(w->stats[0].flooded, fl0 + 6);
 		free_all(m, got);
 	}
 }
