@@ -214,7 +214,6 @@ static __rte_always_inline void run_add_other(struct burst_regs *r,
 	run_add(r, run, m);
 }
 
-
 /* Whether a frame for port out (>= 0) not the run's opens the burst's
  * run: there is none yet and nothing of this burst waits in out's TX
  * buffer (the run leaves first). */

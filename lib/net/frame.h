@@ -295,6 +295,7 @@ frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
 						  frame_rd16_(buf + 36), pos,
 						  ev);
 		}
+		/* not the usual frame: its loads are made from here on */
 		buf = frame_no_hoist_(buf);
 		/* EtherType 0x86DD: the steps below from the IPv6 header */
 		if ((w & 0xFFFFu) == 0xDD86u)
