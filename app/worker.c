@@ -237,7 +237,8 @@ static __rte_always_inline void run_join(struct burst_regs *r,
 /*
  * A frame that is not PTP, or PTP switched as it is (at least 14 bytes),
  * whose source is learnt: to its destination ports, or dropped. Into the
- * burst's run if it takes it, else the TX buffer. Returns false if it
+ * burst's run if it takes it (to r's run_key: after one compare), else
+ * the TX buffer. Returns false if it
  * went to a TX buffer that may be the run's port's: the caller closes
  * the run (it leaves first).
  */
@@ -250,8 +251,14 @@ static __rte_always_inline bool switch_plain(struct worker *w,
 					     struct burst_regs *r,
 					     uint64_t *flooded)
 {
-	int out = burst_dest_one(w, data, in, c, r, flooded);
+	int out;
 
+	/* to the fast memo's MAC, whose port is the run's */
+	if (likely(memo_fast_key(data) == r->run_key)) {
+		run_add(r, run, m);
+		return true;
+	}
+	out = burst_dest_one(w, data, in, c, r, flooded);
 	if (likely(out == r->run_out)) {
 		run_add_other(r, run, m);
 		return true;
@@ -365,7 +372,7 @@ static __rte_always_inline void burst_start(struct worker *w,
 	memo_flood_init(&bc->c.fl, up, in);
 	memset(&bc->r, 0, sizeof(bc->r));
 	bc->r.run_out = RUN_NONE;
-	memo_burst(&w->memo, &w->memo, now);
+	memo_age(&w->memo, now);
 	memo_fast_set(&bc->r.fast, &w->memo, in, &bc->c.fl);
 	run_key_sync(&bc->r);
 	bc->run = pkts;
@@ -537,11 +544,6 @@ static __rte_always_inline void rx_frames(struct worker *w, unsigned int in,
 		switch (rx_path_of(w, data, scan, ptp_off, bc)) {
 		case RX_PLAIN:
 			burst_learn(w, data, in, &c, &r);
-			/* to the fast memo's MAC, whose port is the run's */
-			if (likely(memo_fast_key(data) == r.run_key)) {
-				run_add(&r, pkts, m);
-				continue;
-			}
 			if (likely(switch_plain(w, m, data, in, pkts, &c, &r,
 						&flooded)))
 				continue;

@@ -14,7 +14,7 @@
  * or miss, so an unknown destination is not searched for in all of its
  * fdb probe buckets at every burst, and a MAC another worker just learnt
  * floods that much longer. The caller keeps it across bursts and ages it
- * only at a burst's start (memo_burst()). It is forgotten when this
+ * only at a burst's start (memo_age()). It is forgotten when this
  * worker hands its MAC to the fdb (memo_forget()), and whatever it holds
  * on a link change (the fdb flushes the port) or a new view
  * (memo_clear()).
@@ -66,20 +66,14 @@ MEMO_INLINE void memo_set(struct memo *m, uint64_t key, int port, uint64_t now)
 	m->t = now;
 }
 
-/* A burst starts at now: r is the memo kept from the last burst while its
- * lookup is less than MEMO_NS old, else all zero (empty). r may be kept
- * itself: the memo ages in place. */
-MEMO_INLINE void memo_burst(struct memo *r, const struct memo *kept,
-			    uint64_t now)
+/* A burst starts at now: m, kept from the last burst, stays while its
+ * lookup is less than MEMO_NS old, else it is emptied (all zero). */
+MEMO_INLINE void memo_age(struct memo *m, uint64_t now)
 {
-	if (now - kept->t < MEMO_NS) {
-		r->key = kept->key;
-		r->port = kept->port;
-		r->t = kept->t;
-	} else {
-		r->key = 0;
-		r->port = 0;
-		r->t = 0;
+	if (now - m->t >= MEMO_NS) {
+		m->key = 0;
+		m->port = 0;
+		m->t = 0;
 	}
 }
 
@@ -185,12 +179,14 @@ struct memo_fast {
 MEMO_INLINE uint64_t memo_fast_key(const uint8_t *eth)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* learn_mac_dst(eth) << 16 without its mask: gcc 12 keeps the mask
+	 * (an instruction a frame) though the shift drops those bits */
 	uint64_t v;
 
 	memcpy(&v, eth, 8);
 	return v << 16;
 #else
-	return learn_mac(eth) << 16;
+	return learn_mac_dst(eth) << 16;
 #endif
 }
 

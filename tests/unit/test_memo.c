@@ -87,24 +87,29 @@ static void test_expiry(void)
 	memo_clear(&kept);
 	lookups = 0;
 	(void)port_of(&kept, MAC_A, T0);
-	memo_burst(&r, &kept, T0 + MEMO_NS - 1);
+	r = kept;
+	memo_age(&r, T0 + MEMO_NS - 1);
 	CU_ASSERT(memo_has(&r, memo_key(MAC_A)));
 	CU_ASSERT_EQUAL(r.port, 2);
 	CU_ASSERT_EQUAL(r.t, T0);
-	memo_burst(&r, &kept, T0 + MEMO_NS);
+	r = kept;
+	memo_age(&r, T0 + MEMO_NS);
 	CU_ASSERT(!memo_has(&r, memo_key(MAC_A)));
 	CU_ASSERT_EQUAL(port_of(&r, MAC_A, T0 + MEMO_NS), 2);
 	CU_ASSERT_EQUAL(lookups, 2);
 	/* a memo of an unknown MAC expires the same way */
 	memo_clear(&kept);
 	(void)port_of(&kept, MAC_B, T0);
-	memo_burst(&r, &kept, T0 + MEMO_NS / 2);
+	r = kept;
+	memo_age(&r, T0 + MEMO_NS / 2);
 	CU_ASSERT(memo_has(&r, memo_key(MAC_B)));
-	memo_burst(&r, &kept, T0 + 2 * MEMO_NS);
+	r = kept;
+	memo_age(&r, T0 + 2 * MEMO_NS);
 	CU_ASSERT(!memo_has(&r, memo_key(MAC_B)));
 	/* an empty memo stays empty */
 	memo_clear(&kept);
-	memo_burst(&r, &kept, T0);
+	r = kept;
+	memo_age(&r, T0);
 	CU_ASSERT(!memo_has(&r, memo_key(MAC_A)));
 	CU_ASSERT(!memo_has(&r, memo_key(MAC_B)));
 }
@@ -132,7 +137,8 @@ static void test_forget(void)
 	memo_clear(&m);
 	CU_ASSERT(!memo_has(&m, memo_key(MAC_A)));
 	/* a cleared memo stays empty into the next burst, however recent */
-	memo_burst(&r, &m, T0 + 3);
+	r = m;
+	memo_age(&r, T0 + 3);
 	CU_ASSERT(!memo_has(&r, memo_key(MAC_A)));
 }
 
