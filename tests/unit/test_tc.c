@@ -1396,7 +1396,9 @@ static bool tracks(const struct tc *tc, const struct gm *g)
  * TC_RATE_MASTER_TIMEOUT_NS from its last Sync, and not before, another
  * one is adopted. Through tc_ingress() and through tc_run() alike (also
  * with one RX time for the run, where a run whose Syncs are all only seen
- * takes tc_run()'s two passes).
+ * takes tc_run()'s two passes). A Sync of another source within
+ * TC_RATE_MIN_GAP_NS of the last one sampled is not only seen: it does
+ * not count as the tracked one's (sc 2).
  */
 static void test_run_master_seen(void)
 {
@@ -1405,7 +1407,7 @@ static void test_run_master_seen(void)
 	unsigned int m, sc;
 
 	for (m = 0; m < 3; m++) {
-		for (sc = 0; sc < 2; sc++) {
+		for (sc = 0; sc < 3; sc++) {
 			struct tc_params p = params(TC_ONE_STEP);
 			struct gm a = { .domain = 0, .src = 9,
 					.rate = 1 + 100e-6, .rx0 = T0,
@@ -1423,9 +1425,23 @@ static void test_run_master_seen(void)
 			for (k = 0; k <= 8; k++)
 				gm_sync(tc, &a, k, 0, 0);
 			CU_ASSERT_TRUE(tracks(tc, &a));
+			last = T0 + 8 * SYNC_INTERVAL;
+			if (sc == 2) {
+				/* b 0.3 ms after a's last one (sampled), then
+				 * 0.1 ms past a's timeout: b is adopted */
+				gm_sync(tc, &b, 0, last + 300000 - b.rx0, 0);
+				CU_ASSERT_TRUE(tracks(tc, &a));
+				rx_b = last + TC_RATE_MASTER_TIMEOUT_NS +
+				       100000;
+				gm_sync(tc, &b, 0, rx_b - b.rx0, 0);
+				CU_ASSERT_TRUE(tracks(tc, &b));
+				gm_mode = GM_INGRESS;
+				tc_free(tc);
+				continue;
+			}
 			/* 0.5 ms after the last one sampled: only seen */
 			gm_sync(tc, &a, 8, 500000, 0);
-			last = T0 + 8 * SYNC_INTERVAL + 500000;
+			last += 500000;
 			if (sc == 0) {
 				/* within the timeout of the seen Sync (not
 				 * of the one sampled before it) */
