@@ -125,7 +125,12 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 {
 	int port = -1;
 
-	if (!(data[0] & 1)) {
+	if (data[0] & 1) {
+		/* a group MAC: the usual flood before memo_dest(), whose
+		 * drop counters' address gcc would compute first */
+		if (likely(memo_flood_one(&c->fl, flooded) >= 0))
+			return c->fl.flood_out;
+	} else {
 		uint64_t key;
 
 		if (likely(memo_fast_key(data) == r->fast.key)) {
@@ -143,7 +148,8 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 		}
 		port = w->memo.port;
 	}
-	return memo_dest(port, in, &c->fl, c->drop, flooded);
+	return memo_dest(port, in, &c->fl, &w->stats[in].drop[DROP_FILTERED],
+			 flooded);
 }
 
 /* Learn the source MAC of a frame from port in (at least 12 bytes at
@@ -369,7 +375,6 @@ static __rte_always_inline void burst_start(struct worker *w,
 	bc->c.now = now;
 	bc->c.key_hi = learn_key_hi(now, w->learn_shift);
 	memo_flood_init(&bc->c.fl, up, in);
-	bc->c.drop = &w->stats[in].drop[DROP_FILTERED];
 	memset(&bc->r, 0, sizeof(bc->r));
 	bc->r.run_out = RUN_NONE;
 	memo_age(&w->memo, now);

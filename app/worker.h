@@ -145,8 +145,6 @@ struct burst_const {
 	uint64_t now;
 	uint64_t key_hi;		/* learn_key_hi() of now */
 	struct memo_flood fl;		/* the link mask, where to flood */
-	uint64_t *drop;			/* memo_dest()'s counters: the
-					 * ingress port's, from DROP_FILTERED */
 };
 
 /* One burst: c and r (rx_frames() keeps copies in registers and hands r
