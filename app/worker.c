@@ -125,12 +125,7 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 {
 	int port = -1;
 
-	if (data[0] & 1) {
-		/* a group MAC: the usual flood before memo_dest(), whose
-		 * drop counters' address gcc would compute first */
-		if (likely(memo_flood_one(&c->fl, flooded) >= 0))
-			return c->fl.flood_out;
-	} else {
+	if (!(data[0] & 1)) {
 		uint64_t key;
 
 		if (likely(memo_fast_key(data) == r->fast.key)) {

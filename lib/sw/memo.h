@@ -115,15 +115,6 @@ enum memo_drop {
 	MEMO_DROP__COUNT
 };
 
-/* The usual flood, to the one port of f's flood: that port, counted in
- * *flooded; else -1, nothing counted (memo_dest() decides). */
-MEMO_INLINE int memo_flood_one(const struct memo_flood *f, uint64_t *flooded)
-{
-	if (__builtin_expect(f->flood_out >= 0, 1))
-		(*flooded)++;
-	return f->flood_out;
-}
-
 /*
  * The destination of a frame from port in whose unicast destination is
  * on port (the memo's port; < 0: unknown or a group MAC): that port,
@@ -145,8 +136,10 @@ MEMO_INLINE int memo_dest(int port, unsigned int in, const struct memo_flood *f,
 		}
 		return port;
 	}
-	if (memo_flood_one(f, flooded) >= 0)
+	if (__builtin_expect(f->flood_out >= 0, 1)) {
+		(*flooded)++;
 		return f->flood_out;
+	}
 	if (__builtin_expect(f->flood == 0, 0)) {
 		drop[MEMO_DROP_NO_DEST]++;
 		return MEMO_DROPPED;

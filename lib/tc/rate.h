@@ -69,28 +69,17 @@ enum tc_rate_res tc_rate_follow_up(struct tc_rate *r, const uint8_t *ptp);
  * The two tests apart: the source's (tc_rate_seen_src) and the time's
  * (tc_rate_seen_time, the same for every message of one RX time).
  */
-/* Whether the header's sourcePortIdentity is the one whose octets are
- * a (the first 8, as loaded from memory) and c (the last 2): for a
- * caller that loads the tracked one once for many headers. */
-static inline bool tc_rate_src_is(const uint8_t *ptp, uint64_t a, uint16_t c)
-{
-	uint64_t b;
-	uint16_t d;
-
-	memcpy(&b, ptp + OFF_SRC, 8);
-	memcpy(&d, ptp + OFF_SRC + 8, 2);
-	return ((a ^ b) | (uint64_t)(c ^ d)) == 0;
-}
-
 static inline bool tc_rate_seen_src(const struct tc_rate *r,
 				    const uint8_t *ptp)
 {
-	uint64_t a;
-	uint16_t c;
+	uint64_t a, b;
+	uint16_t c, d;
 
 	memcpy(&a, r->master, 8);
+	memcpy(&b, ptp + OFF_SRC, 8);
 	memcpy(&c, r->master + 8, 2);
-	return tc_rate_src_is(ptp, a, c);
+	memcpy(&d, ptp + OFF_SRC + 8, 2);
+	return ((a ^ b) | (uint64_t)(c ^ d)) == 0;
 }
 
 static inline bool tc_rate_seen_time(const struct tc_rate *r, tmv_t rx)

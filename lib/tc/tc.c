@@ -529,48 +529,6 @@ static inline void tc_run_done(struct tc *tc, uint16_t out_port,
 	tc->st.corrected_delay_req += n - n_sync;
 }
 
-/* What tc_run_scan_() makes of a Sync. */
-enum tc_scan_sync {
-	TC_SCAN_SYNC_OK,	/* nothing: no estimator */
-	TC_SCAN_SYNC_ANY,	/* every Sync fails the run */
-	TC_SCAN_SYNC_SRC,	/* a Sync not from rate's tracked source fails */
-};
-
-/*
- * tc_run_one_()'s tests of its n messages, which store nothing: true if
- * all are of domain dom and none is a Sync that how fails; their Syncs
- * in *n_sync. Inlined once per how, so that the loop tests neither
- * syntonize nor the time, and loads the tracked source once.
- */
-static inline __attribute__((always_inline)) bool
-tc_run_scan_(uint8_t *const *ptp, unsigned int n, uint8_t dom,
-	     const struct tc_rate *rate, const enum tc_scan_sync how,
-	     uint64_t *n_sync)
-{
-	unsigned int k, is_sync, other = 0;
-	uint64_t src8 = 0, syncs = 0;
-	uint16_t src2 = 0;
-
-	if (how == TC_SCAN_SYNC_SRC) {
-		memcpy(&src8, rate->master, 8);
-		memcpy(&src2, rate->master + 8, 2);
-	}
-	for (k = 0; k < n; k++) {
-		const uint8_t *p = ptp[k];
-
-		is_sync = (p[0] & 0x0F) == PTP_SYNC;	/* 0 or 1 */
-		syncs += is_sync;
-		other |= p[OFF_DOMAIN] ^ dom;
-		if (how == TC_SCAN_SYNC_ANY)
-			other |= is_sync;
-		else if (how == TC_SCAN_SYNC_SRC)
-			other |= is_sync &
-				 (tc_rate_src_is(p, src8, src2) ^ 1);
-	}
-	*n_sync = syncs;
-	return other == 0;
-}
-
 /*
  * tc_run() of the usual run with one RX time (rx), base its residence
  * base: one domain, and every Sync in it only seen by the estimator
@@ -591,21 +549,24 @@ tc_run_one_(struct tc *tc, uint16_t out_port, tmv_t base,
 	const tmv_t rxt = tmv_from_ns((int64_t)rx);
 	struct tc_res_stats acc = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
 	/* a Sync of the tracked source is only seen at rx */
-	const bool in_time = syntonize && tc_rate_seen_time(rate, rxt);
-	unsigned int k;
+	const unsigned int in_time = syntonize && tc_rate_seen_time(rate, rxt);
+	unsigned int k, is_sync, other = 0;
 	uint64_t n_sync = 0;
 	uint32_t neg;
 	ptp_cf_t cf;
 	int64_t cf_ns;
 
-	/* a Sync the estimator would decide on: with syntonize, any Sync
-	 * unless in_time, else one from another source */
-	if (!(syntonize ? in_time ? tc_run_scan_(ptp, n, dom, rate,
-						 TC_SCAN_SYNC_SRC, &n_sync) :
-				    tc_run_scan_(ptp, n, dom, rate,
-						 TC_SCAN_SYNC_ANY, &n_sync) :
-			  tc_run_scan_(ptp, n, dom, rate, TC_SCAN_SYNC_OK,
-				       &n_sync)))
+	for (k = 0; k < n; k++) {
+		const uint8_t *p = ptp[k];
+
+		is_sync = (p[0] & 0x0F) == PTP_SYNC;	/* 0 or 1 */
+		n_sync += is_sync;
+		other |= p[OFF_DOMAIN] ^ dom;
+		if (syntonize)	/* a Sync the estimator would decide on */
+			other |= is_sync &
+				 ((in_time & tc_rate_seen_src(rate, p)) ^ 1);
+	}
+	if (other)
 		return false;
 	if (syntonize && n_sync)	/* tc_rate_skip()'s store */
 		rate->master_seen = rxt;
