@@ -238,9 +238,8 @@ static __rte_always_inline void run_join(struct burst_regs *r,
  * A frame that is not PTP, or PTP switched as it is (at least 14 bytes),
  * whose source is learnt: to its destination ports, or dropped. Into the
  * burst's run if it takes it (to r's run_key: after one compare), else
- * the TX buffer. Returns false if it
- * went to a TX buffer that may be the run's port's: the caller closes
- * the run (it leaves first).
+ * the TX buffer. Returns false if it went to a TX buffer that may be the
+ * run's port's: the caller closes the run (it leaves first).
  */
 static __rte_always_inline bool switch_plain(struct worker *w,
 					     struct rte_mbuf *m,
