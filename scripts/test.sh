@@ -15,7 +15,7 @@ passed=0
 failed=0
 skipped=0
 
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf "\n=== [%s] %s\n" "$(date +%T)" "$*"; }
 
 # Counts the results of the last `meson test` in build dir $1 from
 # meson-logs/testlog.json (one JSON object per test, with "name" and
