@@ -84,7 +84,7 @@ rc=0
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/ptpsw-fuzz.XXXXXX")
 trap 'rm -rf "$TMPD"' EXIT
 trap 'pids=$(jobs -p); [ -z "$pids" ] || kill $pids 2>/dev/null || :; wait; exit 130' INT TERM
-batch=
+batch= n=0
 for t in $TARGETS; do
 	if [ ! -x "$BUILD/tests/fuzz/fuzz_$t" ]; then
 		echo "fuzz_$t: not built (tests/fuzz/fuzz_$t.c missing?)" >&2
@@ -92,11 +92,11 @@ for t in $TARGETS; do
 		continue
 	fi
 	start_one "$t"
-	batch="$batch $t"
-	if [ "$(echo $batch | wc -w)" -ge "$JOBS" ]; then
+	batch="$batch $t" n=$((n + 1))
+	if [ "$n" -ge "$JOBS" ]; then
 		wait
 		for b in $batch; do report_one "$b"; done
-		batch=
+		batch= n=0
 	fi
 done
 wait
