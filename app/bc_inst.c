@@ -39,13 +39,19 @@ static void make_identity(const struct app *app, unsigned int k,
 }
 
 /* Start the domain clock from CLOCK_REALTIME (UTC, as ptp4l's software
- * clock): on TAI when the instance announces the PTP timescale. */
-static void clock_from_realtime(struct bc *bc, uint64_t now)
+ * clock): on TAI when the instance announces the PTP timescale. The
+ * realtime read is paired with the timebase read on both sides of it;
+ * pairing it with a timebase read from before the instance's set-up put
+ * a grandmaster's time ahead by that set-up's duration (15-26 us). */
+static void clock_from_realtime(struct bc *bc)
 {
 	struct timespec ts;
+	uint64_t before, after;
 
+	before = timebase_now();
 	clock_gettime(CLOCK_REALTIME, &ts);
-	bc_set_time_utc(bc, tmv_from_ns((int64_t)now),
+	after = timebase_now();
+	bc_set_time_utc(bc, tmv_from_ns((int64_t)(before + (after - before) / 2)),
 			(int64_t)ts.tv_sec * PTP_NSEC_PER_SEC + ts.tv_nsec);
 }
 
@@ -83,7 +89,7 @@ static int inst_init(struct app *app, unsigned int k)
 		     cb->domain);
 		return -1;
 	}
-	clock_from_realtime(&ri->bc, now);
+	clock_from_realtime(&ri->bc);
 	for (i = 0; i < cb->n_ports; i++)	/* a link down at start */
 		if (!app->ports[cb->ports[i]].link_up)
 			bc_port_link(&ri->bc, i, false,
