@@ -5,8 +5,10 @@
  * timeouts.
  *
  * Holdover: when the instance loses its last timeTransmitter after its
- * servo had locked, it keeps its clock's last time and frequency and
- * announces itself with clockClass BC_HOLDOVER_CLASS (187, "may be a
+ * servo had locked, it keeps its clock's time, runs it at the servo's
+ * mean frequency of about the last 30 s (servo_holdover_ppb(); the last
+ * output carries one noisy sample's proportional term, some 0.7 ppm with
+ * software stamps) and announces itself with clockClass BC_HOLDOVER_CLASS (187, "may be a
  * timeReceiver": a class in 1..127 would make it refuse every
  * timeTransmitter later) if the lost grandmaster was of class 1..127, for
  * the holdover time; then it falls back to its configured class.
@@ -72,7 +74,11 @@ static void update_slave(struct bc *bc, const struct foreign_record *r)
 static void holdover_enter(struct bc *bc, tmv_t now)
 {
 	uint8_t gm_class = bc->parent.grandmasterClockQuality.clockClass;
+	double ppb;
 
+	/* keep the loop's mean frequency, not its last (noisy) output */
+	if (servo_holdover_ppb(&bc->servo, &ppb))
+		dclock_adjust_freq(&bc->clock, now, ppb);
 	bc->holdover = true;
 	bc->holdover_until = tmv_add(now, bc->holdover_len);
 	bc->stats.holdover_entered++;

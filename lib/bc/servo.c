@@ -36,12 +36,34 @@ int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb)
 	s->n_steps = 0;
 	s->n_resets = 0;
 	s->n_est_rejected = 0;
+	s->hold_ppb = 0.0;
+	s->hold_n = 0;
+	s->hold_window = (uint32_t)fmax(1.0, fmin(1e6, SERVO_HOLD_TAU_S /
+							p->interval_s));
 	return 0;
+}
+
+/* One output of the PI loop into the holdover mean: a plain mean of the
+ * first hold_window outputs, then an exponential one over that many. */
+static void hold_add(struct servo *s, double ppb)
+{
+	if (s->hold_n < s->hold_window)
+		s->hold_n++;
+	s->hold_ppb += (ppb - s->hold_ppb) / (double)s->hold_n;
+}
+
+bool servo_holdover_ppb(const struct servo *s, double *ppb)
+{
+	if (s->hold_n == 0)
+		return false;
+	*ppb = s->hold_ppb;
+	return true;
 }
 
 void servo_reset(struct servo *s)
 {
 	s->count = 0;
+	s->hold_n = 0;		/* a step: the mean starts again */
 	s->state = SERVO_UNLOCKED;
 	s->n_resets++;
 }
@@ -99,7 +121,9 @@ static double servo_pi(struct servo *s, int64_t off)
 	if (fabs(ppb) < s->p.max_ppb)
 		s->drift += ki_term;	/* anti-windup: no integration when saturated */
 	s->state = SERVO_LOCKED;
-	return -clampd(ppb, s->p.max_ppb);
+	ppb = -clampd(ppb, s->p.max_ppb);
+	hold_add(s, ppb);
+	return ppb;
 }
 
 double servo_sample(struct servo *s, tmv_t offset, tmv_t local,

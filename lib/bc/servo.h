@@ -11,9 +11,14 @@
  * over a short baseline); afterwards a proportional-integral loop runs.
  * Offsets beyond the step threshold ask the caller to step (at the second
  * sample already, without waiting for the 1 s baseline).
+ * The loop's outputs carry the proportional term of each noisy sample
+ * (0.7 x 1 us = 700 ppb with software stamps): the frequency a clock
+ * keeps in holdover is their running mean instead, over about
+ * SERVO_HOLD_TAU_S (servo_holdover_ppb()).
  * One servo per domain (EP-22). No allocation, no I/O.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ptp/ptp_time.h"
@@ -41,7 +46,13 @@ struct servo {
 	enum servo_state state;
 	uint64_t n_steps, n_resets;
 	uint64_t n_est_rejected;	/* implausible frequency estimates */
+	double hold_ppb;	/* running mean of the PI loop's outputs */
+	uint32_t hold_n;	/* outputs in it (counts up to the window) */
+	uint32_t hold_window;	/* SERVO_HOLD_TAU_S in samples */
 };
+
+/* Time constant of the holdover frequency's running mean, s. */
+#define SERVO_HOLD_TAU_S 30.0
 
 /* Initialise s; drift_ppb is the clock's current frequency error estimate
  * (usually 0). Returns 0, or -1 for invalid parameters. */
@@ -55,7 +66,13 @@ int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb);
 double servo_sample(struct servo *s, tmv_t offset, tmv_t local,
 		    enum servo_state *state);
 
-/* Forget the samples (not the drift): next sample starts UNLOCKED. */
+/* The frequency adjustment (ppb, as servo_sample returns) to keep in
+ * holdover: the running mean of the PI loop's outputs. Returns false
+ * (and leaves *ppb) before the loop's first output. */
+bool servo_holdover_ppb(const struct servo *s, double *ppb);
+
+/* Forget the samples (not the drift, but the holdover mean): next sample
+ * starts UNLOCKED. */
 void servo_reset(struct servo *s);
 
 /* Current state. */

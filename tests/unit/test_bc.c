@@ -749,9 +749,9 @@ static void test_gm_serves_tai(void)
 	CU_ASSERT_EQUAL(tmv_to_ns(bc_time(&a->bc, node_base(a, s.t))), utc);
 }
 
-/* Holdover keeps the disciplined time and rate and changes no timescale:
- * a BC that followed a grandmaster serving TAI + 1 s (UTC offset 37) keeps
- * serving that time with the grandmaster's time properties when the
+/* Holdover keeps the disciplined time and mean rate and changes no
+ * timescale: a BC that followed a grandmaster serving TAI + 1 s (UTC
+ * offset 37) keeps serving that time with the grandmaster's time properties when the
  * grandmaster goes, in holdover and after it ends, although its own
  * configuration says 36. */
 static void test_holdover_keeps_time(void)
@@ -786,6 +786,35 @@ static void test_holdover_keeps_time(void)
 	CU_ASSERT_EQUAL(b->bc.dds.clockQuality.clockClass, 248);
 	CU_ASSERT_EQUAL(b->bc.tp.currentUtcOffset, 37);
 	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 1000);
+}
+
+/* Holdover on noisy stamps (every 5th message 3 us late, as a software
+ * stamper descheduled now and then): the clock keeps the servo's mean
+ * frequency of its last ~30 s, not the last output, which carries that
+ * sample's proportional term. */
+static void test_holdover_mean_freq(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+	double mean = 0.0, last, want = -25e3 / (1.0 + 25e-6);
+
+	sim_gm_pair(&s, &cb, 25.0, &a, &b);
+	s.spike_every = 5;
+	s.spike_ns = 3000;
+	sim_run(&s, 90);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_FATAL(servo_holdover_ppb(&b->bc.servo, &mean));
+	last = dclock_get_freq(&b->bc.clock);
+	a->dead = true;
+	sim_run(&s, 10);
+	CU_ASSERT_FATAL(b->bc.holdover);
+	printf("\n    last output %.1f ppb, mean %.1f, held %.1f (want %.1f)",
+	       last, mean, dclock_get_freq(&b->bc.clock), want);
+	/* messages in flight when a died may still have moved the mean */
+	CU_ASSERT_DOUBLE_EQUAL(dclock_get_freq(&b->bc.clock), mean, 20.0);
+	CU_ASSERT(fabs(dclock_get_freq(&b->bc.clock) - want) < 100.0);
+	CU_ASSERT(fabs(last - want) > 200.0);	/* what the mean is for */
 }
 
 /* A BC whose grandmaster's Announces were lost for a while (holdover,
@@ -1088,6 +1117,7 @@ int test_register(void)
 		{ "violations counted (EP-05/14/24)", test_counted_violations },
 		{ "grandmaster serves TAI (PTP timescale)", test_gm_serves_tai },
 		{ "holdover keeps time, rate and timescale", test_holdover_keeps_time },
+		{ "holdover keeps the servo's mean frequency", test_holdover_mean_freq },
 		{ "no MASTER on a port facing a better grandmaster", test_no_master_facing_better },
 		{ "EP-13: configuration declares the UTC offset", test_ep13_config_declares },
 		{ "EP-13: strict (current_utc_offset_valid = false)", test_ep13_strict },

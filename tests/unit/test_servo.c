@@ -42,6 +42,7 @@ struct sim {
 	double ferr_ppm;	/* base frequency error vs true time */
 	double noise_ns;	/* sigma of the measurement noise */
 	unsigned int steps;
+	int64_t dt;		/* sync interval, ns */
 };
 
 static void sim_init(struct sim *m, double ferr_ppm, double noise,
@@ -61,6 +62,7 @@ static void sim_init(struct sim *m, double ferr_ppm, double noise,
 	m->ferr_ppm = ferr_ppm;
 	m->noise_ns = noise;
 	m->steps = 0;
+	m->dt = SEC;
 }
 
 /* One sync interval: advance time, measure, run the servo. Returns the true
@@ -72,8 +74,8 @@ static int64_t sim_step(struct sim *m)
 	int64_t true_off;
 	double adj;
 
-	m->t += SEC;
-	m->base += SEC * (1.0 + m->ferr_ppm * 1e-6);
+	m->t += m->dt;
+	m->base += (double)m->dt * (1.0 + m->ferr_ppm * 1e-6);
 	base = tmv_from_ns((int64_t)llround(m->base));
 	local = dclock_now(&m->c, base);
 	true_off = tmv_to_ns(local) - m->t;
@@ -256,6 +258,60 @@ static void test_noisy_estimate(void)
 	CU_ASSERT(fabs(fsum / n + 40e3) < 20e3);
 }
 
+/* Holdover after locking on noisy software stamps (8 Hz, 1 us sigma,
+ * base +3 ppm): the loop's last output is off by its proportional term,
+ * the mean it keeps for holdover is not; 30 s of holdover on the mean
+ * stay within a few us. */
+static void test_holdover_mean(void)
+{
+	struct servo_params p = {
+		.kp = 0.7, .ki = 0.3, .step_threshold_ns = 20000000,
+		.max_ppb = 900000.0, .interval_s = 0.125,
+	};
+	double want = -3e3 / (1.0 + 3e-6), hold = 0.0, last, worst = 0.0;
+	struct sim m;
+	int64_t end_off = 0;
+
+	sim_init(&m, 3.0, 1000.0, 0, 20000000);
+	CU_ASSERT_EQUAL_FATAL(servo_init(&m.s, &p, 0.0), 0);
+	CU_ASSERT_EQUAL(m.s.hold_window, 240);	/* 30 s at 8 Hz */
+	CU_ASSERT_FALSE(servo_holdover_ppb(&m.s, &hold));
+	m.dt = SEC / 8;
+	sim_run(&m, 8 * 120);			/* two minutes locked */
+	CU_ASSERT_EQUAL(servo_get_state(&m.s), SERVO_LOCKED);
+	CU_ASSERT_EQUAL(m.steps, 0);
+	CU_ASSERT_FATAL(servo_holdover_ppb(&m.s, &hold));
+	/* the last outputs, as a clock would keep them without the mean */
+	for (int i = 0; i < 8 * 10; i++) {
+		sim_step(&m);
+		last = dclock_get_freq(&m.c);
+		if (fabs(last - want) > worst)
+			worst = fabs(last - want);
+	}
+	CU_ASSERT(servo_holdover_ppb(&m.s, &hold));
+	printf("\n    holdover mean %.1f ppb (want %.1f), last outputs up to %.1f ppb off",
+	       hold, want, worst);
+	CU_ASSERT(fabs(hold - want) < 100.0);
+	CU_ASSERT(worst > 300.0);	/* what the mean is for */
+	/* holdover: no more samples, the clock runs on the mean for 30 s */
+	{
+		tmv_t base = tmv_from_ns((int64_t)llround(m.base));
+		int64_t t0_off = tmv_to_ns(dclock_now(&m.c, base)) - m.t;
+
+		dclock_adjust_freq(&m.c, base, hold);
+		m.t += 30 * SEC;
+		m.base += 30.0 * SEC * (1.0 + 3e-6);
+		base = tmv_from_ns((int64_t)llround(m.base));
+		end_off = tmv_to_ns(dclock_now(&m.c, base)) - m.t;
+		printf(", 30 s holdover: %lld -> %lld ns", (long long)t0_off,
+		       (long long)end_off);
+		CU_ASSERT(llabs(end_off - t0_off) < 3000);
+	}
+	/* a step starts the mean again */
+	servo_reset(&m.s);
+	CU_ASSERT_FALSE(servo_holdover_ppb(&m.s, &hold));
+}
+
 static void test_states_and_params(void)
 {
 	struct servo s;
@@ -298,6 +354,7 @@ int test_register(void)
 		{ "follow a +5 ppm frequency step", test_frequency_step },
 		{ "step threshold", test_step_threshold },
 		{ "noisy samples: estimate baseline, plausibility", test_noisy_estimate },
+		{ "holdover keeps the loop's mean frequency", test_holdover_mean },
 		{ "states, gains, clamps", test_states_and_params },
 		{ NULL, NULL },
 	};
