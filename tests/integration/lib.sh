@@ -183,7 +183,8 @@ it_bc_entry()
 # it_start_switch CFG: start ptpsw with CFG (or a bridge with IT_SWITCH=bridge)
 # over the switch-facing veths (through the command in the array
 # IT_SW_WRAP, if set: one that execs ptpsw, such as setpriv). Waits until
-# ptpsw prints something and is still alive after 2 s. In the three-node lab (ns_lab_create) it then
+# ptpsw says "forwarding" (at most 10 s) and is still alive 0.5 s later,
+# or until it exits. In the three-node lab (ns_lab_create) it then
 # resolves ARP/ND through the switch (ns_lab_arp) and asserts that it
 # worked. Returns 0/1.
 it_start_switch()
@@ -194,7 +195,12 @@ it_start_switch()
 		ns_spawn - "$IT_TMP/ptpsw.log" ${IT_SW_WRAP[@]+"${IT_SW_WRAP[@]}"} \
 			"$PTPSW" -c "$1" "${IT_EAL_EXTRA[@]}"
 		IT_SW_PID=$NS_LAST_PID
-		sleep 2
+		for _ in $(seq 100); do
+			grep -q '^forwarding$' "$IT_TMP/ptpsw.log" 2> /dev/null && break
+			ns_pid_is "$IT_SW_PID" ptpsw || break
+			sleep 0.1
+		done
+		sleep 0.5
 		if ! ns_pid_is "$IT_SW_PID" ptpsw; then
 			echo "ptpsw did not start:"; tail -n 30 "$IT_TMP/ptpsw.log"
 			IT_SW_PID=
@@ -265,14 +271,19 @@ it_contended()
 }
 
 # it_dump_ptpsw: SIGUSR1 ptpsw; print the new part of its log (the counter
-# dump) to stdout. Returns 1 if ptpsw is not running.
+# dump, once its "=== end ===" line is there, at most 5 s) to stdout.
+# Returns 1 if ptpsw is not running.
 it_dump_ptpsw()
 {
 	local before
 	[ -n "$IT_SW_PID" ] && ns_pid_is "$IT_SW_PID" ptpsw || return 1
 	before=$(wc -c < "$IT_TMP/ptpsw.log")
 	kill -USR1 "$IT_SW_PID"
-	sleep 1
+	for _ in $(seq 50); do
+		sleep 0.1
+		tail -c +"$((before + 1))" "$IT_TMP/ptpsw.log" |
+			grep -q '^=== end ===$' && break
+	done
 	tail -c +"$((before + 1))" "$IT_TMP/ptpsw.log"
 }
 
