@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app.h"
 #include "bc_runtime.h"
@@ -40,19 +39,18 @@ static void make_identity(const struct app *app, unsigned int k,
 
 /* Start the domain clock from CLOCK_REALTIME (UTC, as ptp4l's software
  * clock): on TAI when the instance announces the PTP timescale. The
- * realtime read is paired with the timebase read on both sides of it;
+ * realtime read is paired with the timebase reads on both sides of it;
  * pairing it with a timebase read from before the instance's set-up put
- * a grandmaster's time ahead by that set-up's duration (15-26 us). */
+ * a grandmaster's time ahead by that set-up's duration (15-26 us). As
+ * grandmaster it keeps following CLOCK_REALTIME (bc_track_utc, called by
+ * bc_runtime_tick). */
 static void clock_from_realtime(struct bc *bc)
 {
-	struct timespec ts;
-	uint64_t before, after;
+	uint64_t base;
+	int64_t utc;
 
-	before = timebase_now();
-	clock_gettime(CLOCK_REALTIME, &ts);
-	after = timebase_now();
-	bc_set_time_utc(bc, tmv_from_ns((int64_t)(before + (after - before) / 2)),
-			(int64_t)ts.tv_sec * PTP_NSEC_PER_SEC + ts.tv_nsec);
+	if (bc_rt_utc_pair(&base, &utc) == 0)
+		bc_set_time_utc(bc, tmv_from_ns((int64_t)base), utc);
 }
 
 static int inst_init(struct app *app, unsigned int k)

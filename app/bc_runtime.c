@@ -289,6 +289,16 @@ static void ep13_log(struct rt_inst *ri)
 	     names);
 }
 
+int bc_rt_utc_pair(uint64_t *base, int64_t *utc)
+{
+	int64_t b;
+	int ret = timebase_xts(3, timebase_read_realtime, NULL, utc, &b);
+
+	if (ret == 0)
+		*base = (uint64_t)b;
+	return ret;
+}
+
 void bc_runtime_tick(struct app *app, uint64_t now)
 {
 	struct bc_runtime *rt = app->bcrt;
@@ -296,6 +306,17 @@ void bc_runtime_tick(struct app *app, uint64_t now)
 
 	if (rt == NULL)
 		return;
+	/* grandmasters that never followed a parent serve the host's time */
+	if (rt->n > 0 && now >= rt->next_utc) {
+		uint64_t base;
+		int64_t utc;
+
+		if (bc_rt_utc_pair(&base, &utc) == 0)
+			for (i = 0; i < rt->n; i++)
+				bc_track_utc(&rt->inst[i]->bc,
+					     tmv_from_ns((int64_t)base), utc);
+		rt->next_utc = now + BC_UTC_TRACK_S * 1000000000ULL;
+	}
 	for (i = 0; i < rt->n; i++) {
 		flush_pending(rt->inst[i], now);
 		bc_tick(&rt->inst[i]->bc, tmv_from_ns((int64_t)now));

@@ -33,8 +33,14 @@ struct bc_runtime {
 	unsigned int n;
 	struct rt_inst *inst[CONF_MAX_BC];
 	uint64_t last_age;
+	uint64_t next_utc;		/* next bc_track_utc() round */
 	uint16_t ip_id;
 };
+
+/* One CLOCK_REALTIME read (ns) and the timebase time it was taken at:
+ * the tightest bracket of three (bc_runtime.c). Returns 0, or a negative
+ * errno (outputs unchanged). */
+int bc_rt_utc_pair(uint64_t *base, int64_t *utc);
 
 /* The instances' transport (bc_runtime.c): send() builds the frame and
  * queues it for worker 0. */

@@ -218,6 +218,12 @@ static const struct ctr bc_rows[] = {
 	  "offsets, delays or steps beyond 64-bit ns: ignored"),
 	B(holdover_entered, "holdover_entered", "holdovers", 1,
 	  "holdovers entered"),
+	B(coasts, "coasts", "coasts", 1,
+	  "Syncs stopped while locked: coasting on the servo's mean frequency"),
+	B(utc_samples, "utc_samples", "utc-samples", 1,
+	  "as grandmaster: CLOCK_REALTIME samples the clock followed"),
+	B(utc_steps, "utc_steps", "utc-steps", 1,
+	  "as grandmaster: steps onto CLOCK_REALTIME"),
 };
 TABLE(ctr_bc, "bc", bc_rows);
 

@@ -93,11 +93,11 @@ uint64_t timebase_tsc_hz(void)
 	return tb_hz;
 }
 
-int timebase_xts_update(struct clockmap *m, int tries,
-			int (*read)(void *arg, int64_t *foreign), void *arg)
+int timebase_xts(int tries, int (*read)(void *arg, int64_t *foreign),
+		 void *arg, int64_t *foreign, int64_t *base)
 {
 	uint64_t best = UINT64_MAX, t0, t1;
-	int64_t f, best_f = 0, best_b = 0;
+	int64_t f;
 	int i, ret;
 
 	for (i = 0; i < tries; i++) {
@@ -108,12 +108,22 @@ int timebase_xts_update(struct clockmap *m, int tries,
 		t1 = timebase_now();
 		if (t1 - t0 < best) {
 			best = t1 - t0;
-			best_f = f;
-			best_b = (int64_t)(t0 + (t1 - t0) / 2);
+			*foreign = f;
+			*base = (int64_t)(t0 + (t1 - t0) / 2);
 		}
 	}
-	clockmap_update(m, best_f, best_b);
-	return 0;
+	return tries > 0 ? 0 : -EINVAL;
+}
+
+int timebase_xts_update(struct clockmap *m, int tries,
+			int (*read)(void *arg, int64_t *foreign), void *arg)
+{
+	int64_t f, b;
+	int ret = timebase_xts(tries, read, arg, &f, &b);
+
+	if (ret == 0)
+		clockmap_update(m, f, b);
+	return ret;
 }
 
 int timebase_read_realtime(void *arg, int64_t *ns)

@@ -86,10 +86,15 @@ int64_t clockmap_to_base(const struct clockmap *m, int64_t foreign);
 
 /*
  * Cross-timestamp: read(arg, &foreign) bracketed by two timebase reads,
- * tries times; the pair with the shortest bracket (its midpoint) goes to
- * clockmap_update(). Returns 0, or read()'s negative errno (map unchanged).
+ * tries times; the pair with the shortest bracket (the foreign value and
+ * the bracket's midpoint) in *foreign and *base. Returns 0, read()'s
+ * negative errno, or -EINVAL for tries < 1 (outputs unchanged then).
  * Control lcore only (the reads may be syscalls).
  */
+int timebase_xts(int tries, int (*read)(void *arg, int64_t *foreign),
+		 void *arg, int64_t *foreign, int64_t *base);
+/* The same pair into clockmap_update(). Returns as timebase_xts (map
+ * unchanged on an error). */
 int timebase_xts_update(struct clockmap *m, int tries,
 			int (*read)(void *arg, int64_t *foreign), void *arg);
 /* A read() for timebase_xts_update: CLOCK_REALTIME in ns. */

@@ -108,11 +108,32 @@ int bc_rx(struct bc *bc, unsigned int port, const uint8_t *buf, size_t len,
 	default: return rx_other(bc, &m);
 	}
 }
+/* Syncs stopped while locked: run on the servo's mean frequency at once,
+ * not on its last (noisy) output until the Announce timeout. */
+static void coast(struct bc *bc, tmv_t now)
+{
+	tmv_t gap = bc_log_interval(bc->cfg.log_sync_interval);
+	double ppb;
+
+	if (bc->slave_port < 0 || !bc->was_locked || bc->coasting)
+		return;
+	if (tmv_cmp(bc->sample_gap, gap) > 0)
+		gap = bc->sample_gap;
+	if (!bc_after(now, tmv_add(bc->last_sample,
+				   tmv_from_ns(tmv_to_ns(gap) * BC_COAST_GAPS))))
+		return;
+	if (servo_holdover_ppb(&bc->servo, &ppb))
+		dclock_adjust_freq(&bc->clock, now, ppb);
+	bc->coasting = true;
+	bc->stats.coasts++;
+}
+
 void bc_tick(struct bc *bc, tmv_t now)
 {
 	bool decide = false;
 
 	bc->now = now;
+	coast(bc, now);
 	for (unsigned int p = 0; p < bc->n_ports; p++)
 		decide |= bc_port_timeouts(bc, p, now);
 	if (bc->holdover && bc_after(now, bc->holdover_until)) {
@@ -172,6 +193,13 @@ static int init_servo(struct bc *bc)
 		.interval_s = (double)tmv_to_ns(bc_log_interval(bc->cfg.log_sync_interval)) / 1e9,
 	};
 
+	struct servo_params up = sp;
+
+	up.kp = BC_UTC_KP;
+	up.ki = BC_UTC_KI;
+	up.interval_s = BC_UTC_TRACK_S;
+	if (servo_init(&bc->utc_servo, &up, 0.0) != 0)
+		return -1;
 	return servo_init(&bc->servo, &sp, 0.0);
 }
 
@@ -223,6 +251,36 @@ void bc_set_time_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 		t += (int64_t)bc->tp.currentUtcOffset * PTP_NSEC_PER_SEC;
 	dclock_step(&bc->clock, now,
 		    tmv_sub(tmv_from_ns(t), dclock_from_base(&bc->clock, now)));
+}
+
+int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
+{
+	int64_t t = utc_ns, off;
+	enum servo_state st;
+	double adj;
+
+	if (bc->slave_port >= 0 || bc->time_from_parent) {
+		if (bc->utc_servo.count != 0)
+			servo_reset(&bc->utc_servo);
+		return 0;
+	}
+	if (bc->tp.ptpTimescale &&
+	    __builtin_add_overflow(t, (int64_t)bc->tp.currentUtcOffset *
+				   PTP_NSEC_PER_SEC, &t))
+		return 0;
+	if (__builtin_sub_overflow(tmv_to_ns(dclock_from_base(&bc->clock, now)),
+				   t, &off) || off == INT64_MIN) {
+		bc->stats.time_overflow++;
+		return 0;
+	}
+	adj = servo_sample(&bc->utc_servo, tmv_from_ns(off), now, &st);
+	if (st == SERVO_JUMP) {
+		dclock_step(&bc->clock, now, tmv_from_ns(-off));
+		bc->stats.utc_steps++;
+	}
+	dclock_adjust_freq(&bc->clock, now, adj);
+	bc->stats.utc_samples++;
+	return 1;
 }
 
 tmv_t bc_time(const struct bc *bc, tmv_t base)

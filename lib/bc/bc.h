@@ -39,6 +39,7 @@
 #define BC_TX_BUF		128
 #define BC_HOLDOVER_CLASS	187	/* may be a timeReceiver, see bc.c */
 #define BC_HOLDOVER_S		300	/* default holdover time */
+#define BC_COAST_GAPS		2	/* see struct bc, coasting */
 #define BC_LOG_UNSPECIFIED	0x7F
 
 /* One message to transmit. buf is valid during the send() call only. */
@@ -93,6 +94,8 @@ struct bc_stats {
 	uint64_t time_overflow;		/* offset or delay beyond int64 ns:
 					 * sample ignored */
 	uint64_t holdover_entered;
+	uint64_t utc_samples, utc_steps;	/* bc_track_utc() */
+	uint64_t coasts;		/* Syncs stopped: coasting on the mean */
 };
 
 struct bc_port {
@@ -175,10 +178,17 @@ struct bc {
 	 * time (and its timescale) from now on, as grandmaster and in holdover
 	 * too, until another parent's time replaces it */
 	bool time_from_parent;
+	/* the last servo sample, the gap before it; coasting: no sample for
+	 * BC_COAST_GAPS gaps (at least that many Sync intervals), so the
+	 * clock runs on the servo's mean frequency (as in holdover) until
+	 * samples come back or the Announce timeout says holdover */
+	tmv_t last_sample, sample_gap;
+	bool coasting;
 	tmv_t next_decision;
 	tmv_t now;			/* last time seen */
 	uint64_t rng;			/* xorshift64 state (Delay_Req spacing) */
 	struct servo servo;
+	struct servo utc_servo;		/* bc_track_utc(): the host's UTC */
 	struct dclock clock;
 	struct bc_stats stats;
 	uint8_t txbuf[BC_TX_BUF];
@@ -252,6 +262,25 @@ bool bc_utc_valid(const struct bc *bc);
  * UTC + currentUtcOffset (IEEE 1588-2019 7.2.3, 8.2.4), an ARB one UTC.
  */
 void bc_set_time_utc(struct bc *bc, tmv_t now, int64_t utc_ns);
+
+/*
+ * A grandmaster that never followed a parent serves the host's time, as
+ * ptp4l's software grandmaster serves CLOCK_REALTIME: the caller passes
+ * utc_ns (CLOCK_REALTIME) read at timebase time now, about once every
+ * BC_UTC_TRACK_S, and the domain clock is steered onto it (TAI on the PTP
+ * timescale, as bc_set_time_utc) by a PI servo of its own (gains
+ * BC_UTC_KP / BC_UTC_KI per sample; the instance's step threshold).
+ * Without it the clock would run free on the timebase, whose rate is the
+ * TSC's against CLOCK_MONOTONIC_RAW, away from an NTP-disciplined
+ * CLOCK_REALTIME by the NTP daemon's frequency correction. Returns 1 if it
+ * steered, 0 if the instance follows or followed a parent: then its time
+ * is the parent's (and holdover's), and the tracking servo starts afresh
+ * when it tracks again.
+ */
+#define BC_UTC_TRACK_S	1
+#define BC_UTC_KP	0.2
+#define BC_UTC_KI	0.02
+int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns);
 
 /* Number of ports EP-13 holds back from MASTER now (see ep13_held). */
 unsigned int bc_ep13_held(const struct bc *bc);

@@ -47,6 +47,9 @@ static void clock_sample(struct bc *bc, unsigned int p, tmv_t now)
 	bc->stats.servo_samples++;
 	bc->time_from_parent = true;
 	adj = servo_sample(&bc->servo, off, pt->sync.t2, &st);
+	bc->sample_gap = tmv_sub(now, bc->last_sample);
+	bc->last_sample = now;
+	bc->coasting = false;
 	if (st == SERVO_JUMP) {
 		dclock_step(&bc->clock, now, tmv_from_ns(-tmv_to_ns(off)));
 		bc->stats.servo_steps++;

@@ -14,7 +14,8 @@
 #       so it serves TAI = CLOCK_REALTIME + 37 s; a ptp4l receiver on
 #       CLOCK_REALTIME applies the UTC offset and sees ~0, not +37 s
 #       (median within 5 us: a domain clock started from a realtime read
-#       paired with an earlier timebase read served 10-26 us ahead).
+#       paired with an earlier timebase read served 10-26 us ahead); it
+#       keeps following CLOCK_REALTIME (utc_samples, no utc_steps).
 #   27  a grandmaster (tests/integration/onestep_gm.py) serving time 1 s
 #       ahead (ARB): its receivers see -1 s, nothing else.
 #   30  behind a second default ptp4l GM with current_utc_offset_valid =
@@ -29,9 +30,9 @@
 # through, not even in ptpsw's first seconds).
 #
 # Phase 2 kills the domain 24 grandmaster: the BC goes into holdover and
-# its receivers see no jump (within 1 ms for 30 s, and the median of the
-# last 10 s within 10 us: the BC keeps its servo's mean frequency); its
-# port p0, facing nobody now, may serve.
+# its receivers see no jump (within 1 ms for 30 s), and it drifts less
+# than 5 us over 20 s (it keeps its servo's mean frequency); its port
+# p0, facing nobody now, may serve.
 #
 # Bounds are generous (1 ms): the BC's event messages may leave with
 # kernel TX stamps or with a predicted egress time, and the machine is
@@ -46,7 +47,7 @@ SKIP_S=10
 MAX_NS=1000000		# 1 ms
 MED_NS=5000		# 5 us: the median of a BC serving time it took
 			# from CLOCK_REALTIME or a GM on it
-HOLD_MED_NS=10000	# 10 us: the same after 20-30 s of holdover
+HOLD_DRIFT_NS=5000	# 5 us: drift over 20 s of holdover (0.25 ppm)
 SEC_NS=1000000000
 
 # bc_show FILE DOMAIN...: what a /ptpsw/bc reply says of those domains
@@ -119,6 +120,10 @@ it_check "BC 30: one log line names them ($n)" [ "$n" = 1 ]
 it_check "status line shows bc30 ep13-held" grep -q "bc30:SLAVE off=-\?[0-9]*ns ep13-held" "$IT_TMP/ptpsw.log"
 it_jcheck "BC 26 is the grandmaster, on TAI" "$J1" \
 	"r['26']['ptp_timescale'] == 1 and r['26']['current_utc_offset'] == 37 and r['26']['time_from_parent'] == 0"
+it_jcheck "BC 26 follows CLOCK_REALTIME once a second, without steps" "$J1" \
+	"r['26']['utc_samples'] >= $((RUN1_S - 5)) and r['26']['utc_steps'] == 0"
+it_jcheck "BC 24 follows its parent, not CLOCK_REALTIME" "$J1" \
+	"r['24']['utc_samples'] < 10"
 
 # offs_stats LOG FROM_BYTE SKIP: ns_offsets over the part of LOG after FROM_BYTE
 offs_stats()
@@ -191,12 +196,34 @@ it_jcheck "BC 24 keeps the GM's time properties in holdover" "$IT_TMP/bc2.json" 
 # from the kill on: no skip, every sample
 check_near "tr1 domain 24 in holdover" "$IT_TMP/tr1-24.log" "$mark_tr1_24" 0 0 100
 check_near "tr2 domain 24 in holdover" "$IT_TMP/tr2-24.log" "$mark_tr2_24" 0 0 100
-# the last 10 s: the clock keeps the servo's mean frequency (a BC that
-# kept the last noisy output drifted 0.5-1 ppm: 16-31 us by then)
+# win_median LOG FROM_BYTE T0 T1: the median offset of LOG's samples
+# after FROM_BYTE taken T0..T1 s after the first of them ("" if none)
+win_median()
+{
+	tail -c +"$(($2 + 1))" "$1" | awk -v a="$3" -v b="$4" '
+		/master offset/ {
+			if (!match($0, /\[[0-9.]+\]/)) next
+			ts = substr($0, RSTART + 1, RLENGTH - 2) + 0
+			if (!seen) { t0 = ts; seen = 1 }
+			if (ts - t0 < a || ts - t0 >= b) next
+			match($0, /master offset +-?[0-9]+/)
+			split(substr($0, RSTART, RLENGTH), f, " ")
+			print f[3]
+		}' | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# how far the clock drifted in holdover proper (the Announce timeout
+# starts it 3 s after the GM's last one): the median of the last 10 s
+# against that of 5-10 s after the kill. A BC that kept the servo's last,
+# noisy output drifted 0.5-1 ppm (10-20 us over those 20 s); the mean
+# frequency it keeps now, well under 0.25 ppm.
 for f in tr1-24 tr2-24; do
 	eval "m=\$mark_${f/-/_}"
-	check_near "${f%-24} domain 24, the last 10 s of holdover" "$IT_TMP/$f.log" \
-		"$m" $((RUN2_S - 10)) 0 40 $HOLD_MED_NS
+	early=$(win_median "$IT_TMP/$f.log" "$m" 5 10)
+	late=$(win_median "$IT_TMP/$f.log" "$m" $((RUN2_S - 10)) $((RUN2_S + 5)))
+	echo "figures: ${f%-24} domain 24 in holdover: median ${early:-?} ns 5-10 s after the kill, ${late:-?} ns in the last 10 s"
+	it_check "${f%-24} domain 24: holdover drift under $HOLD_DRIFT_NS ns in 20 s (${early:-?} -> ${late:-?})" \
+		eval '[ -n "$early" ] && [ -n "$late" ] && [ $((late - early)) -gt -$HOLD_DRIFT_NS ] && [ $((late - early)) -lt $HOLD_DRIFT_NS ]'
 done
 
 it_stop_ptpsw

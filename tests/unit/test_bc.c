@@ -749,6 +749,65 @@ static void test_gm_serves_tai(void)
 	CU_ASSERT_EQUAL(tmv_to_ns(bc_time(&a->bc, node_base(a, s.t))), utc);
 }
 
+/* A grandmaster that never followed a parent keeps serving the host's
+ * UTC (as ptp4l's software grandmaster serves CLOCK_REALTIME): host UTC
+ * here runs 15 ppm slow against a's timebase, as an NTP-disciplined
+ * CLOCK_REALTIME runs against the TSC; one sample a second. A step of the
+ * host's clock is followed by a step. A BC behind it (b) follows its
+ * parent, not the host. */
+static void test_gm_tracks_utc(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	struct node *a, *b;
+	const int64_t u0 = 1700000000LL * SEC;
+	int64_t t0, err, worst = 0, host_step = 0;
+	int tracked_b = 0, n;
+	uint64_t steps;
+
+#define HOST_UTC() (u0 + host_step + (int64_t)((double)(s.t - t0) * (1.0 - 15e-6)))
+	sim_gm_pair(&s, &cb, 2.0, &a, &b);
+	t0 = s.t;
+	bc_set_time_utc(&a->bc, node_base(a, s.t), HOST_UTC());
+	bc_set_time_utc(&b->bc, node_base(b, s.t), HOST_UTC());
+	for (int i = 0; i < 120; i++) {
+		sim_run(&s, 1.0);
+		CU_ASSERT_EQUAL(bc_track_utc(&a->bc, node_base(a, s.t), HOST_UTC()), 1);
+		n = bc_track_utc(&b->bc, node_base(b, s.t), HOST_UTC());
+		tracked_b += i >= 30 ? n : 0;
+		err = tmv_to_ns(bc_time(&a->bc, node_base(a, s.t))) -
+		      (HOST_UTC() + 37 * SEC);
+		if (i >= 60 && llabs(err) > worst)
+			worst = llabs(err);
+	}
+	printf("\n    host UTC -15 ppm: after 60 s within %lld ns, freq %.1f ppb, samples %llu",
+	       (long long)worst, dclock_get_freq(&a->bc.clock),
+	       (unsigned long long)a->bc.stats.utc_samples);
+	CU_ASSERT(worst < 200);
+	CU_ASSERT(fabs(dclock_get_freq(&a->bc.clock) + 15e3) < 50.0);
+	/* the tests' step threshold is 20 us: the first 1 s estimate may step */
+	CU_ASSERT(a->bc.stats.utc_steps <= 1);
+	steps = a->bc.stats.utc_steps;
+	CU_ASSERT_EQUAL(a->bc.stats.utc_samples, 120);
+	/* b: a timeReceiver of a, on a's time, never steered onto the host */
+	CU_ASSERT_EQUAL(bc_port_state(&b->bc, 0), FSM_SLAVE);
+	CU_ASSERT(b->bc.time_from_parent);
+	CU_ASSERT_EQUAL(tracked_b, 0);	/* only before its first servo sample */
+	CU_ASSERT(llabs(sim_offset(&s, a, b)) < 1000);
+	/* the host's clock steps 50 ms (beyond the step threshold) */
+	host_step = 50 * MS;
+	for (int i = 0; i < 20; i++) {
+		sim_run(&s, 1.0);
+		bc_track_utc(&a->bc, node_base(a, s.t), HOST_UTC());
+	}
+	err = tmv_to_ns(bc_time(&a->bc, node_base(a, s.t))) - (HOST_UTC() + 37 * SEC);
+	printf(", after a 50 ms host step: %lld ns, steps %llu", (long long)err,
+	       (unsigned long long)a->bc.stats.utc_steps);
+	CU_ASSERT_EQUAL(a->bc.stats.utc_steps, steps + 1);
+	CU_ASSERT(llabs(err) < 1000);
+#undef HOST_UTC
+}
+
 /* Holdover keeps the disciplined time and mean rate and changes no
  * timescale: a BC that followed a grandmaster serving TAI + 1 s (UTC
  * offset 37) keeps serving that time with the grandmaster's time properties when the
@@ -791,7 +850,8 @@ static void test_holdover_keeps_time(void)
 /* Holdover on noisy stamps (every 5th message 3 us late, as a software
  * stamper descheduled now and then): the clock keeps the servo's mean
  * frequency of its last ~30 s, not the last output, which carries that
- * sample's proportional term. */
+ * sample's proportional term; from the moment the Syncs stop, not only
+ * from the Announce timeout on. */
 static void test_holdover_mean_freq(void)
 {
 	static struct sim s;
@@ -807,6 +867,13 @@ static void test_holdover_mean_freq(void)
 	CU_ASSERT_FATAL(servo_holdover_ppb(&b->bc.servo, &mean));
 	last = dclock_get_freq(&b->bc.clock);
 	a->dead = true;
+	/* within a second (2 Sync intervals of 250 ms): coasting on the
+	 * mean, long before the Announce timeout's holdover */
+	sim_run(&s, 1.0);
+	CU_ASSERT(b->bc.coasting);
+	CU_ASSERT(!b->bc.holdover);
+	CU_ASSERT_EQUAL(b->bc.stats.coasts, 1);
+	CU_ASSERT_DOUBLE_EQUAL(dclock_get_freq(&b->bc.clock), mean, 20.0);
 	sim_run(&s, 10);
 	CU_ASSERT_FATAL(b->bc.holdover);
 	printf("\n    last output %.1f ppb, mean %.1f, held %.1f (want %.1f)",
@@ -1116,6 +1183,7 @@ int test_register(void)
 		{ "no UTC offset, no MASTER (EP-13)", test_no_utc_no_master },
 		{ "violations counted (EP-05/14/24)", test_counted_violations },
 		{ "grandmaster serves TAI (PTP timescale)", test_gm_serves_tai },
+		{ "grandmaster keeps following the host's UTC", test_gm_tracks_utc },
 		{ "holdover keeps time, rate and timescale", test_holdover_keeps_time },
 		{ "holdover keeps the servo's mean frequency", test_holdover_mean_freq },
 		{ "no MASTER on a port facing a better grandmaster", test_no_master_facing_better },
