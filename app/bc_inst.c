@@ -189,6 +189,8 @@ static void inst_update(struct rt_inst *ri, const struct conf_bc *cb)
 		sp.interval_s = cb->log_sync_interval >= 0 ?
 				(double)(1u << cb->log_sync_interval) :
 				1.0 / (double)(1u << -cb->log_sync_interval);
+		/* the tracking of CLOCK_REALTIME keeps its gains */
+		bc->utc_servo.p.step_threshold_ns = cb->step_threshold_ns;
 		/* the frequency is kept; the loop locks again from it */
 		if (servo_init(&bc->servo, &sp, bc->servo.drift) != 0)
 			PLOG(ERR, "boundary clock domain %u: servo gains not "

@@ -192,8 +192,7 @@ static int init_servo(struct bc *bc)
 		.max_ppb = 900000.0,
 		.interval_s = (double)tmv_to_ns(bc_log_interval(bc->cfg.log_sync_interval)) / 1e9,
 	};
-
-	struct servo_params up = sp;
+	struct servo_params up = sp;	/* bc_track_utc()'s */
 
 	up.kp = BC_UTC_KP;
 	up.ki = BC_UTC_KI;
@@ -264,11 +263,10 @@ int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 			servo_reset(&bc->utc_servo);
 		return 0;
 	}
-	if (bc->tp.ptpTimescale &&
-	    __builtin_add_overflow(t, (int64_t)bc->tp.currentUtcOffset *
-				   PTP_NSEC_PER_SEC, &t))
-		return 0;
-	if (__builtin_sub_overflow(tmv_to_ns(dclock_from_base(&bc->clock, now)),
+	if ((bc->tp.ptpTimescale &&
+	     __builtin_add_overflow(t, (int64_t)bc->tp.currentUtcOffset *
+				    PTP_NSEC_PER_SEC, &t)) ||
+	    __builtin_sub_overflow(tmv_to_ns(dclock_from_base(&bc->clock, now)),
 				   t, &off) || off == INT64_MIN) {
 		bc->stats.time_overflow++;
 		return 0;

@@ -8,8 +8,9 @@
  * servo had locked, it keeps its clock's time, runs it at the servo's
  * mean frequency of about the last 30 s (servo_holdover_ppb(); the last
  * output carries one noisy sample's proportional term, some 0.7 ppm with
- * software stamps) and announces itself with clockClass BC_HOLDOVER_CLASS (187, "may be a
- * timeReceiver": a class in 1..127 would make it refuse every
+ * software stamps; bc_tick() switches to it already when the Syncs
+ * stop) and announces itself with clockClass BC_HOLDOVER_CLASS (187,
+ * "may be a timeReceiver": a class in 1..127 would make it refuse every
  * timeTransmitter later) if the lost grandmaster was of class 1..127, for
  * the holdover time; then it falls back to its configured class.
  *

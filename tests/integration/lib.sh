@@ -197,7 +197,7 @@ it_start_switch()
 		IT_SW_PID=$NS_LAST_PID
 		for _ in $(seq 100); do
 			grep -q '^forwarding$' "$IT_TMP/ptpsw.log" 2> /dev/null && break
-			ns_pid_is "$IT_SW_PID" ptpsw || break
+			kill -0 "$IT_SW_PID" 2> /dev/null || break	# exited
 			sleep 0.1
 		done
 		sleep 0.5
