@@ -315,7 +315,7 @@ void bc_runtime_tick(struct app *app, uint64_t now)
 			for (i = 0; i < rt->n; i++)
 				bc_track_utc(&rt->inst[i]->bc,
 					     tmv_from_ns((int64_t)base), utc);
-		rt->next_utc = now + BC_UTC_TRACK_S * 1000000000ULL;
+		rt->next_utc = now + (uint64_t)BC_UTC_TRACK_NS;
 	}
 	for (i = 0; i < rt->n; i++) {
 		flush_pending(rt->inst[i], now);

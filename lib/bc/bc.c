@@ -196,7 +196,7 @@ static int init_servo(struct bc *bc)
 
 	up.kp = BC_UTC_KP;
 	up.ki = BC_UTC_KI;
-	up.interval_s = BC_UTC_TRACK_S;
+	up.interval_s = (double)BC_UTC_TRACK_NS / 1e9;
 	if (servo_init(&bc->utc_servo, &up, 0.0) != 0)
 		return -1;
 	return servo_init(&bc->servo, &sp, 0.0);

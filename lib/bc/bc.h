@@ -267,9 +267,12 @@ void bc_set_time_utc(struct bc *bc, tmv_t now, int64_t utc_ns);
  * A grandmaster that never followed a parent serves the host's time, as
  * ptp4l's software grandmaster serves CLOCK_REALTIME: the caller passes
  * utc_ns (CLOCK_REALTIME) read at timebase time now, about once every
- * BC_UTC_TRACK_S, and the domain clock is steered onto it (TAI on the PTP
+ * BC_UTC_TRACK_NS, and the domain clock is steered onto it (TAI on the PTP
  * timescale, as bc_set_time_utc) by a PI servo of its own (gains
- * BC_UTC_KP / BC_UTC_KI per sample; the instance's step threshold).
+ * BC_UTC_KP / BC_UTC_KI per sample; the instance's step threshold). A
+ * bracketed clock read carries tens of ns of noise, not the microseconds
+ * of a PTP sample: the loop can be fast and follow an NTP daemon's slews
+ * within a few us (20 ppm changed at once: docs/operations.md).
  * Without it the clock would run free on the timebase, whose rate is the
  * TSC's against CLOCK_MONOTONIC_RAW, away from an NTP-disciplined
  * CLOCK_REALTIME by the NTP daemon's frequency correction. Returns 1 if it
@@ -277,9 +280,9 @@ void bc_set_time_utc(struct bc *bc, tmv_t now, int64_t utc_ns);
  * is the parent's (and holdover's), and the tracking servo starts afresh
  * when it tracks again.
  */
-#define BC_UTC_TRACK_S	1
-#define BC_UTC_KP	0.2
-#define BC_UTC_KI	0.02
+#define BC_UTC_TRACK_NS	100000000LL
+#define BC_UTC_KP	7.0	/* per second: 0.7 of an offset per sample, */
+#define BC_UTC_KI	3.0	/* 0.3 into the drift (servo.c's maxima) */
 int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns);
 
 /* Number of ports EP-13 holds back from MASTER now (see ep13_held). */
