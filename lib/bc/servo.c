@@ -38,15 +38,32 @@ int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb)
 	s->n_est_rejected = 0;
 	s->hold_ppb = 0.0;
 	s->hold_n = 0;
+	s->hold_phase = 0;
+	s->hold_t0 = 0;
 	s->hold_window = (uint32_t)fmax(1.0, fmin(1e6, SERVO_HOLD_TAU_S /
 							p->interval_s));
 	return 0;
 }
 
-/* One output of the PI loop into the holdover mean: a plain mean of the
- * first hold_window outputs, then an exponential one over that many. */
-static void hold_add(struct servo *s, double ppb)
+/* One output of the PI loop (taken at local time local) into the
+ * holdover mean: during the first SERVO_HOLD_SETTLE_NS after locking the
+ * latest output; then a plain mean of the first hold_window outputs, then
+ * an exponential one over that many. */
+static void hold_add(struct servo *s, double ppb, int64_t local)
 {
+	if (s->hold_phase == 0) {
+		s->hold_phase = 1;
+		s->hold_t0 = local;
+	}
+	if (s->hold_phase == 1) {
+		if (local - s->hold_t0 < SERVO_HOLD_SETTLE_NS) {
+			s->hold_ppb = ppb;
+			s->hold_n = 1;
+			return;
+		}
+		s->hold_phase = 2;
+		s->hold_n = 0;		/* the mean starts here */
+	}
 	if (s->hold_n < s->hold_window)
 		s->hold_n++;
 	s->hold_ppb += (ppb - s->hold_ppb) / (double)s->hold_n;
@@ -64,6 +81,7 @@ void servo_reset(struct servo *s)
 {
 	s->count = 0;
 	s->hold_n = 0;		/* a step: the mean starts again */
+	s->hold_phase = 0;
 	s->state = SERVO_UNLOCKED;
 	s->n_resets++;
 }
@@ -121,9 +139,7 @@ static double servo_pi(struct servo *s, int64_t off)
 	if (fabs(ppb) < s->p.max_ppb)
 		s->drift += ki_term;	/* anti-windup: no integration when saturated */
 	s->state = SERVO_LOCKED;
-	ppb = -clampd(ppb, s->p.max_ppb);
-	hold_add(s, ppb);
-	return ppb;
+	return -clampd(ppb, s->p.max_ppb);
 }
 
 double servo_sample(struct servo *s, tmv_t offset, tmv_t local,
@@ -145,6 +161,8 @@ double servo_sample(struct servo *s, tmv_t offset, tmv_t local,
 		break;
 	default:
 		adj = servo_pi(s, off);
+		if (s->state == SERVO_LOCKED)
+			hold_add(s, adj, loc);
 		break;
 	}
 	if (s->count == 0) {

@@ -49,10 +49,16 @@ struct servo {
 	double hold_ppb;	/* running mean of the PI loop's outputs */
 	uint32_t hold_n;	/* outputs in it (counts up to the window) */
 	uint32_t hold_window;	/* SERVO_HOLD_TAU_S in samples */
+	int hold_phase;		/* 0 none, 1 settling, 2 averaging */
+	int64_t hold_t0;	/* local time of the first locked output */
 };
 
 /* Time constant of the holdover frequency's running mean, s. */
 #define SERVO_HOLD_TAU_S 30.0
+/* The loop's outputs of its first seconds after locking still carry the
+ * settling of the frequency estimate: they do not enter the mean (which
+ * is the latest output until then). */
+#define SERVO_HOLD_SETTLE_NS 5000000000LL
 
 /* Initialise s; drift_ppb is the clock's current frequency error estimate
  * (usually 0). Returns 0, or -1 for invalid parameters. */

@@ -312,6 +312,35 @@ static void test_holdover_mean(void)
 	CU_ASSERT_FALSE(servo_holdover_ppb(&m.s, &hold));
 }
 
+/* The loop's outputs of its first 5 s after locking (settling) are not
+ * in the holdover mean: until then it is the latest output, then the mean
+ * starts from the next one. */
+static void test_holdover_settle(void)
+{
+	struct servo_params p = { .kp = 0.7, .ki = 0.3, .max_ppb = 1e6,
+				  .interval_s = 1.0 };
+	struct servo s;
+	enum servo_state st;
+	double adj, a8, a9, h = 0.0;
+
+	CU_ASSERT_EQUAL_FATAL(servo_init(&s, &p, 0.0), 0);
+	servo_sample(&s, tmv_from_ns(0), tmv_from_ns(1 * SEC), &st);
+	servo_sample(&s, tmv_from_ns(0), tmv_from_ns(2 * SEC), &st);
+	CU_ASSERT_FALSE(servo_holdover_ppb(&s, &h));	/* no PI output yet */
+	for (int i = 3; i <= 7; i++) {	/* first PI output at 3 s: settling */
+		adj = servo_sample(&s, tmv_from_ns(100 * i), tmv_from_ns(i * SEC),
+				   &st);
+		CU_ASSERT(servo_holdover_ppb(&s, &h));
+		CU_ASSERT_DOUBLE_EQUAL(h, adj, 1e-9);
+	}
+	a8 = servo_sample(&s, tmv_from_ns(50), tmv_from_ns(8 * SEC), &st);
+	CU_ASSERT(servo_holdover_ppb(&s, &h));
+	CU_ASSERT_DOUBLE_EQUAL(h, a8, 1e-9);
+	a9 = servo_sample(&s, tmv_from_ns(-50), tmv_from_ns(9 * SEC), &st);
+	CU_ASSERT(servo_holdover_ppb(&s, &h));
+	CU_ASSERT_DOUBLE_EQUAL(h, (a8 + a9) / 2.0, 1e-9);
+}
+
 static void test_states_and_params(void)
 {
 	struct servo s;
@@ -355,6 +384,7 @@ int test_register(void)
 		{ "step threshold", test_step_threshold },
 		{ "noisy samples: estimate baseline, plausibility", test_noisy_estimate },
 		{ "holdover keeps the loop's mean frequency", test_holdover_mean },
+		{ "holdover mean skips the loop's settling", test_holdover_settle },
 		{ "states, gains, clamps", test_states_and_params },
 		{ NULL, NULL },
 	};
