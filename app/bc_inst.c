@@ -39,9 +39,9 @@ static void make_identity(const struct app *app, unsigned int k,
 
 /* Start the domain clock from CLOCK_REALTIME (UTC, as ptp4l's software
  * clock): on TAI when the instance announces the PTP timescale. The
- * realtime read is paired with the timebase reads on both sides of it;
- * pairing it with a timebase read from before the instance's set-up put
- * a grandmaster's time ahead by that set-up's duration (15-26 us). As
+ * realtime read is paired with the timebase reads on both sides of it (a
+ * timebase read from before the instance's set-up would put the time
+ * ahead by the set-up's duration, 15-26 us in the lab). As
  * grandmaster it keeps following CLOCK_REALTIME (bc_track_utc, called by
  * bc_runtime_tick). */
 static void clock_from_realtime(struct bc *bc)

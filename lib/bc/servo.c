@@ -38,7 +38,7 @@ int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb)
 	s->n_est_rejected = 0;
 	s->hold_ppb = 0.0;
 	s->hold_n = 0;
-	s->hold_phase = 0;
+	s->hold_phase = HOLD_NONE;
 	s->hold_t0 = 0;
 	s->hold_window = (uint32_t)fmax(1.0, fmin(1e6, SERVO_HOLD_TAU_S /
 							p->interval_s));
@@ -51,17 +51,17 @@ int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb)
  * an exponential one over that many. */
 static void hold_add(struct servo *s, double ppb, int64_t local)
 {
-	if (s->hold_phase == 0) {
-		s->hold_phase = 1;
+	if (s->hold_phase == HOLD_NONE) {
+		s->hold_phase = HOLD_SETTLING;
 		s->hold_t0 = local;
 	}
-	if (s->hold_phase == 1) {
+	if (s->hold_phase == HOLD_SETTLING) {
 		if (local - s->hold_t0 < SERVO_HOLD_SETTLE_NS) {
 			s->hold_ppb = ppb;
 			s->hold_n = 1;
 			return;
 		}
-		s->hold_phase = 2;
+		s->hold_phase = HOLD_AVERAGING;
 		s->hold_n = 0;		/* the mean starts here */
 	}
 	if (s->hold_n < s->hold_window)
@@ -81,7 +81,7 @@ void servo_reset(struct servo *s)
 {
 	s->count = 0;
 	s->hold_n = 0;		/* a step: the mean starts again */
-	s->hold_phase = 0;
+	s->hold_phase = HOLD_NONE;
 	s->state = SERVO_UNLOCKED;
 	s->n_resets++;
 }

@@ -49,7 +49,7 @@ struct servo {
 	double hold_ppb;	/* running mean of the PI loop's outputs */
 	uint32_t hold_n;	/* outputs in it (counts up to the window) */
 	uint32_t hold_window;	/* SERVO_HOLD_TAU_S in samples */
-	int hold_phase;		/* 0 none, 1 settling, 2 averaging */
+	enum { HOLD_NONE, HOLD_SETTLING, HOLD_AVERAGING } hold_phase;
 	int64_t hold_t0;	/* local time of the first locked output */
 };
 

@@ -14,7 +14,7 @@
 #       so it serves TAI = CLOCK_REALTIME + 37 s; a ptp4l receiver on
 #       CLOCK_REALTIME applies the UTC offset and sees ~0, not +37 s
 #       (median within 5 us: a domain clock started from a realtime read
-#       paired with an earlier timebase read served 10-26 us ahead); it
+#       paired with an earlier timebase read would serve 10-26 us ahead); it
 #       keeps following CLOCK_REALTIME (utc_samples, no utc_steps).
 #   27  a grandmaster (tests/integration/onestep_gm.py) serving time 1 s
 #       ahead (ARB): its receivers see -1 s, nothing else.
@@ -126,6 +126,22 @@ it_jcheck "BC 26 follows CLOCK_REALTIME, without steps" "$J1" \
 U24=$(python3 -c "import json, sys; print(list(json.load(open(sys.argv[1])).values())[0]['24']['utc_samples'])" "$J1")
 echo "figures: CLOCK_REALTIME samples: BC 24 ${U24:-?} (before it followed the GM)"
 
+# win_offsets LOG FROM_BYTE T0 T1 [TARGET_NS]: one line per sample of LOG
+# after FROM_BYTE taken T0..T1 s after the first of them, its offset minus
+# TARGET_NS (default 0)
+win_offsets()
+{
+	tail -c +"$(($2 + 1))" "$1" | awk -v a="$3" -v b="$4" -v t="${5:-0}" '
+		/master offset/ {
+			if (!match($0, /\[[0-9.]+\]/)) next
+			ts = substr($0, RSTART + 1, RLENGTH - 2) + 0
+			if (!seen) { t0 = ts; seen = 1 }
+			if (ts - t0 < a || ts - t0 >= b) next
+			match($0, /master offset +-?[0-9]+/)
+			split(substr($0, RSTART, RLENGTH), f, " ")
+			print f[3] - t
+		}'
+}
 
 # offs_stats LOG FROM_BYTE SKIP: ns_offsets over the part of LOG after FROM_BYTE
 offs_stats()
@@ -148,16 +164,8 @@ check_near()
 		it_fail "$1: $n samples < $6"; tail -n 3 "$2"; return
 	fi
 	# every sample relative to the target: minimum, median, maximum
-	read -r lo med hi < <(tail -c +"$(($3 + 1))" "$2" | awk -v t="$5" -v skip="$4" '
-		/master offset/ {
-			if (!match($0, /\[[0-9.]+\]/)) next
-			ts = substr($0, RSTART + 1, RLENGTH - 2) + 0
-			if (!seen) { t0 = ts; seen = 1 }
-			if (ts - t0 < skip) next
-			match($0, /master offset +-?[0-9]+/)
-			split(substr($0, RSTART, RLENGTH), f, " ")
-			print f[3] - t
-		}' | sort -n | awk '{ v[NR] = $1 } END { printf "%d %d %d\n", v[1], v[int((NR + 1) / 2)], v[NR] }')
+	read -r lo med hi < <(win_offsets "$2" "$3" "$4" 999999 "$5" | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%d %d %d\n", v[1], v[int((NR + 1) / 2)], v[NR] }')
 	echo "figures: $1: offset - target in [$lo, $hi] ns, median $med ns"
 	it_check "$1: every offset within $MAX_NS ns of $5 ns" \
 		eval '[ "$lo" -gt -$MAX_NS ] && [ "$hi" -lt $MAX_NS ]'
@@ -200,27 +208,18 @@ it_jcheck "BC 24 keeps the GM's time properties in holdover" "$IT_TMP/bc2.json" 
 # from the kill on: no skip, every sample
 check_near "tr1 domain 24 in holdover" "$IT_TMP/tr1-24.log" "$mark_tr1_24" 0 0 100
 check_near "tr2 domain 24 in holdover" "$IT_TMP/tr2-24.log" "$mark_tr2_24" 0 0 100
-# win_median LOG FROM_BYTE T0 T1: the median offset of LOG's samples
-# after FROM_BYTE taken T0..T1 s after the first of them ("" if none)
+# win_median LOG FROM_BYTE T0 T1: the median offset of those samples ("" if none)
 win_median()
 {
-	tail -c +"$(($2 + 1))" "$1" | awk -v a="$3" -v b="$4" '
-		/master offset/ {
-			if (!match($0, /\[[0-9.]+\]/)) next
-			ts = substr($0, RSTART + 1, RLENGTH - 2) + 0
-			if (!seen) { t0 = ts; seen = 1 }
-			if (ts - t0 < a || ts - t0 >= b) next
-			match($0, /master offset +-?[0-9]+/)
-			split(substr($0, RSTART, RLENGTH), f, " ")
-			print f[3]
-		}' | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+	win_offsets "$1" "$2" "$3" "$4" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 
 # how far the clock drifted in holdover proper (the Announce timeout
 # starts it 3 s after the GM's last one): the median of the last 10 s
-# against that of 5-10 s after the kill. A BC that kept the servo's last,
-# noisy output drifted 0.5-1 ppm (10-20 us over those 20 s); the mean
-# frequency it keeps now, well under 0.25 ppm.
+# against that of 5-10 s after the kill. Kept at the servo's last, noisy
+# output the clock would drift 0.5-1 ppm (10-20 us over those 20 s); at
+# the mean frequency it keeps, well under 0.25 ppm.
 for f in tr1-24 tr2-24; do
 	eval "m=\$mark_${f/-/_}"
 	early=$(win_median "$IT_TMP/$f.log" "$m" 5 10)
