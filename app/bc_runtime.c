@@ -289,6 +289,53 @@ static void ep13_log(struct rt_inst *ri)
 	     names);
 }
 
+/* One log line when the clock stops following its parent (or, as a
+ * grandmaster, CLOCK_REALTIME), and one when it follows again. */
+static void follow_log(struct rt_inst *ri)
+{
+	const struct bc *bc = &ri->bc;
+	enum servo_follow f;
+	const struct servo *sv;
+	const char *what;
+	char off[48] = "";
+	bool utc;
+
+	f = bc_follow(bc, &utc);
+	if (f == ri->follow_logged)
+		return;
+	sv = utc ? &bc->utc_servo : &bc->servo;
+	what = utc ? "CLOCK_REALTIME (as grandmaster)" : "its parent";
+	switch (f) {
+	case SERVO_AT_LIMIT:
+		if (!utc)
+			snprintf(off, sizeof(off), ", offset %" PRId64 " ns",
+				 tmv_to_ns(bc->cur.offsetFromMaster));
+		PLOG(WARNING, "boundary clock domain %u: cannot follow %s: the "
+		     "servo's frequency has been at its limit (+-%.0f ppm) for "
+		     "%u samples in a row%s; the reference's rate is beyond "
+		     "what this clock can be steered to", bc->dds.domainNumber,
+		     what, sv->p.max_ppb / 1e3, sv->limit_run, off);
+		break;
+	case SERVO_STEPPING:
+		PLOG(WARNING, "boundary clock domain %u: cannot follow %s: "
+		     "%u clock steps, each before the servo settled "
+		     "(step_threshold_ns %" PRId64 "); the reference's time "
+		     "jumps, or its offsets scatter beyond the threshold",
+		     bc->dds.domainNumber, what, sv->rapid_steps,
+		     sv->p.step_threshold_ns);
+		break;
+	default:
+		if (ri->follow_logged != SERVO_FOLLOWS)
+			PLOG(NOTICE, "boundary clock domain %u: follows again "
+			     "(%u samples in a row, over %lld s, within the "
+			     "servo's limit and without a step)",
+			     bc->dds.domainNumber, SERVO_SETTLED_RUN,
+			     SERVO_SETTLED_NS / 1000000000LL);
+		break;
+	}
+	ri->follow_logged = f;
+}
+
 int bc_rt_utc_pair(uint64_t *base, int64_t *utc)
 {
 	int64_t b;
@@ -321,6 +368,7 @@ void bc_runtime_tick(struct app *app, uint64_t now)
 		flush_pending(rt->inst[i], now);
 		bc_tick(&rt->inst[i]->bc, tmv_from_ns((int64_t)now));
 		ep13_log(rt->inst[i]);
+		follow_log(rt->inst[i]);
 	}
 	if (now - rt->last_age > RT_AGE_NS) {
 		neigh_age(&rt->neigh, now);
@@ -432,6 +480,7 @@ int bc_runtime_info(const struct app *app, unsigned int i,
 	info->freq_ppb = dclock_get_freq(&bc->clock);
 	info->holdover = bc->holdover;
 	info->steps_removed = bc->cur.stepsRemoved;
+	info->follow = bc_follow(bc, &info->follow_utc);
 	return 0;
 }
 
@@ -448,6 +497,9 @@ void bc_runtime_line(const struct app *app, FILE *out)
 			fprintf(out, " off=%" PRId64 "ns", in.offset_ns);
 		if (in.holdover)
 			fprintf(out, " holdover");
+		if (in.follow != SERVO_FOLLOWS)
+			fprintf(out, " cannot-follow%s", in.follow_utc ?
+				"-realtime" : "");
 		if (bc_ep13_held(bc_runtime_get(app, i)) > 0)
 			fprintf(out, " ep13-held");
 	}

@@ -62,6 +62,8 @@ struct bc_runtime_info {
 	double freq_ppb;		/* domain clock frequency offset */
 	bool holdover;
 	uint16_t steps_removed;
+	enum servo_follow follow;	/* bc_follow() */
+	bool follow_utc;		/* of CLOCK_REALTIME, not the parent */
 };
 
 /*
@@ -128,12 +130,14 @@ const struct bc_runtime_stats *bc_runtime_stats(const struct app *app,
 int bc_runtime_info(const struct app *app, unsigned int i,
 		    struct bc_runtime_info *info);
 
-/* " bc24:SLAVE off=-123ns" per instance (status line). */
 /* Names of the ports EP-13 holds back from MASTER (no current UTC
  * offset), space-separated, into buf ("" when none); returns their count. */
 unsigned int bc_runtime_ep13_ports(const struct app *app, const struct bc *bc,
 				   char *buf, size_t len);
 
+/* " bc24:SLAVE off=-123ns" per instance (status line), with
+ * " holdover", " ep13-held", " cannot-follow" (its parent) or
+ * " cannot-follow-realtime" (as grandmaster, CLOCK_REALTIME). */
 void bc_runtime_line(const struct app *app, FILE *out);
 
 /* Banner lines: domain, transport, ports, clock identity. */

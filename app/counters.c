@@ -224,6 +224,9 @@ static const struct ctr bc_rows[] = {
 	  "as grandmaster: CLOCK_REALTIME samples the clock followed"),
 	B(utc_steps, "utc_steps", "utc-steps", 1,
 	  "as grandmaster: steps onto CLOCK_REALTIME"),
+	B(follow_lost, "follow_lost", "cannot-follow", 1,
+	  "times the servo could not follow its parent or CLOCK_REALTIME "
+	  "(at its frequency limit, or stepping before it settles)"),
 };
 TABLE(ctr_bc, "bc", bc_rows);
 

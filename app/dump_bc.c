@@ -94,6 +94,12 @@ void status_dump_bc(const struct app *app, unsigned int i, FILE *out)
 	fprintf(out, "bc %u: offset %" PRId64 " ns path-delay %" PRId64
 		" ns servo %s freq %.1f ppb\n", in.domain, in.offset_ns,
 		in.path_delay_ns, in.servo, in.freq_ppb);
+	if (in.follow != SERVO_FOLLOWS)
+		fprintf(out, "bc %u: cannot follow %s: %s\n", in.domain,
+			in.follow_utc ? "CLOCK_REALTIME" : "its parent",
+			in.follow == SERVO_AT_LIMIT ?
+			"servo at its frequency limit" :
+			"steps again before the servo settles");
 	for (p = 0; p < bc->n_ports; p++)
 		dump_bc_port(app, bc, p, out);
 	dump_bc_counters(bc, rs, in.domain, out);

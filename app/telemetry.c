@@ -487,6 +487,10 @@ static void tel_bc_one(const struct app *app, unsigned int i,
 	rte_tel_data_add_dict_string(d, "freq_ppb", buf);
 	rte_tel_data_add_dict_string(d, "servo", info.servo ? info.servo : "?");
 	tel_add_bool(d, "holdover", info.holdover);
+	rte_tel_data_add_dict_string(d, "follow",
+				     servo_follow_name(info.follow));
+	rte_tel_data_add_dict_string(d, "follow_reference", info.follow_utc ?
+				     "CLOCK_REALTIME" : "parent");
 	ctr_tel(d, &ctr_bc, &bc->stats);
 	status_bc_foreign(bc, &fs);
 	ctr_tel(d, &ctr_foreign, &fs);

@@ -255,12 +255,14 @@ void bc_set_time_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 {
 	int64_t t = utc_ns, off;
+	enum servo_follow follow;
 	enum servo_state st;
 	double adj;
 
 	if (bc->slave_port >= 0 || bc->time_from_parent) {
 		if (bc->utc_servo.count != 0)
 			servo_reset(&bc->utc_servo);
+		servo_follow_reset(&bc->utc_servo);
 		return 0;
 	}
 	if ((bc->tp.ptpTimescale &&
@@ -271,7 +273,11 @@ int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 		bc->stats.time_overflow++;
 		return 0;
 	}
+	follow = servo_follow(&bc->utc_servo);
 	adj = servo_sample(&bc->utc_servo, tmv_from_ns(off), now, &st);
+	if (follow == SERVO_FOLLOWS &&
+	    servo_follow(&bc->utc_servo) != SERVO_FOLLOWS)
+		bc->stats.follow_lost++;
 	if (st == SERVO_JUMP) {
 		dclock_step(&bc->clock, now, tmv_from_ns(-off));
 		bc->stats.utc_steps++;
@@ -279,6 +285,18 @@ int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 	dclock_adjust_freq(&bc->clock, now, adj);
 	bc->stats.utc_samples++;
 	return 1;
+}
+
+enum servo_follow bc_follow(const struct bc *bc, bool *of_utc)
+{
+	*of_utc = false;
+	if (bc->slave_port >= 0)
+		return bc->coasting || bc->holdover ? SERVO_FOLLOWS :
+						      servo_follow(&bc->servo);
+	if (bc->time_from_parent)
+		return SERVO_FOLLOWS;	/* holdover, or a grandmaster on it */
+	*of_utc = true;
+	return servo_follow(&bc->utc_servo);
 }
 
 tmv_t bc_time(const struct bc *bc, tmv_t base)

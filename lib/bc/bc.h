@@ -96,6 +96,8 @@ struct bc_stats {
 	uint64_t holdover_entered;
 	uint64_t utc_samples, utc_steps;	/* bc_track_utc() */
 	uint64_t coasts;		/* Syncs stopped: coasting on the mean */
+	uint64_t follow_lost;		/* a servo stopped following its
+					 * reference (bc_follow()) */
 };
 
 struct bc_port {
@@ -244,6 +246,14 @@ enum fsm_state bc_port_state(const struct bc *bc, unsigned int port);
  * Returns 1 if the port changed state, 0 if not, -1 for a bad index.
  */
 int bc_port_link(struct bc *bc, unsigned int port, bool up, tmv_t now);
+
+/*
+ * Whether the clock follows what it should (servo_follow()): its parent
+ * while it has one (not while coasting or in holdover), else, as a
+ * grandmaster that never followed a parent, CLOCK_REALTIME through
+ * bc_track_utc() (*of_utc true). SERVO_FOLLOWS when it follows nothing.
+ */
+enum servo_follow bc_follow(const struct bc *bc, bool *of_utc);
 
 /* Set the holdover time (default BC_HOLDOVER_S). */
 void bc_set_holdover(struct bc *bc, tmv_t len);

@@ -287,6 +287,7 @@ void bc_state_decision(struct bc *bc, tmv_t now)
 	new_master = apply_updates(bc, dec, ebest, ebest_port, now);
 	if (new_master) {
 		servo_reset(&bc->servo);
+		servo_follow_reset(&bc->servo);
 		bc->cur.have_delay = false;
 		bc->cur.dfilt_n = bc->cur.dfilt_i = 0;
 	}

@@ -42,7 +42,89 @@ int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb)
 	s->hold_t0 = 0;
 	s->hold_window = (uint32_t)fmax(1.0, fmin(1e6, SERVO_HOLD_TAU_S /
 							p->interval_s));
+	s->stepped = false;
+	s->n_follow_lost = 0;
+	servo_follow_reset(s);
 	return 0;
+}
+
+void servo_follow_reset(struct servo *s)
+{
+	s->follow = SERVO_FOLLOWS;
+	s->limit_run = 0;
+	s->settled_run = 0;
+	s->settled_t0 = 0;
+	s->rapid_steps = 0;
+}
+
+/* Not following (f): counted once, and the first reason stays until
+ * the loop settles. */
+static void follow_set(struct servo *s, enum servo_follow f)
+{
+	if (s->follow != SERVO_FOLLOWS)
+		return;
+	s->n_follow_lost++;
+	s->follow = f;
+}
+
+/* SERVO_SETTLED_RUN outputs within the clamp in a row, over at least
+ * SERVO_SETTLED_NS: a loop that only passes through the range after a
+ * step, on its way back to the clamp, has not settled. */
+static bool settled(const struct servo *s, int64_t local)
+{
+	return s->settled_run >= SERVO_SETTLED_RUN &&
+	       local - s->settled_t0 >= SERVO_SETTLED_NS;
+}
+
+/* A step at local time local: the loop did not settle since the last
+ * one? */
+static void follow_step(struct servo *s, int64_t local)
+{
+	if (s->stepped && !settled(s, local))
+		s->rapid_steps++;
+	else
+		s->rapid_steps = 1;
+	s->stepped = true;
+	s->settled_run = 0;
+	if (s->rapid_steps >= SERVO_RAPID_STEPS)
+		follow_set(s, SERVO_STEPPING);
+}
+
+/* One PI output (before the clamp), at local time local. */
+static void follow_output(struct servo *s, double ppb, int64_t local)
+{
+	if (fabs(ppb) >= s->p.max_ppb) {
+		s->settled_run = 0;
+		if (++s->limit_run >= SERVO_LIMIT_RUN)
+			follow_set(s, SERVO_AT_LIMIT);
+		return;
+	}
+	s->limit_run = 0;
+	if (s->settled_run == 0)
+		s->settled_t0 = local;
+	if (s->settled_run < UINT32_MAX)
+		s->settled_run++;
+	if (settled(s, local)) {
+		s->rapid_steps = 0;
+		s->follow = SERVO_FOLLOWS;
+	}
+}
+
+enum servo_follow servo_follow(const struct servo *s)
+{
+	return s->follow;
+}
+
+const char *servo_follow_name(enum servo_follow f)
+{
+	static const char *const name[] = {
+		[SERVO_FOLLOWS] = "follows",
+		[SERVO_AT_LIMIT] = "at-limit",
+		[SERVO_STEPPING] = "stepping",
+	};
+
+	return (unsigned int)f < sizeof(name) / sizeof(name[0]) ? name[f] :
+								 "invalid";
 }
 
 /* One output of the PI loop (taken at local time local) into the
@@ -119,13 +201,14 @@ static double servo_estimate(struct servo *s, int64_t off, int64_t local)
 	if (over_threshold(s, off)) {
 		s->state = SERVO_JUMP;
 		s->n_steps++;
+		follow_step(s, local);
 	} else {
 		s->state = SERVO_LOCKED;
 	}
 	return -s->drift;
 }
 
-static double servo_pi(struct servo *s, int64_t off)
+static double servo_pi(struct servo *s, int64_t off, int64_t local)
 {
 	double ki_term, ppb;
 
@@ -136,6 +219,7 @@ static double servo_pi(struct servo *s, int64_t off)
 	}
 	ki_term = s->ki * (double)off;
 	ppb = s->kp * (double)off + s->drift + ki_term;
+	follow_output(s, ppb, local);
 	if (fabs(ppb) < s->p.max_ppb)
 		s->drift += ki_term;	/* anti-windup: no integration when saturated */
 	s->state = SERVO_LOCKED;
@@ -160,7 +244,7 @@ double servo_sample(struct servo *s, tmv_t offset, tmv_t local,
 		adj = servo_estimate(s, off, loc);
 		break;
 	default:
-		adj = servo_pi(s, off);
+		adj = servo_pi(s, off, loc);
 		if (s->state == SERVO_LOCKED)
 			hold_add(s, adj, loc);
 		break;

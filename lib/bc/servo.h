@@ -15,6 +15,13 @@
  * (0.7 x 1 us = 700 ppb with software stamps): the frequency a clock
  * keeps in holdover is their running mean instead, over about
  * SERVO_HOLD_TAU_S (servo_holdover_ppb()).
+ * A loop that cannot follow its reference says so (servo_follow()): its
+ * output at the max_ppb clamp for SERVO_LIMIT_RUN samples in a row (the
+ * reference's rate is beyond what the clock can be steered to), or
+ * SERVO_RAPID_STEPS steps, each before the loop settled again (the
+ * reference's time jumps, or noise beyond the step threshold). Settled:
+ * SERVO_SETTLED_RUN samples within the clamp in a row, over at least
+ * SERVO_SETTLED_NS, without a step; that clears it.
  * One servo per domain (EP-22). No allocation, no I/O.
  */
 
@@ -28,6 +35,20 @@ enum servo_state {
 	SERVO_JUMP,		/* caller must step the clock by -offset */
 	SERVO_LOCKED,		/* PI loop running */
 };
+
+/* Whether the loop follows its reference (servo_follow()). */
+enum servo_follow {
+	SERVO_FOLLOWS = 0,	/* or has not tried yet */
+	SERVO_AT_LIMIT,		/* output at the max_ppb clamp */
+	SERVO_STEPPING,		/* steps again before it settles */
+};
+
+#define SERVO_LIMIT_RUN 8	/* clamped outputs in a row: AT_LIMIT */
+#define SERVO_RAPID_STEPS 3	/* steps, each before settling: STEPPING */
+#define SERVO_SETTLED_RUN 16	/* outputs within the clamp, in a row,
+				 * without a step, ... */
+#define SERVO_SETTLED_NS 10000000000LL	/* ... over at least 10 s:
+					 * settled (FOLLOWS) */
 
 struct servo_params {
 	double kp;		/* proportional gain (per sample) */
@@ -51,6 +72,13 @@ struct servo {
 	uint32_t hold_window;	/* SERVO_HOLD_TAU_S in samples */
 	enum { HOLD_NONE, HOLD_SETTLING, HOLD_AVERAGING } hold_phase;
 	int64_t hold_t0;	/* local time of the first locked output */
+	enum servo_follow follow;
+	uint32_t limit_run;	/* PI outputs at the clamp, in a row */
+	uint32_t settled_run;	/* PI outputs within it, in a row */
+	int64_t settled_t0;	/* local time of the first of those */
+	uint32_t rapid_steps;	/* steps, each before settling */
+	bool stepped;		/* a step since servo_init */
+	uint64_t n_follow_lost;	/* FOLLOWS -> AT_LIMIT or STEPPING */
 };
 
 /* Time constant of the holdover frequency's running mean, s. */
@@ -80,6 +108,15 @@ bool servo_holdover_ppb(const struct servo *s, double *ppb);
 /* Forget the samples (not the drift, but the holdover mean): next sample
  * starts UNLOCKED. */
 void servo_reset(struct servo *s);
+
+/* Whether the loop follows its reference (see the top of this file). */
+enum servo_follow servo_follow(const struct servo *s);
+
+/* Start the follow bookkeeping afresh (a new reference): FOLLOWS. */
+void servo_follow_reset(struct servo *s);
+
+/* Name of a follow state: "follows", "at-limit", "stepping". */
+const char *servo_follow_name(enum servo_follow f);
 
 /* Current state. */
 enum servo_state servo_get_state(const struct servo *s);

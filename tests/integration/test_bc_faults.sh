@@ -10,12 +10,14 @@
 #   p2  rog: onestep_gm.py domain 24, priority1 0 (better than both), NOT
 #            in acceptable_time_transmitters (which lists gm1 and gm2)
 #   p3  g25: onestep_gm.py domain 25 serving CLOCK_REALTIME + 5 ms
+#            + onestep_gm.py domain 27 running 1500 ppm fast
 #   p4  r24: ptp4l time receiver domain 24 (UDPv4, multicast Delay_Req)
 #            + ptp4l time receiver domain 26 (UDPv6, unicast Delay_Req)
 #   p5  r25: ptp4l time receiver domain 25
 #
 #   BC 24 udpv4 on p0 p1 p2 p4; BC 25 udpv4 on p3 p5; BC 26 udpv6 on p0 p4
-#   (its own Delay_Req upstream unicast: IPv6 neighbour discovery both ways).
+#   (its own Delay_Req upstream unicast: IPv6 neighbour discovery both ways);
+#   BC 27 udpv4 on p3 p5.
 #
 # Asserts:
 #   EP-22  each receiver sees its own domain's time only: every namespace
@@ -28,6 +30,10 @@
 #          20 s (announce receipt timeout 4 s + qualification), r24 follows;
 #   EP-02/01  the IPv6 BC (26) runs with the IPv4 ones: its port p0 SLAVE,
 #          the UDPv6 receiver collects samples through it, ND resolved;
+#   follow BC 27's parent runs 1500 ppm fast, beyond the servo's 900 ppm:
+#          one warning line "cannot follow its parent", the status line's
+#          cannot-follow, the dump's line, telemetry's follow and
+#          follow_lost; BC 26 (a ptp4l GM within reach) never says so;
 #   link   a switch-side veth set down: if the PMD reports the link (not
 #          af_packet, see below), the BC port must become FAULTY and recover
 #          (test_bc_link.sh proves it on a net_tap port, which does).
@@ -85,6 +91,9 @@ boundary_clocks = (
   { domain = 26; transport = "udpv6"; ports = [ "p0", "p4" ];
     clock_class = 248; log_sync_interval = -3; log_min_delay_req_interval = -3;
     delay_req = "unicast";
+    servo = { kp = 0.1; ki = 0.01; }; },
+  { domain = 27; transport = "udpv4"; ports = [ "p3", "p5" ];
+    clock_class = 248; log_sync_interval = -3; log_min_delay_req_interval = -3;
     servo = { kp = 0.1; ki = 0.01; }; }
 );
 management = { socket = "$SOCK"; };
@@ -138,6 +147,8 @@ ns_spawn "$PFX-rog" "$IT_TMP/rogue.log" "$PY" "$GMTOOL" "$NS_IF" \
 	--domain 24 --priority1 0 --clock-class 6
 ns_spawn "$PFX-g25" "$IT_TMP/g25.log" "$PY" "$GMTOOL" "$NS_IF" \
 	--domain 25 --offset-ns $OFF25_NS --priority1 1
+ns_spawn "$PFX-g25" "$IT_TMP/g27.log" "$PY" "$GMTOOL" "$NS_IF" \
+	--domain 27 --drift-ppm 1500 --priority1 1
 ns_ptp4l "$PFX-r24" "$NS_IF" tr-multicast "$IT_TMP/r24.log" --domainNumber=24 \
 	--tx_timestamp_timeout=100 --uds_address="$IT_TMP/r24.uds"
 ns_ptp4l "$PFX-r24" "$NS_IF" tr-unicast "$IT_TMP/r26.log" --domainNumber=26 \
@@ -184,6 +195,23 @@ it_check "BC 26 answered unicast Delay_Req on p4" \
 	[ "$(it_tv /ptpsw/bc,26 "r['port_counters']['p4']['delay_resp_unicast'] > 0")" = True ]
 it_jcheck "ND: NS answered and the receiver resolved" "$IT_TMP/neigh1.json" \
 	"r['ns_rx'] > 0 and r['na_tx'] > 0 and any(e['port'] == 'p4' and e['address'] == 'fd66:0:0:0:0:0:0:5' and e['state'] == 'resolved' for e in r['entries'].values())"
+
+# ---- a parent beyond the servo's reach, said at once --------------------
+it_check "log: BC 27 cannot follow its parent (warning)" \
+	grep -q "boundary clock domain 27: cannot follow its parent" "$IT_TMP/ptpsw.log"
+grep -m1 "boundary clock domain 27: cannot follow" "$IT_TMP/ptpsw.log" | sed 's/^/figures: /'
+it_check "status line: bc27 cannot-follow" \
+	grep -q " bc27:[A-Z_]*\( off=-\?[0-9]*ns\)\? cannot-follow" "$IT_TMP/ptpsw.log"
+it_check "telemetry: BC 27 follow at-limit or stepping, follow_lost >= 1" bc_true \
+	"r['27']['follow'] in ('at-limit', 'stepping') and r['27']['follow_reference'] == 'parent' and r['27']['follow_lost'] >= 1"
+it_dump_ptpsw > "$IT_TMP/dump1.txt"
+it_check "dump: bc 27: cannot follow its parent" \
+	grep -q "^bc 27: cannot follow its parent: " "$IT_TMP/dump1.txt"
+echo "figures: BC 26 follow $(it_tv /ptpsw/bc "r['26']['follow'], r['26']['follow_lost']")"
+it_check "BC 26 (ptp4l GM) follows, never lost it" bc_true \
+	"r['26']['follow'] == 'follows' and r['26']['follow_lost'] == 0"
+it_check "no cannot-follow warning for BC 26" eval \
+	'! grep -q "boundary clock domain 26: cannot follow" "$IT_TMP/ptpsw.log"'
 
 # ---- (b) EP-17: the rogue is never followed ----------------------------
 g=$(rogue_watch)

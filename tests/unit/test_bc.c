@@ -1166,6 +1166,55 @@ static void test_counted_violations(void)
 				&sim_ops, a, tmv_zero()), -1);
 }
 
+/* A clock that cannot follow says so (bc_follow()): a grandmaster whose
+ * rate is 1500 ppm off the BC's timebase, beyond the servo's 900 ppm;
+ * then, as a grandmaster, a host clock 1500 ppm off. A pair within reach
+ * never does. */
+static void test_cannot_follow(void)
+{
+	static struct sim s;
+	struct conf_bc cb = cfg_default();
+	const int64_t u0 = 1700000000LL * SEC;
+	struct node *a, *b;
+	enum servo_follow f;
+	int64_t t0;
+	bool utc;
+
+	sim_gm_pair(&s, &cb, 1500.0, &a, &b);
+	sim_run(&s, 30);
+	CU_ASSERT(is_parent(b, a, 1));
+	f = bc_follow(&b->bc, &utc);
+	printf("\n    parent 1500 ppm off: %s after %llu samples, %llu steps",
+	       servo_follow_name(f),
+	       (unsigned long long)b->bc.stats.servo_samples,
+	       (unsigned long long)b->bc.stats.servo_steps);
+	CU_ASSERT(f != SERVO_FOLLOWS);
+	CU_ASSERT(!utc);
+	CU_ASSERT_EQUAL(b->bc.stats.follow_lost, 1);
+	/* a, grandmaster, has not been asked to follow the host yet */
+	CU_ASSERT_EQUAL(bc_follow(&a->bc, &utc), SERVO_FOLLOWS);
+	CU_ASSERT(utc);
+	/* the host's clock 1500 ppm slow against a's timebase, ten samples
+	 * a second: a cannot follow it */
+	t0 = s.t;
+	for (int i = 0; i < 50; i++) {
+		sim_run(&s, 0.1);
+		bc_track_utc(&a->bc, node_base(a, s.t),
+			     u0 + (int64_t)((double)(s.t - t0) * (1.0 - 1500e-6)));
+	}
+	f = bc_follow(&a->bc, &utc);
+	printf(", host 1500 ppm off: %s", servo_follow_name(f));
+	CU_ASSERT(f != SERVO_FOLLOWS);
+	CU_ASSERT(utc);
+	CU_ASSERT_EQUAL(a->bc.stats.follow_lost, 1);
+
+	sim_gm_pair(&s, &cb, 25.0, &a, &b);
+	sim_run(&s, 30);
+	CU_ASSERT(is_parent(b, a, 1));
+	CU_ASSERT_EQUAL(bc_follow(&b->bc, &utc), SERVO_FOLLOWS);
+	CU_ASSERT_EQUAL(b->bc.stats.follow_lost, 0);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -1185,6 +1234,7 @@ int test_register(void)
 		{ "grandmaster serves TAI (PTP timescale)", test_gm_serves_tai },
 		{ "grandmaster keeps following the host's UTC", test_gm_tracks_utc },
 		{ "holdover keeps time, rate and timescale", test_holdover_keeps_time },
+		{ "a clock that cannot follow says so", test_cannot_follow },
 		{ "holdover keeps the servo's mean frequency", test_holdover_mean_freq },
 		{ "no MASTER on a port facing a better grandmaster", test_no_master_facing_better },
 		{ "EP-13: configuration declares the UTC offset", test_ep13_config_declares },

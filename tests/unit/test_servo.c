@@ -126,6 +126,8 @@ static void test_converge_50ppm(void)
 	CU_ASSERT(st.max < 300);
 	CU_ASSERT(fabs(dclock_get_freq(&m.c) - want) < 200.0);
 	CU_ASSERT_EQUAL(m.steps, 0);
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_FOLLOWS);
+	CU_ASSERT_EQUAL(m.s.n_follow_lost, 0);
 }
 
 /* No noise: the loop converges to (nearly) zero. */
@@ -188,6 +190,9 @@ static void test_step_threshold(void)
 	CU_ASSERT_EQUAL(m.s.n_resets, 1);
 	st = sim_run(&m, 100);
 	CU_ASSERT(st.max < 100);
+	/* one step after settling is no sign of a loop that cannot follow */
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_FOLLOWS);
+	CU_ASSERT_EQUAL(m.s.n_follow_lost, 0);
 }
 
 /*
@@ -255,6 +260,7 @@ static void test_noisy_estimate(void)
 	       "max |freq| %.1f ppb, rejected estimates %llu", fsum / n, fmax,
 	       (unsigned long long)s.n_est_rejected);
 	CU_ASSERT(fmax < 900000.0);		/* never at the clamp */
+	CU_ASSERT_EQUAL(s.n_follow_lost, 0);
 	CU_ASSERT(fabs(fsum / n + 40e3) < 20e3);
 }
 
@@ -375,9 +381,97 @@ static void test_states_and_params(void)
 	CU_ASSERT_EQUAL(servo_init(&s, &p, 0.0), -1);
 }
 
+/*
+ * A reference the loop cannot follow: a base running 1500 ppm fast
+ * against a clamp of 900 ppm (AT_LIMIT after SERVO_LIMIT_RUN samples),
+ * then a time that jumps beyond the step threshold before the loop
+ * settles (STEPPING at the third step). Both clear once the loop has
+ * settled again (SERVO_SETTLED_RUN samples within the clamp).
+ */
+static void test_cannot_follow(void)
+{
+	struct sim m;
+	int i, at = -1;
+
+	sim_init(&m, 1500.0, 10.0, 0, 0);
+	for (i = 0; i < 30; i++) {
+		sim_step(&m);
+		if (at < 0 && servo_follow(&m.s) == SERVO_AT_LIMIT)
+			at = i;
+	}
+	printf("\n    +1500 ppm: at the limit from sample %d", at);
+	/* the estimate (1500 ppm > max_ppb / 4) is rejected: the PI loop
+	 * runs into the clamp within a few samples, then 8 in a row */
+	CU_ASSERT(at >= SERVO_LIMIT_RUN && at < 20);
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_AT_LIMIT);
+	CU_ASSERT_EQUAL(m.s.n_follow_lost, 1);
+	CU_ASSERT_STRING_EQUAL(servo_follow_name(servo_follow(&m.s)), "at-limit");
+	/* the reference comes within reach: the ms gathered are slewed off
+	 * at the clamp, then the loop settles */
+	m.ferr_ppm = 100.0;
+	sim_run(&m, 30);
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_AT_LIMIT);	/* still slewing */
+	sim_run(&m, 120);
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_FOLLOWS);
+	CU_ASSERT_EQUAL(m.s.n_follow_lost, 1);
+
+	/* ptpsw's lab gains at 8 Hz, the 20 ms step threshold: the loop
+	 * steps every ~30 s and passes within the clamp for some samples
+	 * after each step, on its way back to it; that is not following
+	 * (the integration test's BC 27 logged "follows again" then) */
+	{
+		struct servo_params p = {
+			.kp = 0.1, .ki = 0.01, .step_threshold_ns = 20000000,
+			.max_ppb = 900000.0, .interval_s = 0.125,
+		};
+		int lost = -1;
+
+		sim_init(&m, 1500.0, 1000.0, 0, 20000000);
+		CU_ASSERT_EQUAL_FATAL(servo_init(&m.s, &p, 0.0), 0);
+		m.dt = SEC / 8;
+		for (i = 0; i < 8 * 120; i++) {
+			sim_step(&m);
+			if (lost < 0 && servo_follow(&m.s) != SERVO_FOLLOWS)
+				lost = i;
+			if (lost >= 0)
+				CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_AT_LIMIT);
+		}
+		printf(", at 8 Hz: from %.1f s, %u steps in 120 s", lost / 8.0,
+		       m.steps);
+		CU_ASSERT(lost >= 0 && lost < 8 * 10);
+		CU_ASSERT(m.steps >= 2);
+		CU_ASSERT_EQUAL(m.s.n_follow_lost, 1);
+	}
+
+	/* 500 us jumps, beyond a 100 us threshold, two samples apart */
+	sim_init(&m, 10.0, 10.0, 0, 100000);
+	sim_run(&m, 40);
+	CU_ASSERT_EQUAL(m.steps, 0);
+	for (i = 0; i < SERVO_RAPID_STEPS; i++) {
+		CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_FOLLOWS);
+		dclock_step(&m.c, tmv_from_ns((int64_t)m.base),
+			    tmv_from_ns(500000));
+		sim_run(&m, 4);		/* reset, estimate and step, 2 PI */
+	}
+	CU_ASSERT_EQUAL(m.steps, SERVO_RAPID_STEPS);
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_STEPPING);
+	CU_ASSERT_EQUAL(m.s.n_follow_lost, 1);
+	CU_ASSERT_EQUAL(m.s.settled_run, 2);	/* the 2 PI samples */
+	sim_run(&m, SERVO_SETTLED_RUN - 3);
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_STEPPING);
+	sim_run(&m, 1);
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_FOLLOWS);
+	/* a new reference starts afresh */
+	m.s.follow = SERVO_AT_LIMIT;
+	servo_follow_reset(&m.s);
+	CU_ASSERT_EQUAL(servo_follow(&m.s), SERVO_FOLLOWS);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
+		{ "cannot follow: rate beyond the clamp, repeated steps",
+		  test_cannot_follow },
 		{ "converge +50 ppm with noise", test_converge_50ppm },
 		{ "converge without noise", test_converge_noiseless },
 		{ "follow a +5 ppm frequency step", test_frequency_step },
