@@ -289,25 +289,26 @@ static void ep13_log(struct rt_inst *ri)
 	     names);
 }
 
-/* One log line when the clock stops following its parent (or, as a
- * grandmaster, CLOCK_REALTIME), and one when it follows again. */
+/* One log line when the clock stops following its reference (its parent,
+ * or as a grandmaster CLOCK_REALTIME), and one when that ends. */
 static void follow_log(struct rt_inst *ri)
 {
 	const struct bc *bc = &ri->bc;
-	enum servo_follow f;
 	const struct servo *sv;
+	enum servo_follow f;
+	enum bc_ref ref;
 	const char *what;
 	char off[48] = "";
-	bool utc;
 
-	f = bc_follow(bc, &utc);
+	f = bc_follow(bc, &ref);
 	if (f == ri->follow_logged)
 		return;
-	sv = utc ? &bc->utc_servo : &bc->servo;
-	what = utc ? "CLOCK_REALTIME (as grandmaster)" : "its parent";
+	sv = ref == BC_REF_REALTIME ? &bc->utc_servo : &bc->servo;
+	what = ref == BC_REF_REALTIME ? "CLOCK_REALTIME (as grandmaster)" :
+					"its parent";
 	switch (f) {
 	case SERVO_AT_LIMIT:
-		if (!utc)
+		if (ref == BC_REF_PARENT)
 			snprintf(off, sizeof(off), ", offset %" PRId64 " ns",
 				 tmv_to_ns(bc->cur.offsetFromMaster));
 		PLOG(WARNING, "boundary clock domain %u: cannot follow %s: the "
@@ -325,15 +326,29 @@ static void follow_log(struct rt_inst *ri)
 		     sv->p.step_threshold_ns);
 		break;
 	default:
-		if (ri->follow_logged != SERVO_FOLLOWS)
-			PLOG(NOTICE, "boundary clock domain %u: follows again "
-			     "(%u samples in a row, over %lld s, within the "
-			     "servo's limit and without a step)",
-			     bc->dds.domainNumber, SERVO_SETTLED_RUN,
+		if (ri->follow_logged == SERVO_FOLLOWS)
+			break;
+		if (ref == BC_REF_NONE)
+			PLOG(NOTICE, "boundary clock domain %u: cannot-follow "
+			     "ends: the clock follows no reference now "
+			     "(holdover, coasting or grandmaster)",
+			     bc->dds.domainNumber);
+		else if (ref != ri->follow_ref_logged ||
+			 sv->settled_run < SERVO_SETTLED_RUN)
+			PLOG(NOTICE, "boundary clock domain %u: cannot-follow "
+			     "ends: the servo starts afresh on %s (a new "
+			     "reference, or new servo settings)",
+			     bc->dds.domainNumber, what);
+		else
+			PLOG(NOTICE, "boundary clock domain %u: follows %s "
+			     "again (%u samples in a row, over %lld s, within "
+			     "the servo's limit and without a step)",
+			     bc->dds.domainNumber, what, SERVO_SETTLED_RUN,
 			     SERVO_SETTLED_NS / 1000000000LL);
 		break;
 	}
 	ri->follow_logged = f;
+	ri->follow_ref_logged = ref;
 }
 
 int bc_rt_utc_pair(uint64_t *base, int64_t *utc)
@@ -480,7 +495,7 @@ int bc_runtime_info(const struct app *app, unsigned int i,
 	info->freq_ppb = dclock_get_freq(&bc->clock);
 	info->holdover = bc->holdover;
 	info->steps_removed = bc->cur.stepsRemoved;
-	info->follow = bc_follow(bc, &info->follow_utc);
+	info->follow = bc_follow(bc, &info->follow_ref);
 	return 0;
 }
 
@@ -498,7 +513,8 @@ void bc_runtime_line(const struct app *app, FILE *out)
 		if (in.holdover)
 			fprintf(out, " holdover");
 		if (in.follow != SERVO_FOLLOWS)
-			fprintf(out, " cannot-follow%s", in.follow_utc ?
+			fprintf(out, " cannot-follow%s",
+				in.follow_ref == BC_REF_REALTIME ?
 				"-realtime" : "");
 		if (bc_ep13_held(bc_runtime_get(app, i)) > 0)
 			fprintf(out, " ep13-held");

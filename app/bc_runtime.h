@@ -63,7 +63,7 @@ struct bc_runtime_info {
 	bool holdover;
 	uint16_t steps_removed;
 	enum servo_follow follow;	/* bc_follow() */
-	bool follow_utc;		/* of CLOCK_REALTIME, not the parent */
+	enum bc_ref follow_ref;		/* what it follows */
 };
 
 /*

@@ -24,6 +24,7 @@ struct rt_inst {
 	int8_t idx_of[CONF_MAX_PORTS];	/* conf port -> bc port, or -1 */
 	uint32_t ep13_logged;		/* bc ports held by EP-13, as logged */
 	enum servo_follow follow_logged; /* bc_follow(), as logged */
+	enum bc_ref follow_ref_logged;	/* and its reference */
 	uint8_t mc6_ip[16];		/* FF0X::181 of the frame being built */
 	struct bc_runtime_stats st;
 	struct ctl_tx_wait wait;	/* event messages waiting for stamps */

@@ -96,7 +96,8 @@ void status_dump_bc(const struct app *app, unsigned int i, FILE *out)
 		in.path_delay_ns, in.servo, in.freq_ppb);
 	if (in.follow != SERVO_FOLLOWS)
 		fprintf(out, "bc %u: cannot follow %s: %s\n", in.domain,
-			in.follow_utc ? "CLOCK_REALTIME" : "its parent",
+			in.follow_ref == BC_REF_REALTIME ? "CLOCK_REALTIME" :
+							   "its parent",
 			in.follow == SERVO_AT_LIMIT ?
 			"servo at its frequency limit" :
 			"steps again before the servo settles");

@@ -489,8 +489,8 @@ static void tel_bc_one(const struct app *app, unsigned int i,
 	tel_add_bool(d, "holdover", info.holdover);
 	rte_tel_data_add_dict_string(d, "follow",
 				     servo_follow_name(info.follow));
-	rte_tel_data_add_dict_string(d, "follow_reference", info.follow_utc ?
-				     "CLOCK_REALTIME" : "parent");
+	rte_tel_data_add_dict_string(d, "follow_reference",
+				     bc_ref_name(info.follow_ref));
 	ctr_tel(d, &ctr_bc, &bc->stats);
 	status_bc_foreign(bc, &fs);
 	ctr_tel(d, &ctr_foreign, &fs);

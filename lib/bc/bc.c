@@ -287,16 +287,28 @@ int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 	return 1;
 }
 
-enum servo_follow bc_follow(const struct bc *bc, bool *of_utc)
+enum servo_follow bc_follow(const struct bc *bc, enum bc_ref *ref)
 {
-	*of_utc = false;
-	if (bc->slave_port >= 0)
-		return bc->coasting || bc->holdover ? SERVO_FOLLOWS :
-						      servo_follow(&bc->servo);
+	*ref = BC_REF_NONE;
+	if (bc->slave_port >= 0) {
+		if (bc->coasting || bc->holdover)
+			return SERVO_FOLLOWS;
+		*ref = BC_REF_PARENT;
+		return servo_follow(&bc->servo);
+	}
 	if (bc->time_from_parent)
 		return SERVO_FOLLOWS;	/* holdover, or a grandmaster on it */
-	*of_utc = true;
+	*ref = BC_REF_REALTIME;
 	return servo_follow(&bc->utc_servo);
+}
+
+const char *bc_ref_name(enum bc_ref ref)
+{
+	switch (ref) {
+	case BC_REF_PARENT: return "parent";
+	case BC_REF_REALTIME: return "CLOCK_REALTIME";
+	default: return "none";
+	}
 }
 
 tmv_t bc_time(const struct bc *bc, tmv_t base)

@@ -247,13 +247,24 @@ enum fsm_state bc_port_state(const struct bc *bc, unsigned int port);
  */
 int bc_port_link(struct bc *bc, unsigned int port, bool up, tmv_t now);
 
+/* What a clock's servo follows (bc_follow()). */
+enum bc_ref {
+	BC_REF_NONE = 0,	/* nothing: holdover, coasting, or a
+				 * grandmaster that followed a parent */
+	BC_REF_PARENT,		/* its parent's Syncs */
+	BC_REF_REALTIME,	/* CLOCK_REALTIME (bc_track_utc()), as a
+				 * grandmaster that never followed one */
+};
+
 /*
- * Whether the clock follows what it should (servo_follow()): its parent
- * while it has one (not while coasting or in holdover), else, as a
- * grandmaster that never followed a parent, CLOCK_REALTIME through
- * bc_track_utc() (*of_utc true). SERVO_FOLLOWS when it follows nothing.
+ * Whether the clock follows its reference (servo_follow() of the servo in
+ * use), and which reference that is (*ref). SERVO_FOLLOWS with
+ * BC_REF_NONE.
  */
-enum servo_follow bc_follow(const struct bc *bc, bool *of_utc);
+enum servo_follow bc_follow(const struct bc *bc, enum bc_ref *ref);
+
+/* "none", "parent", "CLOCK_REALTIME". */
+const char *bc_ref_name(enum bc_ref ref);
 
 /* Set the holdover time (default BC_HOLDOVER_S). */
 void bc_set_holdover(struct bc *bc, tmv_t len);

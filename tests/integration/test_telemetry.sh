@@ -231,7 +231,7 @@ jcheck "port states of p0, p1, p2 are PTP states; p0 towards the GM" "$B" \
 	"sorted(r['24']['port_states']) == ['p0', 'p1', 'p2'] and all(v in $ST for v in r['24']['port_states'].values()) and r['24']['port_states']['p0'] in ['UNCALIBRATED', 'SLAVE']"
 jcheck "slave port p0" "$B" "r['24']['slave_port'] == 'p0' and r['24']['state'] in $ST"
 jcheck "steps removed 1, servo state a servo state, holdover 0/1, follow of the parent" "$B" \
-	"r['24']['steps_removed'] == 1 and r['24']['servo'] in ['UNLOCKED', 'JUMP', 'LOCKED'] and r['24']['holdover'] in [0, 1] and r['24']['follow'] in ['follows', 'at-limit', 'stepping'] and r['24']['follow_reference'] == 'parent' and r['24']['follow_lost'] >= 0"
+	"r['24']['steps_removed'] == 1 and r['24']['servo'] in ['UNLOCKED', 'JUMP', 'LOCKED'] and r['24']['holdover'] in [0, 1] and r['24']['follow'] in ['follows', 'at-limit', 'stepping'] and r['24']['follow_reference'] in ['parent', 'none'] and r['24']['follow_lost'] >= 0"
 jcheck "offset and path delay: numbers, not saturated; path delay > 0" "$B" \
 	"abs(r['24']['offset_ns']) < 2**31 - 1 and 0 < r['24']['path_delay_ns'] < 2**31 - 1"
 jcheck "servo samples and BC traffic counted" "$B" \

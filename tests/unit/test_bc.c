@@ -1177,23 +1177,23 @@ static void test_cannot_follow(void)
 	const int64_t u0 = 1700000000LL * SEC;
 	struct node *a, *b;
 	enum servo_follow f;
+	enum bc_ref ref;
 	int64_t t0;
-	bool utc;
 
 	sim_gm_pair(&s, &cb, 1500.0, &a, &b);
 	sim_run(&s, 30);
 	CU_ASSERT(is_parent(b, a, 1));
-	f = bc_follow(&b->bc, &utc);
+	f = bc_follow(&b->bc, &ref);
 	printf("\n    parent 1500 ppm off: %s after %llu samples, %llu steps",
 	       servo_follow_name(f),
 	       (unsigned long long)b->bc.stats.servo_samples,
 	       (unsigned long long)b->bc.stats.servo_steps);
 	CU_ASSERT(f != SERVO_FOLLOWS);
-	CU_ASSERT(!utc);
+	CU_ASSERT_EQUAL(ref, BC_REF_PARENT);
 	CU_ASSERT_EQUAL(b->bc.stats.follow_lost, 1);
 	/* a, grandmaster, has not been asked to follow the host yet */
-	CU_ASSERT_EQUAL(bc_follow(&a->bc, &utc), SERVO_FOLLOWS);
-	CU_ASSERT(utc);
+	CU_ASSERT_EQUAL(bc_follow(&a->bc, &ref), SERVO_FOLLOWS);
+	CU_ASSERT_EQUAL(ref, BC_REF_REALTIME);
 	/* the host's clock 1500 ppm slow against a's timebase, ten samples
 	 * a second: a cannot follow it */
 	t0 = s.t;
@@ -1202,17 +1202,25 @@ static void test_cannot_follow(void)
 		bc_track_utc(&a->bc, node_base(a, s.t),
 			     u0 + (int64_t)((double)(s.t - t0) * (1.0 - 1500e-6)));
 	}
-	f = bc_follow(&a->bc, &utc);
+	f = bc_follow(&a->bc, &ref);
 	printf(", host 1500 ppm off: %s", servo_follow_name(f));
 	CU_ASSERT(f != SERVO_FOLLOWS);
-	CU_ASSERT(utc);
+	CU_ASSERT_EQUAL(ref, BC_REF_REALTIME);
 	CU_ASSERT_EQUAL(a->bc.stats.follow_lost, 1);
 
 	sim_gm_pair(&s, &cb, 25.0, &a, &b);
 	sim_run(&s, 30);
 	CU_ASSERT(is_parent(b, a, 1));
-	CU_ASSERT_EQUAL(bc_follow(&b->bc, &utc), SERVO_FOLLOWS);
+	CU_ASSERT_EQUAL(bc_follow(&b->bc, &ref), SERVO_FOLLOWS);
+	CU_ASSERT_EQUAL(ref, BC_REF_PARENT);
 	CU_ASSERT_EQUAL(b->bc.stats.follow_lost, 0);
+	/* b loses its parent: in holdover it follows nothing */
+	a->dead = true;
+	sim_run(&s, 10);
+	CU_ASSERT_FATAL(b->bc.holdover);
+	CU_ASSERT_EQUAL(bc_follow(&b->bc, &ref), SERVO_FOLLOWS);
+	CU_ASSERT_EQUAL(ref, BC_REF_NONE);
+	CU_ASSERT_STRING_EQUAL(bc_ref_name(ref), "none");
 }
 
 int test_register(void)
