@@ -18,6 +18,7 @@
 #include "monitor_rt.h"
 #include "pool.h"
 #include "reload.h"
+#include "rtjump.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "timebase.h"
@@ -90,6 +91,7 @@ static void control_refresh(struct app *app)
 
 	for (i = 0; i < app->n_ports; i++)
 		ts_source_refresh(&app->ports[i].ts);
+	rtjump_refresh(app);
 }
 
 int control_run(struct app *app)
@@ -119,6 +121,7 @@ int control_run(struct app *app)
 			control_links(app);
 			fdb_age(app->fdb, now);
 			txstamp_tick(app);
+			rtjump_tick(app);
 			pool_watch(app);
 			fdb_watch(app, now);
 		}

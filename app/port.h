@@ -40,6 +40,8 @@ struct app_port {
 	volatile uint8_t link_up;	/* written by control, read by workers */
 	/* TX stamp transitions the control lcore has logged (txstamp.c) */
 	uint64_t tx_lost_logged, tx_back_logged;
+	/* ts.rx_map_stale as last logged (rtjump.c) */
+	uint64_t map_stale_logged;
 };
 
 /* Does dev (up to the first comma) look like a PCI address

@@ -18,6 +18,7 @@
 #include "monitor_rt.h"
 #include "pool.h"
 #include "ptp/msg.h"
+#include "rtjump.h"
 #include "status.h"
 #include "fdb_watch.h"
 #include "sw/fdb.h"
@@ -241,6 +242,7 @@ void status_line(const struct app *app, FILE *out)
 	monitor_rt_line(out);
 	pool_line(app, out);
 	fdb_watch_line(app, out);
+	rtjump_line(app, out);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -256,9 +258,11 @@ static void dump_port(const struct app *app, unsigned int p, FILE *out)
 	status_port_sum(app, p, &s);
 	fprintf(out, "port %u %s: device %s driver %s link %s timestamps %s"
 		" (stamped %" PRIu64 " fallback %" PRIu64 " lead %" PRId64
-		" ns)\n", p, ap->conf->name, ap->conf->device, ap->driver,
-		port_link(ap), ts_source_name(&ap->ts), ap->ts.rx_stamped,
-		ap->ts.rx_fallback, ap->ts.rx_lead_ns);
+		" ns realtime-jumps %" PRIu64 " last %" PRId64 " ns)\n", p,
+		ap->conf->name, ap->conf->device, ap->driver, port_link(ap),
+		ts_source_name(&ap->ts), ap->ts.rx_stamped,
+		ap->ts.rx_fallback, ap->ts.rx_lead_ns, ap->ts.rx_map_stale,
+		ap->ts.rx_map_err_ns);
 	txstamp_dump_port(app, p, out);
 	fputc(' ', out);
 	ctr_dump(out, &ctr_port, 0, &s);

@@ -268,6 +268,9 @@ static void tel_port(const struct app *app, unsigned int p,
 	rte_tel_data_add_dict_u64(d, "ts_rx_fallback", ap->ts.rx_fallback);
 	rte_tel_data_add_dict_int(d, "ts_rx_lead_ns",
 				  tel_clamp(ap->ts.rx_lead_ns));
+	rte_tel_data_add_dict_u64(d, "ts_rx_map_stale", ap->ts.rx_map_stale);
+	rte_tel_data_add_dict_int(d, "ts_rx_map_err_ns",
+				  tel_clamp(ap->ts.rx_map_err_ns));
 	txstamp_tel_port(app, p, d);
 	rte_tel_data_add_dict_int(d, "ingress_latency_ns",
 				  ap->conf->ingress_latency_ns);

@@ -159,3 +159,25 @@ int64_t clockmap_from_base(const struct clockmap *m, int64_t base)
 	d = ((double)(base - p.base_ref) - p.base_frac) / p.rate;
 	return p.foreign_ref + (int64_t)llround(d);
 }
+
+bool clockmap_holds(const struct clockmap *m, int64_t foreign, int64_t base,
+		    int64_t tol_ns, int64_t *err_ns)
+{
+	int64_t e;
+
+	*err_ns = 0;
+	if (!clockmap_valid(m))
+		return true;
+	e = clockmap_to_base(m, foreign) - base;
+	*err_ns = e;
+	return e <= tol_ns && e >= -tol_ns;
+}
+
+void clockmap_shift(struct clockmap *m, int64_t ns)
+{
+	struct map_pub p;
+
+	map_read(m, &p);
+	p.base_ref += ns;
+	map_publish(m, &p);
+}

@@ -136,3 +136,19 @@ int timebase_read_realtime(void *arg, int64_t *ns)
 	*ns = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 	return 0;
 }
+
+int timebase_rt_map_holds(const struct clockmap *m, uint64_t base0,
+			  int64_t *err_ns)
+{
+	uint64_t base1;
+	int64_t rt;
+
+	*err_ns = 0;
+	if (timebase_read_realtime(NULL, &rt) != 0)
+		return -1;
+	base1 = timebase_now();
+	if (base1 - base0 > TIMEBASE_RT_BRACKET_NS)
+		return -1;
+	return clockmap_holds(m, rt, (int64_t)(base0 + (base1 - base0) / 2),
+			      TIMEBASE_RT_TOL_NS, err_ns) ? 1 : 0;
+}

@@ -103,5 +103,29 @@ int timebase_read_realtime(void *arg, int64_t *ns);
 int64_t clockmap_from_base(const struct clockmap *m, int64_t base);
 /* Has the map seen at least one pair? */
 bool clockmap_valid(const struct clockmap *m);
+/* Does the map still hold at the pair (foreign, base): within tol_ns?
+ * (*err_ns: mapped foreign minus base.) A map without pairs holds. */
+bool clockmap_holds(const struct clockmap *m, int64_t foreign, int64_t base,
+		    int64_t tol_ns, int64_t *err_ns);
+/* Test only (the writer): move the published map by ns on the timebase,
+ * as if the foreign clock had jumped by -ns; the next update restarts. */
+void clockmap_shift(struct clockmap *m, int64_t ns);
+
+/*
+ * Does m, a map of CLOCK_REALTIME, still hold now? For a worker about to
+ * map kernel stamps: CLOCK_REALTIME jumps (settimeofday, clock_settime:
+ * ptp4l or phc2sys stepping the system clock, NTP, date) and the control
+ * lcore renews the map only every 100 ms; meanwhile every stamp would be
+ * mapped off by the jump. One CLOCK_REALTIME read (vDSO with the tsc or
+ * kvm-clock clocksource: no syscall) and one timebase read after base0,
+ * the caller's timebase read just before. Returns 1 if the map holds
+ * within TIMEBASE_RT_TOL_NS, 0 if not (*err_ns: mapped realtime minus the
+ * timebase), -1 if the reads were more than TIMEBASE_RT_BRACKET_NS apart
+ * (preempted: no verdict).
+ */
+#define TIMEBASE_RT_TOL_NS	200000
+#define TIMEBASE_RT_BRACKET_NS	50000
+int timebase_rt_map_holds(const struct clockmap *m, uint64_t base0,
+			  int64_t *err_ns);
 
 #endif /* PTPSW_GLUE_TIMEBASE_H */

@@ -138,6 +138,13 @@ struct afpkt_priv {
 	struct ts_tx_stats st;
 };
 
+static struct clockmap *afpkt_rt_map(struct ts_source *ts)
+{
+	struct afpkt_priv *p = ts->priv;
+
+	return p != NULL ? &p->map : NULL;
+}
+
 static void afpkt_refresh(struct ts_source *ts)
 {
 	struct afpkt_priv *p = ts->priv;
@@ -330,6 +337,11 @@ static void afpkt_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	uint64_t now = timebase_now();
 	unsigned int fc = q->framecount, slot, stamped = 0;
 	uint16_t i;
+
+	if (n > 0 && !ts_rt_map_ok(ts, &p->map, now)) {
+		ts_rx_all_now(ts, n, now, ts_out);
+		return;
+	}
 
 	/* the burst's frames are the n slots before framenum, in order */
 	slot = (q->framenum + fc - n % fc) % fc;
@@ -731,6 +743,7 @@ static void afpkt_selftest(struct ts_source *ts)
 	.rx_burst = afpkt_rx_burst,		\
 	.tx_predict = ts_tx_predict_now,	\
 	.refresh = afpkt_refresh,		\
+	.rt_map = afpkt_rt_map,			\
 	.selftest = afpkt_selftest
 
 const struct ts_source_ops ts_afpkt_ops = { AFPKT_OPS_RX };

@@ -106,6 +106,13 @@ static int dyn_open(struct ts_source *ts)
 	return 0;
 }
 
+static struct clockmap *dyn_rt_map(struct ts_source *ts)
+{
+	struct dyn_priv *p = ts->priv;
+
+	return p != NULL && p->clock == DYN_CLOCK_REALTIME_US ? &p->map : NULL;
+}
+
 static void dyn_close(struct ts_source *ts)
 {
 	free(ts->priv);
@@ -121,6 +128,11 @@ static void dyn_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	int64_t b;
 	uint16_t i;
 
+	if (p->clock == DYN_CLOCK_REALTIME_US && n > 0 &&
+	    !ts_rt_map_ok(ts, &p->map, now)) {
+		ts_rx_all_now(ts, n, now, ts_out);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (!(pkts[i]->ol_flags & p->flag)) {
 			ts_out[i] = now;
@@ -141,4 +153,5 @@ const struct ts_source_ops ts_dynfield_ops = {
 	.rx_burst = dyn_rx_burst,
 	.tx_predict = ts_tx_predict_now,
 	.refresh = dyn_refresh,
+	.rt_map = dyn_rt_map,
 };

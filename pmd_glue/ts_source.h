@@ -21,6 +21,7 @@
 #include <rte_mbuf.h>
 
 #include "conf/config.h"
+#include "timebase.h"
 
 struct ts_caps {
 	bool rx_dynfield;	/* PMD fills the RX timestamp dynfield */
@@ -71,6 +72,10 @@ struct ts_source_ops {
 	void (*tx_prepare)(struct ts_source *ts);
 	/* optional: the counters of tx_event / tx_poll */
 	const struct ts_tx_stats *(*tx_stats)(const struct ts_source *ts);
+	/* optional: the backend's map of CLOCK_REALTIME stamps onto the
+	 * timebase, if it has one (control lcore: the test-only switch
+	 * PTPSW_TEST_REALTIME_JUMP, app/control.c) */
+	struct clockmap *(*rt_map)(struct ts_source *ts);
 	/* optional, called once after open and the first refreshes: prove
 	 * what the port's stamps really do (may switch ops to a variant
 	 * with or without TX stamps), and say so in rx_desc / tx_desc */
@@ -87,6 +92,12 @@ struct ts_source {
 	uint64_t rx_stamped;		/* packets with a backend timestamp */
 	uint64_t rx_fallback;		/* packets that got the burst's TSC */
 	int64_t rx_lead_ns;		/* last (burst TSC - packet stamp) */
+	/* bursts whose CLOCK_REALTIME stamps a map that no longer held
+	 * would have mapped (the clock jumped since the map's last
+	 * refresh: ts_rt_map_ok()): they took the burst's TSC */
+	uint64_t rx_map_stale;
+	int64_t rx_map_err_ns;		/* the last such map's error */
+	uint64_t rx_map_stale_at;	/* timebase of the last one */
 	/* what the port's stamps really are, found at open (banner, the
 	 * dump, telemetry, --check) */
 	char rx_desc[80];
@@ -173,6 +184,40 @@ static inline unsigned int ts_accept_rx(struct ts_source *ts, uint64_t now,
 	*out = (uint64_t)b;
 	ts->rx_lead_ns = (int64_t)now - b;
 	return 1;
+}
+
+/*
+ * For a backend that maps CLOCK_REALTIME stamps (the kernel's, of
+ * af_packet and net_pcap), once per burst before mapping them: does its
+ * map m still hold (timebase_rt_map_holds(); now: the burst's timebase
+ * read, taken just before)? If not, CLOCK_REALTIME jumped since the
+ * control lcore last renewed the map, and every stamp of the burst would
+ * be mapped off by the jump (100 ms of a 100 ms step: a one-step TC would
+ * put it into correctionFields, a BC into its offsets): the caller gives
+ * the burst's frames its time instead, and this counts it.
+ */
+static inline bool ts_rt_map_ok(struct ts_source *ts,
+				const struct clockmap *m, uint64_t now)
+{
+	int64_t err;
+
+	if (timebase_rt_map_holds(m, now, &err) != 0)
+		return true;
+	ts->rx_map_stale++;
+	ts->rx_map_err_ns = err;
+	ts->rx_map_stale_at = now;
+	return false;
+}
+
+/* Every one of n frames at the burst's time now (counted as fallback). */
+static inline void ts_rx_all_now(struct ts_source *ts, uint16_t n,
+				 uint64_t now, uint64_t *ts_out)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		ts_out[i] = now;
+	ts->rx_fallback += n;
 }
 
 static inline void ts_source_rx_burst(struct ts_source *ts,

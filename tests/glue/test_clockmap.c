@@ -218,6 +218,46 @@ static void test_close_pairs(void)
 	      "rate %.6f beyond the bound", m.rate);
 }
 
+/* clockmap_holds(): a map holds at its own pairs; a foreign clock that
+ * jumps makes it fail by the jump; a map shifted (the test switch) fails
+ * by the shift, and the next update restarts it (a step). */
+static void test_holds(void)
+{
+	struct sim s = { 1.0, 1700000000000000000LL, 5000000000LL };
+	struct clockmap m;
+	int64_t b, err;
+	int i;
+
+	clockmap_init(&m, 1.0);
+	CHECK(clockmap_holds(&m, 123, 456, 1000, &err) && err == 0,
+	      "a map without pairs holds");
+	for (i = 0, b = s.b0; i < 20; i++, b += 100000000)
+		clockmap_update(&m, sim_f(&s, b), b);
+	b += 50000000;		/* between refreshes */
+	CHECK(clockmap_holds(&m, sim_f(&s, b), b, 1000, &err),
+	      "holds between pairs (err %lld)", (long long)err);
+	/* the foreign clock steps back 100 ms: its values map 100 ms early */
+	CHECK(!clockmap_holds(&m, sim_f(&s, b) - 100000000, b, 200000, &err),
+	      "a 100 ms step of the foreign clock goes unnoticed");
+	CHECK(llabs(err + 100000000) < 1000, "err %lld, want -100 ms",
+	      (long long)err);
+	/* 150 us: within a 200 us tolerance, beyond 100 us */
+	CHECK(clockmap_holds(&m, sim_f(&s, b) + 150000, b, 200000, &err),
+	      "150 us held within 200 us");
+	CHECK(!clockmap_holds(&m, sim_f(&s, b) + 150000, b, 100000, &err),
+	      "150 us held within 100 us");
+	/* shifted by +100 ms: the same as a foreign step back */
+	clockmap_shift(&m, 100000000);
+	CHECK(!clockmap_holds(&m, sim_f(&s, b), b, 200000, &err) &&
+	      llabs(err - 100000000) < 1000, "shift: err %lld", (long long)err);
+	b += 50000000;
+	i = (int)m.steps;
+	clockmap_update(&m, sim_f(&s, b), b);
+	CHECK(m.steps == (uint32_t)i + 1, "the update after a shift restarts");
+	CHECK(clockmap_holds(&m, sim_f(&s, b), b, 1000, &err),
+	      "holds again after the restart (err %lld)", (long long)err);
+}
+
 int main(void)
 {
 	test_empty();
@@ -226,6 +266,7 @@ int main(void)
 	test_rate_change();
 	test_step();
 	test_close_pairs();
+	test_holds();
 	if (failures) {
 		fprintf(stderr, "test_clockmap: %d failures\n", failures);
 		return 1;
