@@ -14,7 +14,13 @@
 # Debian's patches (debian/patches) do not touch these headers in 22.11.11,
 # so the upstream orig tarball is enough.
 #
-# Usage: scripts/fetch-dpdk-sdk.sh [-f]   (-f: fetch again even if present)
+# A copy of the headers is kept in $SDK_CACHE (default
+# /var/cache/ptpsw/dpdk-sdk-VERSION, when writable), so that another clone
+# on the same machine (CI's clean clone) copies them instead of fetching
+# the source package again.
+#
+# Usage: scripts/fetch-dpdk-sdk.sh [-f]   (-f: fetch again even if present
+#                                          or cached)
 # Idempotent and quiet when the headers are present for the right version.
 
 set -eu
@@ -46,6 +52,17 @@ upver=${upver%-*}
 
 stamp="$INC/.version"
 if [ $force -eq 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$debver" ]; then
+	exit 0
+fi
+CACHE=${SDK_CACHE:-/var/cache/ptpsw/dpdk-sdk-$debver}
+if [ $force -eq 0 ] && [ -f "$CACHE/.version" ] &&
+   [ "$(cat "$CACHE/.version")" = "$debver" ]; then
+	rm -rf "$INC.new"
+	mkdir -p "$SDK"
+	cp -r "$CACHE" "$INC.new"
+	rm -rf "$INC"
+	mv "$INC.new" "$INC"
+	echo "fetch-dpdk-sdk: headers for $debver copied from $CACHE"
 	exit 0
 fi
 
@@ -125,3 +142,11 @@ rm -rf "$INC" "$tmp"
 mv "$INC.new" "$INC"
 rm -rf "$APTD"	# lists and tarballs are not needed any more
 echo "fetch-dpdk-sdk: headers in $INC:" $(ls "$INC")
+# keep a copy for other clones (best effort: an unwritable cache is fine)
+if mkdir -p "$(dirname "$CACHE")" 2>/dev/null &&
+   rm -rf "$CACHE.new" && cp -r "$INC" "$CACHE.new" 2>/dev/null; then
+	rm -rf "$CACHE" && mv "$CACHE.new" "$CACHE" &&
+		echo "fetch-dpdk-sdk: a copy in $CACHE"
+else
+	rm -rf "$CACHE.new" 2>/dev/null
+fi

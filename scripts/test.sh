@@ -3,14 +3,14 @@
 #   scripts/test.sh            everything: unit, tshark, glue, integration,
 #                              sanitizer unit run, release build, short
 #                              fuzz runs
-#   FUZZ_SECONDS=N             seconds per fuzz target (default 15; 0 skips;
+#   FUZZ_SECONDS=N             seconds per fuzz target (default 10; 0 skips;
 #                              scripts/fuzz.sh N runs them longer)
 #   SUITES="unit tshark"       only these meson suites (default: all)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 passed=0
 failed=0
 skipped=0

@@ -19,7 +19,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-RUN_S=${RUN_S:-25}
+RUN_S=${RUN_S:-20}
 SKIP_S=5
 
 it_init 1 ptp4l tcpdump tshark ethtool iperf3

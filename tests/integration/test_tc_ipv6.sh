@@ -13,7 +13,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-RUN_S=${RUN_S:-25}
+RUN_S=${RUN_S:-20}
 SKIP_S=5
 V6=(--network_transport=UDPv6)
 
