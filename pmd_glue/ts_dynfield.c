@@ -125,16 +125,20 @@ static void dyn_rx_burst(struct ts_source *ts, struct rte_mbuf **pkts,
 	const struct dyn_priv *p = ts->priv;
 	uint64_t now = timebase_now();
 	uint64_t stamped = 0, v;
+	/* a CLOCK_REALTIME map is checked at the burst's first stamp (frames
+	 * without one, as net_pcap's infinite_rx replay, pay nothing) */
+	int map_ok = p->clock == DYN_CLOCK_REALTIME_US ? -1 : 1;
 	int64_t b;
 	uint16_t i;
 
-	if (p->clock == DYN_CLOCK_REALTIME_US && n > 0 &&
-	    !ts_rt_map_ok(ts, &p->map, now)) {
-		ts_rx_all_now(ts, n, now, ts_out);
-		return;
-	}
 	for (i = 0; i < n; i++) {
 		if (!(pkts[i]->ol_flags & p->flag)) {
+			ts_out[i] = now;
+			continue;
+		}
+		if (map_ok < 0)
+			map_ok = ts_rt_map_ok(ts, &p->map, now);
+		if (!map_ok) {
 			ts_out[i] = now;
 			continue;
 		}

@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,38 @@ static void test_auto_af_packet(void)
 	ts_source_rx_burst(&ts, m, 1, stamps);
 	CU_ASSERT_EQUAL(ts.rx_fallback - before, 1);
 	CU_ASSERT(stamps[0] >= t_burst);
+	rte_pktmbuf_mtod(m[0], uint8_t *)[0] ^= 0xff;	/* matches again */
+	/* CLOCK_REALTIME "jumps" 100 ms back (the map moved instead, as the
+	 * test switch does): the burst takes its own time, counted, with the
+	 * map's error; after the next renewal the kernel's stamp again */
+	{
+		struct clockmap *cm = ts.ops->rt_map ? ts.ops->rt_map(&ts) : NULL;
+		uint64_t stale = ts.rx_map_stale, first;
+		struct rte_mbuf **last = &m[got - 1];	/* its ring slot */
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cm);
+		ts_source_rx_burst(&ts, last, 1, stamps);
+		first = stamps[0];
+		CU_ASSERT(first < t_burst);
+		CU_ASSERT_EQUAL(ts.rx_map_stale, stale);
+		clockmap_shift(cm, -100000000);
+		before = ts.rx_fallback;
+		t_burst = timebase_now();
+		ts_source_rx_burst(&ts, last, 1, stamps);
+		CU_ASSERT_EQUAL(ts.rx_map_stale, stale + 1);
+		CU_ASSERT_EQUAL(ts.rx_fallback - before, 1);
+		CU_ASSERT(stamps[0] >= t_burst);
+		CU_ASSERT(llabs(ts.rx_map_err_ns + 100000000) < 1000000);
+		ts_source_refresh(&ts);		/* the map restarts */
+		before = ts.rx_stamped;
+		ts_source_rx_burst(&ts, last, 1, stamps);
+		CU_ASSERT_EQUAL(ts.rx_stamped - before, 1);
+		CU_ASSERT_EQUAL(ts.rx_map_stale, stale + 1);
+		CU_ASSERT(llabs((long long)(stamps[0] - first)) < 1000000);
+		printf("  af_packet on lo: a 100 ms map error caught (%" PRId64
+		       " ns), the renewed map stamps %.1f us from the first\n",
+		       ts.rx_map_err_ns, (double)((int64_t)(stamps[0] - first)) / 1e3);
+	}
 	for (i = 0; i < got; i++)
 		rte_pktmbuf_free(m[i]);
 	/* the self-test proved the ring's RX stamps on lo too */
