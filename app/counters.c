@@ -125,6 +125,8 @@ static const struct ctr ts_tx_rows[] = {
 	TX(rejected, "stamp outside send..poll"),
 	TX(refused, "sent the normal way: queue full, multi-segment, VLAN"),
 	TX(unmatched, "a stamp of no message in flight"),
+	TX(map_stale, "stamp off by a CLOCK_REALTIME jump: predicted egress, "
+	   "not counted as missing"),
 };
 TABLE(ctr_ts_tx, "ports_ts_tx", ts_tx_rows);
 

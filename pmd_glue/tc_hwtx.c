@@ -259,7 +259,8 @@ static void hwtx_complete(struct tc_hwtx *h, unsigned int p, int r,
 
 	if (m == NULL)
 		return;		/* not ours (cannot happen: counted nowhere) */
-	if (r != -EIO)		/* sent: a stamp was due */
+	if (r != -EIO && r != -EXDEV)	/* sent: a stamp was due (EXDEV:
+					 * one came, off by a clock jump) */
 		hwtx_health(hp, r == 1);
 	if (e->onestep) {
 		if (r == 1) {
@@ -269,7 +270,7 @@ static void hwtx_complete(struct tc_hwtx *h, unsigned int p, int r,
 	} else if (e->foreign != NULL) {
 		h->st.foreign_stamped += r == 1;
 		e->foreign(e->foreign_arg, m, r == 1 ? tx_ts : e->t, r == 1);
-	} else if (r == 1 || r == -ETIMEDOUT || r == -ESTALE) {
+	} else if (r == 1 || r == -ETIMEDOUT || r == -ESTALE || r == -EXDEV) {
 		if (r == 1)
 			h->st.stamped++;
 		else

@@ -549,7 +549,8 @@ static int afpkt_tx_poll(struct ts_source *ts, uint64_t *cookie,
 	const struct afpkt_txpend *e;
 	uint8_t head[AFPKT_TX_CMP];
 	size_t hlen = 0;
-	int64_t rt = 0, b;
+	int64_t rt = 0, b, err;
+	uint64_t now;
 	int r, k;
 
 	if (p->pend_len == 0)
@@ -572,8 +573,15 @@ static int afpkt_tx_poll(struct ts_source *ts, uint64_t *cookie,
 			return afpkt_tx_done(p, cookie, -ESTALE);
 		}
 		b = clockmap_to_base(&p->map, rt);
+		now = timebase_now();
 		if (b < (int64_t)e->sent_before - AFPKT_TX_SLACK_NS ||
-		    b > (int64_t)timebase_now() + AFPKT_TX_SLACK_NS) {
+		    b > (int64_t)now + AFPKT_TX_SLACK_NS) {
+			/* CLOCK_REALTIME jumped since the map's renewal:
+			 * no stamp, but none is missing either */
+			if (timebase_rt_map_holds(&p->map, now, &err) == 0) {
+				p->st.map_stale++;
+				return afpkt_tx_done(p, cookie, -EXDEV);
+			}
 			p->st.rejected++;
 			return afpkt_tx_done(p, cookie, -ESTALE);
 		}

@@ -55,7 +55,8 @@ int ts_ethdev_tx_event(struct ts_source *ts, uint16_t queue,
  * Poll for one completion. Returns 1 with *cookie and *tx_ts (timebase ns)
  * set; 0 if nothing completed; a negative errno with *cookie set when the
  * message will never get a stamp (-ETIMEDOUT, -ESTALE: stamp rejected,
- * -EIO: queued message could not be sent).
+ * -EXDEV: stamp rejected because its clock jumped since the map's last
+ * renewal (af_packet), -EIO: queued message could not be sent).
  */
 int ts_ethdev_tx_poll(struct ts_source *ts, uint64_t *cookie,
 		      uint64_t *tx_ts);

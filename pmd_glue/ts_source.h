@@ -40,6 +40,9 @@ struct ts_tx_stats {
 	uint64_t rejected;	/* stamp outside [send, poll] */
 	uint64_t refused;	/* not taken: sent the normal way */
 	uint64_t unmatched;	/* a stamp of no request in flight */
+	uint64_t map_stale;	/* stamp outside [send, poll] because its
+				 * clock jumped (the map no longer held):
+				 * not a missing stamp (-EXDEV) */
 };
 
 struct ts_source_ops {

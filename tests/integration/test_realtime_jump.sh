@@ -19,6 +19,9 @@
 #   - one warning line per port that received (at least the GM's),
 #     the status line's REALTIME-JUMP, telemetry's ts_rx_map_stale and
 #     the dump's realtime-jumps count;
+#   - the one-step TC's TX stamps (its send-latency learning) that the
+#     jump puts off are counted apart (ts_tx_map_stale), not as missing:
+#     no "TX stamps stopped";
 #   - after: the receiver's offsets within the usual bounds again.
 
 set -u
@@ -80,6 +83,10 @@ st=$(it_tv /ptpsw/ports "r['p0']['ts_rx_map_stale'], r['p0']['ts_rx_map_err_ns']
 echo "figures: telemetry p0 (ts_rx_map_stale, ts_rx_map_err_ns): $st"
 it_check "telemetry: p0 ts_rx_map_stale > 0, error about -100 ms" \
 	[ "$(it_tv /ptpsw/ports "r['p0']['ts_rx_map_stale'] > 0 and abs(r['p0']['ts_rx_map_err_ns'] + 100000000) < 1000000")" = True ]
+tx=$(it_tv /ptpsw/ports "sum(p['ts_tx_map_stale'] for p in r.values())")
+echo "figures: TX stamps off by the jump (ts_tx_map_stale, all ports): $tx"
+it_check "TX stamps off by the jump are not missing ones: no 'TX stamps stopped'" \
+	eval '! grep -q "TX stamps stopped" "$LOG"'
 it_dump_ptpsw > "$IT_TMP/dump.txt"
 it_check "dump: port p0 counts realtime jumps" \
 	grep -Eq '^port 0 p0: .* realtime-jumps [1-9][0-9]* last -[0-9]+ ns\)' "$IT_TMP/dump.txt"
