@@ -62,10 +62,11 @@ void rtjump_tick(struct app *app)
 		if (n == ap->map_stale_logged)
 			continue;
 		PLOG(WARNING, "port %s: CLOCK_REALTIME jumped %+.3f ms against "
-		     "the timebase (the system clock was set: ptp4l, phc2sys, "
-		     "NTP or date); the kernel's receive stamps of %" PRIu64
+		     "the timebase since its map's last renewal (the system "
+		     "clock was set, or slewed hard: ptp4l, phc2sys, NTP, "
+		     "date); the kernel's receive stamps of %" PRIu64
 		     " burst(s) since the last such line were replaced by the "
-		     "poll time until the map was renewed", ap->conf->name,
+		     "poll time", ap->conf->name,
 		     (double)ap->ts.rx_map_err_ns / 1e6,
 		     n - ap->map_stale_logged);
 		ap->map_stale_logged = n;
