@@ -187,8 +187,8 @@ BCID=$(sed -n "s/^boundary clock: domain $DOM .*clockIdentity \([0-9a-f.]*\) .*/
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$T/gm2.log" --domainNumber=$DOM --uds_address="$T/gm.uds"
 # EP-13: the BC's ports may only become MASTER with a valid UTC offset.
 ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$T/tr1b.log" --domainNumber=$DOM
-echo "running the boundary clock for ${BC_RUN_S:-20} s"
-sleep "${BC_RUN_S:-20}"
+echo "running the boundary clock for ${BC_RUN_S:-15} s"
+sleep "${BC_RUN_S:-15}"
 GMID=$(sed -n 's/.*selected local clock \([0-9a-f.]*\) as best master.*/\1/p' "$T/gm2.log" | head -n 1)
 echo "figures: GM $GMID, BC $BCID"
 it_check "/ptpsw/bc answers" tel /ptpsw/bc "$T/bc2.json"
