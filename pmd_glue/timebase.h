@@ -108,7 +108,7 @@ bool clockmap_valid(const struct clockmap *m);
 bool clockmap_holds(const struct clockmap *m, int64_t foreign, int64_t base,
 		    int64_t tol_ns, int64_t *err_ns);
 /* Test only (the writer): move the published map by ns on the timebase,
- * as if the foreign clock had jumped by -ns; the next update restarts. */
+ * as if the foreign clock had jumped by ns; the next update restarts. */
 void clockmap_shift(struct clockmap *m, int64_t ns);
 
 /*
