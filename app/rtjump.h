@@ -20,8 +20,6 @@
  * system clock is not touched.
  */
 
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 
 struct app;

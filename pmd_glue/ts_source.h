@@ -77,7 +77,7 @@ struct ts_source_ops {
 	const struct ts_tx_stats *(*tx_stats)(const struct ts_source *ts);
 	/* optional: the backend's map of CLOCK_REALTIME stamps onto the
 	 * timebase, if it has one (control lcore: the test-only switch
-	 * PTPSW_TEST_REALTIME_JUMP, app/control.c) */
+	 * PTPSW_TEST_REALTIME_JUMP, app/rtjump.c) */
 	struct clockmap *(*rt_map)(struct ts_source *ts);
 	/* optional, called once after open and the first refreshes: prove
 	 * what the port's stamps really do (may switch ops to a variant

@@ -255,7 +255,6 @@ void bc_set_time_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 {
 	int64_t t = utc_ns, off;
-	enum servo_follow follow;
 	enum servo_state st;
 	double adj;
 
@@ -273,11 +272,7 @@ int bc_track_utc(struct bc *bc, tmv_t now, int64_t utc_ns)
 		bc->stats.time_overflow++;
 		return 0;
 	}
-	follow = servo_follow(&bc->utc_servo);
-	adj = servo_sample(&bc->utc_servo, tmv_from_ns(off), now, &st);
-	if (follow == SERVO_FOLLOWS &&
-	    servo_follow(&bc->utc_servo) != SERVO_FOLLOWS)
-		bc->stats.follow_lost++;
+	adj = bc_servo_sample(bc, &bc->utc_servo, tmv_from_ns(off), now, &st);
 	if (st == SERVO_JUMP) {
 		dclock_step(&bc->clock, now, tmv_from_ns(-off));
 		bc->stats.utc_steps++;

@@ -19,6 +19,19 @@
 #include "bc/bc.h"
 
 /* The interval 2^lg s. */
+/* servo_sample() of one of bc's servos (the parent's or bc_track_utc()'s),
+ * counting in bc's stats each time it stops following (bc_follow()). */
+static inline double bc_servo_sample(struct bc *bc, struct servo *s,
+				     tmv_t offset, tmv_t local,
+				     enum servo_state *st)
+{
+	uint64_t lost = s->n_follow_lost;
+	double adj = servo_sample(s, offset, local, st);
+
+	bc->stats.follow_lost += s->n_follow_lost - lost;
+	return adj;
+}
+
 static inline tmv_t bc_log_interval(int8_t lg)
 {
 	int64_t ns = lg >= 0 ? PTP_NSEC_PER_SEC << lg : PTP_NSEC_PER_SEC >> -lg;

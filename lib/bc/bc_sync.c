@@ -24,7 +24,6 @@ static bool time_diff(int64_t a, int64_t b, int64_t c, int64_t d,
 static void clock_sample(struct bc *bc, unsigned int p, tmv_t now)
 {
 	struct bc_port *pt = &bc->port[p];
-	enum servo_follow follow;
 	enum servo_state st;
 	int64_t ns, stepped;
 	tmv_t off;
@@ -47,10 +46,7 @@ static void clock_sample(struct bc *bc, unsigned int p, tmv_t now)
 	bc->cur.offsetFromMaster = off;
 	bc->stats.servo_samples++;
 	bc->time_from_parent = true;
-	follow = servo_follow(&bc->servo);
-	adj = servo_sample(&bc->servo, off, pt->sync.t2, &st);
-	if (follow == SERVO_FOLLOWS && servo_follow(&bc->servo) != SERVO_FOLLOWS)
-		bc->stats.follow_lost++;
+	adj = bc_servo_sample(bc, &bc->servo, off, pt->sync.t2, &st);
 	bc->sample_gap = tmv_sub(now, bc->last_sample);
 	bc->last_sample = now;
 	bc->coasting = false;

@@ -42,7 +42,6 @@ int servo_init(struct servo *s, const struct servo_params *p, double drift_ppb)
 	s->hold_t0 = 0;
 	s->hold_window = (uint32_t)fmax(1.0, fmin(1e6, SERVO_HOLD_TAU_S /
 							p->interval_s));
-	s->stepped = false;
 	s->n_follow_lost = 0;
 	servo_follow_reset(s);
 	return 0;
@@ -76,15 +75,14 @@ static bool settled(const struct servo *s, int64_t local)
 	       local - s->settled_t0 >= SERVO_SETTLED_NS;
 }
 
-/* A step at local time local: the loop did not settle since the last
- * one? */
+/* A step (counted in n_steps) at local time local: the loop did not
+ * settle since the last one? */
 static void follow_step(struct servo *s, int64_t local)
 {
-	if (s->stepped && !settled(s, local))
+	if (s->n_steps > 1 && !settled(s, local))	/* not the first */
 		s->rapid_steps++;
 	else
 		s->rapid_steps = 1;
-	s->stepped = true;
 	s->settled_run = 0;
 	if (s->rapid_steps >= SERVO_RAPID_STEPS)
 		follow_set(s, SERVO_STEPPING);

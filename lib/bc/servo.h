@@ -77,7 +77,6 @@ struct servo {
 	uint32_t settled_run;	/* PI outputs within it, in a row */
 	int64_t settled_t0;	/* local time of the first of those */
 	uint32_t rapid_steps;	/* steps, each before settling */
-	bool stepped;		/* a step since servo_init */
 	uint64_t n_follow_lost;	/* FOLLOWS -> AT_LIMIT or STEPPING */
 };
 

@@ -47,13 +47,11 @@ ns_ptp4l "$PFX-tr1" "$NS_IF" tr-multicast "$IT_TMP/tr1.log"
 corrected() { it_tv /ptpsw/tc "r['corrected_sync'] + r['corrected_delay_req']"; }
 samples() { grep -c 'master offset' "$IT_TMP/tr1.log"; }
 # max_abs FROM: the largest |master offset| of tr1's samples after line
-# FROM of those lines
+# FROM of those lines (ns_offsets over them)
 max_abs()
 {
-	grep 'master offset' "$IT_TMP/tr1.log" | tail -n +"$(($1 + 1))" |
-		awk '{ for (i = 1; i < NF; i++) if ($i == "offset") {
-			v = $(i + 1); if (v < 0) v = -v; if (v > m) m = v } }
-		     END { print m + 0 }'
+	ns_field "$(grep 'master offset' "$IT_TMP/tr1.log" |
+		tail -n +"$(($1 + 1))" | ns_offsets - 0)" max
 }
 
 echo "== before: $SETTLE_S s"
