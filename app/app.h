@@ -20,6 +20,7 @@
 #include "reload.h"
 #include "sw/flap.h"
 #include "sw/vswap.h"
+#include "timebase.h"
 
 #define APP_EXIT_OK	0
 #define APP_EXIT_FAIL	1
@@ -61,6 +62,10 @@ struct app {
 	struct rte_mempool *pool;
 	unsigned int mbufs_start;	/* in use after start-up */
 	struct app_pool_state pool_st;
+	/* one CLOCK_REALTIME read's cost (rtjump_probe()); rt_ports: the
+	 * ports that map kernel stamps through CLOCK_REALTIME */
+	struct timebase_rt_cost rt_cost;
+	unsigned int rt_ports;
 	int meta_offset;		/* ptpsw_meta dynfield */
 	unsigned int n_ports;
 	struct app_port ports[CONF_MAX_PORTS];

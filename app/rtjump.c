@@ -46,6 +46,56 @@ static void test_switch(struct app *app)
 	}
 }
 
+static bool rt_mapped(struct app_port *ap)
+{
+	return ap->ts.ops != NULL && ap->ts.ops->rt_map != NULL &&
+	       ap->ts.ops->rt_map(&ap->ts) != NULL;
+}
+
+void rtjump_probe(struct app *app)
+{
+	const struct timebase_rt_cost *c = &app->rt_cost;
+	char names[128] = "";
+	unsigned int p;
+	size_t n = 0;
+
+	timebase_probe_rt(&app->rt_cost);
+	app->rt_ports = 0;
+	for (p = 0; p < app->n_ports; p++) {
+		if (!rt_mapped(&app->ports[p]))
+			continue;
+		app->rt_ports++;
+		if (n < sizeof(names))
+			n += (size_t)snprintf(names + n, sizeof(names) - n,
+					      "%s%s", n ? " " : "",
+					      app->ports[p].conf->name);
+	}
+	if (!c->slow || app->rt_ports == 0)
+		return;
+	PLOG(WARNING, "one CLOCK_REALTIME read takes %u ns here (median, "
+	     "p99 %u ns; clocksource %s%s), where a vDSO read takes tens of "
+	     "ns: each RX burst of the ports whose kernel stamps map through "
+	     "it (%s) pays one such read for its jump check, and each of "
+	     "their map pairs is uncertain by half a read; a clocksource "
+	     "with a vDSO read (tsc, kvm-clock) avoids this "
+	     "(docs/operations.md)", c->median_ns, c->p99_ns,
+	     c->clocksource, c->syscall ? ", timed through syscall(2) by "
+	     "PTPSW_TEST_RT_SYSCALL" : "", names);
+}
+
+void rtjump_banner(const struct app *app, FILE *out)
+{
+	const struct timebase_rt_cost *c = &app->rt_cost;
+
+	fprintf(out, "system clock: CLOCK_REALTIME read %u ns (median, p99 "
+		"%u ns), clocksource %s%s; %u of %u ports map kernel stamps "
+		"through it%s\n", c->median_ns, c->p99_ns, c->clocksource,
+		c->syscall ? " (test: system call timed)" : "",
+		app->rt_ports, app->n_ports,
+		c->slow && app->rt_ports ? ": SLOW, one such read per RX burst"
+					  : "");
+}
+
 void rtjump_refresh(struct app *app)
 {
 	test_switch(app);
@@ -89,4 +139,7 @@ void rtjump_line(const struct app *app, FILE *out)
 	}
 	if (k)
 		fputc(')', out);
+	if (app->rt_cost.slow && app->rt_ports)
+		fprintf(out, " SLOW-REALTIME-READ (%u ns)",
+			app->rt_cost.median_ns);
 }

@@ -24,6 +24,16 @@
 
 struct app;
 
+/* At start, after the ports: what one CLOCK_REALTIME read costs here
+ * (timebase_probe_rt()), into app->rt_cost. If that is slow (a system
+ * call instead of the vDSO) and ports map kernel stamps through
+ * CLOCK_REALTIME, one warning line: each of their RX bursts pays one
+ * such read, and their maps are that much less certain. */
+void rtjump_probe(struct app *app);
+
+/* Banner and --check --probe: "system clock: ..." (one line). */
+void rtjump_banner(const struct app *app, FILE *out);
+
 #define RTJUMP_SHOW_NS	10000000000ULL	/* status line: 10 s */
 
 /* After every map renewal (control lcore, 10 times a second): the test
@@ -35,7 +45,8 @@ void rtjump_refresh(struct app *app);
 void rtjump_tick(struct app *app);
 
 /* Status line: " REALTIME-JUMP (p0 p1)" while a port met one within
- * RTJUMP_SHOW_NS. */
+ * RTJUMP_SHOW_NS; " SLOW-REALTIME-READ (N ns)" while ports pay a slow
+ * read per burst (rtjump_probe()). */
 void rtjump_line(const struct app *app, FILE *out);
 
 #endif /* PTPSW_APP_RTJUMP_H */

@@ -178,6 +178,15 @@ static int tel_info(const struct app *app, const char *params,
 		rte_tel_data_add_array_int(lc, (int)app->workers[i]->lcore);
 	tel_add_child(d, "worker_lcores", lc);
 	rte_tel_data_add_dict_u64(d, "tsc_hz", timebase_tsc_hz());
+	rte_tel_data_add_dict_u64(d, "realtime_read_ns",
+				  app->rt_cost.median_ns);
+	rte_tel_data_add_dict_u64(d, "realtime_read_p99_ns",
+				  app->rt_cost.p99_ns);
+	rte_tel_data_add_dict_string(d, "clocksource",
+				     app->rt_cost.clocksource);
+	tel_add_bool(d, "realtime_read_slow", app->rt_cost.slow);
+	rte_tel_data_add_dict_int(d, "realtime_mapped_ports",
+				  (int)app->rt_ports);
 	rte_tel_data_add_dict_u64(d, "mbufs", app->pool->size);
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
 				  rte_mempool_in_use_count(app->pool));

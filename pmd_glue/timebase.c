@@ -8,7 +8,12 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 
@@ -151,4 +156,58 @@ int timebase_rt_map_holds(const struct clockmap *m, uint64_t base0,
 		return -1;
 	return clockmap_holds(m, rt, (int64_t)(base0 + (base1 - base0) / 2),
 			      TIMEBASE_RT_TOL_NS, err_ns) ? 1 : 0;
+}
+
+static int tb_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t tb_u32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+static void tb_clocksource(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/"
+			"current_clocksource", "r");
+	size_t n;
+
+	snprintf(buf, len, "unknown");
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)len, f) == NULL || buf[0] == '\n')
+		snprintf(buf, len, "unknown");
+	fclose(f);
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+}
+
+void timebase_probe_rt(struct timebase_rt_cost *c)
+{
+	static uint64_t d[TIMEBASE_RT_PROBE_READS];
+	const char *sw = getenv("PTPSW_TEST_RT_SYSCALL");
+	struct timespec t;
+	uint64_t t0;
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	c->syscall = sw != NULL && strcmp(sw, "1") == 0;
+	for (i = 0; i < TIMEBASE_RT_PROBE_READS; i++) {
+		t0 = rte_rdtsc();
+		if (c->syscall)
+			syscall(SYS_clock_gettime, CLOCK_REALTIME, &t);
+		else
+			clock_gettime(CLOCK_REALTIME, &t);
+		d[i] = rte_rdtsc() - t0;
+	}
+	qsort(d, TIMEBASE_RT_PROBE_READS, sizeof(d[0]), tb_cmp_u64);
+	c->median_ns = tb_u32(timebase_from_tsc(d[TIMEBASE_RT_PROBE_READS / 2]));
+	c->p99_ns = tb_u32(timebase_from_tsc(
+		d[TIMEBASE_RT_PROBE_READS * 99 / 100]));
+	c->slow = c->median_ns > TIMEBASE_RT_READ_SLOW_NS;
+	tb_clocksource(c->clocksource, sizeof(c->clocksource));
 }

@@ -128,4 +128,28 @@ void clockmap_shift(struct clockmap *m, int64_t ns);
 int timebase_rt_map_holds(const struct clockmap *m, uint64_t base0,
 			  int64_t *err_ns);
 
+/*
+ * What one CLOCK_REALTIME read costs on this host, measured at start:
+ * the kernel-stamp ports (af_packet, net_pcap) check their map with one
+ * such read per RX burst (timebase_rt_map_holds()), and every map pair is
+ * uncertain by half a read. A read through the vDSO (the tsc or kvm-clock
+ * clocksource) takes tens of ns; one that falls back to a system call
+ * (hpet, acpi_pm, vdso=0) hundreds. TIMEBASE_RT_PROBE_READS reads, each
+ * timed with the TSC.
+ */
+#define TIMEBASE_RT_PROBE_READS	2001
+#define TIMEBASE_RT_READ_SLOW_NS	200
+struct timebase_rt_cost {
+	uint32_t median_ns;
+	uint32_t p99_ns;
+	bool slow;			/* median above TIMEBASE_RT_READ_SLOW_NS */
+	bool syscall;			/* measured through syscall(2): the test switch */
+	char clocksource[32];		/* current_clocksource, or "unknown" */
+};
+/* After timebase_init(). Test-only switch: PTPSW_TEST_RT_SYSCALL=1 in the
+ * environment times the system call path instead of the vDSO's, as on a
+ * host whose clocksource has no vDSO read (the reads ptpsw then makes
+ * are unchanged). */
+void timebase_probe_rt(struct timebase_rt_cost *c);
+
 #endif /* PTPSW_GLUE_TIMEBASE_H */

@@ -560,6 +560,33 @@ static void test_clockmap_realtime(void)
 	ptpsim_set_time_source(NULL);
 }
 
+/* What a CLOCK_REALTIME read costs: through the vDSO where the
+ * clocksource has one, and through syscall(2) with the test switch;
+ * "slow" is the median over TIMEBASE_RT_READ_SLOW_NS, whatever the host. */
+static void test_rt_read_probe(void)
+{
+	struct timebase_rt_cost v, sc;
+
+	unsetenv("PTPSW_TEST_RT_SYSCALL");
+	timebase_probe_rt(&v);
+	setenv("PTPSW_TEST_RT_SYSCALL", "1", 1);
+	timebase_probe_rt(&sc);
+	unsetenv("PTPSW_TEST_RT_SYSCALL");
+	printf("\n  CLOCK_REALTIME read: %u ns median, p99 %u ns (clocksource "
+	       "%s); through syscall(2): %u ns, p99 %u ns\n", v.median_ns,
+	       v.p99_ns, v.clocksource, sc.median_ns, sc.p99_ns);
+	CU_ASSERT(!v.syscall);
+	CU_ASSERT(sc.syscall);
+	CU_ASSERT(v.median_ns > 0 && v.median_ns <= v.p99_ns);
+	CU_ASSERT(sc.median_ns > 0 && sc.median_ns <= sc.p99_ns);
+	CU_ASSERT(v.median_ns < 100000);	/* a read, not a sleep */
+	CU_ASSERT(v.slow == (v.median_ns > TIMEBASE_RT_READ_SLOW_NS));
+	CU_ASSERT(sc.slow == (sc.median_ns > TIMEBASE_RT_READ_SLOW_NS));
+	CU_ASSERT(v.clocksource[0] != '\0' &&
+		  strchr(v.clocksource, '\n') == NULL);
+	CU_ASSERT_STRING_EQUAL(v.clocksource, sc.clocksource);
+}
+
 static void rm_pcaps(void)
 {
 	unlink(pcap_rx);
@@ -577,6 +604,7 @@ int test_register(void)
 		{ "one-step send warm-up: a private loopback of its own", test_sendwarm_netns },
 		{ "sim with dynfield: ethdev; software forced", test_sim_modes },
 		{ "clockmap tracks a real-time PHC", test_clockmap_realtime },
+		{ "CLOCK_REALTIME read cost probed", test_rt_read_probe },
 		{ NULL, NULL },
 	};
 
