@@ -180,14 +180,14 @@ ns_ptp4l()
 	ns_spawn "$ns" "$log" ptp4l -i "$ifc" -m -q -f "$cfg" "$@"
 }
 
-# ns_offsets LOG [SKIP_S]: statistics of the "master offset" samples in a
-# ptp4l log, ignoring the first SKIP_S seconds (ptp4l's monotonic stamp)
-# after the first sample. Prints one line:
-#   n=N rms=NS max=NS mean=NS delay=NS last=NS
-# (all in ns; delay = mean path delay; zeros when there is no sample).
-ns_offsets()
+# ns_samples LOG [FROM_S [UNTIL_S]]: the "master offset" samples of a
+# ptp4l log (- reads standard input) whose time (ptp4l's monotonic stamp)
+# lies FROM_S (default 0) or more and under UNTIL_S (default: no end)
+# seconds after the first sample's, one line each: "T OFFSET DELAY" (s,
+# ns, ns; DELAY 0 where the line has no path delay).
+ns_samples()
 {
-	awk -v skip="${2:-0}" '
+	awk -v from="${2:-0}" -v until="${3:--1}" '
 	/master offset/ {
 		if (!match($0, /\[[0-9.]+\]/))
 			next
@@ -195,15 +195,28 @@ ns_offsets()
 		if (!match($0, /master offset +-?[0-9]+/))
 			next
 		split(substr($0, RSTART, RLENGTH), f, " ")
-		o = f[3] + 0
 		d = 0
 		if (match($0, /path delay +-?[0-9]+/)) {
 			split(substr($0, RSTART, RLENGTH), g, " ")
 			d = g[3] + 0
 		}
 		if (!seen) { t0 = t; seen = 1 }
-		if (t - t0 < skip)
+		if (t - t0 < from || (until >= 0 && t - t0 >= until))
 			next
+		printf "%.6f %d %d\n", t, f[3], d
+	}' "$1"
+}
+
+# ns_offsets LOG [SKIP_S]: statistics of the "master offset" samples in a
+# ptp4l log (ns_samples), ignoring the first SKIP_S seconds after the
+# first sample. Prints one line:
+#   n=N rms=NS max=NS mean=NS delay=NS last=NS
+# (all in ns; delay = mean path delay; zeros when there is no sample).
+ns_offsets()
+{
+	ns_samples "$1" "${2:-0}" | awk '
+	{
+		o = $2; d = $3
 		n++; s2 += o * o; s += o; sd += d; last = o
 		a = o < 0 ? -o : o
 		if (a > mx) mx = a
@@ -214,7 +227,7 @@ ns_offsets()
 			       n, sqrt(s2 / n), mx, s / n, sd / n, last
 		else
 			print "n=0 rms=0 max=0 mean=0 delay=0 last=0"
-	}' "$1"
+	}'
 }
 
 # ns_field LINE KEY: the value of KEY=VALUE in an ns_offsets line.

@@ -131,16 +131,8 @@ echo "figures: CLOCK_REALTIME samples: BC 24 ${U24:-?} (before it followed the G
 # TARGET_NS (default 0)
 win_offsets()
 {
-	tail -c +"$(($2 + 1))" "$1" | awk -v a="$3" -v b="$4" -v t="${5:-0}" '
-		/master offset/ {
-			if (!match($0, /\[[0-9.]+\]/)) next
-			ts = substr($0, RSTART + 1, RLENGTH - 2) + 0
-			if (!seen) { t0 = ts; seen = 1 }
-			if (ts - t0 < a || ts - t0 >= b) next
-			match($0, /master offset +-?[0-9]+/)
-			split(substr($0, RSTART, RLENGTH), f, " ")
-			print f[3] - t
-		}'
+	tail -c +"$(($2 + 1))" "$1" | ns_samples - "$3" "$4" |
+		awk -v t="${5:-0}" '{ print $2 - t }'
 }
 
 # offs_stats LOG FROM_BYTE SKIP: ns_offsets over the part of LOG after FROM_BYTE
