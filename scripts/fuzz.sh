@@ -30,7 +30,13 @@ if [ "$WANT" != all ]; then
 fi
 
 if [ ! -f "$BUILD/build.ninja" ]; then
-	CC=clang meson setup "$BUILD" "$ROOT" -Dfuzz=true -Ddpdk=disabled \
+	# through ccache where it is installed and not disabled (meson does
+	# that by itself only for a compiler it picks)
+	FUZZ_CC=clang
+	if command -v ccache >/dev/null 2>&1 && [ -z "${CCACHE_DISABLE:-}" ]; then
+		FUZZ_CC="ccache clang"
+	fi
+	CC=$FUZZ_CC meson setup "$BUILD" "$ROOT" -Dfuzz=true -Ddpdk=disabled \
 		-Dtests=false >/dev/null
 fi
 ninja -C "$BUILD" >/dev/null

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
 	# build
-	build-essential meson ninja-build pkg-config
+	build-essential meson ninja-build pkg-config ccache
 	dpdk dpdk-dev libdpdk-dev libconfig-dev libcunit1-dev libpcap-dev
 	# fuzzing and sanitizers
 	clang libclang-rt-14-dev

@@ -6,6 +6,7 @@
 #   FUZZ_SECONDS=N             seconds per fuzz target (default 10; 0 skips;
 #                              scripts/fuzz.sh N runs them longer)
 #   SUITES="unit tshark"       only these meson suites (default: all)
+#   PTPSW_CCACHE=0             compile without the shared compiler cache
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -57,6 +58,28 @@ PY
 
 step "install packages"
 scripts/setup.sh
+
+# Compiler cache: meson compiles through ccache when it is installed
+# (setup.sh installs it), and the four builds below share many sources.
+# The cache lives in /var/cache/ptpsw/ccache where that is writable, so
+# another clone on this machine (CI's clean clone) compiles nothing that
+# an earlier one compiled the same way. Paths under the clone are hashed
+# relative to it (CCACHE_BASEDIR) and the working directory not at all
+# (CCACHE_NOHASHDIR): an object taken from the cache may name another
+# clone's build directory in its debug information. PTPSW_CCACHE=0
+# compiles without the cache.
+if [ "${PTPSW_CCACHE:-1}" != 0 ] && command -v ccache > /dev/null; then
+	if [ -z "${CCACHE_DIR:-}" ] && mkdir -p /var/cache/ptpsw/ccache 2> /dev/null &&
+	   [ -w /var/cache/ptpsw/ccache ]; then
+		export CCACHE_DIR=/var/cache/ptpsw/ccache
+	fi
+	export CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=true
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-1G}
+	echo "compiler cache: ccache in ${CCACHE_DIR:-its default directory}"
+else
+	export CCACHE_DISABLE=1
+	echo "compiler cache: off"
+fi
 
 if [ -x scripts/fetch-dpdk-sdk.sh ]; then
 	step "DPDK driver-SDK headers (for the simulated PTP NIC)"
