@@ -637,6 +637,34 @@ it_tshark()
 # it_count FILE FILTER: number of packets matching FILTER.
 it_count() { it_tshark "$1" "$2" frame.number | wc -l; }
 
+# it_counts FILE FILTER...: one line, the number of packets matching each
+# FILTER (as it_count), from one pass of tshark (its io,stat table, which
+# takes no commas in a filter). A capture of fewer than two frames has no
+# row in that table: then it_count for each.
+it_counts()
+{
+	local f=$1 spec=io,stat,0 x line
+	shift
+	for x in "$@"; do
+		case $x in *,*) echo "it_counts: a comma in filter '$x'" >&2; return 1 ;; esac
+		spec+=",$x"
+	done
+	line=$(tshark -n -r "$f" -o udp.check_checksum:TRUE -q -z "$spec" 2> /dev/null |
+		awk -v n=$# '/<>/ {
+			k = split($0, c, "|")
+			if (k < 2 * n + 3) exit
+			for (i = 1; i <= n; i++) {
+				v = c[2 * i + 1]; gsub(/ /, "", v)
+				printf "%s%s", (i > 1 ? " " : ""), v
+			}
+			print ""; exit
+		}')
+	if [ -z "$line" ]; then
+		for x in "$@"; do line+="${line:+ }$(it_count "$f" "$x")"; done
+	fi
+	echo "$line"
+}
+
 # it_iperf SRC_NS DST_NS DST_ADDR SECONDS: a TCP iperf3 run across the
 # switch. Prints the receiver's throughput; returns iperf3's status.
 it_iperf()

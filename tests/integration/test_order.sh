@@ -62,10 +62,11 @@ got=$(wc -l < "$IT_TMP/ids")
 # ids print as hex (0x...)
 inversions=$(while read -r id; do echo $((id)); done < "$IT_TMP/ids" |
 	awk 'NR > 1 && $1 <= prev {n++} {prev = $1} END {print n + 0}')
-cf=$(it_count "$GM" "$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 0 && ptp.v2.correction.ns != 0")
-d9=$(it_count "$GM" "$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 9")
-d9_as_is=$(it_count "$GM" "$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 9 && ptp.v2.correction.ns == 0 && udp.checksum.status == 1")
-self=$(it_count "$GM" "udp.dstport == 7")
+read -r cf d9 d9_as_is self < <(it_counts "$GM" \
+	"$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 0 && ptp.v2.correction.ns != 0" \
+	"$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 9" \
+	"$SEL && ptp.v2.messagetype == 1 && ptp.v2.domainnumber == 9 && ptp.v2.correction.ns == 0 && udp.checksum.status == 1" \
+	"udp.dstport == 7")
 echo "figures: sent ${sent:-0}, received $got, out of order $inversions, domain 0 Delay_Req with a correction $cf, domain 9 Delay_Req $d9 (unchanged, valid checksum: $d9_as_is), to tr1's own MAC at the GM $self"
 it_check "the GM receives every datagram (${sent:-0})" [ "${sent:-0}" -gt 0 -a "$got" = "${sent:-0}" ]
 it_check "in the order sent" [ "$inversions" = 0 ]

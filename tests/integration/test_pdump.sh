@@ -64,12 +64,12 @@ it_check "dpdk-dumpcap exits 0 ($rc)" [ "$rc" = 0 ]
 it_check "pcapng written" [ -s "$CAP" ]
 
 n_all=$(tshark -r "$CAP" 2> /dev/null | wc -l)
-n_ptp=$(it_count "$CAP" ptp)
-n_sync=$(it_count "$CAP" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1")
-n_ann=$(it_count "$CAP" "ptp.v2.messagetype == 0xb && ip.src == $NS_NET4.1")
-n_dreq=$(it_count "$CAP" "ptp.v2.messagetype == 1")
-n_dreq_cf=$(it_count "$CAP" "ptp.v2.messagetype == 1 && ptp.v2.correction.ns != 0")
-n_bad=$(it_count "$CAP" "udp.checksum.status == 0")
+read -r n_ptp n_sync n_ann n_dreq n_dreq_cf n_bad < <(it_counts "$CAP" ptp \
+	"ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" \
+	"ptp.v2.messagetype == 0xb && ip.src == $NS_NET4.1" \
+	"ptp.v2.messagetype == 1" \
+	"ptp.v2.messagetype == 1 && ptp.v2.correction.ns != 0" \
+	"udp.checksum.status == 0")
 echo "figures: capture $n_all frames, PTP $n_ptp (Sync $n_sync, Announce $n_ann, Delay_Req $n_dreq of which corrected $n_dreq_cf), bad UDP checksums $n_bad"
 it_check "tshark decodes PTP frames ($n_ptp)" [ "$n_ptp" -gt 0 ]
 it_check "GM's Syncs captured (${CAP_S} s at 8/s: $n_sync)" [ "$n_sync" -ge $((CAP_S * 4)) ]

@@ -66,10 +66,8 @@ it_check "unicast Delay_Resp reach tr2 ($n)" [ "$n" -gt 10 ]
 
 # UDP checksums after the correctionField edit (0 is legal for IPv4).
 for f in "$GM" "$TR"; do
-	tot=$(it_count "$f" "udp")
-	bad=$(it_count "$f" "udp.checksum.status == 0")
-	good=$(it_count "$f" "udp.checksum.status == 1")
-	zero=$(it_count "$f" "udp.checksum == 0")
+	read -r tot bad good zero < <(it_counts "$f" "udp" "udp.checksum.status == 0" \
+		"udp.checksum.status == 1" "udp.checksum == 0")
 	echo "figures: $(basename "$f"): $tot UDP, $good good checksums, $zero zero, $bad bad"
 	it_check "no bad UDP checksum in $(basename "$f")" eval '[ "$bad" = 0 ] && [ "$tot" -gt 0 ]'
 	it_check "all UDP checksums good or zero in $(basename "$f")" [ $((good + zero)) = "$tot" ]
@@ -85,10 +83,10 @@ it_check "Announce seen on both sides ($both)" [ "$both" -ge 5 ]
 it_check "Announce forwarded unchanged" [ "$diffr" = 0 ]
 
 # One-step TC: the residence time goes into the Sync's correctionField.
-s_gm=$(it_count "$GM" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1")
-s_gm_cf=$(it_count "$GM" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1 && ptp.v2.correction.ns != 0")
-s_tr=$(it_count "$TR" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1")
-s_tr_cf=$(it_count "$TR" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1 && ptp.v2.correction.ns != 0")
+read -r s_gm s_gm_cf < <(it_counts "$GM" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" \
+	"ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1 && ptp.v2.correction.ns != 0")
+read -r s_tr s_tr_cf < <(it_counts "$TR" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" \
+	"ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1 && ptp.v2.correction.ns != 0")
 cf=$(it_tshark "$TR" "ptp.v2.messagetype == 0 && ip.src == $NS_NET4.1" ptp.v2.correction.ns |
 	sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "min %d median %d max %d ns", v[1], v[int((NR + 1) / 2)], v[NR] }')
 echo "figures: Sync at GM $s_gm (CF != 0: $s_gm_cf), at tr2 $s_tr (CF != 0: $s_tr_cf), tr2 CF $cf"

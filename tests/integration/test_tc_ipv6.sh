@@ -59,14 +59,13 @@ dst=$(it_tshark "$GM" "ptp.v2.messagetype == 1 && ipv6.src == fd66::2" ipv6.dst 
 it_check "tr1's Delay_Req are still multicast ($dst)" eval '[ "${dst:0:2}" = ff ] && [ "${dst% }" = "${dst%% *}" ]'
 
 for f in "$GM" "$TR"; do
-	tot=$(it_count "$f" "udp")
-	good=$(it_count "$f" "udp.checksum.status == 1")
+	read -r tot good < <(it_counts "$f" "udp" "udp.checksum.status == 1")
 	echo "figures: $(basename "$f"): $tot UDP over IPv6, $good good checksums"
 	it_check "every UDP checksum good in $(basename "$f")" eval '[ "$tot" -gt 50 ] && [ "$good" = "$tot" ]'
 done
 
-s_tr=$(it_count "$TR" "ptp.v2.messagetype == 0 && ipv6.src == fd66::1")
-s_tr_cf=$(it_count "$TR" "ptp.v2.messagetype == 0 && ipv6.src == fd66::1 && ptp.v2.correction.ns != 0")
+read -r s_tr s_tr_cf < <(it_counts "$TR" "ptp.v2.messagetype == 0 && ipv6.src == fd66::1" \
+	"ptp.v2.messagetype == 0 && ipv6.src == fd66::1 && ptp.v2.correction.ns != 0")
 echo "figures: Sync at tr2 $s_tr, with non-zero correctionField $s_tr_cf"
 it_check "Sync reaches tr2 corrected" eval '[ "$s_tr" -gt 50 ] && [ "$s_tr_cf" = "$s_tr" ]'
 it_cf_transit "Sync gm -> tr2 (Sync CF)" 50 "$GM" "$TR" \

@@ -53,7 +53,8 @@ caps_sw()
 }
 caps_stop() { local p; for p in "${CAPS[@]}"; do ns_stop "$p" tcpdump INT; done; }
 
-cf_nonzero() { it_count "$1" "$2 && (ptp.v2.correction.ns != 0 || ptp.v2.correction.subns != 0)"; }
+# a tshark filter: the correctionField is not 0
+CF_NONZERO="(ptp.v2.correction.ns != 0 || ptp.v2.correction.subns != 0)"
 
 # ---- part A: two-step GM ---------------------------------------------------
 echo "== part A: ptp4l two-step GM through the two-step TC, $RUN_S s"
@@ -72,21 +73,22 @@ it_sync_stats "A tr1 (multicast Delay_Req)" "$IT_TMP/A-tr1.log" $SKIP_S 50 20000
 it_sync_stats "A tr2 (unicast Delay_Req)" "$IT_TMP/A-tr2.log" $SKIP_S 50 200000 2000000
 
 TR2=$IT_TMP/A-tr2.pcap; TR1=$IT_TMP/A-tr1.pcap; GMC=$IT_TMP/A-gm.pcap
-n_s=$(it_count "$TR2" "ptp.v2.messagetype == 0"); n_s_cf=$(cf_nonzero "$TR2" "ptp.v2.messagetype == 0")
-n_f=$(it_count "$TR2" "ptp.v2.messagetype == 8"); n_f_cf=$(cf_nonzero "$TR2" "ptp.v2.messagetype == 8")
+read -r n_s n_s_cf n_f n_f_cf < <(it_counts "$TR2" "ptp.v2.messagetype == 0" \
+	"ptp.v2.messagetype == 0 && $CF_NONZERO" "ptp.v2.messagetype == 8" \
+	"ptp.v2.messagetype == 8 && $CF_NONZERO")
 echo "figures: at tr2: Sync $n_s (CF != 0: $n_s_cf), Follow_Up $n_f (CF != 0: $n_f_cf)"
 it_check "Sync not corrected by the two-step TC" eval '[ "$n_s" -gt 50 ] && [ "$n_s_cf" = 0 ]'
 it_check "Follow_Up carries the residence time" eval '[ "$n_f" -gt 50 ] && [ "$n_f_cf" = "$n_f" ]'
 
-n_q=$(it_count "$GMC" "ptp.v2.messagetype == 1 && ip.src != $NS_NET4.1")
-n_q_cf=$(cf_nonzero "$GMC" "ptp.v2.messagetype == 1 && ip.src != $NS_NET4.1")
+read -r n_q n_q_cf < <(it_counts "$GMC" "ptp.v2.messagetype == 1 && ip.src != $NS_NET4.1" \
+	"ptp.v2.messagetype == 1 && ip.src != $NS_NET4.1 && $CF_NONZERO")
 echo "figures: Delay_Req at the GM $n_q (CF != 0: $n_q_cf)"
 it_check "Delay_Req forwarded with correctionField unchanged (0)" eval '[ "$n_q" -gt 50 ] && [ "$n_q_cf" = 0 ]'
 
-n_r1=$(it_count "$TR1" "ptp.v2.messagetype == 9 && ip.dst == 224.0.1.129")
-n_r1_cf=$(cf_nonzero "$TR1" "ptp.v2.messagetype == 9 && ip.dst == 224.0.1.129")
-n_r2=$(it_count "$TR2" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3")
-n_r2_cf=$(cf_nonzero "$TR2" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3")
+read -r n_r1 n_r1_cf < <(it_counts "$TR1" "ptp.v2.messagetype == 9 && ip.dst == 224.0.1.129" \
+	"ptp.v2.messagetype == 9 && ip.dst == 224.0.1.129 && $CF_NONZERO")
+read -r n_r2 n_r2_cf < <(it_counts "$TR2" "ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3" \
+	"ptp.v2.messagetype == 9 && ip.dst == $NS_NET4.3 && $CF_NONZERO")
 echo "figures: multicast Delay_Resp at tr1 $n_r1 (CF != 0: $n_r1_cf), unicast Delay_Resp at tr2 $n_r2 (CF != 0: $n_r2_cf)"
 # The last Delay_Req may be answered after the capture stopped: allow 2 misses.
 it_check "multicast Delay_Resp carries the Delay_Req residence time" eval '[ "$n_r1" -gt 30 ] && [ "$n_r1_cf" -ge $((n_r1 - 2)) ]'
@@ -173,8 +175,9 @@ ns_stop "$P1" python3 TERM; ns_stop "$P2" ptp4l; ns_stop "$P3" ptp4l
 it_sync_stats "B tr1 (multicast Delay_Req)" "$IT_TMP/B-tr1.log" $SKIP_S 40 500000 5000000
 it_sync_stats "B tr2 (unicast Delay_Req)" "$IT_TMP/B-tr2.log" $SKIP_S 40 500000 5000000
 TR2=$IT_TMP/B-tr2.pcap
-n_s=$(it_count "$TR2" "ptp.v2.messagetype == 0"); n_s_cf=$(cf_nonzero "$TR2" "ptp.v2.messagetype == 0")
-n_f=$(it_count "$TR2" "ptp.v2.messagetype == 8"); n_f_cf=$(cf_nonzero "$TR2" "ptp.v2.messagetype == 8")
+read -r n_s n_s_cf n_f n_f_cf < <(it_counts "$TR2" "ptp.v2.messagetype == 0" \
+	"ptp.v2.messagetype == 0 && $CF_NONZERO" "ptp.v2.messagetype == 8" \
+	"ptp.v2.messagetype == 8 && $CF_NONZERO")
 echo "figures: one-step GM at tr2: Sync $n_s (CF != 0: $n_s_cf), Follow_Up $n_f (CF != 0: $n_f_cf)"
 it_check "one-step Sync's residence time reaches tr2 (in the Sync or a Follow_Up)" \
 	eval '[ "$n_s" -gt 50 ] && [ $((n_s_cf + n_f_cf)) -ge "$n_s" ]'
