@@ -5,6 +5,7 @@
  * The frequency is EAL's, refined against CLOCK_MONOTONIC_RAW at init.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -184,6 +185,11 @@ static void tb_clocksource(char *buf, size_t len)
 	fclose(f);
 	n = strcspn(buf, "\n");
 	buf[n] = '\0';
+	/* a kernel identifier; anything else would go raw into JSON */
+	for (n = 0; buf[n] != '\0'; n++)
+		if (!isalnum((unsigned char)buf[n]) && buf[n] != '_' &&
+		    buf[n] != '-' && buf[n] != '.')
+			buf[n] = '?';
 }
 
 void timebase_probe_rt(struct timebase_rt_cost *c)
