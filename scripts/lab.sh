@@ -169,7 +169,8 @@ status_line()
 }
 
 # What each ptpsw port's stamps really are (its start-up self-tests, from
-# the banner): "  p0: rx ...; tx ...", and the send warm-up's line
+# the banner): "  p0: rx ...; tx ...", the send warm-up's line, and the
+# system clock's where its reads are slow
 stamp_lines()
 {
 	[ "$SWITCH" = ptpsw ] || return 0
@@ -177,6 +178,7 @@ stamp_lines()
 	     /^    rx stamps: / { sub("^    rx stamps: ", ""); rx = $0 }
 	     /^    tx stamps: / { sub("^    tx stamps: ", ""); print "  " p ": rx " rx "; tx " $0 }
 	     /^send warm-up: / { sub(" \\(a frame through it.*", ""); print "  " $0 }
+	     /^system clock: .*: SLOW/ { print "  " $0 }
 	     /^workers:/ { exit }' "$LOGDIR/switch.log" 2> /dev/null | cut -c1-160
 }
 
