@@ -66,6 +66,7 @@ struct app {
 	 * ports that map kernel stamps through CLOCK_REALTIME */
 	struct timebase_rt_cost rt_cost;
 	unsigned int rt_ports;
+	struct timebase_tsc_check tsc_check;	/* the same (rtjump_probe()) */
 	int meta_offset;		/* ptpsw_meta dynfield */
 	unsigned int n_ports;
 	struct app_port ports[CONF_MAX_PORTS];

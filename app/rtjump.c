@@ -52,6 +52,29 @@ static bool rt_mapped(struct app_port *ap)
 	       ap->ts.ops->rt_map(&ap->ts) != NULL;
 }
 
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "NO";
+}
+
+static void tsc_probe(struct app *app)
+{
+	const struct timebase_tsc_check *t = &app->tsc_check;
+
+	timebase_check_tsc(&app->tsc_check);
+	if (t->reliable)
+		return;
+	PLOG(WARNING, "the TSC, which every timestamp and residence time is "
+	     "measured on, may not keep time here: constant_tsc %s, "
+	     "nonstop_tsc %s, among the kernel's clocksources %s%s; a TSC "
+	     "that changes its rate or stops with the CPU's power state, or "
+	     "that the kernel found out of step between CPUs, puts errors "
+	     "into every correction and into the boundary clocks' time "
+	     "(docs/operations.md)", yes_no(t->constant), yes_no(t->nonstop),
+	     yes_no(t->kernel), t->test ? " (the list from "
+	     "PTPSW_TEST_CLOCKSOURCES)" : "");
+}
+
 void rtjump_probe(struct app *app)
 {
 	const struct timebase_rt_cost *c = &app->rt_cost;
@@ -59,6 +82,7 @@ void rtjump_probe(struct app *app)
 	unsigned int p;
 	size_t n = 0;
 
+	tsc_probe(app);
 	timebase_probe_rt(&app->rt_cost);
 	app->rt_ports = 0;
 	for (p = 0; p < app->n_ports; p++) {
@@ -94,6 +118,23 @@ void rtjump_banner(const struct app *app, FILE *out)
 		app->rt_ports, app->n_ports,
 		c->slow && app->rt_ports ? ": SLOW, one such read per RX burst"
 					  : "");
+}
+
+void rtjump_tsc_banner(const struct app *app, FILE *out)
+{
+	const struct timebase_tsc_check *t = &app->tsc_check;
+
+	if (!t->checked) {
+		fprintf(out, "timebase: TSC %.6f MHz, not checked on this "
+			"architecture\n", (double)timebase_tsc_hz() / 1e6);
+		return;
+	}
+	fprintf(out, "timebase: TSC %.6f MHz; constant_tsc %s, nonstop_tsc "
+		"%s, among the kernel's clocksources %s%s: %s\n",
+		(double)timebase_tsc_hz() / 1e6, yes_no(t->constant),
+		yes_no(t->nonstop), yes_no(t->kernel),
+		t->test ? " (test list)" : "",
+		t->reliable ? "reliable" : "UNRELIABLE");
 }
 
 void rtjump_refresh(struct app *app)
@@ -142,4 +183,6 @@ void rtjump_line(const struct app *app, FILE *out)
 	if (app->rt_cost.slow && app->rt_ports)
 		fprintf(out, " SLOW-REALTIME-READ (%u ns)",
 			app->rt_cost.median_ns);
+	if (!app->tsc_check.reliable)
+		fputs(" TSC-UNRELIABLE", out);
 }

@@ -34,6 +34,11 @@ void rtjump_probe(struct app *app);
 /* Banner and --check --probe: "system clock: ..." (one line). */
 void rtjump_banner(const struct app *app, FILE *out);
 
+/* The same: "timebase: TSC ..." (one line), whether the TSC is fit to
+ * measure time with (timebase_check_tsc(), also in rtjump_probe(): one
+ * warning line if it is not). */
+void rtjump_tsc_banner(const struct app *app, FILE *out);
+
 #define RTJUMP_SHOW_NS	10000000000ULL	/* status line: 10 s */
 
 /* After every map renewal (control lcore, 10 times a second): the test
@@ -46,7 +51,7 @@ void rtjump_tick(struct app *app);
 
 /* Status line: " REALTIME-JUMP (p0 p1)" while a port met one within
  * RTJUMP_SHOW_NS; " SLOW-REALTIME-READ (N ns)" while ports pay a slow
- * read per burst (rtjump_probe()). */
+ * read per burst, " TSC-UNRELIABLE" (rtjump_probe()). */
 void rtjump_line(const struct app *app, FILE *out);
 
 #endif /* PTPSW_APP_RTJUMP_H */

@@ -177,6 +177,7 @@ void status_probe(const struct app *app, FILE *out)
 	for (i = 0; i < app->n_ports; i++)
 		banner_port(&app->ports[i], out);
 	rtjump_banner(app, out);
+	rtjump_tsc_banner(app, out);
 	fflush(out);
 }
 
@@ -195,6 +196,7 @@ void status_banner(const struct app *app, FILE *out)
 	banner_one_step_hint(app, out);
 	txstamp_warm_banner(app, out);
 	rtjump_banner(app, out);
+	rtjump_tsc_banner(app, out);
 	fprintf(out, "workers: %u (lcores", app->n_workers);
 	for (i = 0; i < app->n_workers; i++)
 		fprintf(out, " %u", app->workers[i]->lcore);
@@ -336,6 +338,7 @@ void status_dump(const struct app *app, FILE *out)
 	pool_dump(app, out);
 	reload_dump(app, out);
 	rtjump_banner(app, out);
+	rtjump_tsc_banner(app, out);
 	fprintf(out, "=== end ===\n");
 	fflush(out);
 }

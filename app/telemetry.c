@@ -187,6 +187,11 @@ static int tel_info(const struct app *app, const char *params,
 	tel_add_bool(d, "realtime_read_slow", app->rt_cost.slow);
 	rte_tel_data_add_dict_int(d, "realtime_mapped_ports",
 				  (int)app->rt_ports);
+	tel_add_bool(d, "tsc_checked", app->tsc_check.checked);
+	tel_add_bool(d, "tsc_constant", app->tsc_check.constant);
+	tel_add_bool(d, "tsc_nonstop", app->tsc_check.nonstop);
+	tel_add_bool(d, "tsc_kernel_clocksource", app->tsc_check.kernel);
+	tel_add_bool(d, "tsc_reliable", app->tsc_check.reliable);
 	rte_tel_data_add_dict_u64(d, "mbufs", app->pool->size);
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
 				  rte_mempool_in_use_count(app->pool));

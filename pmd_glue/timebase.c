@@ -217,3 +217,73 @@ void timebase_probe_rt(struct timebase_rt_cost *c)
 	c->slow = c->median_ns > TIMEBASE_RT_READ_SLOW_NS;
 	tb_clocksource(c->clocksource, sizeof(c->clocksource));
 }
+
+/* Is w a whole word of the blank-separated list s? */
+static bool tb_has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p = s;
+
+	while (s != NULL && (p = strstr(p, w)) != NULL) {
+		if ((p == s || isspace((unsigned char)p[-1]) || p[-1] == ':') &&
+		    (p[n] == '\0' || isspace((unsigned char)p[n])))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+void timebase_tsc_verdict(const char *cpu_flags, const char *clocksources,
+			  struct timebase_tsc_check *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->reliable = true;
+	if (cpu_flags == NULL || clocksources == NULL)
+		return;
+	c->checked = true;
+	c->constant = tb_has_word(cpu_flags, "constant_tsc");
+	c->nonstop = tb_has_word(cpu_flags, "nonstop_tsc");
+	c->kernel = tb_has_word(clocksources, "tsc");
+	c->reliable = c->constant && c->nonstop && c->kernel;
+}
+
+/* The first line of file path that starts with prefix (all of it if
+ * prefix is ""), into buf; NULL if there is none. */
+static char *tb_read_line(const char *path, const char *prefix, char *buf,
+			  size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *ret = NULL;
+
+	if (f == NULL)
+		return NULL;
+	while (fgets(buf, (int)len, f) != NULL)
+		if (strncmp(buf, prefix, strlen(prefix)) == 0) {
+			ret = buf;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+void timebase_check_tsc(struct timebase_tsc_check *c)
+{
+#if defined(RTE_ARCH_X86)
+	static char flags[8192];
+	char list[256];
+	const char *test = getenv("PTPSW_TEST_CLOCKSOURCES");
+	const char *fl, *cs;
+
+	fl = tb_read_line("/proc/cpuinfo", "flags", flags, sizeof(flags));
+	if (test != NULL)
+		cs = test;
+	else
+		cs = tb_read_line("/sys/devices/system/clocksource/"
+				  "clocksource0/available_clocksource", "",
+				  list, sizeof(list));
+	timebase_tsc_verdict(fl, cs, c);
+	c->test = test != NULL;
+#else
+	timebase_tsc_verdict(NULL, NULL, c);
+#endif
+}

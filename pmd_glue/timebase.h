@@ -152,4 +152,27 @@ struct timebase_rt_cost {
  * are unchanged). */
 void timebase_probe_rt(struct timebase_rt_cost *c);
 
+/*
+ * Whether the TSC that the timebase counts is fit to measure time with
+ * (x86): the CPU says it ticks at a constant rate (constant_tsc) in every
+ * power state (nonstop_tsc), and the kernel still offers it as a
+ * clocksource (it takes tsc off that list when its own checks find it
+ * unstable, e.g. out of step between sockets). timebase_tsc_verdict()
+ * judges a cpuinfo flags line and an available_clocksource list (whole
+ * words); timebase_check_tsc() reads them from /proc/cpuinfo and sysfs.
+ * Test-only switch: PTPSW_TEST_CLOCKSOURCES=LIST in the environment
+ * stands for the kernel's list.
+ */
+struct timebase_tsc_check {
+	bool checked;			/* x86, and both read */
+	bool constant;			/* constant_tsc */
+	bool nonstop;			/* nonstop_tsc */
+	bool kernel;			/* "tsc" among the kernel's clocksources */
+	bool reliable;			/* all three (true where not checked) */
+	bool test;			/* PTPSW_TEST_CLOCKSOURCES in use */
+};
+void timebase_tsc_verdict(const char *cpu_flags, const char *clocksources,
+			  struct timebase_tsc_check *c);
+void timebase_check_tsc(struct timebase_tsc_check *c);
+
 #endif /* PTPSW_GLUE_TIMEBASE_H */

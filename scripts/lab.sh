@@ -169,8 +169,9 @@ status_line()
 }
 
 # What each ptpsw port's stamps really are (its start-up self-tests, from
-# the banner): "  p0: rx ...; tx ...", the send warm-up's line, and the
-# system clock's where its reads are slow
+# the banner): "  p0: rx ...; tx ...", the send warm-up's line, the
+# system clock's where its reads are slow, the timebase's where the TSC
+# is unreliable
 stamp_lines()
 {
 	[ "$SWITCH" = ptpsw ] || return 0
@@ -179,6 +180,7 @@ stamp_lines()
 	     /^    tx stamps: / { sub("^    tx stamps: ", ""); print "  " p ": rx " rx "; tx " $0 }
 	     /^send warm-up: / { sub(" \\(a frame through it.*", ""); print "  " $0 }
 	     /^system clock: .*: SLOW/ { print "  " $0 }
+	     /^timebase: .*: UNRELIABLE/ { print "  " $0 }
 	     /^workers:/ { exit }' "$LOGDIR/switch.log" 2> /dev/null | cut -c1-160
 }
 

@@ -587,6 +587,40 @@ static void test_rt_read_probe(void)
 	CU_ASSERT_STRING_EQUAL(v.clocksource, sc.clocksource);
 }
 
+/* Whether the TSC is fit to measure time with: whole words only. */
+static void test_tsc_verdict(void)
+{
+	static const char good[] = "flags\t\t: fpu vme tsc constant_tsc "
+				   "rep_good nopl nonstop_tsc cpuid\n";
+	struct timebase_tsc_check c;
+
+	timebase_tsc_verdict(good, "tsc kvm-clock \n", &c);
+	CU_ASSERT(c.checked && c.constant && c.nonstop && c.kernel);
+	CU_ASSERT(c.reliable);
+	timebase_tsc_verdict(good, "kvm-clock hpet acpi_pm\n", &c);
+	CU_ASSERT(c.checked && !c.kernel && !c.reliable);
+	timebase_tsc_verdict(good, "tsc-early hpet", &c);	/* not "tsc" */
+	CU_ASSERT(!c.kernel && !c.reliable);
+	timebase_tsc_verdict("flags\t: fpu tsc constant_tsc_x nonstop_tsc\n",
+			     "tsc", &c);
+	CU_ASSERT(!c.constant && c.nonstop && c.kernel && !c.reliable);
+	timebase_tsc_verdict("flags\t: constant_tsc\n", "hpet tsc", &c);
+	CU_ASSERT(c.constant && !c.nonstop && c.kernel && !c.reliable);
+	timebase_tsc_verdict(NULL, "tsc", &c);	/* nothing to judge */
+	CU_ASSERT(!c.checked && c.reliable);
+	/* this host, as the banner will say it */
+	timebase_check_tsc(&c);
+	printf("\n  this host's TSC: checked %d constant_tsc %d nonstop_tsc %d "
+	       "kernel %d: %s\n", c.checked, c.constant, c.nonstop, c.kernel,
+	       c.reliable ? "reliable" : "UNRELIABLE");
+	CU_ASSERT(c.reliable == (!c.checked ||
+				 (c.constant && c.nonstop && c.kernel)));
+	setenv("PTPSW_TEST_CLOCKSOURCES", "hpet acpi_pm", 1);
+	timebase_check_tsc(&c);
+	unsetenv("PTPSW_TEST_CLOCKSOURCES");
+	CU_ASSERT(!c.checked || (c.test && !c.kernel && !c.reliable));
+}
+
 static void rm_pcaps(void)
 {
 	unlink(pcap_rx);
@@ -605,6 +639,7 @@ int test_register(void)
 		{ "sim with dynfield: ethdev; software forced", test_sim_modes },
 		{ "clockmap tracks a real-time PHC", test_clockmap_realtime },
 		{ "CLOCK_REALTIME read cost probed", test_rt_read_probe },
+		{ "TSC fit to measure time with", test_tsc_verdict },
 		{ NULL, NULL },
 	};
 

@@ -165,6 +165,22 @@ it_check "info: slow exactly when the median is over 200 ns" \
 	eval '[ "${rtslow:-x}" = "$(( ${rtn:-0} > 200 ))" ]'
 it_check "banner: the system clock's line, as telemetry says" \
 	grep -q "^system clock: CLOCK_REALTIME read ${rtn:-x} ns (median, p99 ${rtp:-x} ns), clocksource ${rtcs:-x}; 3 of 3 ports map kernel stamps through it" "$T/ptpsw.log"
+# Whether the TSC keeps time (constant_tsc, nonstop_tsc, tsc among the
+# kernel's clocksources), as read here; the banner agrees, and the status
+# line flags it exactly when it does not.
+read -r tck tco tns tke trel < <(it_tv /ptpsw/info \
+	"'%d %d %d %d %d' % (r['tsc_checked'], r['tsc_constant'], r['tsc_nonstop'], r['tsc_kernel_clocksource'], r['tsc_reliable'])")
+yn() { [ "$1" = 1 ] && echo yes || echo NO; }
+echo "figures: TSC checked ${tck:-?} constant_tsc ${tco:-?} nonstop_tsc ${tns:-?} kernel clocksource ${tke:-?} reliable ${trel:-?}"
+it_check "info: tsc_reliable is the three checks together" \
+	eval '[ "${trel:-x}" = "$(( ${tck:-0} == 0 || (${tco:-0} && ${tns:-0} && ${tke:-0}) ))" ]'
+if [ "${tck:-0}" = 1 ]; then
+	it_check "banner: the timebase line, as telemetry says" \
+		grep -q "^timebase: TSC [0-9.]* MHz; constant_tsc $(yn "$tco"), nonstop_tsc $(yn "$tns"), among the kernel's clocksources $(yn "$tke"): " "$T/ptpsw.log"
+fi
+nflag=$(grep '^ptpsw: up ' "$T/ptpsw.log" | grep -c ' TSC-UNRELIABLE')
+it_check "status line: TSC-UNRELIABLE exactly when not reliable ($nflag lines)" \
+	eval '{ [ "${trel:-x}" = 1 ] && [ "$nflag" = 0 ]; } || { [ "${trel:-x}" = 0 ] && [ "$nflag" -gt 0 ]; }'
 
 # ---- phase 2: a boundary clock in domain 24 (config/bc-lab.cfg) --------
 
@@ -196,9 +212,11 @@ s += 'monitor = ( { domains = [ 24, 25 ]; threshold_ns = 777; } );\n'
 open(p, 'w').write(s)
 EOF
 # this start times CLOCK_REALTIME reads through syscall(2), as on a host
-# whose clocksource has no vDSO read (the test switch of
-# pmd_glue/timebase.h): slow or not as measured, said consistently
-PTPSW_TEST_RT_SYSCALL=1 it_start_switch "$T/bc.cfg" || exit 1
+# whose clocksource has no vDSO read, and gives the kernel's clocksources
+# as "hpet acpi_pm", as on a host whose kernel found its TSC unstable (the
+# test switches of pmd_glue/timebase.h)
+PTPSW_TEST_RT_SYSCALL=1 PTPSW_TEST_CLOCKSOURCES="hpet acpi_pm" \
+	it_start_switch "$T/bc.cfg" || exit 1
 BCID=$(sed -n "s/^boundary clock: domain $DOM .*clockIdentity \([0-9a-f.]*\) .*/\1/p" "$T/ptpsw.log" | tail -n 1)
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$T/gm2.log" --domainNumber=$DOM --uds_address="$T/gm.uds"
 # EP-13: the BC's ports may only become MASTER with a valid UTC offset.
@@ -288,22 +306,50 @@ print("figures: %d resolved entries, missing from the dump: %s; management rx %d
 sys.exit(0 if want and not missing and 0 < i['management_rx'] <= rx else 1)
 EOF
 
+# warned WARN-REGEX FLAG: "W F S", the log's lines matching WARN-REGEX,
+# and of its S status lines the F that carry FLAG (a fixed string)
+warned()
+{
+	echo "$(grep -c "$1" "$T/ptpsw.log")" \
+	     "$(grep '^ptpsw: up ' "$T/ptpsw.log" | grep -cF -- "$2")" \
+	     "$(grep -c '^ptpsw: up ' "$T/ptpsw.log")"
+}
+
+# everywhere W F S: one warning line (W), and all of S >= 5 status lines
+# flagged (F)
+everywhere() { [ "$1" = 1 ] && [ "$2" -ge 5 ] && [ "$2" = "$3" ]; }
+
 # Reads timed through syscall(2): bc-lab.cfg's three af_packet ports map
 # through CLOCK_REALTIME; a slow read is said in one warning line, every
 # status line and telemetry, and a fast one nowhere.
 read -r rtn rtslow rtports < <(it_tv /ptpsw/info \
 	"'%d %d %d' % (r['realtime_read_ns'], r['realtime_read_slow'], r['realtime_mapped_ports'])")
-nwarn=$(grep -c '^ptpsw: one CLOCK_REALTIME read takes .*timed through syscall(2) by PTPSW_TEST_RT_SYSCALL' "$T/ptpsw.log")
-nline=$(grep '^ptpsw: up ' "$T/ptpsw.log" | grep -c " SLOW-REALTIME-READ (${rtn:-x} ns)")
-nstat=$(grep -c '^ptpsw: up ' "$T/ptpsw.log")
+read -r nwarn nline nstat < <(warned \
+	'^ptpsw: one CLOCK_REALTIME read takes .*timed through syscall(2) by PTPSW_TEST_RT_SYSCALL' \
+	" SLOW-REALTIME-READ (${rtn:-x} ns)")
 echo "figures: through syscall(2): CLOCK_REALTIME read ${rtn:-?} ns, slow ${rtslow:-?}, ports ${rtports:-?}; warning lines $nwarn, status lines flagged $nline of $nstat"
 if [ "${rtslow:-0}" = 1 ]; then
 	it_check "slow read (${rtn:-?} ns): one warning line, every status line flagged" \
-		eval '[ "$nwarn" = 1 ] && [ "$nline" -ge 5 ] && [ "$nline" = "$nstat" ] && [ "${rtports:-0}" = 3 ]'
+		eval 'everywhere "$nwarn" "$nline" "$nstat" && [ "${rtports:-0}" = 3 ]'
 	it_check "banner: SLOW" grep -q '^system clock: CLOCK_REALTIME read .* (test: system call timed); 3 of 3 ports map kernel stamps through it: SLOW' "$T/ptpsw.log"
 else
 	echo "note: a system call reads CLOCK_REALTIME within 200 ns on this host"
 	it_check "fast read (${rtn:-?} ns): no warning, no status flag" \
 		eval '[ "$nwarn" = 0 ] && [ "$nline" = 0 ] && [ "${rtn:-999}" -le 200 ]'
+fi
+
+# The kernel's clocksources without tsc (the test list): one warning
+# line, the banner and every status line say the TSC is unreliable.
+read -r tck trel tke < <(it_tv /ptpsw/info "'%d %d %d' % (r['tsc_checked'], r['tsc_reliable'], r['tsc_kernel_clocksource'])")
+read -r nwarn nline nstat < <(warned \
+	"^ptpsw: the TSC, which every timestamp and residence time is measured on, may not keep time here: .*among the kernel's clocksources NO (the list from PTPSW_TEST_CLOCKSOURCES)" \
+	' TSC-UNRELIABLE')
+echo "figures: kernel clocksources 'hpet acpi_pm': TSC checked ${tck:-?} reliable ${trel:-?}; warning lines $nwarn, status lines flagged $nline of $nstat"
+if [ "${tck:-0}" = 1 ]; then
+	it_check "TSC not among the kernel's clocksources: unreliable, one warning, every status line flagged" \
+		eval '[ "${trel:-x}" = 0 ] && [ "${tke:-x}" = 0 ] && everywhere "$nwarn" "$nline" "$nstat"'
+	it_check "banner: UNRELIABLE" grep -q "^timebase: TSC .*among the kernel's clocksources NO (test list): UNRELIABLE$" "$T/ptpsw.log"
+else
+	echo "note: the TSC is not checked on this architecture"
 fi
 exit 0
