@@ -67,6 +67,8 @@ struct app {
 	struct timebase_rt_cost rt_cost;
 	unsigned int rt_ports;
 	struct timebase_tsc_check tsc_check;	/* the same (rtjump_probe()) */
+	struct timebase_rate tsc_rate;		/* rtjump_tick() */
+	bool tsc_rate_warned;
 	int meta_offset;		/* ptpsw_meta dynfield */
 	unsigned int n_ports;
 	struct app_port ports[CONF_MAX_PORTS];

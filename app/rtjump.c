@@ -62,6 +62,8 @@ static void tsc_probe(struct app *app)
 	const struct timebase_tsc_check *t = &app->tsc_check;
 
 	timebase_check_tsc(&app->tsc_check);
+	timebase_rate_init(&app->tsc_rate);
+	timebase_rate_sample(&app->tsc_rate);
 	if (t->reliable)
 		return;
 	PLOG(WARNING, "the TSC, which every timestamp and residence time is "
@@ -130,11 +132,42 @@ void rtjump_tsc_banner(const struct app *app, FILE *out)
 		return;
 	}
 	fprintf(out, "timebase: TSC %.6f MHz; constant_tsc %s, nonstop_tsc "
-		"%s, among the kernel's clocksources %s%s: %s\n",
+		"%s, among the kernel's clocksources %s%s: %s",
 		(double)timebase_tsc_hz() / 1e6, yes_no(t->constant),
 		yes_no(t->nonstop), yes_no(t->kernel),
 		t->test ? " (test list)" : "",
 		t->reliable ? "reliable" : "UNRELIABLE");
+	if (app->tsc_rate.n >= 2)
+		fprintf(out, "; rate against CLOCK_MONOTONIC_RAW %+.3f ppm over "
+			"%.0f s%s", app->tsc_rate.ppm, app->tsc_rate.span_s,
+			app->tsc_rate.off ? " (OFF)" : "");
+	fputc('\n', out);
+}
+
+/* Once a second: the TSC's rate against CLOCK_MONOTONIC_RAW; one line
+ * when it goes off, and one when it is back. */
+static void tsc_rate_tick(struct app *app)
+{
+	struct timebase_rate *r = &app->tsc_rate;
+
+	timebase_rate_sample(r);
+	if (r->off && !app->tsc_rate_warned) {
+		app->tsc_rate_warned = true;
+		PLOG(WARNING, "the TSC runs %+.0f ppm off CLOCK_MONOTONIC_RAW "
+		     "over the last %.0f s%s, but the timebase converts it "
+		     "with the frequency measured at start (%.6f MHz): every "
+		     "residence time and clock map is off by as much (a VM "
+		     "moved to a host whose TSC runs at another rate?); "
+		     "restarting ptpsw measures it again (docs/operations.md)",
+		     r->ppm, r->span_s, r->test_ppm != 0 ? " (the raw clock "
+		     "moved by PTPSW_TEST_TSC_RATE_PPM)" : "",
+		     (double)timebase_tsc_hz() / 1e6);
+	} else if (!r->off && app->tsc_rate_warned && r->n == TIMEBASE_RATE_WIN) {
+		app->tsc_rate_warned = false;
+		PLOG(NOTICE, "the TSC's rate agrees with CLOCK_MONOTONIC_RAW "
+		     "again: %+.3f ppm over the last %.0f s", r->ppm,
+		     r->span_s);
+	}
 }
 
 void rtjump_refresh(struct app *app)
@@ -146,6 +179,7 @@ void rtjump_tick(struct app *app)
 {
 	unsigned int p;
 
+	tsc_rate_tick(app);
 	for (p = 0; p < app->n_ports; p++) {
 		struct app_port *ap = &app->ports[p];
 		uint64_t n = ap->ts.rx_map_stale;
@@ -185,4 +219,6 @@ void rtjump_line(const struct app *app, FILE *out)
 			app->rt_cost.median_ns);
 	if (!app->tsc_check.reliable)
 		fputs(" TSC-UNRELIABLE", out);
+	if (app->tsc_rate_warned)
+		fprintf(out, " TSC-RATE (%+.0f ppm)", app->tsc_rate.ppm);
 }

@@ -36,7 +36,7 @@ void rtjump_banner(const struct app *app, FILE *out);
 
 /* The same: "timebase: TSC ..." (one line), whether the TSC is fit to
  * measure time with (timebase_check_tsc(), also in rtjump_probe(): one
- * warning line if it is not). */
+ * warning line if it is not), and in the dump its rate while running. */
 void rtjump_tsc_banner(const struct app *app, FILE *out);
 
 #define RTJUMP_SHOW_NS	10000000000ULL	/* status line: 10 s */
@@ -46,12 +46,15 @@ void rtjump_tsc_banner(const struct app *app, FILE *out);
 void rtjump_refresh(struct app *app);
 
 /* Once a second (control lcore): one log line per port whose bursts met
- * a map that no longer held since the last line. */
+ * a map that no longer held since the last line; the TSC's rate against
+ * CLOCK_MONOTONIC_RAW (timebase_rate_sample()), one warning line when it
+ * goes off, one when it is back. */
 void rtjump_tick(struct app *app);
 
 /* Status line: " REALTIME-JUMP (p0 p1)" while a port met one within
  * RTJUMP_SHOW_NS; " SLOW-REALTIME-READ (N ns)" while ports pay a slow
- * read per burst, " TSC-UNRELIABLE" (rtjump_probe()). */
+ * read per burst, " TSC-UNRELIABLE" (rtjump_probe()); " TSC-RATE (N ppm)"
+ * while the TSC's rate is off (rtjump_tick()). */
 void rtjump_line(const struct app *app, FILE *out);
 
 #endif /* PTPSW_APP_RTJUMP_H */

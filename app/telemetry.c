@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,12 @@ static int tel_info(const struct app *app, const char *params,
 	tel_add_bool(d, "tsc_nonstop", app->tsc_check.nonstop);
 	tel_add_bool(d, "tsc_kernel_clocksource", app->tsc_check.kernel);
 	tel_add_bool(d, "tsc_reliable", app->tsc_check.reliable);
+	rte_tel_data_add_dict_int(d, "tsc_rate_ppb",
+				  tel_clamp((int64_t)llround(app->tsc_rate.ppm *
+							     1000.0)));
+	rte_tel_data_add_dict_int(d, "tsc_rate_window_s",
+				  (int)llround(app->tsc_rate.span_s));
+	tel_add_bool(d, "tsc_rate_off", app->tsc_rate_warned);
 	rte_tel_data_add_dict_u64(d, "mbufs", app->pool->size);
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
 				  rte_mempool_in_use_count(app->pool));

@@ -287,3 +287,53 @@ void timebase_check_tsc(struct timebase_tsc_check *c)
 	timebase_tsc_verdict(NULL, NULL, c);
 #endif
 }
+
+void timebase_rate_init(struct timebase_rate *r)
+{
+	const char *t = getenv("PTPSW_TEST_TSC_RATE_PPM");
+
+	memset(r, 0, sizeof(*r));
+	if (t != NULL && *t != '\0')
+		r->test_ppm = strtod(t, NULL);
+	if (!isfinite(r->test_ppm) || fabs(r->test_ppm) > 1e5)
+		r->test_ppm = 0;
+}
+
+void timebase_rate_add(struct timebase_rate *r, int64_t raw, uint64_t base)
+{
+	unsigned int old;
+	double db;
+
+	r->raw[r->head] = raw;
+	r->base[r->head] = base;
+	r->head = (r->head + 1) % TIMEBASE_RATE_WIN;
+	if (r->n < TIMEBASE_RATE_WIN)
+		r->n++;
+	r->ppm = 0;
+	r->span_s = 0;
+	r->off = false;
+	if (r->n < 2)
+		return;
+	old = (r->head + TIMEBASE_RATE_WIN - r->n) % TIMEBASE_RATE_WIN;
+	db = (double)(base - r->base[old]);
+	if (db <= 0)
+		return;
+	r->span_s = db / 1e9;
+	r->ppm = ((double)(raw - r->raw[old]) / db - 1.0) * 1e6;
+	r->off = fabs(r->ppm) > TIMEBASE_RATE_TOL_PPM;
+}
+
+void timebase_rate_sample(struct timebase_rate *r)
+{
+	uint64_t tsc;
+	int64_t raw;
+
+	tb_pair(&tsc, &raw);
+	if (r->test_ppm != 0) {
+		if (r->n == 0)
+			r->test_raw0 = raw;
+		raw = r->test_raw0 + (int64_t)llround(
+			(double)(raw - r->test_raw0) * (1.0 + r->test_ppm * 1e-6));
+	}
+	timebase_rate_add(r, raw, timebase_from_tsc(tsc));
+}

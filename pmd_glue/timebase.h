@@ -175,4 +175,33 @@ void timebase_tsc_verdict(const char *cpu_flags, const char *clocksources,
 			  struct timebase_tsc_check *c);
 void timebase_check_tsc(struct timebase_tsc_check *c);
 
+/*
+ * The TSC's rate against CLOCK_MONOTONIC_RAW while running. The timebase
+ * converts ticks with the frequency measured at start, so a TSC whose
+ * rate changes later (a VM moved to a host whose TSC runs at another
+ * rate, without TSC scaling) puts that error into every residence time
+ * and every clock map. The control lcore adds one bracketed (raw, base)
+ * pair a second (timebase_rate_sample()); the rate is that of the
+ * oldest and newest of the last TIMEBASE_RATE_WIN pairs, as ppm of raw
+ * over the timebase minus 1, and off beyond TIMEBASE_RATE_TOL_PPM.
+ * Test-only switch: PTPSW_TEST_TSC_RATE_PPM=N in the environment makes
+ * the samples' raw clock run N ppm off (ptpsw's time is unchanged).
+ */
+#define TIMEBASE_RATE_WIN	10
+#define TIMEBASE_RATE_TOL_PPM	200.0
+struct timebase_rate {
+	int64_t raw[TIMEBASE_RATE_WIN];
+	uint64_t base[TIMEBASE_RATE_WIN];
+	unsigned int n;			/* pairs held, up to the window */
+	unsigned int head;		/* where the next one goes */
+	double ppm;			/* over the window (0 below 2 pairs) */
+	double span_s;			/* the window's span */
+	bool off;			/* |ppm| > TIMEBASE_RATE_TOL_PPM */
+	double test_ppm;		/* the test switch (0: none) */
+	int64_t test_raw0;
+};
+void timebase_rate_init(struct timebase_rate *r);
+void timebase_rate_add(struct timebase_rate *r, int64_t raw, uint64_t base);
+void timebase_rate_sample(struct timebase_rate *r);
+
 #endif /* PTPSW_GLUE_TIMEBASE_H */

@@ -621,6 +621,53 @@ static void test_tsc_verdict(void)
 	CU_ASSERT(!c.checked || (c.test && !c.kernel && !c.reliable));
 }
 
+/* The TSC's rate against CLOCK_MONOTONIC_RAW over a window of pairs. */
+static void test_tsc_rate(void)
+{
+	struct timebase_rate r;
+	unsigned int i;
+	uint64_t b = 1000000000ULL;
+	int64_t raw = 5000000000LL;
+
+	memset(&r, 0, sizeof(r));
+	timebase_rate_add(&r, raw, b);
+	CU_ASSERT(r.n == 1 && r.ppm == 0 && !r.off);
+	for (i = 1; i <= 20; i++)	/* 20 s in step, 1 ppm apart */
+		timebase_rate_add(&r, raw + (int64_t)i * 1000001000LL,
+				  b + (uint64_t)i * 1000000000ULL);
+	CU_ASSERT(r.n == TIMEBASE_RATE_WIN);
+	CU_ASSERT(fabs(r.ppm - 1.0) < 0.01 && !r.off);
+	CU_ASSERT(fabs(r.span_s - (TIMEBASE_RATE_WIN - 1)) < 1e-9);
+	raw += 20 * 1000001000LL;
+	b += 20 * 1000000000ULL;
+	/* the TSC now runs 6 % slower (another host): off at once */
+	for (i = 1; i <= 2; i++)
+		timebase_rate_add(&r, raw + (int64_t)i * 1000000000LL,
+				  b + (uint64_t)i * 940000000ULL);
+	CU_ASSERT(r.off && r.ppm > 1000);
+	/* and stays off while the timebase converts at the old rate */
+	for (i = 3; i <= 12; i++)
+		timebase_rate_add(&r, raw + (int64_t)i * 1000000000LL,
+				  b + (uint64_t)i * 940000000ULL);
+	CU_ASSERT(r.off && fabs(r.ppm - (1.0 / 0.94 - 1.0) * 1e6) < 1.0);
+	/* a measured sample here: close to 0 ppm, not off */
+	timebase_rate_init(&r);
+	timebase_rate_sample(&r);
+	usleep(200000);
+	timebase_rate_sample(&r);
+	printf("\n  TSC against CLOCK_MONOTONIC_RAW: %+.3f ppm over %.3f s\n",
+	       r.ppm, r.span_s);
+	CU_ASSERT(r.n == 2 && r.span_s > 0.1 && !r.off);
+	/* the test switch moves the raw clock */
+	setenv("PTPSW_TEST_TSC_RATE_PPM", "500", 1);
+	timebase_rate_init(&r);
+	unsetenv("PTPSW_TEST_TSC_RATE_PPM");
+	timebase_rate_sample(&r);
+	usleep(200000);
+	timebase_rate_sample(&r);
+	CU_ASSERT(r.off && fabs(r.ppm - 500.0) < 50.0);
+}
+
 static void rm_pcaps(void)
 {
 	unlink(pcap_rx);
@@ -640,6 +687,7 @@ int test_register(void)
 		{ "clockmap tracks a real-time PHC", test_clockmap_realtime },
 		{ "CLOCK_REALTIME read cost probed", test_rt_read_probe },
 		{ "TSC fit to measure time with", test_tsc_verdict },
+		{ "TSC rate against CLOCK_MONOTONIC_RAW", test_tsc_rate },
 		{ NULL, NULL },
 	};
 

@@ -178,6 +178,12 @@ if [ "${tck:-0}" = 1 ]; then
 	it_check "banner: the timebase line, as telemetry says" \
 		grep -q "^timebase: TSC [0-9.]* MHz; constant_tsc $(yn "$tco"), nonstop_tsc $(yn "$tns"), among the kernel's clocksources $(yn "$tke"): " "$T/ptpsw.log"
 fi
+# The TSC's rate against CLOCK_MONOTONIC_RAW while running: off exactly
+# beyond 200 ppm, and then flagged.
+read -r trppb troff trwin < <(it_tv /ptpsw/info "'%d %d %d' % (r['tsc_rate_ppb'], r['tsc_rate_off'], r['tsc_rate_window_s'])")
+echo "figures: TSC rate against CLOCK_MONOTONIC_RAW ${trppb:-?} ppb over ${trwin:-?} s, off ${troff:-?}"
+it_check "info: the TSC's rate measured over a window of 9 s, off exactly beyond 200 ppm" \
+	eval '[ "${trwin:-0}" = 9 ] && [ "${troff:-x}" = "$(( ${trppb:-0} > 200000 || ${trppb:-0} < -200000 ))" ]'
 nflag=$(grep '^ptpsw: up ' "$T/ptpsw.log" | grep -c ' TSC-UNRELIABLE')
 it_check "status line: TSC-UNRELIABLE exactly when not reliable ($nflag lines)" \
 	eval '{ [ "${trel:-x}" = 1 ] && [ "$nflag" = 0 ]; } || { [ "${trel:-x}" = 0 ] && [ "$nflag" -gt 0 ]; }'
@@ -212,11 +218,13 @@ s += 'monitor = ( { domains = [ 24, 25 ]; threshold_ns = 777; } );\n'
 open(p, 'w').write(s)
 EOF
 # this start times CLOCK_REALTIME reads through syscall(2), as on a host
-# whose clocksource has no vDSO read, and gives the kernel's clocksources
-# as "hpet acpi_pm", as on a host whose kernel found its TSC unstable (the
-# test switches of pmd_glue/timebase.h)
+# whose clocksource has no vDSO read, gives the kernel's clocksources as
+# "hpet acpi_pm", as on a host whose kernel found its TSC unstable, and
+# runs the raw clock of the TSC's rate check 500 ppm off, as after a move
+# to a host whose TSC runs at another rate (the test switches of
+# pmd_glue/timebase.h)
 PTPSW_TEST_RT_SYSCALL=1 PTPSW_TEST_CLOCKSOURCES="hpet acpi_pm" \
-	it_start_switch "$T/bc.cfg" || exit 1
+	PTPSW_TEST_TSC_RATE_PPM=500 it_start_switch "$T/bc.cfg" || exit 1
 BCID=$(sed -n "s/^boundary clock: domain $DOM .*clockIdentity \([0-9a-f.]*\) .*/\1/p" "$T/ptpsw.log" | tail -n 1)
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$T/gm2.log" --domainNumber=$DOM --uds_address="$T/gm.uds"
 # EP-13: the BC's ports may only become MASTER with a valid UTC offset.
@@ -352,4 +360,16 @@ if [ "${tck:-0}" = 1 ]; then
 else
 	echo "note: the TSC is not checked on this architecture"
 fi
+
+# The raw clock 500 ppm off the TSC (the test switch): one warning line,
+# the status lines from then on, telemetry and the dump say so.
+read -r trppb troff < <(it_tv /ptpsw/info "'%d %d' % (r['tsc_rate_ppb'], r['tsc_rate_off'])")
+read -r nwarn nline nstat < <(warned \
+	'^ptpsw: the TSC runs +[0-9]* ppm off CLOCK_MONOTONIC_RAW over the last [0-9]* s (the raw clock moved by PTPSW_TEST_TSC_RATE_PPM)' \
+	' TSC-RATE (+')
+last=$(grep '^ptpsw: up ' "$T/ptpsw.log" | tail -n 1)
+echo "figures: raw clock 500 ppm off: TSC rate ${trppb:-?} ppb, off ${troff:-?}; warning lines $nwarn, status lines flagged $nline of $nstat"
+it_check "TSC rate 500 ppm off: telemetry within 50 ppm of it, one warning, the status line flagged" \
+	eval '[ "${troff:-x}" = 1 ] && [ "${trppb:-0}" -gt 450000 ] && [ "${trppb:-0}" -lt 550000 ] && [ "$nwarn" = 1 ] && [ "$nline" -ge 5 ] && grep -q " TSC-RATE (+5[0-9][0-9] ppm)" <<< "$last"'
+it_check "dump: the TSC's rate, OFF" grep -q "^timebase: TSC .*; rate against CLOCK_MONOTONIC_RAW +[0-9.]* ppm over [0-9]* s (OFF)$" "$T/ptpsw.log"
 exit 0
