@@ -200,9 +200,8 @@ void status_banner(const struct app *app, FILE *out)
 	fprintf(out, "workers: %u (lcores", app->n_workers);
 	for (i = 0; i < app->n_workers; i++)
 		fprintf(out, " %u", app->workers[i]->lcore);
-	fprintf(out, "), control lcore %u, mbufs %u, timebase TSC %.6f MHz\n",
-		rte_lcore_id(), app->pool->size,
-		(double)timebase_tsc_hz() / 1e6);
+	fprintf(out, "), control lcore %u, mbufs %u\n", rte_lcore_id(),
+		app->pool->size);
 	fflush(out);
 }
 
