@@ -62,12 +62,12 @@ struct app {
 	struct rte_mempool *pool;
 	unsigned int mbufs_start;	/* in use after start-up */
 	struct app_pool_state pool_st;
-	/* one CLOCK_REALTIME read's cost (rtjump_probe()); rt_ports: the
+	/* one CLOCK_REALTIME read's cost (hostclock_probe()); rt_ports: the
 	 * ports that map kernel stamps through CLOCK_REALTIME */
 	struct timebase_rt_cost rt_cost;
 	unsigned int rt_ports;
-	struct timebase_tsc_check tsc_check;	/* the same (rtjump_probe()) */
-	struct timebase_rate tsc_rate;		/* rtjump_tick() */
+	struct timebase_tsc_check tsc_check;	/* the same (hostclock_probe()) */
+	struct timebase_rate tsc_rate;		/* hostclock_tick() */
 	bool tsc_rate_warned;
 	int meta_offset;		/* ptpsw_meta dynfield */
 	unsigned int n_ports;

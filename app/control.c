@@ -18,6 +18,7 @@
 #include "monitor_rt.h"
 #include "pool.h"
 #include "reload.h"
+#include "hostclock.h"
 #include "rtjump.h"
 #include "status.h"
 #include "sw/fdb.h"
@@ -122,6 +123,7 @@ int control_run(struct app *app)
 			fdb_age(app->fdb, now);
 			txstamp_tick(app);
 			rtjump_tick(app);
+			hostclock_tick(app);
 			pool_watch(app);
 			fdb_watch(app, now);
 		}

@@ -34,7 +34,7 @@
 #include "pool.h"
 #include "port.h"
 #include "reload.h"
-#include "rtjump.h"
+#include "hostclock.h"
 #include "status.h"
 #include "sw/fdb.h"
 #include "telemetry.h"
@@ -473,7 +473,7 @@ static int app_init(struct app *app)
 	    pool_check_started(app) || bc_runtime_init(app))
 		return -1;
 	txstamp_warm_init(app);
-	rtjump_probe(app);
+	hostclock_probe(app);
 	app_wait_links(app);
 	return 0;
 }

@@ -24,21 +24,6 @@
 
 struct app;
 
-/* At start, after the ports: what one CLOCK_REALTIME read costs here
- * (timebase_probe_rt()), into app->rt_cost. If that is slow (a system
- * call instead of the vDSO) and ports map kernel stamps through
- * CLOCK_REALTIME, one warning line: each of their RX bursts pays one
- * such read, and their maps are that much less certain. */
-void rtjump_probe(struct app *app);
-
-/* Banner and --check --probe: "system clock: ..." (one line). */
-void rtjump_banner(const struct app *app, FILE *out);
-
-/* The same: "timebase: TSC ..." (one line), whether the TSC is fit to
- * measure time with (timebase_check_tsc(), also in rtjump_probe(): one
- * warning line if it is not), and in the dump its rate while running. */
-void rtjump_tsc_banner(const struct app *app, FILE *out);
-
 #define RTJUMP_SHOW_NS	10000000000ULL	/* status line: 10 s */
 
 /* After every map renewal (control lcore, 10 times a second): the test
@@ -46,15 +31,11 @@ void rtjump_tsc_banner(const struct app *app, FILE *out);
 void rtjump_refresh(struct app *app);
 
 /* Once a second (control lcore): one log line per port whose bursts met
- * a map that no longer held since the last line; the TSC's rate against
- * CLOCK_MONOTONIC_RAW (timebase_rate_sample()), one warning line when it
- * goes off, one when it is back. */
+ * a map that no longer held since the last line. */
 void rtjump_tick(struct app *app);
 
 /* Status line: " REALTIME-JUMP (p0 p1)" while a port met one within
- * RTJUMP_SHOW_NS; " SLOW-REALTIME-READ (N ns)" while ports pay a slow
- * read per burst, " TSC-UNRELIABLE" (rtjump_probe()); " TSC-RATE (N ppm)"
- * while the TSC's rate is off (rtjump_tick()). */
+ * RTJUMP_SHOW_NS. */
 void rtjump_line(const struct app *app, FILE *out);
 
 #endif /* PTPSW_APP_RTJUMP_H */

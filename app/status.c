@@ -18,6 +18,7 @@
 #include "monitor_rt.h"
 #include "pool.h"
 #include "ptp/msg.h"
+#include "hostclock.h"
 #include "rtjump.h"
 #include "status.h"
 #include "fdb_watch.h"
@@ -176,8 +177,8 @@ void status_probe(const struct app *app, FILE *out)
 		app->n_ports);
 	for (i = 0; i < app->n_ports; i++)
 		banner_port(&app->ports[i], out);
-	rtjump_banner(app, out);
-	rtjump_tsc_banner(app, out);
+	hostclock_banner(app, out);
+	hostclock_tsc_banner(app, out);
 	fflush(out);
 }
 
@@ -195,8 +196,8 @@ void status_banner(const struct app *app, FILE *out)
 		banner_port(&app->ports[i], out);
 	banner_one_step_hint(app, out);
 	txstamp_warm_banner(app, out);
-	rtjump_banner(app, out);
-	rtjump_tsc_banner(app, out);
+	hostclock_banner(app, out);
+	hostclock_tsc_banner(app, out);
 	fprintf(out, "workers: %u (lcores", app->n_workers);
 	for (i = 0; i < app->n_workers; i++)
 		fprintf(out, " %u", app->workers[i]->lcore);
@@ -246,6 +247,7 @@ void status_line(const struct app *app, FILE *out)
 	pool_line(app, out);
 	fdb_watch_line(app, out);
 	rtjump_line(app, out);
+	hostclock_line(app, out);
 	fputc('\n', out);
 	fflush(out);
 }
@@ -336,8 +338,8 @@ void status_dump(const struct app *app, FILE *out)
 	fputc('\n', out);
 	pool_dump(app, out);
 	reload_dump(app, out);
-	rtjump_banner(app, out);
-	rtjump_tsc_banner(app, out);
+	hostclock_banner(app, out);
+	hostclock_tsc_banner(app, out);
 	fprintf(out, "=== end ===\n");
 	fflush(out);
 }
