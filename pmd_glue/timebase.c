@@ -171,18 +171,34 @@ static uint32_t tb_u32(uint64_t v)
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+#define TB_CS_DIR "/sys/devices/system/clocksource/clocksource0/"
+
+/* The first line of file path that starts with prefix (all of it if
+ * prefix is ""), into buf; NULL if there is none. */
+static char *tb_read_line(const char *path, const char *prefix, char *buf,
+			  size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *ret = NULL;
+
+	if (f == NULL)
+		return NULL;
+	while (fgets(buf, (int)len, f) != NULL)
+		if (strncmp(buf, prefix, strlen(prefix)) == 0) {
+			ret = buf;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
 static void tb_clocksource(char *buf, size_t len)
 {
-	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/"
-			"current_clocksource", "r");
 	size_t n;
 
-	snprintf(buf, len, "unknown");
-	if (f == NULL)
-		return;
-	if (fgets(buf, (int)len, f) == NULL || buf[0] == '\n')
+	if (tb_read_line(TB_CS_DIR "current_clocksource", "", buf, len) == NULL ||
+	    buf[0] == '\n')
 		snprintf(buf, len, "unknown");
-	fclose(f);
 	n = strcspn(buf, "\n");
 	buf[n] = '\0';
 	/* a kernel identifier; anything else would go raw into JSON */
@@ -247,25 +263,6 @@ void timebase_tsc_verdict(const char *cpu_flags, const char *clocksources,
 	c->reliable = c->constant && c->nonstop && c->kernel;
 }
 
-/* The first line of file path that starts with prefix (all of it if
- * prefix is ""), into buf; NULL if there is none. */
-static char *tb_read_line(const char *path, const char *prefix, char *buf,
-			  size_t len)
-{
-	FILE *f = fopen(path, "r");
-	char *ret = NULL;
-
-	if (f == NULL)
-		return NULL;
-	while (fgets(buf, (int)len, f) != NULL)
-		if (strncmp(buf, prefix, strlen(prefix)) == 0) {
-			ret = buf;
-			break;
-		}
-	fclose(f);
-	return ret;
-}
-
 void timebase_check_tsc(struct timebase_tsc_check *c)
 {
 #if defined(RTE_ARCH_X86)
@@ -278,9 +275,8 @@ void timebase_check_tsc(struct timebase_tsc_check *c)
 	if (test != NULL)
 		cs = test;
 	else
-		cs = tb_read_line("/sys/devices/system/clocksource/"
-				  "clocksource0/available_clocksource", "",
-				  list, sizeof(list));
+		cs = tb_read_line(TB_CS_DIR "available_clocksource", "", list,
+				  sizeof(list));
 	timebase_tsc_verdict(fl, cs, c);
 	c->test = test != NULL;
 #else
