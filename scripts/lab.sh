@@ -35,7 +35,8 @@
 #                        GM's veth (gm-in.pcap) and in both receivers'
 #                        namespaces (tr1.pcap, tr2.pcap), then show where
 #                        each Sync's error comes from (bench/sync-breakdown);
-#                        "auto": DIR is capture/ in the log directory
+#                        "auto": DIR is capture/ in the log directory;
+#                        "no" (as for demo.sh) or empty: no captures
 
 set -u
 
@@ -223,6 +224,7 @@ lab_run()
 		LOGDIR=$LOGDIR_TMP
 	fi
 	[ "$CAPTURE" = auto ] && CAPTURE=$LOGDIR/capture
+	[ "$CAPTURE" = no ] && CAPTURE=
 	mkdir -p "$(dirname "$LAB_STATE")"
 	NS_STATE=$LAB_STATE
 	: > "$NS_STATE"
