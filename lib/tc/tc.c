@@ -530,57 +530,43 @@ static inline void tc_run_done(struct tc *tc, uint16_t out_port,
 }
 
 /*
- * tc_run() of the usual run with one RX time (rx), base its residence
- * base: one domain, and every Sync in it only seen by the estimator
- * (tc_rate_seen()), so every message gets the same correction. Two
- * passes: the tests, which store nothing, then the correction of each
- * message. Returns false, nothing changed, for any other run (the general
- * loop then does all of it). The same bytes and counters as the general
- * loop: its master_seen stores all store rx, its residence extremes are
- * the one correction's, its sum n of it.
+ * tc_run() of a run with one RX time (rxt) from its first message on, in
+ * one pass: each message of the first one's domain (dom, rate its
+ * estimator's state) that is not a Sync the estimator must decide on
+ * (tc_rate_seen()) gets cf (neg: its checksum term), the correction
+ * the general loop computes for the first message. Stops at the first
+ * other message, untouched: the general loop goes on from there with cf,
+ * as it would have. Returns how many it corrected, *n_sync the Syncs
+ * among them; their master_seen stores (all rxt) made.
  */
-static inline __attribute__((always_inline)) bool
-tc_run_one_(struct tc *tc, uint16_t out_port, tmv_t base,
-	    uint8_t *const *ptp, uint64_t rx, unsigned int n)
+static inline __attribute__((always_inline)) unsigned int
+tc_run_same_(struct tc *tc, struct tc_rate *rate, uint8_t dom,
+	     uint8_t *const *ptp, tmv_t rxt, ptp_cf_t cf, uint32_t neg,
+	     unsigned int n, uint64_t *n_sync)
 {
-	const uint8_t dom = ptp[0][OFF_DOMAIN];
-	struct tc_rate *rate = &tc->rate[dom];
 	const bool syntonize = tc->p.syntonize;
-	const tmv_t rxt = tmv_from_ns((int64_t)rx);
-	struct tc_res_stats acc = { .min_ns = INT64_MAX, .max_ns = INT64_MIN };
-	/* a Sync of the tracked source is only seen at rx */
+	/* a Sync of the tracked source is only seen at rxt */
 	const unsigned int in_time = syntonize && tc_rate_seen_time(rate, rxt);
-	unsigned int k, is_sync, other = 0;
-	uint64_t n_sync = 0;
-	uint32_t neg;
-	ptp_cf_t cf;
-	int64_t cf_ns;
+	unsigned int k, is_sync, other;
+	uint64_t syncs = 0;
 
 	for (k = 0; k < n; k++) {
-		const uint8_t *p = ptp[k];
+		uint8_t *p = ptp[k];
 
 		is_sync = (p[0] & 0x0F) == PTP_SYNC;	/* 0 or 1 */
-		n_sync += is_sync;
-		other |= p[OFF_DOMAIN] ^ dom;
+		other = p[OFF_DOMAIN] ^ dom;
 		if (syntonize)	/* a Sync the estimator would decide on */
 			other |= is_sync &
 				 ((in_time & tc_rate_seen_src(rate, p)) ^ 1);
+		if (__builtin_expect(other != 0, 0))
+			break;
+		syncs += is_sync;
+		frame_cf_add_udp_m(p, cf, neg);
 	}
-	if (other)
-		return false;
-	if (syntonize && n_sync)	/* tc_rate_skip()'s store */
+	if (syntonize && syncs)		/* tc_rate_skip()'s store */
 		rate->master_seen = rxt;
-	cf = tc_scale(tc, dom, tmv_sub(base, rxt),
-		      !syntonize || tc->n_skewed == 0);
-	cf_ns = ptp_cf_floor_ns(cf);		/* as tc_res_note() */
-	neg = frame_cf_csum_neg(cf);
-	for (k = 0; k < n; k++)
-		frame_cf_add_udp_m(ptp[k], cf, neg);
-	tc_res_ext(&acc, cf_ns);
-	acc.sum_ns = (int64_t)((uint64_t)cf_ns * n);
-	n_sync = tc_run_domain_done(tc, dom, n, n_sync);
-	tc_run_done(tc, out_port, acc, n, n_sync);
-	return true;
+	*n_sync = syncs;
+	return k;
 }
 
 /* residence = (tx_ts + egress latency) - (rx - ingress latency): the
@@ -594,7 +580,7 @@ static inline tmv_t tc_run_base(const struct tc *tc, uint16_t in_port,
 }
 
 /* tc_run(), inlined once for rx_step 0 (one RX time for all, kept in a
- * register; tc_run_one_() first) and once for the others */
+ * register; tc_run_same_() first) and once for the others */
 static inline __attribute__((always_inline)) unsigned int
 tc_run_(struct tc *tc, uint16_t in_port, uint16_t out_port, tmv_t tx_ts,
 	uint8_t *const *ptp, const uint64_t *rx_ns, const unsigned int rx_step,
@@ -619,9 +605,24 @@ tc_run_(struct tc *tc, uint16_t in_port, uint16_t out_port, tmv_t tx_ts,
 
 	if (n == 0)
 		return 0;
-	if (rx_step == 0 && tc_run_one_(tc, out_port, base, ptp, rx0, n))
-		return n;
-	for (k = 0; k < n; k++) {
+	k = 0;
+	if (rx_step == 0) {
+		/* the usual run: every message the same correction */
+		cf = tc_scale(tc, dom, tmv_sub(base, tmv_from_ns((int64_t)rx0)),
+			      exact);
+		cf_ns = ptp_cf_floor_ns(cf);	/* as tc_res_note() */
+		cf_neg = frame_cf_csum_neg(cf);
+		k = tc_run_same_(tc, rate, dom, ptp, tmv_from_ns((int64_t)rx0),
+				 cf, cf_neg, n, &n_dom_sync);
+		if (k > 0) {
+			tc_res_ext(&acc, cf_ns);
+			acc.sum_ns = (int64_t)((uint64_t)cf_ns * k);
+			n_dom = k;
+			have = true;
+			last_rx = rx0;
+		}
+	}
+	for (; k < n; k++) {
 		uint8_t *p = ptp[k];
 		uint64_t rx = rx_step ? rx_ns[(size_t)k * rx_step] : rx0;
 

@@ -1395,8 +1395,8 @@ static bool tracks(const struct tc *tc, const struct gm *g)
  * type), and no Delay_Req counts as a Sync of it: after
  * TC_RATE_MASTER_TIMEOUT_NS from its last Sync, and not before, another
  * one is adopted. Through tc_ingress() and through tc_run() alike (also
- * with one RX time for the run, where a run whose Syncs are all only seen
- * takes tc_run()'s two passes). A Sync of another source within
+ * with one RX time for the run, where the Syncs only seen take
+ * tc_run()'s one-correction pass). A Sync of another source within
  * TC_RATE_MIN_GAP_NS of the last one sampled is not only seen: it does
  * not count as the tracked one's (sc 2).
  */
