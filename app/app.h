@@ -69,6 +69,13 @@ struct app {
 	struct timebase_tsc_check tsc_check;	/* the same (hostclock_probe()) */
 	struct timebase_rate tsc_rate;		/* hostclock_tick() */
 	bool tsc_rate_warned;
+	/* CLOCK_REALTIME's rate against the timebase, and the kernel's
+	 * adjustments of it as adjtimex(2) read them (hostclock_tick()) */
+	struct timebase_rate rt_rate;
+	bool rt_rate_warned;
+	long adj_tick;			/* us per tick (10000 at 100 Hz) */
+	double adj_tick_ppm;		/* the tick's slew: (tick / nominal - 1) */
+	double adj_freq_ppm;		/* ADJ_FREQUENCY */
 	int meta_offset;		/* ptpsw_meta dynfield */
 	unsigned int n_ports;
 	struct app_port ports[CONF_MAX_PORTS];

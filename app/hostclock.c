@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* What the host's clocks are fit for: CLOCK_REALTIME's read cost, the
- * TSC at start and while running (hostclock.h). */
+ * TSC at start and while running, CLOCK_REALTIME's rate while running
+ * (hostclock.h). */
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <sys/timex.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "hostclock.h"
@@ -20,13 +24,34 @@ static const char *yes_no(bool b)
 	return b ? "yes" : "NO";
 }
 
+/* The kernel's adjustments of CLOCK_REALTIME (adjtimex(2) reading
+ * them: modes 0). The tick's nominal length is 1e6 / USER_HZ us. */
+static void adj_read(struct app *app)
+{
+	struct timex tx = { .modes = 0 };
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (adjtimex(&tx) < 0)
+		return;
+	app->adj_tick = tx.tick;
+	app->adj_tick_ppm = hz > 0 ? ((double)tx.tick * (double)hz / 1e6 -
+				      1.0) * 1e6 : 0;
+	app->adj_freq_ppm = (double)tx.freq / 65536.0;
+}
+
 static void tsc_probe(struct app *app)
 {
 	const struct timebase_tsc_check *t = &app->tsc_check;
 
 	timebase_check_tsc(&app->tsc_check);
-	timebase_rate_init(&app->tsc_rate);
+	timebase_rate_init(&app->tsc_rate, CLOCK_MONOTONIC_RAW,
+			   TIMEBASE_RATE_TOL_PPM, "PTPSW_TEST_TSC_RATE_PPM");
 	timebase_rate_sample(&app->tsc_rate);
+	timebase_rate_init(&app->rt_rate, CLOCK_REALTIME,
+			   TIMEBASE_RT_RATE_TOL_PPM,
+			   "PTPSW_TEST_REALTIME_RATE_PPM");
+	timebase_rate_sample(&app->rt_rate);
+	adj_read(app);
 	if (t->reliable)
 		return;
 	PLOG(WARNING, "the TSC, which every timestamp and residence time is "
@@ -83,6 +108,13 @@ void hostclock_banner(const struct app *app, FILE *out)
 		app->rt_ports, app->n_ports,
 		c->slow && app->rt_ports ? ": SLOW, one such read per RX burst"
 					  : "");
+	if (app->rt_rate.n >= 2 || app->rt_rate.steps)
+		fprintf(out, "system clock: CLOCK_REALTIME rate against the "
+			"TSC %+.3f ppm over %.0f s%s, %" PRIu64 " step(s) seen; "
+			"adjtimex tick %ld us (%+.0f ppm), frequency %+.3f ppm\n",
+			app->rt_rate.ppm, app->rt_rate.span_s,
+			app->rt_rate.off ? " (OFF)" : "", app->rt_rate.steps,
+			app->adj_tick, app->adj_tick_ppm, app->adj_freq_ppm);
 }
 
 void hostclock_tsc_banner(const struct app *app, FILE *out)
@@ -107,13 +139,61 @@ void hostclock_tsc_banner(const struct app *app, FILE *out)
 	fputc('\n', out);
 }
 
+/* A rate watch's edges: 1 when it goes off (*warned set), -1 when it is
+ * back over a whole window (cleared), else 0. */
+static int rate_edge(const struct timebase_rate *r, bool *warned)
+{
+	if (r->off && !*warned) {
+		*warned = true;
+		return 1;
+	}
+	if (!r->off && *warned && r->n == TIMEBASE_RATE_WIN) {
+		*warned = false;
+		return -1;
+	}
+	return 0;
+}
+
+/* CLOCK_REALTIME's rate: one warning line when it goes beyond what the
+ * kernel's own discipline slews, one NOTICE when it is back. */
+static void rt_rate_tick(struct app *app)
+{
+	struct timebase_rate *r = &app->rt_rate;
+
+	int edge;
+
+	timebase_rate_sample(r);
+	adj_read(app);
+	edge = rate_edge(r, &app->rt_rate_warned);
+	if (edge > 0) {
+		PLOG(WARNING, "CLOCK_REALTIME runs %+.0f ppm against the TSC "
+		     "over the last %.0f s%s (adjtimex: tick %ld us, %+.0f "
+		     "ppm; frequency %+.3f ppm): something slews the system "
+		     "clock faster than the kernel's own discipline does "
+		     "(500 ppm at most): a time daemon making up a large "
+		     "offset with the tick, or a hypervisor's agent making "
+		     "up the time a paused, restored or migrated VM lost. "
+		     "The kernel's stamps are in that clock (each port's map "
+		     "follows it; REALTIME-JUMP where it moves between "
+		     "renewals), and a boundary clock serving CLOCK_REALTIME "
+		     "follows it at most 900 ppm (docs/operations.md)",
+		     r->ppm, r->span_s, r->test_ppm != 0 ? " (moved by "
+		     "PTPSW_TEST_REALTIME_RATE_PPM)" : "", app->adj_tick,
+		     app->adj_tick_ppm, app->adj_freq_ppm);
+	} else if (edge < 0) {
+		PLOG(NOTICE, "CLOCK_REALTIME runs with the TSC again: %+.3f "
+		     "ppm over the last %.0f s", r->ppm, r->span_s);
+	}
+}
+
 void hostclock_tick(struct app *app)
 {
 	struct timebase_rate *r = &app->tsc_rate;
+	int edge;
 
 	timebase_rate_sample(r);
-	if (r->off && !app->tsc_rate_warned) {
-		app->tsc_rate_warned = true;
+	edge = rate_edge(r, &app->tsc_rate_warned);
+	if (edge > 0) {
 		PLOG(WARNING, "the TSC runs %+.0f ppm off CLOCK_MONOTONIC_RAW "
 		     "over the last %.0f s%s, but the timebase converts it "
 		     "with the frequency measured at start (%.6f MHz): every "
@@ -123,12 +203,12 @@ void hostclock_tick(struct app *app)
 		     r->ppm, r->span_s, r->test_ppm != 0 ? " (the raw clock "
 		     "moved by PTPSW_TEST_TSC_RATE_PPM)" : "",
 		     (double)timebase_tsc_hz() / 1e6);
-	} else if (!r->off && app->tsc_rate_warned && r->n == TIMEBASE_RATE_WIN) {
-		app->tsc_rate_warned = false;
+	} else if (edge < 0) {
 		PLOG(NOTICE, "the TSC's rate agrees with CLOCK_MONOTONIC_RAW "
 		     "again: %+.3f ppm over the last %.0f s", r->ppm,
 		     r->span_s);
 	}
+	rt_rate_tick(app);
 }
 
 void hostclock_line(const struct app *app, FILE *out)
@@ -140,4 +220,6 @@ void hostclock_line(const struct app *app, FILE *out)
 		fputs(" TSC-UNRELIABLE", out);
 	if (app->tsc_rate_warned)
 		fprintf(out, " TSC-RATE (%+.0f ppm)", app->tsc_rate.ppm);
+	if (app->rt_rate_warned)
+		fprintf(out, " REALTIME-RATE (%+.0f ppm)", app->rt_rate.ppm);
 }

@@ -199,6 +199,20 @@ static int tel_info(const struct app *app, const char *params,
 	rte_tel_data_add_dict_int(d, "tsc_rate_window_s",
 				  (int)llround(app->tsc_rate.span_s));
 	tel_add_bool(d, "tsc_rate_off", app->tsc_rate_warned);
+	rte_tel_data_add_dict_int(d, "realtime_rate_ppb",
+				  tel_clamp((int64_t)llround(app->rt_rate.ppm *
+							     1000.0)));
+	rte_tel_data_add_dict_int(d, "realtime_rate_window_s",
+				  (int)llround(app->rt_rate.span_s));
+	tel_add_bool(d, "realtime_rate_off", app->rt_rate_warned);
+	rte_tel_data_add_dict_u64(d, "realtime_steps", app->rt_rate.steps);
+	rte_tel_data_add_dict_int(d, "adjtimex_tick_us", (int)app->adj_tick);
+	rte_tel_data_add_dict_int(d, "adjtimex_tick_ppb",
+				  tel_clamp((int64_t)llround(app->adj_tick_ppm *
+							     1000.0)));
+	rte_tel_data_add_dict_int(d, "adjtimex_freq_ppb",
+				  tel_clamp((int64_t)llround(app->adj_freq_ppm *
+							     1000.0)));
 	rte_tel_data_add_dict_u64(d, "mbufs", app->pool->size);
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
 				  rte_mempool_in_use_count(app->pool));

@@ -25,25 +25,30 @@
 static uint64_t tb_mult;	/* ns per tick, scaled by 2^TB_SHIFT */
 static uint64_t tb_hz;
 
-/* One (TSC, CLOCK_MONOTONIC_RAW ns) pair with the tightest bracket. */
-static void tb_pair(uint64_t *tsc, int64_t *raw)
+/* One (TSC, clock ns) pair with the tightest bracket. */
+static void tb_pair_clock(clockid_t clock, uint64_t *tsc, int64_t *ns)
 {
 	uint64_t best = UINT64_MAX, t0, t1;
 	struct timespec t;
 	int i;
 
 	*tsc = 0;
-	*raw = 0;
+	*ns = 0;
 	for (i = 0; i < 5; i++) {
 		t0 = rte_rdtsc();
-		clock_gettime(CLOCK_MONOTONIC_RAW, &t);
+		clock_gettime(clock, &t);
 		t1 = rte_rdtsc();
 		if (t1 - t0 < best) {
 			best = t1 - t0;
 			*tsc = t0 + (t1 - t0) / 2;
-			*raw = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+			*ns = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 		}
 	}
+}
+
+static void tb_pair(uint64_t *tsc, int64_t *raw)
+{
+	tb_pair_clock(CLOCK_MONOTONIC_RAW, tsc, raw);
 }
 
 /*
@@ -284,23 +289,36 @@ void timebase_check_tsc(struct timebase_tsc_check *c)
 #endif
 }
 
-void timebase_rate_init(struct timebase_rate *r)
+void timebase_rate_init(struct timebase_rate *r, clockid_t clock,
+			double tol_ppm, const char *test_env)
 {
-	const char *t = getenv("PTPSW_TEST_TSC_RATE_PPM");
+	const char *t = test_env != NULL ? getenv(test_env) : NULL;
 
 	memset(r, 0, sizeof(*r));
+	r->clock = clock;
+	r->tol_ppm = tol_ppm;
 	if (t != NULL && *t != '\0')
 		r->test_ppm = strtod(t, NULL);
 	if (!isfinite(r->test_ppm) || fabs(r->test_ppm) > 1e5)
 		r->test_ppm = 0;
 }
 
-void timebase_rate_add(struct timebase_rate *r, int64_t raw, uint64_t base)
+void timebase_rate_add(struct timebase_rate *r, int64_t clk, uint64_t base)
 {
-	unsigned int old;
+	unsigned int old, prev;
 	double db;
 
-	r->raw[r->head] = raw;
+	if (r->n > 0) {
+		/* the clock set: beyond any slew (a tenth) plus 1 ms */
+		prev = (r->head + TIMEBASE_RATE_WIN - 1) % TIMEBASE_RATE_WIN;
+		db = (double)(int64_t)(base - r->base[prev]);
+		if (fabs((double)(clk - r->clk[prev]) - db) >
+		    fabs(db) / 10 + 1e6) {
+			r->steps++;
+			r->n = 0;
+		}
+	}
+	r->clk[r->head] = clk;
 	r->base[r->head] = base;
 	r->head = (r->head + 1) % TIMEBASE_RATE_WIN;
 	if (r->n < TIMEBASE_RATE_WIN)
@@ -315,21 +333,21 @@ void timebase_rate_add(struct timebase_rate *r, int64_t raw, uint64_t base)
 	if (db <= 0)
 		return;
 	r->span_s = db / 1e9;
-	r->ppm = ((double)(raw - r->raw[old]) / db - 1.0) * 1e6;
-	r->off = fabs(r->ppm) > TIMEBASE_RATE_TOL_PPM;
+	r->ppm = ((double)(clk - r->clk[old]) / db - 1.0) * 1e6;
+	r->off = fabs(r->ppm) > r->tol_ppm;
 }
 
 void timebase_rate_sample(struct timebase_rate *r)
 {
 	uint64_t tsc;
-	int64_t raw;
+	int64_t clk;
 
-	tb_pair(&tsc, &raw);
+	tb_pair_clock(r->clock, &tsc, &clk);
 	if (r->test_ppm != 0) {
-		if (r->n == 0)
-			r->test_raw0 = raw;
-		raw = r->test_raw0 + (int64_t)llround(
-			(double)(raw - r->test_raw0) * (1.0 + r->test_ppm * 1e-6));
+		if (r->n == 0 && r->steps == 0)
+			r->test_clk0 = clk;
+		clk = r->test_clk0 + (int64_t)llround(
+			(double)(clk - r->test_clk0) * (1.0 + r->test_ppm * 1e-6));
 	}
-	timebase_rate_add(r, raw, timebase_from_tsc(tsc));
+	timebase_rate_add(r, clk, timebase_from_tsc(tsc));
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Calibrate: rte_get_tsc_hz() refined against CLOCK_MONOTONIC_RAW over
  * 100 ms (takes that long). Call once after EAL init.
@@ -176,32 +177,49 @@ void timebase_tsc_verdict(const char *cpu_flags, const char *clocksources,
 void timebase_check_tsc(struct timebase_tsc_check *c);
 
 /*
- * The TSC's rate against CLOCK_MONOTONIC_RAW while running. The timebase
- * converts ticks with the frequency measured at start, so a TSC whose
- * rate changes later (a VM moved to a host whose TSC runs at another
- * rate, without TSC scaling) puts that error into every residence time
- * and every clock map. The control lcore adds one bracketed (raw, base)
- * pair a second (timebase_rate_sample()); the rate is that of the
- * oldest and newest of the last TIMEBASE_RATE_WIN pairs, as ppm of raw
- * over the timebase minus 1, and off beyond TIMEBASE_RATE_TOL_PPM.
- * Test-only switch: PTPSW_TEST_TSC_RATE_PPM=N in the environment makes
- * the samples' raw clock run N ppm off (ptpsw's time is unchanged).
+ * A clock of the kernel's against the timebase while running: the rate
+ * of the oldest and newest of the last TIMEBASE_RATE_WIN pairs (the
+ * control lcore adds one bracketed (clock, base) pair a second,
+ * timebase_rate_sample()), as ppm of the clock over the timebase minus
+ * 1, and off beyond the watch's tolerance. Two watches:
+ *   - CLOCK_MONOTONIC_RAW (TIMEBASE_RATE_TOL_PPM): the TSC's rate. The
+ *     timebase converts ticks with the frequency measured at start, so a
+ *     TSC whose rate changes later (a VM moved to a host whose TSC runs
+ *     at another rate, without TSC scaling) puts that error into every
+ *     residence time and every clock map;
+ *   - CLOCK_REALTIME (TIMEBASE_RT_RATE_TOL_PPM): the system clock, which
+ *     the kernel's stamps are in and a boundary clock serving the host's
+ *     time follows. The kernel's own discipline moves it by 500 ppm at
+ *     most (ADJ_FREQUENCY, adjtime()); beyond that something slews it
+ *     with the tick (chrony, ntpd, a hypervisor's agent making up the time
+ *     a paused, restored or migrated VM lost).
+ * A pair that moved by more than a tenth of the elapsed time plus 1 ms
+ * against the previous one (beyond any slew the tick allows: the clock
+ * was set) restarts the window at that pair and counts a step.
+ * Test-only switches, in the environment (name given to the init):
+ * PTPSW_TEST_TSC_RATE_PPM=N, PTPSW_TEST_REALTIME_RATE_PPM=N make the
+ * samples' clock run N ppm off (ptpsw's time is unchanged).
  */
 #define TIMEBASE_RATE_WIN	10
 #define TIMEBASE_RATE_TOL_PPM	200.0
+#define TIMEBASE_RT_RATE_TOL_PPM	500.0
 struct timebase_rate {
-	int64_t raw[TIMEBASE_RATE_WIN];
+	int64_t clk[TIMEBASE_RATE_WIN];
 	uint64_t base[TIMEBASE_RATE_WIN];
 	unsigned int n;			/* pairs held, up to the window */
 	unsigned int head;		/* where the next one goes */
 	double ppm;			/* over the window (0 below 2 pairs) */
 	double span_s;			/* the window's span */
-	bool off;			/* |ppm| > TIMEBASE_RATE_TOL_PPM */
+	bool off;			/* |ppm| > tol_ppm */
+	uint64_t steps;			/* pairs that restarted the window */
+	clockid_t clock;		/* the watched clock */
+	double tol_ppm;
 	double test_ppm;		/* the test switch (0: none) */
-	int64_t test_raw0;
+	int64_t test_clk0;
 };
-void timebase_rate_init(struct timebase_rate *r);
-void timebase_rate_add(struct timebase_rate *r, int64_t raw, uint64_t base);
+void timebase_rate_init(struct timebase_rate *r, clockid_t clock,
+			double tol_ppm, const char *test_env);
+void timebase_rate_add(struct timebase_rate *r, int64_t clk, uint64_t base);
 void timebase_rate_sample(struct timebase_rate *r);
 
 #endif /* PTPSW_GLUE_TIMEBASE_H */

@@ -621,6 +621,16 @@ static void test_tsc_verdict(void)
 	CU_ASSERT(!c.checked || (c.test && !c.kernel && !c.reliable));
 }
 
+/* Init r on clock (its test switch env), and two samples 0.2 s apart. */
+static void rate_two(struct timebase_rate *r, clockid_t clock, double tol,
+		     const char *env)
+{
+	timebase_rate_init(r, clock, tol, env);
+	timebase_rate_sample(r);
+	usleep(200000);
+	timebase_rate_sample(r);
+}
+
 /* The TSC's rate against CLOCK_MONOTONIC_RAW over a window of pairs. */
 static void test_tsc_rate(void)
 {
@@ -629,7 +639,8 @@ static void test_tsc_rate(void)
 	uint64_t b = 1000000000ULL;
 	int64_t raw = 5000000000LL;
 
-	memset(&r, 0, sizeof(r));
+	timebase_rate_init(&r, CLOCK_MONOTONIC_RAW, TIMEBASE_RATE_TOL_PPM,
+			   NULL);
 	timebase_rate_add(&r, raw, b);
 	CU_ASSERT(r.n == 1 && r.ppm == 0 && !r.off);
 	for (i = 1; i <= 20; i++)	/* 20 s in step, 1 ppm apart */
@@ -650,22 +661,78 @@ static void test_tsc_rate(void)
 		timebase_rate_add(&r, raw + (int64_t)i * 1000000000LL,
 				  b + (uint64_t)i * 940000000ULL);
 	CU_ASSERT(r.off && fabs(r.ppm - (1.0 / 0.94 - 1.0) * 1e6) < 1.0);
+	CU_ASSERT(r.steps == 0);	/* 6 % is a rate, not a step */
 	/* a measured sample here: close to 0 ppm, not off */
-	timebase_rate_init(&r);
-	timebase_rate_sample(&r);
-	usleep(200000);
-	timebase_rate_sample(&r);
+	rate_two(&r, CLOCK_MONOTONIC_RAW, TIMEBASE_RATE_TOL_PPM,
+		 "PTPSW_TEST_TSC_RATE_PPM");
 	printf("\n  TSC against CLOCK_MONOTONIC_RAW: %+.3f ppm over %.3f s\n",
 	       r.ppm, r.span_s);
 	CU_ASSERT(r.n == 2 && r.span_s > 0.1 && !r.off);
 	/* the test switch moves the raw clock */
 	setenv("PTPSW_TEST_TSC_RATE_PPM", "500", 1);
-	timebase_rate_init(&r);
+	rate_two(&r, CLOCK_MONOTONIC_RAW, TIMEBASE_RATE_TOL_PPM,
+		 "PTPSW_TEST_TSC_RATE_PPM");
 	unsetenv("PTPSW_TEST_TSC_RATE_PPM");
-	timebase_rate_sample(&r);
-	usleep(200000);
-	timebase_rate_sample(&r);
 	CU_ASSERT(r.off && fabs(r.ppm - 500.0) < 50.0);
+}
+
+/*
+ * CLOCK_REALTIME's rate against the timebase: off beyond 500 ppm (a
+ * slew with the tick), not at 400 (the kernel's own discipline); a step
+ * (the clock set) restarts the window and is counted, not taken for a
+ * rate; the tick's largest slew (10 %) is a rate; measured here, and
+ * through the test switch.
+ */
+static void test_realtime_rate(void)
+{
+	struct timebase_rate r;
+	unsigned int i;
+	uint64_t b = 1000000000ULL;
+	int64_t c = 1700000000000000000LL;
+
+	timebase_rate_init(&r, CLOCK_REALTIME, TIMEBASE_RT_RATE_TOL_PPM, NULL);
+	for (i = 0; i < 12; i++)	/* 400 ppm: within the discipline */
+		timebase_rate_add(&r, c + (int64_t)i * 1000400000LL,
+				  b + (uint64_t)i * 1000000000ULL);
+	CU_ASSERT(!r.off && fabs(r.ppm - 400.0) < 0.01 && r.steps == 0);
+	c += 11 * 1000400000LL;
+	b += 11 * 1000000000ULL;
+	for (i = 1; i <= 3; i++)	/* then 5000 ppm: off within 3 s */
+		timebase_rate_add(&r, c + (int64_t)i * 1005000000LL,
+				  b + (uint64_t)i * 1000000000ULL);
+	CU_ASSERT(r.off && r.ppm > 500.0 && r.steps == 0);
+	c += 3 * 1005000000LL;
+	b += 3 * 1000000000ULL;
+	/* set back 2 s: a step restarts the window there */
+	timebase_rate_add(&r, c - 2000000000LL + 1000000000LL,
+			  b + 1000000000ULL);
+	CU_ASSERT(r.steps == 1 && r.n == 1 && !r.off && r.ppm == 0);
+	c += -2000000000LL + 1000000000LL;
+	b += 1000000000ULL;
+	for (i = 1; i <= 9; i++)	/* in step after it */
+		timebase_rate_add(&r, c + (int64_t)i * 1000000000LL,
+				  b + (uint64_t)i * 1000000000ULL);
+	CU_ASSERT(r.steps == 1 && r.n == TIMEBASE_RATE_WIN && !r.off &&
+		  fabs(r.ppm) < 0.01);
+	c += 9 * 1000000000LL;
+	b += 9 * 1000000000ULL;
+	/* the tick's largest slew, -10 %: a rate, not steps */
+	for (i = 1; i <= 3; i++)
+		timebase_rate_add(&r, c + (int64_t)i * 900000000LL,
+				  b + (uint64_t)i * 1000000000ULL);
+	CU_ASSERT(r.steps == 1 && r.off && r.ppm < -10000.0);
+	/* measured here: a system clock nobody slews hard */
+	rate_two(&r, CLOCK_REALTIME, TIMEBASE_RT_RATE_TOL_PPM,
+		 "PTPSW_TEST_REALTIME_RATE_PPM");
+	printf("  CLOCK_REALTIME against the TSC: %+.3f ppm over %.3f s\n",
+	       r.ppm, r.span_s);
+	CU_ASSERT(r.n == 2 && r.span_s > 0.1 && r.steps == 0);
+	/* the test switch moves the samples' clock */
+	setenv("PTPSW_TEST_REALTIME_RATE_PPM", "-3000", 1);
+	rate_two(&r, CLOCK_REALTIME, TIMEBASE_RT_RATE_TOL_PPM,
+		 "PTPSW_TEST_REALTIME_RATE_PPM");
+	unsetenv("PTPSW_TEST_REALTIME_RATE_PPM");
+	CU_ASSERT(r.off && fabs(r.ppm + 3000.0) < 100.0 && r.steps == 0);
 }
 
 static void rm_pcaps(void)
@@ -688,6 +755,7 @@ int test_register(void)
 		{ "CLOCK_REALTIME read cost probed", test_rt_read_probe },
 		{ "TSC fit to measure time with", test_tsc_verdict },
 		{ "TSC rate against CLOCK_MONOTONIC_RAW", test_tsc_rate },
+		{ "CLOCK_REALTIME rate against the TSC", test_realtime_rate },
 		{ NULL, NULL },
 	};
 

@@ -184,6 +184,14 @@ read -r trppb troff trwin < <(it_tv /ptpsw/info "'%d %d %d' % (r['tsc_rate_ppb']
 echo "figures: TSC rate against CLOCK_MONOTONIC_RAW ${trppb:-?} ppb over ${trwin:-?} s, off ${troff:-?}"
 it_check "info: the TSC's rate measured over a window of 9 s, off exactly beyond 200 ppm" \
 	eval '[ "${trwin:-0}" = 9 ] && [ "${troff:-x}" = "$(( ${trppb:-0} > 200000 || ${trppb:-0} < -200000 ))" ]'
+# CLOCK_REALTIME's rate against the TSC: off exactly beyond 500 ppm
+# (nothing here slews the clock that hard, unless the host does: then
+# ptpsw must say so), with the kernel's tick as adjtimex reads it.
+read -r rrppb rroff rrwin rrtick < <(it_tv /ptpsw/info "'%d %d %d %d' % (r['realtime_rate_ppb'], r['realtime_rate_off'], r['realtime_rate_window_s'], r['adjtimex_tick_us'])")
+nrr=$(grep '^ptpsw: up ' "$T/ptpsw.log" | grep -c ' REALTIME-RATE (')
+echo "figures: CLOCK_REALTIME rate against the TSC ${rrppb:-?} ppb over ${rrwin:-?} s, off ${rroff:-?}, adjtimex tick ${rrtick:-?} us; status lines flagged $nrr"
+it_check "info: CLOCK_REALTIME's rate over a window of 9 s, off exactly beyond 500 ppm, flagged only then" \
+	eval '[ "${rrwin:-0}" = 9 ] && [ "${rroff:-x}" = "$(( ${rrppb:-0} > 500000 || ${rrppb:-0} < -500000 ))" ] && { [ "$rroff" = 1 ] || [ "$nrr" = 0 ]; } && [ "${rrtick:-0}" -gt 0 ]'
 nflag=$(grep '^ptpsw: up ' "$T/ptpsw.log" | grep -c ' TSC-UNRELIABLE')
 it_check "status line: TSC-UNRELIABLE exactly when not reliable ($nflag lines)" \
 	eval '{ [ "${trel:-x}" = 1 ] && [ "$nflag" = 0 ]; } || { [ "${trel:-x}" = 0 ] && [ "$nflag" -gt 0 ]; }'
@@ -221,10 +229,12 @@ EOF
 # whose clocksource has no vDSO read, gives the kernel's clocksources as
 # "hpet acpi_pm", as on a host whose kernel found its TSC unstable, and
 # runs the raw clock of the TSC's rate check 500 ppm off, as after a move
-# to a host whose TSC runs at another rate (the test switches of
-# pmd_glue/timebase.h)
+# to a host whose TSC runs at another rate, and the system clock of its
+# CLOCK_REALTIME check 3000 ppm slow, as while something slews it with
+# the tick (the test switches of pmd_glue/timebase.h)
 PTPSW_TEST_RT_SYSCALL=1 PTPSW_TEST_CLOCKSOURCES="hpet acpi_pm" \
-	PTPSW_TEST_TSC_RATE_PPM=500 it_start_switch "$T/bc.cfg" || exit 1
+	PTPSW_TEST_TSC_RATE_PPM=500 PTPSW_TEST_REALTIME_RATE_PPM=-3000 \
+	it_start_switch "$T/bc.cfg" || exit 1
 BCID=$(sed -n "s/^boundary clock: domain $DOM .*clockIdentity \([0-9a-f.]*\) .*/\1/p" "$T/ptpsw.log" | tail -n 1)
 ns_ptp4l "$PFX-gm" "$NS_IF" gm "$T/gm2.log" --domainNumber=$DOM --uds_address="$T/gm.uds"
 # EP-13: the BC's ports may only become MASTER with a valid UTC offset.
@@ -361,15 +371,30 @@ else
 	echo "note: the TSC is not checked on this architecture"
 fi
 
-# The raw clock 500 ppm off the TSC (the test switch): one warning line,
-# the status lines from then on, telemetry and the dump say so.
-read -r trppb troff < <(it_tv /ptpsw/info "'%d %d' % (r['tsc_rate_ppb'], r['tsc_rate_off'])")
-read -r nwarn nline nstat < <(warned \
+# rate_off WHAT KEY PPM TOL WARN FLAG DUMP: a rate watch whose clock the
+# test switch runs PPM ppm off: telemetry's KEY_ppb within TOL ppm of it
+# and KEY_off 1, one warning line (WARN), the status lines from then on
+# (FLAG, with the rate), and the dump's line (DUMP) say so.
+rate_off()
+{
+	local what=$1 key=$2 ppm=$3 tol=$4 flag=$6 ppb off nwarn nline nstat last
+	read -r ppb off < <(it_tv /ptpsw/info "'%d %d' % (r['${key}_ppb'], r['${key}_off'])")
+	read -r nwarn nline nstat < <(warned "$5" "$6")
+	last=$(grep '^ptpsw: up ' "$T/ptpsw.log" | tail -n 1)
+	echo "figures: $what $ppm ppm off: rate ${ppb:-?} ppb, off ${off:-?}; warning lines $nwarn, status lines flagged $nline of $nstat"
+	it_check "$what $ppm ppm off: telemetry within $tol ppm of it, one warning, the status line flagged" \
+		eval '[ "${off:-x}" = 1 ] && [ $(( ${ppb:-0} - ppm * 1000 )) -lt $((tol * 1000)) ] && [ $(( ppm * 1000 - ${ppb:-0} )) -lt $((tol * 1000)) ] && [ "$nwarn" = 1 ] && [ "$nline" -ge 5 ] && grep -qF -- "$flag" <<< "$last"'
+	it_check "dump: $what's rate, OFF" grep -q -- "$7" "$T/ptpsw.log"
+}
+
+# The raw clock 500 ppm off the TSC, and CLOCK_REALTIME 3000 ppm slow
+# (the test switches).
+rate_off "TSC against CLOCK_MONOTONIC_RAW" tsc_rate 500 50 \
 	'^ptpsw: the TSC runs +[0-9]* ppm off CLOCK_MONOTONIC_RAW over the last [0-9]* s (the raw clock moved by PTPSW_TEST_TSC_RATE_PPM)' \
-	' TSC-RATE (+')
-last=$(grep '^ptpsw: up ' "$T/ptpsw.log" | tail -n 1)
-echo "figures: raw clock 500 ppm off: TSC rate ${trppb:-?} ppb, off ${troff:-?}; warning lines $nwarn, status lines flagged $nline of $nstat"
-it_check "TSC rate 500 ppm off: telemetry within 50 ppm of it, one warning, the status line flagged" \
-	eval '[ "${troff:-x}" = 1 ] && [ "${trppb:-0}" -gt 450000 ] && [ "${trppb:-0}" -lt 550000 ] && [ "$nwarn" = 1 ] && [ "$nline" -ge 5 ] && grep -q " TSC-RATE (+5[0-9][0-9] ppm)" <<< "$last"'
-it_check "dump: the TSC's rate, OFF" grep -q "^timebase: TSC .*; rate against CLOCK_MONOTONIC_RAW +[0-9.]* ppm over [0-9]* s (OFF)$" "$T/ptpsw.log"
+	' TSC-RATE (+' \
+	"^timebase: TSC .*; rate against CLOCK_MONOTONIC_RAW +[0-9.]* ppm over [0-9]* s (OFF)$"
+rate_off "CLOCK_REALTIME against the TSC" realtime_rate -3000 100 \
+	'^ptpsw: CLOCK_REALTIME runs -[0-9]* ppm against the TSC over the last [0-9]* s (moved by PTPSW_TEST_REALTIME_RATE_PPM) (adjtimex: tick [0-9]* us' \
+	' REALTIME-RATE (-' \
+	"^system clock: CLOCK_REALTIME rate against the TSC -[0-9.]* ppm over [0-9]* s (OFF), 0 step(s) seen; adjtimex tick [0-9]* us"
 exit 0
