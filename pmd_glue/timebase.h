@@ -190,9 +190,9 @@ void timebase_check_tsc(struct timebase_tsc_check *c);
  *   - CLOCK_REALTIME (TIMEBASE_RT_RATE_TOL_PPM): the system clock, which
  *     the kernel's stamps are in and a boundary clock serving the host's
  *     time follows. The kernel's own discipline moves it by 500 ppm at
- *     most (ADJ_FREQUENCY, adjtime()); beyond that something slews it
- *     with the tick (chrony, ntpd, a hypervisor's agent making up the time
- *     a paused, restored or migrated VM lost).
+ *     most (ADJ_FREQUENCY, adjtime()); beyond that something moves it
+ *     with the tick or in small steps (chrony, ntpd, a hypervisor's agent
+ *     making up the time a paused, restored or migrated VM lost).
  * A pair that moved by more than a tenth of the elapsed time plus 1 ms
  * against the previous one (beyond any slew the tick allows: the clock
  * was set) restarts the window at that pair and counts a step.
