@@ -14,6 +14,8 @@
 # IT_SWITCH=bridge runs the same test through a Linux bridge instead of
 # ptpsw (to check the test itself: the TC assertions must then fail).
 # IT_KEEP=1 keeps the temp dir with logs and captures.
+# IT_CLOCK_WAIT_S=N: at most N s (default 600) that it_init waits while
+# something moves CLOCK_REALTIME beyond 100 ppm (it_clock_steady).
 
 SRCDIR=${SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 NS_SRCDIR=$SRCDIR
