@@ -159,7 +159,6 @@ static int rate_edge(const struct timebase_rate *r, bool *warned)
 static void rt_rate_tick(struct app *app)
 {
 	struct timebase_rate *r = &app->rt_rate;
-
 	int edge;
 
 	timebase_rate_sample(r);
