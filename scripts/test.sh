@@ -115,7 +115,30 @@ last_vm_fork() {
 		tail -n 1 | grep . || echo 0
 }
 
+# What the tests leave behind, a line each: namespaces, links and EAL
+# runtime directories of a test's prefix ("pt" and 4 hex digits,
+# tests/integration/lib.sh), its hugetlbfs mounts, and processes of the
+# programs the tests start. Compared before and after the tests: every
+# test removes what it made, so anything new is a failure (only listed,
+# never removed or stopped here: it may be somebody else's).
+leftovers() {
+	{
+		ip netns list 2>/dev/null | awk '{print "namespace " $1}' |
+			grep -E '^namespace pt[0-9a-f]{4}-' || true
+		ip -o link 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print "link " $2}' |
+			grep -E '^link pt[0-9a-f]{4}' || true
+		for d in /var/run/dpdk/pt[0-9a-f][0-9a-f][0-9a-f][0-9a-f]; do
+			[ -e "$d" ] && echo "EAL runtime directory $d"
+		done
+		awk '$2 ~ "^/tmp/ptpsw-huge\\." {print "hugetlbfs mount " $2}' /proc/mounts
+		for c in ptpsw ptp4l phc2sys pmc tcpdump tshark dumpcap iperf3 dpdk-testpmd dpdk-proc-info dpdk-dumpcap; do
+			pgrep -x "$c" 2>/dev/null | sed "s/^/process $c /" || true
+		done
+	} | sort
+}
+
 rc=0
+left_before=$(leftovers)
 step "meson test ${SUITES:-(all suites)}"
 args=()
 for s in ${SUITES:-}; do args+=(--suite "$s"); done
@@ -143,6 +166,17 @@ if [ "$rc_tests" != 0 ] && [ -n "$FAILED_NAMES" ] &&
 	count_meson build
 fi
 [ "$rc_tests" = 0 ] || rc=1
+
+# one result: the tests cleaned up after themselves
+left_new=$(comm -13 <(echo "$left_before") <(leftovers) | grep . || true)
+if [ -z "$left_new" ]; then
+	echo "clean-up: the tests left nothing behind"
+	passed=$((passed + 1))
+else
+	echo "FAIL: clean-up: the tests left behind:"
+	echo "$left_new" | sed 's/^/  /'
+	failed=$((failed + 1)); rc=1
+fi
 
 step "sanitizer build (address,undefined): unit suites"
 if [ ! -f build-asan/build.ninja ]; then

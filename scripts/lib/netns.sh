@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # netns.sh: the lab's building blocks, sourced by scripts/lab.sh,
-# tests/integration/lib.sh and bench/accuracy.
+# tests/integration/lib.sh, bench/accuracy and bench/forwarding.
 #
 #   network namespaces joined to the root namespace by veth pairs, started
 #   processes (ptp4l, ptpsw, iperf3, tshark), and the parser for the
@@ -30,6 +30,19 @@ ns_record()
 {
 	[ -n "$NS_STATE" ] || return 0
 	echo "$*" >> "$NS_STATE"
+}
+
+# ns_dpdk_runtime_dir PREFIX: the runtime directory EAL makes for
+# --file-prefix PREFIX: /var/run/dpdk/PREFIX for root, else under
+# XDG_RUNTIME_DIR (or /tmp). EAL leaves it behind at exit: empty after a
+# clean exit, with a socket in it after a secondary process died.
+ns_dpdk_runtime_dir()
+{
+	if [ "$(id -u)" = 0 ]; then
+		echo "/var/run/dpdk/$1"
+	else
+		echo "${XDG_RUNTIME_DIR:-/tmp}/dpdk/$1"
+	fi
 }
 
 # Is the program available? Returns 0 if found on PATH.

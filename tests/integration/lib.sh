@@ -113,7 +113,8 @@ it_init()
 	IT_TMP=$(mktemp -d /tmp/ptpsw-it.XXXXXX) || exit 1
 	PFX=pt$(ns_rand_hex4)
 	# unlikely, but never reuse another run's names
-	while ns_link_exists "${PFX}a0" || [ -e "/run/netns/$PFX-gm" ]; do
+	while ns_link_exists "${PFX}a0" || [ -e "/run/netns/$PFX-gm" ] ||
+		[ -e "$(ns_dpdk_runtime_dir "$PFX")" ]; do
 		PFX=pt$(ns_rand_hex4)
 	done
 	SW=("${PFX}a0" "${PFX}a1" "${PFX}a2")
@@ -150,6 +151,7 @@ it_exit()
 	it_stop_ptpsw
 	it_hugepages_release
 	ns_cleanup "$NS_STATE"
+	it_runtime_release
 	if [ "$rc" = 0 ] && [ "$IT_FAILS" != 0 ]; then
 		rc=1
 	fi
@@ -432,6 +434,16 @@ it_hugepages()
 	mount -t hugetlbfs -o pagesize=2M nodev "$IT_HUGEDIR" ||
 		{ rmdir "$IT_HUGEDIR"; IT_HUGEDIR=; it_skip "cannot mount hugetlbfs"; }
 	IT_HUGE_SED="s|\"--no-huge\", *\"-m\", *\"512\", *\"--no-pci\", *\"--no-shconf\",|\"--no-pci\", \"--huge-dir\", \"$IT_HUGEDIR\", \"-m\", \"256\",|"
+}
+
+# it_runtime_release: remove the EAL runtime directory of this test's
+# --file-prefix (ns_dpdk_runtime_dir), which EAL leaves behind. Only this
+# test's (its prefix is unique, it_init) and only when every process on
+# the prefix has stopped.
+it_runtime_release()
+{
+	[ -n "$PFX" ] || return 0
+	rm -rf "$(ns_dpdk_runtime_dir "$PFX")"
 }
 
 # it_hugepages_release: undo it_hugepages (ptpsw must have stopped: it
