@@ -13,11 +13,14 @@
 # B. Two net_pcap ports replaying files (infinite_rx=1): proc-info
 #    --stats shows both ports' counters (DPDK 22.11's net_pcap then
 #    crashes in proc-info's own exit, closing the port twice: its exit
-#    status is printed, not asserted; dpdk-testpmd's ports do the same),
+#    status is compared with testpmd's in C),
 #    and dpdk-dumpcap captures 100 frames of port 0 and exits 0. Both
 #    tools stop their own view of the ports when they exit, which writes
 #    "link down" into the state they share with ptpsw: ptpsw must keep
 #    the ports up and forwarding (its status line's tx grows).
+# C. The same two net_pcap ports under dpdk-testpmd: proc-info --stats
+#    exits against it exactly as against ptpsw (so its exit status in B
+#    is DPDK's, not ptpsw's doing).
 #
 # Hugepages: lib.sh's it_hugepages (reserved for the test, restored at
 # exit); no hugepages: exit 77.
@@ -100,6 +103,7 @@ L=$IT_TMP/ptpsw.log
 it_start_switch "$IT_TMP/pcap.cfg" || exit 1
 timeout 30 "$PROCINFO" --file-prefix "$PFX" -- --stats > "$IT_TMP/pib.log" 2>&1
 rc=$?
+PI_RC_PTPSW=$rc
 echo "figures: proc-info against net_pcap ports: exit $rc (DPDK 22.11 net_pcap closes the port twice in a secondary: 139 = SIGSEGV)"
 prx0=$(pi_count "$IT_TMP/pib.log" 0 RX); prx1=$(pi_count "$IT_TMP/pib.log" 1 RX)
 it_check "proc-info shows both ports' RX counts (${prx0:-?}, ${prx1:-?})" \
@@ -118,4 +122,35 @@ sleep 2
 echo "after the tools exited:"
 it_check_forwarding 2/2
 it_check "ptpsw says why it ignores the link-down" grep -q 'port a: net_pcap reports its link down while ptpsw has the port started' "$L"
+
+echo "--- C: the same net_pcap ports under dpdk-testpmd"
+it_stop_ptpsw
+TESTPMD=${DPDK_TESTPMD:-$(command -v dpdk-testpmd)}
+if [ -n "$TESTPMD" ] && [ -x "$TESTPMD" ]; then
+	# the same prefix and hugepage mount (ptpsw has stopped), the same
+	# vdevs; --stats-period keeps testpmd from waiting on its stdin
+	"$TESTPMD" --no-pci --huge-dir "$IT_HUGEDIR" -m 256 -l 0-1 \
+		--file-prefix "$PFX" \
+		--vdev "net_pcap0,rx_pcap=$IT_TMP/pcap/mix-1.pcap,infinite_rx=1" \
+		--vdev "net_pcap1,rx_pcap=$IT_TMP/pcap/mix-100.pcap,infinite_rx=1" \
+		-- --forward-mode=mac --auto-start --stats-period 1 \
+		> "$IT_TMP/testpmd.log" 2>&1 < /dev/null &
+	TP_PID=$!
+	ns_record pid "$TP_PID" dpdk-testpmd
+	for _ in $(seq 100); do
+		grep -q 'Tx-pps' "$IT_TMP/testpmd.log" && break
+		kill -0 "$TP_PID" 2> /dev/null || break
+		sleep 0.1
+	done
+	timeout 30 "$PROCINFO" --file-prefix "$PFX" -- --stats > "$IT_TMP/pic.log" 2>&1
+	rc=$?
+	trx0=$(pi_count "$IT_TMP/pic.log" 0 RX)
+	ns_stop "$TP_PID" dpdk-testpmd INT 10
+	echo "figures: proc-info against dpdk-testpmd on the same ports: exit $rc, port 0 RX-packets ${trx0:-?}"
+	it_check "proc-info read testpmd's port 0 (${trx0:-?} RX-packets)" [ "${trx0:-0}" -gt 0 ]
+	it_check "proc-info exits against ptpsw as against dpdk-testpmd on the same ports ($PI_RC_PTPSW, $rc)" \
+		[ "$PI_RC_PTPSW" = "$rc" ]
+else
+	echo "note: dpdk-testpmd not installed, the comparison not made"
+fi
 exit 0
