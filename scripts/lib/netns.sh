@@ -121,13 +121,22 @@ ns_spawn()
 	return 0
 }
 
-# ns_pid_is PID COMM: is PID alive and running a program named COMM?
-# (guards against a PID reused since the state file was written)
+# ns_pid_is PID COMM: is PID alive and running a program named COMM (any
+# program for an empty COMM)? An exited process is not alive: a zombie
+# (Z), also a thread group whose leader has left while its other threads
+# finish, or one being reaped (X). One read of /proc/PID/stat, so a
+# process reaped meanwhile never reads half alive. (COMM guards against
+# a PID reused since the state file was written.)
 ns_pid_is()
 {
-	local c
-	[ -r "/proc/$1/comm" ] || return 1
-	c=$(cat "/proc/$1/comm" 2> /dev/null) || return 1
+	local st c s
+	st=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+	[ -n "$st" ] || return 1
+	c=${st#*(}
+	c=${c%)*}
+	s=${st##*) }
+	s=${s%% *}
+	case $s in Z|X|x) return 1 ;; esac
 	[ -z "$2" ] && return 0
 	# `ip netns exec` has become COMM by now, or is still "ip".
 	[ "$c" = "${2:0:15}" ] || [ "$c" = ip ]
@@ -135,7 +144,9 @@ ns_pid_is()
 
 # ns_stop PID [COMM] [SIG] [TIMEOUT_S]: send SIG (TERM) to PID, wait up to
 # TIMEOUT_S (5) for it to exit, then SIGKILL. Returns the exit status if
-# PID is our child, else 0.
+# PID is our child, else 0. A process that has exited (a zombie our
+# shell has not reaped yet) counts as stopped: "did not stop" is said
+# only of one still running after TIMEOUT_S.
 ns_stop()
 {
 	local pid=$1 comm=${2:-} sig=${3:-TERM} tmo=${4:-5} i rc=0
@@ -143,11 +154,9 @@ ns_stop()
 	kill "-$sig" "$pid" 2> /dev/null
 	for ((i = 0; i < tmo * 10; i++)); do
 		ns_pid_is "$pid" "" || break
-		# zombie child: reaped by wait below
-		grep -q '^State:.*Z' "/proc/$pid/status" 2> /dev/null && break
 		sleep 0.1
 	done
-	if ns_pid_is "$pid" "" && ! grep -q '^State:.*Z' "/proc/$pid/status" 2> /dev/null; then
+	if ns_pid_is "$pid" ""; then
 		echo "PID $pid did not stop on SIG$sig, killing" >&2
 		kill -KILL "$pid" 2> /dev/null
 	fi
