@@ -117,10 +117,11 @@ last_vm_fork() {
 
 # What the tests leave behind, a line each: namespaces, links and EAL
 # runtime directories of a test's prefix ("pt" and 4 hex digits,
-# tests/integration/lib.sh), its hugetlbfs mounts, and processes of the
-# programs the tests start. Compared before and after the tests: every
-# test removes what it made, so anything new is a failure (only listed,
-# never removed or stopped here: it may be somebody else's).
+# tests/integration/lib.sh), its hugetlbfs mounts and temporary
+# directories, and processes of the programs the tests start. Compared
+# before and after the tests: every test removes what it made, so
+# anything new is a failure (only listed, never removed or stopped here:
+# it may be somebody else's).
 leftovers() {
 	{
 		ip netns list 2>/dev/null | awk '{print "namespace " $1}' |
@@ -131,6 +132,13 @@ leftovers() {
 			[ -e "$d" ] && echo "EAL runtime directory $d"
 		done
 		awk '$2 ~ "^/tmp/ptpsw-huge\\." {print "hugetlbfs mount " $2}' /proc/mounts
+		# their temporary directories, unless IT_KEEP=1 asks to keep them
+		if [ "${IT_KEEP:-0}" != 1 ]; then
+			for d in /tmp/ptpsw-it.* /tmp/ptpsw-huge.* /tmp/ptpsw-harness.* \
+				 /tmp/ptpsw-chk.* /tmp/ptpsw-inst.* /tmp/ptpsw-lab.*; do
+				[ -e "$d" ] && echo "temporary directory $d"
+			done
+		fi
 		for c in ptpsw ptp4l phc2sys pmc tcpdump tshark dumpcap iperf3 dpdk-testpmd dpdk-proc-info dpdk-dumpcap; do
 			pgrep -x "$c" 2>/dev/null | sed "s/^/process $c /" || true
 		done
