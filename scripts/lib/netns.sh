@@ -34,8 +34,9 @@ ns_record()
 
 # ns_dpdk_runtime_dir PREFIX: the runtime directory EAL makes for
 # --file-prefix PREFIX: /var/run/dpdk/PREFIX for root, else under
-# XDG_RUNTIME_DIR (or /tmp). EAL leaves it behind at exit: empty after a
-# clean exit, with a socket in it after a secondary process died.
+# XDG_RUNTIME_DIR (or /tmp). EAL leaves it behind at exit: empty with
+# --no-shconf, holding the memory-map files with shared config, and a
+# dead secondary process's socket and copies beside them.
 ns_dpdk_runtime_dir()
 {
 	if [ "$(id -u)" = 0 ]; then
