@@ -135,8 +135,25 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 		key = memo_key(data);
 
 		if (unlikely(!memo_has(&w->memo, key))) {
-			memo_set(&w->memo, key,
-				 fdb_lookup(w->app->fdb, data, c->now), c->now);
+			int p;
+			uint64_t t;
+
+			/* another destination: cached (it becomes the memo
+			 * at its second frame in a row), else an fdb lookup */
+			if (dcache_get(&w->dcache, key, c->now, &p, &t)) {
+				if (key != w->dcache_last) {
+					w->dcache_last = key;
+					return memo_dest(p, in, &c->fl,
+							 &w->stats[in].drop[DROP_FILTERED],
+							 flooded);
+				}
+			} else {
+				p = fdb_lookup(w->app->fdb, data, c->now);
+				w->fdb_lookup_calls++;
+				t = c->now;
+				dcache_put(&w->dcache, key, p, t);
+			}
+			memo_set(&w->memo, key, p, t);
 			run_key_settle(r);
 			memo_fast_set(&r->fast, &w->memo, in, &c->fl);
 			run_key_sync(r);
@@ -161,6 +178,7 @@ static __rte_always_inline void burst_learn(struct worker *w,
 
 	if (unlikely(forget != 0)) {
 		memo_forget(&w->memo, forget);
+		dcache_forget(&w->dcache, forget);
 		run_key_settle(r);
 		memo_fast_forget(&r->fast, forget);
 		run_key_sync(r);
@@ -714,6 +732,7 @@ static unsigned int worker_poll(struct worker *w)
 		/* fdb_flush_port() follows a link down: relearn */
 		memset(w->learn, 0, sizeof(w->learn));
 		memo_clear(&w->memo);
+		dcache_clear(&w->dcache);
 		w->last_up = up;
 	}
 	for (i = 0; i < w->n_rx; i++)

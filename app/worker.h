@@ -22,6 +22,7 @@
 #include "sw/fwd_view.h"
 #include "sw/learn.h"
 #include "sw/memo.h"
+#include "sw/dcache.h"
 #include "tc/tc.h"
 
 struct app;
@@ -200,9 +201,13 @@ struct worker {
 	uint32_t last_up;		/* link mask of the previous loop */
 	unsigned int learn_shift;	/* learn epoch: ns >> learn_shift */
 	uint64_t fdb_learn_calls;	/* learn cache misses */
+	uint64_t fdb_lookup_calls;	/* destination cache misses */
 	struct memo memo;		/* destination memo between bursts */
+	uint64_t dcache_last;		/* key of the last dcache hit */
 	struct burst_mem burst __rte_cache_aligned;	/* rx_port()'s */
 	struct learn_set learn[LEARN_SETS] __rte_cache_aligned;
+	/* the fdb's answers for many destinations (the memo's rules) */
+	struct dcache dcache __rte_cache_aligned;
 	struct txbuf tx[CONF_MAX_PORTS];
 	struct port_stats stats[CONF_MAX_PORTS];
 	/* profile watchdog (RFC 9760 forbidden options) per ingress port */

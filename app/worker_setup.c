@@ -109,6 +109,7 @@ void worker_view_adopt(struct worker *w, uint64_t g)
 	worker_view_copy(w, v);
 	memset(w->learn, 0, sizeof(w->learn));
 	memo_clear(&w->memo);
+	dcache_clear(&w->dcache);
 	if (w->hwtx == NULL)
 		tx_stamps_setup(w);
 	tx_stamp_paths(w);
