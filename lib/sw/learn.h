@@ -31,7 +31,7 @@
 #include <smmintrin.h>
 #endif
 
-#define LEARN_SLOTS	1024		/* power of two */
+#define LEARN_SLOTS	4096		/* power of two */
 #define LEARN_WAYS	4		/* keys of a set: one cache line */
 #define LEARN_SETS	(LEARN_SLOTS / LEARN_WAYS)
 #define LEARN_MAC_MASK	((1ull << 48) - 1)
