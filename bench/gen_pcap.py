@@ -2,6 +2,7 @@
 """Write the forwarding benchmark's traffic mixes as pcap files.
 
 usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] [--frames N]
+                         [--sources N]
 
 --shuffled N  N frames per mix (a multiple of 1000): the 1000 frames
               below N/1000 times, each copy in its own random order (fixed
@@ -11,6 +12,12 @@ usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] [--frames N]
               (02:00:00:ff:xx:yy) instead of one; none is ever a source,
               so each is unknown and flooded, and a destination lookup
               memo of the last frame's never hits (N > 1).
+--sources N   addresses as in a network this bench has not seen: N
+              random unicast source MACs (fixed seed), each frame's
+              source drawn at random among them, and the plain frames'
+              destinations drawn at random among --dests random unicast
+              MACs that are never a source (so flooded). Without it the
+              MACs follow the frame's number, as below.
 --frames N    cut (or extend, repeating) each mix to exactly N frames,
               after --shuffled (e.g. 4097: one more than a power of two,
               as a PMD that copies the whole file into mbufs sees it).
@@ -36,17 +43,45 @@ def ptp_event(msg_type, seq, domain=0):
     return hdr + bytes(10)
 
 
+# --sources: per frame number, its source and its destination MAC
+RANDOM_SRC, RANDOM_DST = [], []
+
+
+def random_macs(n, sources, dests, rng):
+    """Fill RANDOM_SRC and RANDOM_DST for frames 0..n-1."""
+    def mac():
+        b = [rng.randrange(256) for _ in range(6)]
+        b[0] = (b[0] & 0xFC) | 0x02     # unicast, locally administered
+        return ":".join("%02x" % x for x in b)
+    pool = set()
+    while len(pool) < sources + dests:
+        pool.add(mac())
+    pool = sorted(pool)
+    rng.shuffle(pool)
+    srcs, dsts = pool[:sources], pool[sources:]
+    RANDOM_SRC[:] = [rng.choice(srcs) for _ in range(n)]
+    RANDOM_DST[:] = [rng.choice(dsts) for _ in range(n)]
+
+
+def src_of(i):
+    if RANDOM_SRC:
+        return RANDOM_SRC[i]
+    return "02:00:00:00:%02x:%02x" % (i // 256 % 256, i % 100)
+
+
 def plain(i, dests=1):
-    src = "02:00:00:00:%02x:%02x" % (i // 256 % 256, i % 100)
+    src = src_of(i)
     d = 1 + i % dests
     dst = "02:00:00:ff:%02x:%02x" % (d // 256 % 256, d % 256)
+    if RANDOM_DST:
+        dst = RANDOM_DST[i]
     return (Ether(src=src, dst=dst) /
             IP(src="10.1.0.%d" % (i % 250 + 1), dst="10.2.0.1") /
             UDP(sport=1024 + i % 1000, dport=9) / Raw(bytes(18)))
 
 
 def ptp(i):
-    src = "02:00:00:00:%02x:%02x" % (i // 256 % 256, i % 100)
+    src = src_of(i)
     if i % 2 == 0:
         return (Ether(src=src, dst="01:00:5e:00:01:81") /
                 IP(src="10.1.0.%d" % (i % 250 + 1), dst="224.0.1.129", ttl=1) /
@@ -68,21 +103,24 @@ def spread(frames, total, rng):
 
 def main():
     args = sys.argv[1:]
+    usage = ("usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] "
+             "[--frames N] [--sources N]")
     if not args or args[0].startswith("-"):
-        sys.exit("usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] "
-                 "[--frames N]")
+        sys.exit(usage)
     out = args.pop(0)
-    total, dests, frames = 0, 1, 0
-    usage = "usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] [--frames N]"
+    total, dests, frames, sources = 0, 1, 0, 0
     while args:
         if len(args) < 2 or \
-                args[0] not in ("--shuffled", "--dests", "--frames") or \
+                args[0] not in ("--shuffled", "--dests", "--frames",
+                                "--sources") or \
                 not args[1].isdigit():
             sys.exit(usage)
         if args[0] == "--shuffled":
             total = int(args[1])
         elif args[0] == "--frames":
             frames = int(args[1])
+        elif args[0] == "--sources":
+            sources = int(args[1])
         else:
             dests = int(args[1])
         args = args[2:]
@@ -90,8 +128,12 @@ def main():
         sys.exit("--shuffled: N must be a multiple of 1000")
     if not 1 <= dests <= 65535:
         sys.exit("--dests: N must be 1..65535")
+    if not 0 <= sources <= 65535:
+        sys.exit("--sources: N must be 0..65535 (0: numbered MACs)")
     os.makedirs(out, exist_ok=True)
     n = 1000
+    if sources:
+        random_macs(n, sources, dests, random.Random(9760))
     mixes = {
         "mix-0.pcap": [plain(i, dests) for i in range(n)],
         "mix-1.pcap": [ptp(i) if i % 100 == 50 else plain(i, dests)
