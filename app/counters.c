@@ -115,6 +115,18 @@ static const struct ctr fdb_rows[] = {
 };
 TABLE(ctr_fdb, "info", fdb_rows);
 
+#define WC(f, key, label, help) \
+	CTR(struct worker_cache_stats, f, key, label, 0, help)
+static const struct ctr wcache_rows[] = {
+	WC(learn_misses, "learn_cache_misses", "learn-misses",
+	   "source MACs the workers handed to the fdb: a new MAC, one on "
+	   "another port, or a new learn epoch (about 0.5 ms)"),
+	WC(dest_lookups, "dest_lookups", "dest-lookups",
+	   "destination MACs the workers looked up in the fdb: their "
+	   "destination caches keep an answer for 100 us"),
+};
+TABLE(ctr_wcache, "info", wcache_rows);
+
 /* ---- a port backend's TX stamps (pmd_glue/ts_source.h) ---- */
 
 #define TX(f, help) CTR(struct ts_tx_stats, f, "ts_tx_" #f, #f, 0, help)
@@ -318,7 +330,7 @@ TABLE(ctr_mgmt, "info_management", mgmt_rows);
 
 const struct ctr_table *const ctr_tables[] = {
 	&ctr_port, &ctr_ctl, &ctr_watchdog, &ctr_tc, &ctr_tc_domain,
-	&ctr_fdb, &ctr_ts_tx, &ctr_tc_hwtx, &ctr_bc_port, &ctr_bc, &ctr_foreign,
+	&ctr_fdb, &ctr_wcache, &ctr_ts_tx, &ctr_tc_hwtx, &ctr_bc_port, &ctr_bc, &ctr_foreign,
 	&ctr_bc_rt, &ctr_neigh, &ctr_mgmt,
 };
 const unsigned int ctr_n_tables = RTE_DIM(ctr_tables);

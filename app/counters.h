@@ -41,6 +41,7 @@ extern const struct ctr_table ctr_watchdog;  /* struct watchdog_counters */
 extern const struct ctr_table ctr_tc;	     /* struct tc_stats' counters */
 extern const struct ctr_table ctr_tc_domain; /* struct tc_domain_stats */
 extern const struct ctr_table ctr_fdb;	     /* struct fdb_stats */
+extern const struct ctr_table ctr_wcache;    /* struct worker_cache_stats */
 extern const struct ctr_table ctr_ts_tx;     /* struct ts_tx_stats */
 extern const struct ctr_table ctr_tc_hwtx;   /* struct tc_hwtx_stats */
 extern const struct ctr_table ctr_bc_port;   /* struct bc_port_stats */

@@ -320,6 +320,7 @@ static void dump_tc(const struct app *app, FILE *out)
 
 void status_dump(const struct app *app, FILE *out)
 {
+	struct worker_cache_stats wc;
 	struct fdb_stats fs;
 	unsigned int p;
 
@@ -332,8 +333,10 @@ void status_dump(const struct app *app, FILE *out)
 	monitor_rt_dump(out);
 	mgmt_sock_dump(out);
 	fdb_get_stats(app->fdb, &fs);
+	worker_cache_sum(app->workers, app->n_workers, &wc);
 	fprintf(out, "fdb:");
 	ctr_dump(out, &ctr_fdb, CTR_ALL, &fs);
+	ctr_dump(out, &ctr_wcache, CTR_ALL, &wc);
 	fdb_watch_dump(app, out);
 	fputc('\n', out);
 	pool_dump(app, out);

@@ -163,6 +163,7 @@ static int tel_info(const struct app *app, const char *params,
 		    struct rte_tel_data *d)
 {
 	struct rte_tel_data *lc;
+	struct worker_cache_stats wc;
 	struct fdb_stats fs;
 	unsigned int i;
 
@@ -227,6 +228,8 @@ static int tel_info(const struct app *app, const char *params,
 	rte_tel_data_add_dict_u64(d, "rx_nombuf", pool_rx_nombuf(app));
 	fdb_get_stats(app->fdb, &fs);
 	ctr_tel(d, &ctr_fdb, &fs);
+	worker_cache_sum(app->workers, app->n_workers, &wc);
+	ctr_tel(d, &ctr_wcache, &wc);
 	tel_add_bool(d, "mac_flapping", app->flap.on);
 	rte_tel_data_add_dict_u64(d, "mac_moves_last_s", app->flap.last_moves);
 	rte_tel_data_add_dict_u64(d, "mac_flapping_events", app->flap.events);

@@ -223,6 +223,18 @@ struct worker *worker_create(struct app *app, unsigned int id,
 			     unsigned int lcore);
 void worker_free(struct worker *w);
 
+/* What the workers' caches in front of the fdb missed, summed over
+ * workers (worker_cache_sum()). */
+struct worker_cache_stats {
+	uint64_t learn_misses;		/* source MACs handed to the fdb */
+	uint64_t dest_lookups;		/* destinations looked up in it */
+};
+
+/* Sum of the cache counters of n workers into *out (overwritten). Reads
+ * live counters (aligned 64-bit words). */
+void worker_cache_sum(struct worker *const *ws, unsigned int n,
+		      struct worker_cache_stats *out);
+
 /* Sum of the watchdog counters of ingress port p over n workers into
  * *out (overwritten). Reads live counters (aligned 64-bit words). */
 void worker_watchdog_sum(struct worker *const *ws, unsigned int n,

@@ -81,6 +81,20 @@ void worker_free(struct worker *w)
 	hotmem_free(w, sizeof(*w));
 }
 
+void worker_cache_sum(struct worker *const *ws, unsigned int n,
+		      struct worker_cache_stats *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		out->learn_misses += __atomic_load_n(&ws[i]->fdb_learn_calls,
+						     __ATOMIC_RELAXED);
+		out->dest_lookups += __atomic_load_n(&ws[i]->fdb_lookup_calls,
+						     __ATOMIC_RELAXED);
+	}
+}
+
 void worker_watchdog_sum(struct worker *const *ws, unsigned int n,
 			 unsigned int p, struct watchdog_counters *out)
 {

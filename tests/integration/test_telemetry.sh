@@ -76,6 +76,11 @@ DUMP=$(it_dump_ptpsw)
 python3 -m json.tool "$T/ports2.json" | head -n 50 | sed 's/^/telemetry: /'
 python3 -m json.tool "$T/tc.json" | sed 's/^/telemetry: /'
 
+# every MAC the fdb learned went to it from a worker's learn cache miss;
+# the unicast Delay_Req and Delay_Resp of tr-unicast were looked up in it
+jcheck "learn_cache_misses >= fdb_learned > 0, dest_lookups > 0" "$T/info.json" \
+	"r['learn_cache_misses'] >= r['fdb_learned'] > 0 and r['dest_lookups'] > 0"
+
 P=$T/ports2.json
 jcheck "three ports p0 p1 p2" "$P" "sorted(r) == ['p0', 'p1', 'p2']"
 jcheck "devices are the lab's af_packet ports" "$P" \
