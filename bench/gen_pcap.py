@@ -22,7 +22,7 @@ usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] [--frames N]
               after --shuffled (e.g. 4097: one more than a power of two,
               as a PMD that copies the whole file into mbufs sees it).
 
-mix-0.pcap    no PTP: 64-byte UDP frames (flows over 100 source MACs)
+mix-0.pcap    no PTP: 64-byte UDP frames (flows over 400 source MACs)
 mix-1.pcap    1 % PTP event messages (one-step Sync over UDPv4 319)
 mix-100.pcap  100 % PTP event messages (Sync and Delay_Req, UDPv4 and UDPv6)
 """
