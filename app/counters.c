@@ -120,7 +120,7 @@ TABLE(ctr_fdb, "info", fdb_rows);
 static const struct ctr wcache_rows[] = {
 	WC(learn_misses, "learn_cache_misses", "learn-misses",
 	   "source MACs the workers handed to the fdb: a new MAC, one on "
-	   "another port, or a new learn epoch (about 0.5 ms)"),
+	   "another port, an active one every fdb aging/128 or after a move"),
 	WC(dest_lookups, "dest_lookups", "dest-lookups",
 	   "destination MACs the workers looked up in the fdb: their "
 	   "destination caches keep an answer for 100 us"),

@@ -42,6 +42,9 @@ _Static_assert(WORKER_BURST <= WORKER_TXBUF, "a burst fits a TX buffer");
 
 #define MAC_KEY_VALID	LEARN_VALID
 
+_Static_assert(CONF_MAX_PORTS <= 1u << LEARN_T_PORT_BITS,
+	       "a learn cache way's time holds every port");
+
 _Static_assert(DROP_NO_DEST - DROP_FILTERED == MEMO_DROP_NO_DEST &&
 	       DROP_PORT_DOWN - DROP_FILTERED == MEMO_DROP_PORT_DOWN &&
 	       MEMO_DROP_FILTERED == 0,
@@ -64,7 +67,8 @@ static __rte_always_inline void run_key_settle(struct burst_regs *r)
 
 /*
  * learn_check()'s rare part: src (mac its learn_mac()) was not in its
- * learn set under key (this epoch): a unicast MAC goes to
+ * learn set under key (this epoch): a unicast MAC that stays put since
+ * it was handed over (learn_renew()) takes the key; else it goes to
  * the fdb and (re)writes its way. Returns mac | MAC_KEY_VALID (a memo of
  * a lookup of that MAC is to be forgotten), or 0 for a group MAC, which
  * is not learned and so never hits the cache.
@@ -77,16 +81,26 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
 	struct learn_set *set = learn_set_of(w->learn, mac);
 	unsigned int k;
 
+	uint64_t moves;
+
 	if (src[0] & 1)		/* a group MAC is not learned (never cached) */
 		return 0;
 	k = learn_way(set, mac);
+	moves = fdb_moves(w->app->fdb);
+	if (learn_renew(set, k, mac, in, now, w->learn_refresh_ns, moves)) {
+		set->key[k] = key;	/* a new epoch, nothing to tell */
+		w->learn_renewed++;
+		return 0;
+	}
 	w->fdb_learn_calls++;
 	if (fdb_learn(w->app->fdb, src, (uint16_t)in, now) != 0) {
 		set->key[k] = 0;	/* table full: try again next time */
 		set->t[k] = 0;
 	} else {
 		set->key[k] = key;
-		set->t[k] = now;
+		/* the count before the call: any move from then on, this
+		 * call's own too, hands the MAC over once more */
+		set->t[k] = learn_t(now, in, moves);
 	}
 	return mac | MAC_KEY_VALID;
 }

@@ -200,6 +200,8 @@ struct worker {
 	uint64_t last_expire_ns;
 	uint32_t last_up;		/* link mask of the previous loop */
 	unsigned int learn_shift;	/* learn epoch: ns >> learn_shift */
+	uint64_t learn_refresh_ns;	/* learn_renew(): fdb aging / 128 */
+	uint64_t learn_renewed;		/* epochs renewed without the fdb */
 	uint64_t fdb_learn_calls;	/* learn cache misses */
 	uint64_t fdb_lookup_calls;	/* destination cache misses */
 	struct memo memo;		/* destination memo between bursts */

@@ -45,6 +45,7 @@ static void worker_view_copy(struct worker *w, const struct fwd_view *v)
 	w->hwtx_tc = v->two_step;
 	w->idle_sleep_ns = v->idle_sleep_ns;
 	w->learn_shift = v->learn_shift;
+	w->learn_refresh_ns = v->fdb_aging_ns / 128;
 	memcpy(w->ev_path, v->ev_path, sizeof(w->ev_path));
 }
 

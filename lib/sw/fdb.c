@@ -314,6 +314,11 @@ unsigned int fdb_age(struct fdb *f, uint64_t now)
 	return n;
 }
 
+uint64_t fdb_moves(const struct fdb *f)
+{
+	return __atomic_load_n(&f->moved, __ATOMIC_RELAXED);
+}
+
 void fdb_get_stats(const struct fdb *f, struct fdb_stats *st)
 {
 	uint32_t i, used = 0;

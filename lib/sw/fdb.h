@@ -62,6 +62,10 @@ struct fdb_move {
 	uint16_t from, to;	/* ports */
 };
 
+/* How many moves the fdb made so far (any lcore's): a cache in front of
+ * it knows by a change that some MAC moved. */
+uint64_t fdb_moves(const struct fdb *f);
+
 /* Fill *mv with the last move. Returns 0, or -1 if there was none. */
 int fdb_last_move(const struct fdb *f, struct fdb_move *mv);
 

@@ -139,6 +139,48 @@ static inline unsigned int learn_way(const struct learn_set *set,
 	return old;
 }
 
+/*
+ * A way's time t also says what the fdb was told: its low
+ * LEARN_T_PORT_BITS bits the port the MAC was handed over from, the next
+ * LEARN_T_MOVE_BITS the fdb's move count then (fdb_moves(), its low
+ * bits), the rest the time (ns, to 64 us).
+ */
+#define LEARN_T_PORT_BITS	5
+#define LEARN_T_MOVE_BITS	11
+#define LEARN_T_LOW_BITS	(LEARN_T_PORT_BITS + LEARN_T_MOVE_BITS)
+#define LEARN_T_LOW_MASK	((1ull << LEARN_T_LOW_BITS) - 1)
+
+/* t for a MAC handed to the fdb from port (< 32) at now, when the fdb
+ * had made moves moves. */
+static inline uint64_t learn_t(uint64_t now, unsigned int port, uint64_t moves)
+{
+	return (now & ~LEARN_T_LOW_MASK) |
+	       (moves & ((1ull << LEARN_T_MOVE_BITS) - 1)) << LEARN_T_PORT_BITS |
+	       (port & ((1u << LEARN_T_PORT_BITS) - 1));
+}
+
+/*
+ * Whether way k of set, found for mac (learn_way()) after a miss of this
+ * epoch's key, may take that key without telling the fdb: it holds mac,
+ * handed over from the same port less than refresh_ns ago, and the fdb
+ * has made no move since (moves: fdb_moves() now; nobody can have moved
+ * the MAC elsewhere). So an active MAC that stays put costs the fdb one
+ * call per refresh_ns, not one per epoch, and a move is still seen at
+ * its first frame of the next epoch.
+ */
+static inline bool learn_renew(const struct learn_set *set, unsigned int k,
+			       uint64_t mac, unsigned int port, uint64_t now,
+			       uint64_t refresh_ns, uint64_t moves)
+{
+	uint64_t t = set->t[k];
+
+	return set->key[k] != 0 &&
+	       ((set->key[k] ^ mac) & LEARN_MAC_MASK) == 0 &&
+	       (t & LEARN_T_LOW_MASK) == (learn_t(0, port, moves) &
+					  LEARN_T_LOW_MASK) &&
+	       now - (t & ~LEARN_T_LOW_MASK) < refresh_ns;
+}
+
 /* The epoch shift for epochs of at most max_ns (the largest power of two
  * of ns not over it; 0 for max_ns < 2). */
 static inline unsigned int learn_shift_for(uint64_t max_ns)

@@ -616,6 +616,47 @@ static void test_mac_two_ports(void)
 	CU_ASSERT_EQUAL(w->stats[0].flooded, flood0);
 }
 
+/*
+ * An active MAC that stays on its port goes to the fdb once per
+ * learn_refresh_ns (fdb aging / 128), not at every learn epoch; any move
+ * in the fdb since it was handed over sends it once more.
+ */
+static void test_learn_renew(void)
+{
+	struct worker *w = one.w;
+	uint64_t epoch = 1ull << w->learn_shift, calls, renewed;
+	int i;
+
+	CU_ASSERT(w->learn_refresh_ns > 8 * epoch);
+	vnow = (vnow | (epoch - 1)) + 1;	/* an epoch starts */
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5, 1), 1);
+	calls = w->fdb_learn_calls;
+	renewed = w->learn_renewed;
+	for (i = 0; i < 4; i++) {	/* four more epochs on A */
+		vnow += epoch;
+		CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5,
+					      1), 1);
+	}
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls);
+	CU_ASSERT_EQUAL(w->learn_renewed, renewed + 4);
+	/* learn_refresh_ns later: handed over again (the fdb's aging) */
+	vnow += w->learn_refresh_ns;
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5, 1), 1);
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls + 1);
+	/* 0xb6 learnt on A, then moved to B: 0xb5's next epoch goes to the
+	 * fdb once more, the one after is renewed again */
+	vnow += epoch;
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb6, 1), 1);
+	vnow += epoch;
+	CU_ASSERT_EQUAL(switch_frames(one.p_rx, one.p_gm, 0xd3, 0xb6, 1), 1);
+	calls = w->fdb_learn_calls;
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5, 1), 1);
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls + 1);
+	vnow += epoch;
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5, 1), 1);
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls + 1);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -628,6 +669,8 @@ int test_register(void)
 		  test_plain_learn_memo },
 		{ "a MAC on two ports: one fdb learn per epoch, then moved",
 		  test_mac_two_ports },
+		{ "a MAC that stays put: the fdb once per refresh, not per "
+		  "epoch", test_learn_renew },
 		{ "two-step on hw TX stamps: Follow_Up/Delay_Resp "
 		  "cf == true residence x ratio", test_two_step_hw_tx },
 		{ "two-step: no TX stamp, backend timeout, predicted residence",
