@@ -80,6 +80,30 @@ static void test_way(void)
 	CU_ASSERT_EQUAL(learn_way(&set, m + 10), 1);
 }
 
+/* A way renews its key without the fdb only for its MAC, from the port
+ * it was handed over from, with the fdb's move count unchanged (its low
+ * bits), within refresh_ns of the hand-over. */
+static void test_renew(void)
+{
+	struct learn_set set;
+	uint64_t m = 0x0000aabbccddeeull, t0 = 5000000000ull, r = 1000000;
+
+	memset(&set, 0, sizeof(set));
+	CU_ASSERT(!learn_renew(&set, 0, m, 3, t0, r, 7));	/* empty */
+	set.key[0] = m | learn_key_hi(t0, 20);
+	set.t[0] = learn_t(t0, 3, 7);
+	CU_ASSERT(learn_renew(&set, 0, m, 3, t0 + r / 2, r, 7));
+	CU_ASSERT(!learn_renew(&set, 0, m + 1, 3, t0 + r / 2, r, 7));
+	CU_ASSERT(!learn_renew(&set, 0, m, 2, t0 + r / 2, r, 7));
+	CU_ASSERT(!learn_renew(&set, 0, m, 3, t0 + r / 2, r, 8));
+	CU_ASSERT(!learn_renew(&set, 0, m, 3, t0 + 2 * r, r, 7));
+	/* the time loses only its low bits: older t, older way */
+	CU_ASSERT(learn_t(t0, 31, 2047) - learn_t(t0, 0, 0) <
+		  (1ull << LEARN_T_LOW_BITS));
+	CU_ASSERT(learn_t(t0 + (1ull << LEARN_T_LOW_BITS), 0, 0) >
+		  learn_t(t0, 31, 2047));
+}
+
 /* Epochs: the largest power of two of ns not over the bound. */
 static void test_shift(void)
 {
@@ -116,6 +140,8 @@ int test_register(void)
 		{ "a key is found exactly, in any way", test_has },
 		{ "a miss rewrites the MAC's way, an empty one, the oldest",
 		  test_way },
+		{ "a new epoch renewed without the fdb: same MAC, port, "
+		  "moves, within the refresh", test_renew },
 		{ "epoch shift", test_shift },
 		{ "MACs spread over the sets", test_spread },
 		{ NULL, NULL },
