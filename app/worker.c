@@ -80,7 +80,6 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
 {
 	struct learn_set *set = learn_set_of(w->learn, mac);
 	unsigned int k;
-
 	uint64_t moves;
 
 	if (src[0] & 1)		/* a group MAC is not learned (never cached) */

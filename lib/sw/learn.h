@@ -5,8 +5,10 @@
 /*
  * The worker's learn cache, pure (no EAL, no fdb): a source MAC seen again
  * within the same learn epoch (time in units of 2^shift ns) need not be
- * handed to the shared fdb again; the fdb records refreshes that coarsely
- * anyway, and an active MAC is refreshed at least every two epochs.
+ * handed to the shared fdb again. At a new epoch it is, unless it stays
+ * put (learn_renew(): the same port, no move in the fdb since, and a
+ * hand-over less than a refresh time ago); the fdb records refreshes
+ * coarsely anyway.
  * Set-associative, LEARN_WAYS keys per cache line. A key is MAC | epoch
  * << 53 | bit 63 (0: empty way): a MAC last learned in an earlier epoch
  * misses (the epoch wraps after 1024, which at worst delays one refresh
@@ -143,7 +145,7 @@ static inline unsigned int learn_way(const struct learn_set *set,
  * A way's time t also says what the fdb was told: its low
  * LEARN_T_PORT_BITS bits the port the MAC was handed over from, the next
  * LEARN_T_MOVE_BITS the fdb's move count then (fdb_moves(), its low
- * bits), the rest the time (ns, to 64 us).
+ * bits), the rest the time (ns, to 2^16 ns).
  */
 #define LEARN_T_PORT_BITS	5
 #define LEARN_T_MOVE_BITS	11
