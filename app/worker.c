@@ -123,11 +123,44 @@ static __rte_always_inline uint64_t learn_check(struct worker *w,
 }
 
 /*
+ * The port (< 0: unknown) of a unicast destination (key: its memo_key(),
+ * data: the frame) that is not the worker's memo's: the destination
+ * cache's answer, else an fdb lookup (cached). A looked-up destination,
+ * or a cached one at its second frame in a row, becomes the memo, and
+ * r's fast memo is resolved again.
+ */
+static __rte_always_inline int burst_dest_other(struct worker *w,
+						const uint8_t *data,
+						uint64_t key, unsigned int in,
+						const struct burst_const *c,
+						struct burst_regs *r)
+{
+	uint64_t t;
+	int p;
+
+	if (dcache_get(&w->dcache, key, c->now, &p, &t)) {
+		if (key != w->dcache_last) {
+			w->dcache_last = key;
+			return p;
+		}
+	} else {
+		p = fdb_lookup(w->app->fdb, data, c->now);
+		w->fdb_lookup_calls++;
+		t = c->now;
+		dcache_put(&w->dcache, key, p, t);
+	}
+	memo_set(&w->memo, key, p, t);
+	run_key_settle(r);
+	memo_fast_set(&r->fast, &w->memo, in, &c->fl);
+	run_key_sync(r);
+	return p;
+}
+
+/*
  * The destination of a frame from port in (at least 12 bytes at data):
  * a group MAC floods; to the memo's MAC where that is one port, r's fast
- * memo (one compare); else through the worker's memo (an fdb lookup on a
- * miss, which also resolves the fast memo again): as memo_dest(), drops
- * counted in in's stats, floods in *flooded.
+ * memo (one compare); else the worker's memo, or burst_dest_other(): as
+ * memo_dest(), drops counted in in's stats, floods in *flooded.
  */
 static __rte_always_inline int burst_dest_one(struct worker *w,
 					      const uint8_t *data,
@@ -146,32 +179,8 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 			return r->fast.out;
 		}
 		key = memo_key(data);
-
-		if (unlikely(!memo_has(&w->memo, key))) {
-			int p;
-			uint64_t t;
-
-			/* another destination: cached (it becomes the memo
-			 * at its second frame in a row), else an fdb lookup */
-			if (dcache_get(&w->dcache, key, c->now, &p, &t)) {
-				if (key != w->dcache_last) {
-					w->dcache_last = key;
-					return memo_dest(p, in, &c->fl,
-							 &w->stats[in].drop[DROP_FILTERED],
-							 flooded);
-				}
-			} else {
-				p = fdb_lookup(w->app->fdb, data, c->now);
-				w->fdb_lookup_calls++;
-				t = c->now;
-				dcache_put(&w->dcache, key, p, t);
-			}
-			memo_set(&w->memo, key, p, t);
-			run_key_settle(r);
-			memo_fast_set(&r->fast, &w->memo, in, &c->fl);
-			run_key_sync(r);
-		}
-		port = w->memo.port;
+		port = likely(memo_has(&w->memo, key)) ? w->memo.port :
+			burst_dest_other(w, data, key, in, c, r);
 	}
 	return memo_dest(port, in, &c->fl, &w->stats[in].drop[DROP_FILTERED],
 			 flooded);

@@ -202,8 +202,8 @@ struct worker {
 	unsigned int learn_shift;	/* learn epoch: ns >> learn_shift */
 	uint64_t learn_refresh_ns;	/* learn_renew(): fdb aging / 128 */
 	uint64_t learn_renewed;		/* epochs renewed without the fdb */
-	uint64_t fdb_learn_calls;	/* learn cache misses */
-	uint64_t fdb_lookup_calls;	/* destination cache misses */
+	uint64_t fdb_learn_calls;	/* MACs handed to the fdb */
+	uint64_t fdb_lookup_calls;	/* destinations looked up in it */
 	struct memo memo;		/* destination memo between bursts */
 	uint64_t dcache_last;		/* key of the last dcache hit */
 	struct burst_mem burst __rte_cache_aligned;	/* rx_port()'s */
