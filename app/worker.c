@@ -85,7 +85,7 @@ static __rte_noinline uint64_t learn_miss(struct worker *w,
 	if (src[0] & 1)		/* a group MAC is not learned (never cached) */
 		return 0;
 	k = learn_way(set, mac);
-	moves = fdb_moves(w->app->fdb);
+	moves = fdb_moves_of(w->app->fdb, src);
 	if (learn_renew(set, k, mac, in, now, w->learn_refresh_ns, moves)) {
 		set->key[k] = key;	/* a new epoch, nothing to tell */
 		w->learn_renewed++;

@@ -36,12 +36,23 @@ struct fdb {
 	uint64_t moved;
 	uint64_t full;
 	uint64_t last_move;	/* MAC | to << 48 | from << 56 (0: none) */
+	uint32_t slot_moves[FDB_MOVE_SLOTS];	/* moves by move slot */
 };
+
+_Static_assert((FDB_MOVE_SLOTS & (FDB_MOVE_SLOTS - 1)) == 0,
+	       "FDB_MOVE_SLOTS is a power of two");
 
 static uint32_t fdb_home(const struct fdb *f, uint64_t key)
 {
 	/* Fibonacci hashing: the high bits of the product are well mixed. */
 	return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & f->mask;
+}
+
+/* The move slot of key: other bits of the product than fdb_home()'s. */
+static uint32_t fdb_move_slot(uint64_t key)
+{
+	return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 54) &
+	       (FDB_MOVE_SLOTS - 1);
 }
 
 static uint64_t fdb_load(const uint64_t *p)
@@ -134,6 +145,9 @@ static void fdb_refresh(struct fdb *f, uint32_t i, uint64_t w, uint64_t nw,
 	if (w != nw) {
 		/* Lost race with a concurrent writer is fine: either wins. */
 		__atomic_store_n(&f->word[i], nw, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&f->slot_moves[fdb_move_slot(nw &
+							       FDB_MAC_MASK)],
+				   1, __ATOMIC_RELEASE);
 		fdb_count(&f->moved);
 		__atomic_store_n(&f->last_move, (nw & ~(0xFFull << 56)) |
 				 (uint64_t)fdb_word_port(w) << 56,
@@ -314,9 +328,10 @@ unsigned int fdb_age(struct fdb *f, uint64_t now)
 	return n;
 }
 
-uint64_t fdb_moves(const struct fdb *f)
+uint64_t fdb_moves_of(const struct fdb *f, const uint8_t mac[6])
 {
-	return __atomic_load_n(&f->moved, __ATOMIC_RELAXED);
+	return __atomic_load_n(&f->slot_moves[fdb_move_slot(frame_mac48(mac))],
+			       __ATOMIC_ACQUIRE);
 }
 
 void fdb_get_stats(const struct fdb *f, struct fdb_stats *st)

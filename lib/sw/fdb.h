@@ -62,9 +62,15 @@ struct fdb_move {
 	uint16_t from, to;	/* ports */
 };
 
-/* How many moves the fdb made so far (any lcore's): a cache in front of
- * it knows by a change that some MAC moved. */
-uint64_t fdb_moves(const struct fdb *f);
+/* Moves are also counted per move slot: one of FDB_MOVE_SLOTS, by a hash
+ * of the MAC. */
+#define FDB_MOVE_SLOTS 1024
+
+/* How many moves the MACs of mac's move slot made so far (any lcore's):
+ * a cache in front of the fdb knows by no change that mac has not moved,
+ * while other MACs may move all the time (a loop elsewhere, traffic
+ * replayed into two ports). */
+uint64_t fdb_moves_of(const struct fdb *f, const uint8_t mac[6]);
 
 /* Fill *mv with the last move. Returns 0, or -1 if there was none. */
 int fdb_last_move(const struct fdb *f, struct fdb_move *mv);

@@ -6,9 +6,9 @@
  * The worker's learn cache, pure (no EAL, no fdb): a source MAC seen again
  * within the same learn epoch (time in units of 2^shift ns) need not be
  * handed to the shared fdb again. At a new epoch it is, unless it stays
- * put (learn_renew(): the same port, no move in the fdb since, and a
- * hand-over less than a refresh time ago); the fdb records refreshes
- * coarsely anyway.
+ * put (learn_renew(): the same port, no move in its fdb move slot since,
+ * and a hand-over less than a refresh time ago); the fdb records
+ * refreshes coarsely anyway.
  * Set-associative, LEARN_WAYS keys per cache line. A key is MAC | epoch
  * << 53 | bit 63 (0: empty way): a MAC last learned in an earlier epoch
  * misses (the epoch wraps after 1024, which at worst delays one refresh
@@ -144,8 +144,8 @@ static inline unsigned int learn_way(const struct learn_set *set,
 /*
  * A way's time t also says what the fdb was told: its low
  * LEARN_T_PORT_BITS bits the port the MAC was handed over from, the next
- * LEARN_T_MOVE_BITS the fdb's move count then (fdb_moves(), its low
- * bits), the rest the time (ns, to 2^16 ns).
+ * LEARN_T_MOVE_BITS the fdb's move count of the MAC's move slot then
+ * (fdb_moves_of(), its low bits), the rest the time (ns, to 2^16 ns).
  */
 #define LEARN_T_PORT_BITS	5
 #define LEARN_T_MOVE_BITS	11
@@ -153,7 +153,7 @@ static inline unsigned int learn_way(const struct learn_set *set,
 #define LEARN_T_LOW_MASK	((1ull << LEARN_T_LOW_BITS) - 1)
 
 /* t for a MAC handed to the fdb from port (< 32) at now, when the fdb
- * had made moves moves. */
+ * had made moves moves in its move slot. */
 static inline uint64_t learn_t(uint64_t now, unsigned int port, uint64_t moves)
 {
 	return (now & ~LEARN_T_LOW_MASK) |
@@ -165,10 +165,11 @@ static inline uint64_t learn_t(uint64_t now, unsigned int port, uint64_t moves)
  * Whether way k of set, found for mac (learn_way()) after a miss of this
  * epoch's key, may take that key without telling the fdb: it holds mac,
  * handed over from the same port less than refresh_ns ago, and the fdb
- * has made no move since (moves: fdb_moves() now; nobody can have moved
- * the MAC elsewhere). So an active MAC that stays put costs the fdb one
- * call per refresh_ns, not one per epoch, and a move is still seen at
- * its first frame of the next epoch.
+ * has made no move in the MAC's move slot since (moves: fdb_moves_of()
+ * now; nobody can have moved the MAC elsewhere). So an active MAC that
+ * stays put costs the fdb one call per refresh_ns, not one per epoch,
+ * while other MACs move, and a move is still seen at its first frame of
+ * the next epoch.
  */
 static inline bool learn_renew(const struct learn_set *set, unsigned int k,
 			       uint64_t mac, unsigned int port, uint64_t now,

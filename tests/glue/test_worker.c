@@ -617,13 +617,17 @@ static void test_mac_two_ports(void)
 
 /*
  * An active MAC that stays on its port goes to the fdb once per
- * learn_refresh_ns (fdb aging / 128), not at every learn epoch; any move
- * in the fdb since it was handed over sends it once more.
+ * learn_refresh_ns (fdb aging / 128), not at every learn epoch, also
+ * while another MAC moves; a move of its own (another lcore's) in the
+ * fdb since it was handed over sends it once more.
  */
 static void test_learn_renew(void)
 {
+	static const uint8_t b5[6] = { 0x02, 0, 0, 0, 0, 0xb5 };
+	static const uint8_t b6[6] = { 0x02, 0, 0, 0, 0, 0xb6 };
 	struct worker *w = one.w;
-	uint64_t epoch = 1ull << w->learn_shift, calls, renewed;
+	uint64_t epoch = 1ull << w->learn_shift, calls, renewed, m5, m6;
+	uint64_t flood1;
 	int i;
 
 	CU_ASSERT(w->learn_refresh_ns > 8 * epoch);
@@ -642,13 +646,34 @@ static void test_learn_renew(void)
 	vnow += w->learn_refresh_ns;
 	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5, 1), 1);
 	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls + 1);
-	/* 0xb6 learnt on A, then moved to B: 0xb5's next epoch goes to the
-	 * fdb once more, the one after is renewed again */
+	/* 0xb6 learnt on A, then moved to B: a move in another move slot,
+	 * so 0xb5's next epoch is renewed all the same */
+	m5 = fdb_moves_of(w->app->fdb, b5);
+	m6 = fdb_moves_of(w->app->fdb, b6);
 	vnow += epoch;
 	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb6, 1), 1);
 	vnow += epoch;
 	CU_ASSERT_EQUAL(switch_frames(one.p_rx, one.p_gm, 0xd3, 0xb6, 1), 1);
+	CU_ASSERT_EQUAL(fdb_moves_of(w->app->fdb, b6), m6 + 1);
+	CU_ASSERT_EQUAL(fdb_moves_of(w->app->fdb, b5), m5);
 	calls = w->fdb_learn_calls;
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5, 1), 1);
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls);
+	/* 0xb5 moved to B by another lcore (the fdb directly): its next
+	 * epoch on A goes to the fdb, which moves it back, and frames to
+	 * it from B go to A only; that move of its own hands it over once
+	 * more in the next epoch, the epoch after is renewed again */
+	CU_ASSERT_EQUAL(fdb_learn(w->app->fdb, b5, 1, vnow), 0);
+	CU_ASSERT_EQUAL(fdb_moves_of(w->app->fdb, b5), m5 + 1);
+	vnow += epoch;
+	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5, 1), 1);
+	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls + 1);
+	CU_ASSERT_EQUAL(fdb_lookup(w->app->fdb, b5, vnow), 0);
+	flood1 = w->stats[1].flooded;
+	CU_ASSERT_EQUAL(switch_frames(one.p_rx, one.p_gm, 0xb5, 0xc7, 2), 2);
+	CU_ASSERT_EQUAL(w->stats[1].flooded, flood1);
+	calls = w->fdb_learn_calls;	/* and 0xc7 learned */
+	vnow += epoch;
 	CU_ASSERT_EQUAL(switch_frames(one.p_gm, one.p_rx, 0xd3, 0xb5, 1), 1);
 	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls + 1);
 	vnow += epoch;

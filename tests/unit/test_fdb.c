@@ -91,6 +91,51 @@ static void test_move(void)
 	fdb_free(f);
 }
 
+/* Moves counted by move slot: a MAC's count changes with its own moves
+ * and those of the few MACs of its slot, not with a learn or a refresh,
+ * nor with the moves of all others (a single count would grow by 4096
+ * below; spread over 1024 slots each grows by about 4). */
+static void test_move_slots(void)
+{
+	struct fdb *f = fdb_create(8192, 1000);
+	static uint64_t before[4096];
+	unsigned int i, most = 0;
+	uint8_t a[6], b[6];
+	uint64_t ma;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	mac_n(a, 7);
+	CU_ASSERT_EQUAL(fdb_moves_of(f, a), 0);
+	CU_ASSERT_EQUAL(fdb_learn(f, a, 1, 0), 0);
+	CU_ASSERT_EQUAL(fdb_learn(f, a, 1, 1), 0);	/* a refresh */
+	CU_ASSERT_EQUAL(fdb_moves_of(f, a), 0);
+	CU_ASSERT_EQUAL(fdb_learn(f, a, 2, 2), 0);	/* a move */
+	CU_ASSERT_EQUAL(fdb_moves_of(f, a), 1);
+	ma = fdb_moves_of(f, a);
+	/* 4096 other MACs learned on port 1, then each moved to port 3 */
+	for (i = 0; i < 4096; i++) {
+		mac_n(b, 100 + i);
+		CU_ASSERT_EQUAL(fdb_learn(f, b, 1, 3), 0);
+		before[i] = fdb_moves_of(f, b);
+	}
+	for (i = 0; i < 4096; i++) {
+		mac_n(b, 100 + i);
+		CU_ASSERT_EQUAL(fdb_learn(f, b, 3, 4), 0);
+	}
+	for (i = 0; i < 4096; i++) {
+		uint64_t d;
+
+		mac_n(b, 100 + i);
+		d = fdb_moves_of(f, b) - before[i];
+		CU_ASSERT(d >= 1);		/* its own move */
+		if (d > most)
+			most = (unsigned int)d;
+	}
+	CU_ASSERT(most <= 32);
+	CU_ASSERT(fdb_moves_of(f, a) - ma <= 32);
+	fdb_free(f);
+}
+
 static void test_aging(void)
 {
 	struct fdb *f = fdb_create(64, 10);
@@ -436,6 +481,7 @@ int test_register(void)
 		{ "learn_lookup", test_learn_lookup },
 		{ "bad_args", test_bad_args },
 		{ "move", test_move },
+		{ "moves counted by move slot", test_move_slots },
 		{ "aging", test_aging },
 		{ "refresh_granularity", test_refresh_granularity },
 		{ "flush", test_flush },
