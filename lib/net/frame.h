@@ -301,6 +301,32 @@ frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
 		if ((w & 0xFFFFu) == 0xDD86u)
 			return frame_prescan_l3_(buf, len, 0x86DD, 14, 0, pos,
 						 ev);
+		/* one 802.1Q tag (TPID 0x8100), then the usual frame's
+		 * tests 4 octets on, or the IPv6 header: what the steps
+		 * below decide for such a frame, without their walk */
+		if ((w & 0xFFFFu) == 0x0081u && len >= 46) {
+			w = frame_le32_(buf + 16);
+			if ((w & 0xFFFFFFu) == 0x450008u) {
+				tot = frame_rd16_(buf + 20);
+				if (tot - 28 > len - 46)
+					goto steps;
+				w = frame_le32_(buf + 24);
+				if ((w & 0xFF00FF1Fu) != 0x11000000u)
+					return FRAME_SCAN_NON_PTP;
+				if (((frame_le32_(buf + 40) - 0x3F01u) &
+				     0xFEFFu) != 0)
+					return FRAME_SCAN_NON_PTP;
+				if (w & 0x20u)		/* first fragment */
+					return FRAME_SCAN_OTHER;
+				return frame_prescan_udp_(buf, FRAME_L3_IPV4,
+							  18, 38, 18 + tot, 1,
+							  frame_rd16_(buf + 40),
+							  pos, ev);
+			}
+			if ((w & 0xFFFFu) == 0xDD86u)
+				return frame_prescan_l3_(buf, len, 0x86DD, 18,
+							 1, pos, ev);
+		}
 	}
 steps:
 	if (len - 14 > UINT16_MAX - 14)		/* len < 14 or > 65535 */
