@@ -252,48 +252,68 @@ frame_prescan_l3_(const uint8_t *buf, size_t len, uint16_t type, size_t off,
 	return type == ETH_P_PTP_RAW ? FRAME_SCAN_OTHER : FRAME_SCAN_NON_PTP;
 }
 
+/* frame_prescan_usual_(): not decided, the steps decide */
+#define FRAME_SCAN_STEPS_	((enum frame_scan)3)
+
+/*
+ * The pre-test's usual frame, in whole words: an IPv4 header with
+ * version 4 and IHL 5 at buf + off (behind n_vlans tags; off + 28 <= len
+ * <= 65535), whose total length holds a UDP header and fits the frame.
+ * Its verdict is the one of the steps (frame_prescan_v4_ with hlen 20);
+ * FRAME_SCAN_STEPS_ if the total length is not such. Little-endian loads
+ * (frame_le32_): octet k of a word at bits 8k..8k+7. *pos only for
+ * FRAME_SCAN_UDP_PTP.
+ */
+static __attribute__((always_inline)) inline enum frame_scan
+frame_prescan_usual_(const uint8_t *buf, size_t len, size_t off,
+		     uint8_t n_vlans, struct frame_scan_pos *pos,
+		     unsigned int *ev)
+{
+	size_t tot = frame_rd16_(buf + off + 2);
+	uint32_t w;
+
+	if (tot - 28 > len - off - 28)
+		return FRAME_SCAN_STEPS_;
+	/* flags/offset (IP octets 6, 7), protocol (9): UDP, fragment
+	 * offset 0, else NON_PTP */
+	w = frame_le32_(buf + off + 6);
+	if ((w & 0xFF00FF1Fu) != 0x11000000u)
+		return FRAME_SCAN_NON_PTP;
+	/* UDP destination 319 or 320: octets 01 3F or 01 40 (the low 16
+	 * bits of a difference depend on the operands' low 16 bits only) */
+	if (((frame_le32_(buf + off + 22) - 0x3F01u) & 0xFEFFu) != 0)
+		return FRAME_SCAN_NON_PTP;
+	/* gcc would load what follows before the tests above, for every
+	 * frame */
+	buf = frame_no_hoist_(buf);
+	if (w & 0x20u)			/* first fragment */
+		return FRAME_SCAN_OTHER;
+	return frame_prescan_udp_(buf, FRAME_L3_IPV4, off, off + 20,
+				  off + tot, n_vlans,
+				  frame_rd16_(buf + off + 22), pos, ev);
+}
+
 /* frame_prescan(); with ev, frame_prescan_event() (*ev: 0 or its
  * result) */
 static __attribute__((always_inline)) inline enum frame_scan
 frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
 	       unsigned int *ev)
 {
+	enum frame_scan s;
 	uint16_t type;
 	uint32_t w;
-	size_t tot;
 
-	/* the usual frame first, in whole words: untagged IPv4, IHL 5, a
-	 * total length that holds a UDP header and fits the frame. Its
-	 * verdict is the one of the steps below (frame_prescan_v4_ with
-	 * hlen 20); anything else takes those steps. Little-endian loads
-	 * (frame_le32_): octet k of a word at bits 8k..8k+7. *pos only for
-	 * FRAME_SCAN_UDP_PTP */
+	/* the usual frame first (frame_prescan_usual_()): untagged IPv4,
+	 * IHL 5; anything else takes the steps below. Little-endian
+	 * loads: octet k of a word at bits 8k..8k+7 */
 	if (len - 42 <= UINT16_MAX - 42) {	/* 42 <= len <= 65535 */
 		/* EtherType 0x0800, version 4 and IHL 5 */
 		w = frame_le32_(buf + 12);
 		if ((w & 0xFFFFFFu) == 0x450008u) {
-			tot = frame_rd16_(buf + 16);
-			if (tot - 28 > len - 42)
-				goto steps;
-			/* flags/offset (octets 20, 21), protocol (23): UDP,
-			 * fragment offset 0, else NON_PTP */
-			w = frame_le32_(buf + 20);
-			if ((w & 0xFF00FF1Fu) != 0x11000000u)
-				return FRAME_SCAN_NON_PTP;
-			/* UDP destination 319 or 320: octets 01 3F or 01 40
-			 * (the low 16 bits of a difference depend on the
-			 * operands' low 16 bits only) */
-			if (((frame_le32_(buf + 36) - 0x3F01u) & 0xFEFFu) != 0)
-				return FRAME_SCAN_NON_PTP;
-			/* gcc would load what follows before the tests
-			 * above, for every frame */
-			buf = frame_no_hoist_(buf);
-			if (w & 0x20u)			/* first fragment */
-				return FRAME_SCAN_OTHER;
-			return frame_prescan_udp_(buf, FRAME_L3_IPV4, 14, 34,
-						  14 + tot, 0,
-						  frame_rd16_(buf + 36), pos,
-						  ev);
+			s = frame_prescan_usual_(buf, len, 14, 0, pos, ev);
+			if (s != FRAME_SCAN_STEPS_)
+				return s;
+			goto steps;
 		}
 		/* not the usual frame: its loads are made from here on */
 		buf = frame_no_hoist_(buf);
@@ -302,26 +322,16 @@ frame_prescan_(const uint8_t *buf, size_t len, struct frame_scan_pos *pos,
 			return frame_prescan_l3_(buf, len, 0x86DD, 14, 0, pos,
 						 ev);
 		/* one 802.1Q tag (TPID 0x8100), then the usual frame's
-		 * tests 4 octets on, or the IPv6 header: what the steps
-		 * below decide for such a frame, without their walk */
+		 * header or the IPv6 header: what the steps below decide
+		 * for such a frame, without their walk */
 		if ((w & 0xFFFFu) == 0x0081u && len >= 46) {
 			w = frame_le32_(buf + 16);
 			if ((w & 0xFFFFFFu) == 0x450008u) {
-				tot = frame_rd16_(buf + 20);
-				if (tot - 28 > len - 46)
-					goto steps;
-				w = frame_le32_(buf + 24);
-				if ((w & 0xFF00FF1Fu) != 0x11000000u)
-					return FRAME_SCAN_NON_PTP;
-				if (((frame_le32_(buf + 40) - 0x3F01u) &
-				     0xFEFFu) != 0)
-					return FRAME_SCAN_NON_PTP;
-				if (w & 0x20u)		/* first fragment */
-					return FRAME_SCAN_OTHER;
-				return frame_prescan_udp_(buf, FRAME_L3_IPV4,
-							  18, 38, 18 + tot, 1,
-							  frame_rd16_(buf + 40),
-							  pos, ev);
+				s = frame_prescan_usual_(buf, len, 18, 1, pos,
+							 ev);
+				if (s != FRAME_SCAN_STEPS_)
+					return s;
+				goto steps;
 			}
 			if ((w & 0xFFFFu) == 0xDD86u)
 				return frame_prescan_l3_(buf, len, 0x86DD, 18,
