@@ -2,7 +2,7 @@
 """Write the forwarding benchmark's traffic mixes as pcap files.
 
 usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] [--frames N]
-                         [--sources N]
+                         [--sources N] [--vlan ID]
 
 --shuffled N  N frames per mix (a multiple of 1000): the 1000 frames
               below N/1000 times, each copy in its own random order (fixed
@@ -18,6 +18,8 @@ usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] [--frames N]
               destinations drawn at random among --dests random unicast
               MACs that are never a source (so flooded). Without it the
               MACs follow the frame's number, as below.
+--vlan ID     every frame carries one 802.1Q tag with VLAN ID (1..4094),
+              priority 0, before its IP header, as on a trunk port.
 --frames N    cut (or extend, repeating) each mix to exactly N frames,
               after --shuffled (e.g. 4097: one more than a power of two,
               as a PMD that copies the whole file into mbufs sees it).
@@ -30,7 +32,7 @@ import os
 import random
 import sys
 
-from scapy.all import Ether, IP, IPv6, UDP, Raw, wrpcap  # noqa: E402
+from scapy.all import Ether, Dot1Q, IP, IPv6, UDP, Raw, wrpcap  # noqa: E402
 
 
 def ptp_event(msg_type, seq, domain=0):
@@ -45,6 +47,15 @@ def ptp_event(msg_type, seq, domain=0):
 
 # --sources: per frame number, its source and its destination MAC
 RANDOM_SRC, RANDOM_DST = [], []
+# --vlan: the VLAN ID of every frame's tag (0: untagged)
+VLAN = [0]
+
+
+def eth(src, dst):
+    """The Ethernet header, with --vlan's tag."""
+    if VLAN[0]:
+        return Ether(src=src, dst=dst) / Dot1Q(vlan=VLAN[0])
+    return Ether(src=src, dst=dst)
 
 
 def random_macs(n, sources, dests, rng):
@@ -75,7 +86,7 @@ def plain(i, dests=1):
     dst = "02:00:00:ff:%02x:%02x" % (d // 256 % 256, d % 256)
     if RANDOM_DST:
         dst = RANDOM_DST[i]
-    return (Ether(src=src, dst=dst) /
+    return (eth(src, dst) /
             IP(src="10.1.0.%d" % (i % 250 + 1), dst="10.2.0.1") /
             UDP(sport=1024 + i % 1000, dport=9) / Raw(bytes(18)))
 
@@ -83,10 +94,10 @@ def plain(i, dests=1):
 def ptp(i):
     src = src_of(i)
     if i % 2 == 0:
-        return (Ether(src=src, dst="01:00:5e:00:01:81") /
+        return (eth(src, "01:00:5e:00:01:81") /
                 IP(src="10.1.0.%d" % (i % 250 + 1), dst="224.0.1.129", ttl=1) /
                 UDP(sport=319, dport=319) / Raw(ptp_event(0, i % 65536)))
-    return (Ether(src=src, dst="33:33:00:00:01:81") /
+    return (eth(src, "33:33:00:00:01:81") /
             IPv6(src="fd00::%x" % (i % 250 + 1), dst="ff0e::181") /
             UDP(sport=319, dport=319) / Raw(ptp_event(1, i % 65536)))
 
@@ -104,7 +115,7 @@ def spread(frames, total, rng):
 def main():
     args = sys.argv[1:]
     usage = ("usage: gen_pcap.py OUTDIR [--shuffled N] [--dests N] "
-             "[--frames N] [--sources N]")
+             "[--frames N] [--sources N] [--vlan ID]")
     if not args or args[0].startswith("-"):
         sys.exit(usage)
     out = args.pop(0)
@@ -112,7 +123,7 @@ def main():
     while args:
         if len(args) < 2 or \
                 args[0] not in ("--shuffled", "--dests", "--frames",
-                                "--sources") or \
+                                "--sources", "--vlan") or \
                 not args[1].isdigit():
             sys.exit(usage)
         if args[0] == "--shuffled":
@@ -121,6 +132,10 @@ def main():
             frames = int(args[1])
         elif args[0] == "--sources":
             sources = int(args[1])
+        elif args[0] == "--vlan":
+            VLAN[0] = int(args[1])
+            if not 1 <= VLAN[0] <= 4094:
+                sys.exit("--vlan: ID must be 1..4094")
         else:
             dests = int(args[1])
         args = args[2:]
