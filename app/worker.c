@@ -208,8 +208,9 @@ static __rte_always_inline void burst_learn(struct worker *w,
 }
 
 /* A PTP message (fi) from port in to the ports of mask: to the control
- * lcore (a BC's domain), through the TC (a TC domain: a copy per port,
- * the TC's metadata in the TX buffer) or as it is. */
+ * lcore (a BC's domain), through the TC (a TC domain's Sync, Delay_Req,
+ * Follow_Up or Delay_Resp: a copy per port, the TC's metadata in the TX
+ * buffer) or as it is (any other message, which the TC leaves alone). */
 static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		       const struct frame_info *fi, uint64_t rx_ts,
 		       uint32_t mask)
@@ -223,7 +224,8 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (!fwd_view_bit(w->view->tc_domains, fi->domain)) {
+	if (!fwd_view_bit(w->view->tc_domains, fi->domain) ||
+	    !tc_handles(fi->ptp_type)) {
 		send_shared(w, mask, m);
 		return;
 	}

@@ -130,6 +130,16 @@ void tc_free(struct tc *tc);
  */
 int tc_reconfigure(struct tc *tc, const struct tc_params *p);
 
+/* Whether the TC does anything with a message of type at ingress
+ * (tc_ingress()) or egress (tc_egress() and the paths like it): Sync,
+ * Delay_Req, Follow_Up and Delay_Resp. Any other message (Pdelay_*,
+ * Announce, Signaling, Management) is forwarded as it is. */
+static inline bool tc_handles(uint8_t type)
+{
+	return type == PTP_SYNC || type == PTP_DELAY_REQ ||
+	       type == PTP_FOLLOW_UP || type == PTP_DELAY_RESP;
+}
+
 /* tc_ingress() for a Sync or Follow_Up (out of line). */
 void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 		    const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts);

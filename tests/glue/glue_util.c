@@ -90,7 +90,7 @@ size_t glue_build_ptp(uint8_t *buf, size_t cap, uint8_t type, uint8_t domain,
 	int n;
 
 	memset(&msg, 0, sizeof(msg));
-	msg.hdr.messageType = type;
+	msg.hdr.messageType = type == PTP_PDELAY_REQ ? PTP_DELAY_REQ : type;
 	msg.hdr.versionPTP = 2;
 	msg.hdr.domainNumber = domain;
 	msg.hdr.flagField = two_step ? PTP_FLAG_TWO_STEP : 0;
@@ -109,6 +109,15 @@ size_t glue_build_ptp(uint8_t *buf, size_t cap, uint8_t type, uint8_t domain,
 	n = ptp_msg_build(&msg, buf + 42, cap - 42);
 	if (n <= 0 || cap < 42)
 		return 0;
+	if (type == PTP_PDELAY_REQ) {
+		if (n != 44 || cap < 42 + 54)
+			return 0;
+		buf[42] = (uint8_t)((buf[42] & 0xF0) | PTP_PDELAY_REQ);
+		buf[42 + 3] = 54;		/* messageLength */
+		buf[42 + 32] = 5;		/* controlField: other */
+		memset(buf + 42 + 44, 0, 10);
+		n = 54;
+	}
 	memcpy(buf, hdr, sizeof(hdr));
 	udp_len = (uint16_t)(8 + n);
 	ip_len = (uint16_t)(20 + udp_len);

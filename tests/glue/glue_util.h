@@ -30,7 +30,9 @@ struct rte_mempool *glue_pool(void);
 int glue_port_create(const char *name, const char *args, uint64_t rx_offloads);
 
 /* A PTP message in a UDP/IPv4 multicast frame (224.0.1.129), event port for
- * event types. origin: the body timestamp (ns). Returns frame length. */
+ * event types. origin: the body timestamp (ns). A Pdelay_Req is a
+ * Delay_Req's octets with its own type and control field and 10 reserved
+ * octets more (54). Returns frame length. */
 size_t glue_build_ptp(uint8_t *buf, size_t cap, uint8_t type, uint8_t domain,
 		      uint16_t seq, bool two_step, int64_t origin_ns,
 		      ptp_cf_t cf);

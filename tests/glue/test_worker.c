@@ -342,6 +342,38 @@ static void test_delay_req(void)
 	rte_pktmbuf_free(ref);
 }
 
+/*
+ * A TC domain's message the TC leaves alone (a Pdelay_Req: a profile
+ * violation the watchdog counts) goes out as it came, not through the
+ * TC: not counted as a TC-handled copy (ptp tx), nothing corrected.
+ */
+static void test_tc_leaves_alone(void)
+{
+	struct rte_mbuf *in = ptp_mbuf(PTP_PDELAY_REQ, 14, false), *ref, *out;
+	uint64_t ptp_rx = one.w->stats[0].ptp_rx;
+	uint64_t ptp_tx = one.w->stats[1].ptp_tx;
+	uint64_t corrected = one.w->stats[1].ptp_corrected;
+	uint64_t tx = one.w->stats[1].tx_pkts;
+	uint64_t pdelay = one.w->wd[0].pdelay;
+
+	ref = rte_pktmbuf_copy(in, one.app.pool, 0, UINT32_MAX);
+	CU_ASSERT_FATAL(ref != NULL);
+	send_burst(one.p_gm, &in, 1);
+	worker_round(&one);
+	CU_ASSERT_EQUAL_FATAL(receive(one.p_rx, &out, 1), 1);
+	CU_ASSERT_EQUAL(rte_pktmbuf_data_len(out), rte_pktmbuf_data_len(ref));
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod(out, void *),
+			 rte_pktmbuf_mtod(ref, void *),
+			 rte_pktmbuf_data_len(ref)) == 0);
+	CU_ASSERT_EQUAL(one.w->stats[0].ptp_rx, ptp_rx + 1);
+	CU_ASSERT_EQUAL(one.w->wd[0].pdelay, pdelay + 1);
+	CU_ASSERT_EQUAL(one.w->stats[1].tx_pkts, tx + 1);
+	CU_ASSERT_EQUAL(one.w->stats[1].ptp_tx, ptp_tx);
+	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, corrected);
+	rte_pktmbuf_free(out);
+	rte_pktmbuf_free(ref);
+}
+
 static double worst_err;
 static unsigned int n_checked;
 
@@ -689,6 +721,8 @@ int test_register(void)
 		{ "one-step Sync behind an Announce: TX buffer's TC",
 		  test_tx_buffer_tc },
 		{ "one-step Delay_Req the other way", test_delay_req },
+		{ "a Pdelay_Req of a TC domain: as it came, not the TC's",
+		  test_tc_leaves_alone },
 		{ "plain frames: learn, memo, filter, group source",
 		  test_plain_learn_memo },
 		{ "a MAC on two ports: one fdb learn per epoch, then moved",
