@@ -123,33 +123,34 @@ static __rte_always_inline uint64_t learn_check(struct worker *w,
 }
 
 /*
- * The port (< 0: unknown) of a unicast destination (key: its memo_key(),
- * data: the frame) that is not the worker's memo's: the destination
- * cache's answer, else an fdb lookup (cached). A looked-up destination,
- * or a cached one at its second frame in a row, becomes the memo, and
- * r's fast memo is resolved again.
+ * The port (< 0: unknown) of a unicast destination (fk: its
+ * memo_fast_key(), data: the frame) that r's fast memo does not answer:
+ * the destination cache's answer, else an fdb lookup (cached). A
+ * looked-up destination, or a cached one at its second frame in a row,
+ * becomes the memo, and r's fast memo is resolved again.
  */
 static __rte_always_inline int burst_dest_other(struct worker *w,
 						const uint8_t *data,
-						uint64_t key, unsigned int in,
+						uint64_t fk, unsigned int in,
 						const struct burst_const *c,
 						struct burst_regs *r)
 {
 	uint64_t t;
 	int p;
 
-	if (dcache_get(&w->dcache, key, c->now, &p, &t)) {
-		if (key != w->dcache_last) {
-			w->dcache_last = key;
+	if (dcache_get(&w->dcache, fk, &p)) {
+		if (fk != w->dcache_last) {
+			w->dcache_last = fk;
 			return p;
 		}
+		t = w->dcache.gen_t;	/* the memo ends with the answer */
 	} else {
 		p = fdb_lookup(w->app->fdb, data, c->now);
 		w->fdb_lookup_calls++;
 		t = c->now;
-		dcache_put(&w->dcache, key, p, t);
+		dcache_put(&w->dcache, fk, p);
 	}
-	memo_set(&w->memo, key, p, t);
+	memo_set(&w->memo, fk >> 16 | LEARN_VALID, p, t);
 	run_key_settle(r);
 	memo_fast_set(&r->fast, &w->memo, in, &c->fl);
 	run_key_sync(r);
@@ -159,8 +160,8 @@ static __rte_always_inline int burst_dest_other(struct worker *w,
 /*
  * The destination of a frame from port in (at least 12 bytes at data):
  * a group MAC floods; to the memo's MAC where that is one port, r's fast
- * memo (one compare); else the worker's memo, or burst_dest_other(): as
- * memo_dest(), drops counted in in's stats, floods in *flooded.
+ * memo (one compare); else burst_dest_other(): as memo_dest(), drops
+ * counted in in's stats, floods in *flooded.
  */
 static __rte_always_inline int burst_dest_one(struct worker *w,
 					      const uint8_t *data,
@@ -172,15 +173,13 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 	int port = -1;
 
 	if (!(data[0] & 1)) {
-		uint64_t key;
+		uint64_t fk = memo_fast_key(data);
 
-		if (likely(memo_fast_key(data) == r->fast.key)) {
+		if (likely(fk == r->fast.key)) {
 			*flooded += r->fast.flood;
 			return r->fast.out;
 		}
-		key = memo_key(data);
-		port = likely(memo_has(&w->memo, key)) ? w->memo.port :
-			burst_dest_other(w, data, key, in, c, r);
+		port = burst_dest_other(w, data, fk, in, c, r);
 	}
 	return memo_dest(port, in, &c->fl, &w->stats[in].drop[DROP_FILTERED],
 			 flooded);
@@ -414,6 +413,7 @@ static __rte_always_inline void burst_start(struct worker *w,
 	memset(&bc->r, 0, sizeof(bc->r));
 	bc->r.run_out = RUN_NONE;
 	memo_age(&w->memo, now);
+	dcache_tick(&w->dcache, now);
 	memo_fast_set(&bc->r.fast, &w->memo, in, &bc->c.fl);
 	run_key_sync(&bc->r);
 	bc->run = pkts;

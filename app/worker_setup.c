@@ -63,6 +63,7 @@ struct worker *worker_create(struct app *app, unsigned int id,
 	w->txq = (uint16_t)id;
 	w->rx_burst = rte_eal_has_hugepages() ? WORKER_BURST : WORKER_BURST_4K;
 	w->app = app;
+	dcache_clear(&w->dcache);	/* generation 1: no entry is 0's */
 	w->view_gen = vswap_gen(&app->views);
 	worker_view_copy(w, vswap_get(&app->views));
 	w->tc = tc_create(&w->view->tc);

@@ -4,22 +4,29 @@
 
 /*
  * The worker's destination cache, pure (no EAL; the fdb lookup is the
- * caller's): the fdb lookups of the last MEMO_NS for up to
- * DCACHE_SLOTS unicast destination MACs, so that traffic to many
- * destinations at once costs a lookup per destination every MEMO_NS, not
- * one per frame. It widens the memo (sw/memo.h) from the last
- * destination to many, with the memo's rules: an entry is reused for
- * MEMO_NS from its lookup, hit or miss (a MAC another worker just learnt
- * floods that much longer); it is forgotten when this worker hands its
- * MAC to the fdb (dcache_forget()), and all are on a link change (the
- * fdb flushes the port) or a new view (dcache_clear()).
+ * caller's): the fdb's answers for up to DCACHE_SLOTS unicast
+ * destination MACs, so that traffic to many destinations at once costs a
+ * lookup per destination every MEMO_NS, not one per frame. Together
+ * with the memo (sw/memo.h), whose last destination it keeps too, and
+ * under the memo's rules: an answer, hit or miss, is reused for at most
+ * MEMO_NS (a MAC another worker just learnt floods that much longer); it
+ * is forgotten when this worker hands its MAC to the fdb
+ * (dcache_forget()), and all are on a link change (the fdb flushes the
+ * port) or a new view (dcache_clear()).
+ *
+ * Its time is cut in generations: one begins at the first burst at least
+ * MEMO_NS after the last one began (dcache_tick()), and ends every
+ * answer of the one before. An entry holds the destination as the fast
+ * memo compares it (memo_fast_key(): the MAC shifted up by 16) with the
+ * generation in the 16 bits below, so a hit is one compare of the frame's
+ * key with the entry's, whatever the entry's age (a lookup costs no time
+ * read either). The generation is never 0, so an empty entry (0) never
+ * hits, also not for the all-zero MAC.
  *
  * Direct mapped (a 4-way set per cache line counted 17 more
- * instructions a frame with 64 destinations, callgrind): an entry holds
- * the key (the memo's, memo_key()) and the time of its lookup with the
- * port in the low DCACHE_PORT_BITS bits (the time loses those bits: at
- * most 63 ns, against MEMO_NS). Two MACs of one entry replace each
- * other, and each is looked up again; neither answers for the other.
+ * instructions a frame with 64 destinations, callgrind): two MACs of one
+ * entry replace each other, and each is looked up again; neither answers
+ * for the other.
  */
 
 #include <stdbool.h>
@@ -31,81 +38,99 @@
 
 #define DCACHE_BITS	11
 #define DCACHE_SLOTS	(1u << DCACHE_BITS)
-#define DCACHE_PORT_BITS 6		/* port + 1: 0 (unknown) .. 63 */
-#define DCACHE_PORT_MASK ((1ull << DCACHE_PORT_BITS) - 1)
-
-/* The largest port an entry can hold. */
-#define DCACHE_MAX_PORT	((int)DCACHE_PORT_MASK - 1)
+#define DCACHE_GEN_MASK	0xFFFFull	/* the key's low 16 bits */
 
 struct dcache_ent {
-	uint64_t key;			/* memo_key(); 0: empty */
-	uint64_t tp;			/* lookup time | (port + 1) */
+	uint64_t kg;			/* memo_fast_key() | generation;
+					 * 0: empty */
+	int64_t port;			/* < 0: unknown */
 };
 
 struct dcache {
 	struct dcache_ent e[DCACHE_SLOTS];
+	uint64_t gen;			/* 1..0xFFFF */
+	uint64_t gen_t;			/* when it began (ns) */
 };
 
 /* Every function here is inlined whole, as memo.h's. */
 #define DCACHE_INLINE	static inline __attribute__((always_inline))
 
-/* The entry of key (memo_key()): the learn cache's multiplier, the
- * product's top bits (each depends on every bit of the MAC). */
-DCACHE_INLINE struct dcache_ent *dcache_of(struct dcache *dc, uint64_t key)
+/* The entry of fk (memo_fast_key() of a unicast MAC): the learn cache's
+ * multiplier, the product's top bits (each depends on every bit of the
+ * MAC). */
+DCACHE_INLINE struct dcache_ent *dcache_of(struct dcache *dc, uint64_t fk)
 {
-	return &dc->e[(key * 0x9E3779B97F4A7C15ull) >> (64 - DCACHE_BITS)];
+	return &dc->e[(fk * 0x9E3779B97F4A7C15ull) >> (64 - DCACHE_BITS)];
 }
 
-/* Empty: nothing hits. */
+/* Empty: nothing hits until dcache_put() (generation 1, which the next
+ * dcache_tick() ends). */
 DCACHE_INLINE void dcache_clear(struct dcache *dc)
 {
-	memset(dc, 0, sizeof(*dc));
+	memset(dc->e, 0, sizeof(dc->e));
+	dc->gen = 1;
+	dc->gen_t = 0;
 }
 
 /*
- * The lookup of key (memo_key(), never 0) cached less than MEMO_NS before
- * now: true, with its port (< 0: unknown) in *port and its time in *t;
- * else false.
+ * A burst starts at now: MEMO_NS or more after the generation began, a
+ * new one begins and the answers of the old one end. After 0xFFFF
+ * generations (6.5 s) their numbers come round: the cache is emptied
+ * instead (dcache_clear()).
  */
-DCACHE_INLINE bool dcache_get(struct dcache *dc, uint64_t key, uint64_t now,
-			      int *port, uint64_t *t)
+DCACHE_INLINE void dcache_tick(struct dcache *dc, uint64_t now)
 {
-	const struct dcache_ent *e = dcache_of(dc, key);
-	uint64_t tp = e->tp;
+	if (__builtin_expect(now - dc->gen_t < MEMO_NS, 1))
+		return;
+	if (dc->gen == DCACHE_GEN_MASK)
+		dcache_clear(dc);
+	else
+		dc->gen++;
+	dc->gen_t = now;
+}
 
-	if (e->key != key || now - (tp & ~DCACHE_PORT_MASK) >= MEMO_NS)
+/* The answer for fk (memo_fast_key() of a unicast MAC) of this
+ * generation: true with its port (< 0: unknown) in *port, else false. */
+DCACHE_INLINE bool dcache_get(struct dcache *dc, uint64_t fk, int *port)
+{
+	const struct dcache_ent *e = dcache_of(dc, fk);
+
+	if (e->kg != (fk | dc->gen))
 		return false;
-	*port = (int)(tp & DCACHE_PORT_MASK) - 1;
-	*t = tp & ~DCACHE_PORT_MASK;
+	*port = (int)e->port;
 	return true;
 }
 
-/* Cache the lookup of key (memo_key(), never 0) at now: port (< 0:
- * unknown; a port above DCACHE_MAX_PORT is not cached), in place of
- * what its entry held. */
-DCACHE_INLINE void dcache_put(struct dcache *dc, uint64_t key, int port,
-			      uint64_t now)
+/* The fdb's answer for fk (memo_fast_key() of a unicast MAC): port (< 0:
+ * unknown), in place of what its entry held, for this generation. */
+DCACHE_INLINE void dcache_put(struct dcache *dc, uint64_t fk, int port)
 {
-	struct dcache_ent *e = dcache_of(dc, key);
+	struct dcache_ent *e = dcache_of(dc, fk);
 
-	if (port > DCACHE_MAX_PORT)
-		return;
-	e->key = key;
-	e->tp = (now & ~DCACHE_PORT_MASK) |
-		(uint64_t)(port < 0 ? 0 : port + 1);
+	e->kg = fk | dc->gen;
+	e->port = port;
+}
+
+/* The fast key of a learn cache miss key (its MAC | LEARN_VALID), or 0
+ * for 0. */
+DCACHE_INLINE uint64_t dcache_key_of(uint64_t key)
+{
+	return (key & LEARN_MAC_MASK) << 16;
 }
 
 /* The learn cache handed the MAC of key (its miss key, or 0: a hit) to
- * the fdb: a cached lookup of that MAC is forgotten (memo_forget()). */
+ * the fdb: a cached answer for that MAC is forgotten (memo_forget()). */
 DCACHE_INLINE void dcache_forget(struct dcache *dc, uint64_t key)
 {
 	struct dcache_ent *e;
+	uint64_t fk;
 
 	if (__builtin_expect(key == 0, 1))
 		return;
-	e = dcache_of(dc, key);
-	if (e->key == key)
-		e->key = 0;
+	fk = dcache_key_of(key);
+	e = dcache_of(dc, fk);
+	if ((e->kg & ~DCACHE_GEN_MASK) == fk)
+		e->kg = 0;
 }
 
 #endif /* PTPSW_SW_DCACHE_H */
