@@ -10,8 +10,10 @@
  *
  * The memo holds one MAC key (memo_key(): learn_mac_dst() | LEARN_VALID,
  * so the learn cache's miss key of the same MAC equals it) and its port
- * (< 0: not in the fdb). It is reused for MEMO_NS from its lookup, hit
- * or miss, so an unknown destination is not searched for in all of its
+ * (< 0: not in the fdb). It is reused for MEMO_NS from its time (its
+ * lookup's; for an answer of the destination cache, sw/dcache.h, its
+ * generation's start, so at most MEMO_NS from the lookup), hit or miss,
+ * so an unknown destination is not searched for in all of its
  * fdb probe buckets at every burst, and a MAC another worker just learnt
  * floods that much longer. The caller keeps it across bursts and ages it
  * only at a burst's start (memo_age()). It is forgotten when this
