@@ -120,10 +120,11 @@ TABLE(ctr_fdb, "info", fdb_rows);
 static const struct ctr wcache_rows[] = {
 	WC(learn_misses, "learn_cache_misses", "learn-misses",
 	   "source MACs the workers handed to the fdb: a new MAC, one on "
-	   "another port, an active one every fdb aging/128 or after a move"),
+	   "another port, an active one every fdb aging/128 or after a "
+	   "move in its fdb move slot"),
 	WC(dest_lookups, "dest_lookups", "dest-lookups",
 	   "destination MACs the workers looked up in the fdb: their "
-	   "destination caches keep an answer for 100 us"),
+	   "destination caches keep an answer for at most 100 us"),
 };
 TABLE(ctr_wcache, "info", wcache_rows);
 

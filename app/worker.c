@@ -150,7 +150,7 @@ static __rte_always_inline int burst_dest_other(struct worker *w,
 		t = c->now;
 		dcache_put(&w->dcache, fk, p);
 	}
-	memo_set(&w->memo, fk >> 16 | LEARN_VALID, p, t);
+	memo_set(&w->memo, memo_key_of_fast(fk), p, t);
 	run_key_settle(r);
 	memo_fast_set(&r->fast, &w->memo, in, &c->fl);
 	run_key_sync(r);

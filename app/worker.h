@@ -205,7 +205,7 @@ struct worker {
 	uint64_t fdb_learn_calls;	/* MACs handed to the fdb */
 	uint64_t fdb_lookup_calls;	/* destinations looked up in it */
 	struct memo memo;		/* destination memo between bursts */
-	uint64_t dcache_last;		/* key of the last dcache hit */
+	uint64_t dcache_last;		/* fast key of the last dcache hit */
 	struct burst_mem burst __rte_cache_aligned;	/* rx_port()'s */
 	struct learn_set learn[LEARN_SETS] __rte_cache_aligned;
 	/* the fdb's answers for many destinations (the memo's rules) */

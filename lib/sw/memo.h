@@ -48,6 +48,12 @@ MEMO_INLINE uint64_t memo_key(const uint8_t *eth)
 	return learn_mac_dst(eth) | LEARN_VALID;
 }
 
+/* memo_key() of the MAC whose memo_fast_key() is fk. */
+MEMO_INLINE uint64_t memo_key_of_fast(uint64_t fk)
+{
+	return fk >> 16 | LEARN_VALID;
+}
+
 /* Empty: nothing hits. */
 MEMO_INLINE void memo_clear(struct memo *m)
 {

@@ -54,6 +54,11 @@ static void test_key(void)
 	CU_ASSERT_EQUAL(memo_key(MAC_A), learn_mac(MAC_A) | LEARN_VALID);
 	CU_ASSERT_NOT_EQUAL(memo_key(MAC_A), memo_key(MAC_B));
 	CU_ASSERT_NOT_EQUAL(memo_key(MAC_A), 0);
+	/* and it follows from the frame's fast key */
+	CU_ASSERT_EQUAL(memo_key_of_fast(memo_fast_key(MAC_A)),
+			memo_key(MAC_A));
+	CU_ASSERT_EQUAL(memo_key_of_fast(memo_fast_key(MAC_B)),
+			memo_key(MAC_B));
 }
 
 /* An empty memo misses; the MAC looked up last hits (no lookup), another
