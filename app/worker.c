@@ -206,6 +206,16 @@ static __rte_always_inline void burst_learn(struct worker *w,
 	}
 }
 
+/* Whether PTP message fi is switched as it is: not a BC's domain, and
+ * not a message the TC of its domain corrects (tc_handles()). */
+static __rte_always_inline bool ptp_as_is(const struct worker *w,
+					  const struct frame_info *fi)
+{
+	return !fwd_view_bit(w->view->bc_domains, fi->domain) &&
+	       (!fwd_view_bit(w->view->tc_domains, fi->domain) ||
+		!tc_handles(fi->ptp_type));
+}
+
 /* A PTP message (fi) from port in to the ports of mask: to the control
  * lcore (a BC's domain), through the TC (a TC domain's Sync, Delay_Req,
  * Follow_Up or Delay_Resp: a copy per port, the TC's metadata in the TX
@@ -223,8 +233,7 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (!fwd_view_bit(w->view->tc_domains, fi->domain) ||
-	    !tc_handles(fi->ptp_type)) {
+	if (ptp_as_is(w, fi)) {
 		send_shared(w, mask, m);
 		return;
 	}
@@ -276,29 +285,17 @@ static __rte_always_inline void run_join(struct burst_regs *r,
 }
 
 /*
- * A frame that is not PTP, or PTP switched as it is (at least 14 bytes),
- * whose source is learnt: to its destination ports, or dropped. Into the
- * burst's run if it takes it (to r's run_key: after one compare), else
- * the TX buffer. Returns false if it went to a TX buffer that may be the
- * run's port's: the caller closes the run (it leaves first).
+ * A frame (not PTP, or PTP switched as it is) for out (burst_dest_one()'s
+ * answer): into the burst's run if it takes it, else the TX buffer, or
+ * dropped. Returns false if it went to a TX buffer that may be the run's
+ * port's: the caller closes the run (it leaves first).
  */
-static __rte_always_inline bool switch_plain(struct worker *w,
-					     struct rte_mbuf *m,
-					     const uint8_t *data,
-					     unsigned int in,
-					     struct rte_mbuf **run,
-					     const struct burst_const *c,
-					     struct burst_regs *r,
-					     uint64_t *flooded)
+static __rte_always_inline bool switch_to(struct worker *w,
+					  struct rte_mbuf *m,
+					  struct rte_mbuf **run,
+					  const struct burst_const *c,
+					  struct burst_regs *r, int out)
 {
-	int out;
-
-	/* to the fast memo's MAC, whose port is the run's */
-	if (likely(memo_fast_key(data) == r->run_key)) {
-		run_add(r, run, m);
-		return true;
-	}
-	out = burst_dest_one(w, data, in, c, r, flooded);
 	if (likely(out == r->run_out)) {
 		run_add_other(r, run, m);
 		return true;
@@ -314,6 +311,31 @@ static __rte_always_inline bool switch_plain(struct worker *w,
 	else
 		send_shared(w, c->fl.flood, m);
 	return out != MEMO_FLOOD;
+}
+
+/*
+ * A frame that is not PTP, or PTP switched as it is (at least 14 bytes),
+ * whose source is learnt: to its destination ports, or dropped. Into the
+ * burst's run if it takes it (to r's run_key: after one compare), else
+ * the TX buffer. Returns false if it went to a TX buffer that may be the
+ * run's port's: the caller closes the run (it leaves first).
+ */
+static __rte_always_inline bool switch_plain(struct worker *w,
+					     struct rte_mbuf *m,
+					     const uint8_t *data,
+					     unsigned int in,
+					     struct rte_mbuf **run,
+					     const struct burst_const *c,
+					     struct burst_regs *r,
+					     uint64_t *flooded)
+{
+	/* to the fast memo's MAC, whose port is the run's */
+	if (likely(memo_fast_key(data) == r->run_key)) {
+		run_add(r, run, m);
+		return true;
+	}
+	return switch_to(w, m, run, c, r,
+			 burst_dest_one(w, data, in, c, r, flooded));
 }
 
 /*
@@ -341,9 +363,16 @@ static __rte_always_inline bool rx_classified(struct worker *w,
 	if (local && ctl_local(w, m, in, fi, rx_ts))
 		return true;
 	if (cls == FRAME_PTP) {
-		handle_ptp(w, m, in, fi, rx_ts,
-			   memo_dest_mask(burst_dest_one(w, data, in, c, r,
-							 flooded), &c->fl));
+		int out = burst_dest_one(w, data, in, c, r, flooded);
+
+		/* a message nobody here takes or corrects is switched as
+		 * a plain frame: it joins the run, and a Sync behind it
+		 * still can */
+		if (ptp_as_is(w, fi)) {
+			w->stats[in].ptp_rx++;
+			return switch_to(w, m, bc->run, c, r, out);
+		}
+		handle_ptp(w, m, in, fi, rx_ts, memo_dest_mask(out, &c->fl));
 		return false;
 	}
 	return switch_plain(w, m, data, in, bc->run, c, r, flooded);

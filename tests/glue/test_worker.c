@@ -205,6 +205,15 @@ static double true_residence(uint16_t in, uint16_t out, uint8_t type,
 	return (double)(int64_t)(ro.true_wire_ns - ri.true_wire_ns);
 }
 
+/* Bytes of got and sent equal, and their lengths. */
+static bool same_bytes(struct rte_mbuf *got, struct rte_mbuf *sent)
+{
+	return rte_pktmbuf_data_len(got) == rte_pktmbuf_data_len(sent) &&
+	       memcmp(rte_pktmbuf_mtod(got, void *),
+		      rte_pktmbuf_mtod(sent, void *),
+		      rte_pktmbuf_data_len(sent)) == 0;
+}
+
 /* Bytes of got and sent equal but for the correctionField (and the UDP
  * checksum, which must be valid). */
 static void same_but_cf(struct rte_mbuf *got, struct rte_mbuf *sent)
@@ -249,13 +258,34 @@ static void free_all(struct rte_mbuf **m, uint16_t n)
 		rte_pktmbuf_free(m[--n]);
 }
 
+/* The one-step rig's four frames at rx (into out, room for 8), in the
+ * order of ref: the second a Sync (seq) with the one-step CF (check_cf()
+ * with lat), the others byte for byte. Returns how many arrived. */
+static uint16_t receive_four(struct rte_mbuf **out, struct rte_mbuf **ref,
+			     uint16_t seq, double lat)
+{
+	uint16_t i, n = receive(one.p_rx, out, 8);
+
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	for (i = 0; i < 4; i++)
+		if (i != 1)
+			CU_ASSERT(same_bytes(out[i], ref[i]));
+	same_but_cf(out[1], ref[1]);
+	check_cf(out[1], true_residence(one.app.ports[0].port_id,
+					one.app.ports[1].port_id, PTP_SYNC,
+					seq),
+		 lat);
+	return n;
+}
+
 /*
  * One burst from the GM: plain, one-step Sync, Announce, plain. The first
- * two leave in the burst's run (the Sync corrected by tc_run()), the
- * Announce closes it and leaves from B's TX buffer with the second plain
- * frame: all four arrive in order, the plain frames and the Announce byte
- * for byte, the Sync with its residence added. All four go to group MACs:
- * four floods counted, whichever way each took.
+ * leaves in the burst's run; the Sync (this worker takes TX stamps:
+ * handle_ptp()) goes to B's TX buffer and closes the run, so the
+ * Announce and the second plain frame queue behind it: all four arrive
+ * in order, the plain frames and the Announce byte for byte, the Sync
+ * with its residence added. All four go to group MACs: four floods
+ * counted, whichever way each took.
  */
 static void test_burst_in_order(void)
 {
@@ -273,19 +303,7 @@ static void test_burst_in_order(void)
 	}
 	send_burst(one.p_gm, in, 4);
 	worker_round(&one);
-	n = receive(one.p_rx, out, 8);
-	CU_ASSERT_EQUAL_FATAL(n, 4);
-	for (i = 0; i < 4; i++)
-		if (i != 1)
-			CU_ASSERT(rte_pktmbuf_data_len(out[i]) ==
-				  rte_pktmbuf_data_len(ref[i]) &&
-				  memcmp(rte_pktmbuf_mtod(out[i], void *),
-					 rte_pktmbuf_mtod(ref[i], void *),
-					 rte_pktmbuf_data_len(ref[i])) == 0);
-	same_but_cf(out[1], ref[1]);
-	check_cf(out[1], true_residence(one.app.ports[0].port_id,
-					one.app.ports[1].port_id, PTP_SYNC, 11),
-		 LAT_AB);
+	n = receive_four(out, ref, 11, LAT_AB);
 	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, 1);
 	CU_ASSERT_EQUAL(one.w->stats[0].rx_pkts, 4);
 	CU_ASSERT_EQUAL(one.w->stats[1].tx_pkts, 4);
@@ -303,7 +321,9 @@ static void test_tx_buffer_tc(void)
 	uint64_t corrected = one.w->stats[1].ptp_corrected;
 	uint16_t n;
 
-	in[0] = ptp_mbuf(PTP_ANNOUNCE, 12, false);
+	/* a Follow_Up goes through the TC (its TX buffer) and closes the
+	 * run: the Sync behind it cannot join one */
+	in[0] = ptp_mbuf(PTP_FOLLOW_UP, 12, false);
 	in[1] = ptp_mbuf(PTP_SYNC, 12, false);
 	ref[0] = rte_pktmbuf_copy(in[0], one.app.pool, 0, UINT32_MAX);
 	ref[1] = rte_pktmbuf_copy(in[1], one.app.pool, 0, UINT32_MAX);
@@ -312,16 +332,56 @@ static void test_tx_buffer_tc(void)
 	worker_round(&one);
 	n = receive(one.p_rx, out, 4);
 	CU_ASSERT_EQUAL_FATAL(n, 2);
-	CU_ASSERT(memcmp(rte_pktmbuf_mtod(out[0], void *),
-			 rte_pktmbuf_mtod(ref[0], void *),
-			 rte_pktmbuf_data_len(ref[0])) == 0);
+	CU_ASSERT(same_bytes(out[0], ref[0]));
 	same_but_cf(out[1], ref[1]);
 	check_cf(out[1], true_residence(one.app.ports[0].port_id,
 					one.app.ports[1].port_id, PTP_SYNC, 12),
 		 LAT_AB);
 	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, corrected + 1);
+	CU_ASSERT_EQUAL(one.w->burst.bc.r.run_n, 0);
 	free_all(out, n);
 	free_all(ref, 2);
+}
+
+/* Messages the TC leaves alone (Announce, Pdelay_Req) join the burst's
+ * run as plain frames do: the Sync behind the Announce still joins it,
+ * corrected by tc_run(), and so does what follows. This rig's worker
+ * takes TX stamps, so its one-step Syncs go through handle_ptp()
+ * (tx_stamp_paths()); here domain 0 takes the path it has on any other
+ * worker, the run's. One Sync: the port's RX latch is one deep. */
+static void test_as_is_keeps_run(void)
+{
+	struct rte_mbuf *in[4], *ref[4], *out[8];
+	uint64_t corrected = one.w->stats[1].ptp_corrected;
+	uint64_t ptp_rx = one.w->stats[0].ptp_rx;
+	uint64_t ptp_tx = one.w->stats[1].ptp_tx;
+	uint64_t pdelay = one.w->wd[0].pdelay;
+	uint16_t i, n;
+
+	in[0] = ptp_mbuf(PTP_ANNOUNCE, 15, false);
+	in[1] = ptp_mbuf(PTP_SYNC, 15, false);
+	in[2] = ptp_mbuf(PTP_PDELAY_REQ, 15, false);
+	in[3] = plain_mbuf(3);
+	for (i = 0; i < 4; i++) {
+		CU_ASSERT_FATAL(in[i] != NULL);
+		ref[i] = rte_pktmbuf_copy(in[i], one.app.pool, 0, UINT32_MAX);
+		CU_ASSERT_FATAL(ref[i] != NULL);
+	}
+	one.w->ev_path[0] = EV_RUN_TC;
+	send_burst(one.p_gm, in, 4);
+	worker_round(&one);
+	one.w->ev_path[0] = EV_GENERAL;
+	CU_ASSERT_EQUAL(one.w->burst.bc.r.run_n, 4);
+	CU_ASSERT_EQUAL(one.w->burst.bc.tc.n, 1);
+	/* no learnt egress latency on this path, and the RX stamp through
+	 * the port's clock map: a few ns more than LAT_AB below */
+	n = receive_four(out, ref, 15, LAT_AB + 10.0);
+	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, corrected + 1);
+	CU_ASSERT_EQUAL(one.w->stats[0].ptp_rx, ptp_rx + 3);
+	CU_ASSERT_EQUAL(one.w->stats[1].ptp_tx, ptp_tx + 1);
+	CU_ASSERT_EQUAL(one.w->wd[0].pdelay, pdelay + 1);
+	free_all(out, n);
+	free_all(ref, 4);
 }
 
 /* A Delay_Req the other way, rx -> B -> A -> gm. */
@@ -361,10 +421,7 @@ static void test_tc_leaves_alone(void)
 	send_burst(one.p_gm, &in, 1);
 	worker_round(&one);
 	CU_ASSERT_EQUAL_FATAL(receive(one.p_rx, &out, 1), 1);
-	CU_ASSERT_EQUAL(rte_pktmbuf_data_len(out), rte_pktmbuf_data_len(ref));
-	CU_ASSERT(memcmp(rte_pktmbuf_mtod(out, void *),
-			 rte_pktmbuf_mtod(ref, void *),
-			 rte_pktmbuf_data_len(ref)) == 0);
+	CU_ASSERT(same_bytes(out, ref));
 	CU_ASSERT_EQUAL(one.w->stats[0].ptp_rx, ptp_rx + 1);
 	CU_ASSERT_EQUAL(one.w->wd[0].pdelay, pdelay + 1);
 	CU_ASSERT_EQUAL(one.w->stats[1].tx_pkts, tx + 1);
@@ -718,8 +775,10 @@ int test_register(void)
 	static const struct test_case cases[] = {
 		{ "one-step burst: run, TX buffer, order, CF",
 		  test_burst_in_order },
-		{ "one-step Sync behind an Announce: TX buffer's TC",
+		{ "one-step Sync behind a Follow_Up: TX buffer's TC",
 		  test_tx_buffer_tc },
+		{ "Announce and Pdelay_Req keep the Sync's run",
+		  test_as_is_keeps_run },
 		{ "one-step Delay_Req the other way", test_delay_req },
 		{ "a Pdelay_Req of a TC domain: as it came, not the TC's",
 		  test_tc_leaves_alone },
