@@ -38,7 +38,7 @@ static const struct ctr port_rows[] = {
 	P(flooded, "flooded", "flooded", 0,
 	  "frames received here and flooded (unknown or multicast destination)"),
 	P(ptp_rx, "ptp_rx", "rx", 1, "well-formed PTP received"),
-	P(ptp_tx, "ptp_tx", "tx", 1, "TC-handled PTP copies sent (Sync, Delay_Req, Follow_Up, Delay_Resp)"),
+	P(ptp_tx, "ptp_tx", "tx", 1, "TC-handled PTP copies sent (Sync, Delay_Req; Follow_Up, Delay_Resp when the TC may add to them)"),
 	P(ptp_corrected, "ptp_corrected", "corrected", 1,
 	  "PTP copies sent whose correctionField changed"),
 	P(ptp_to_bc, "ptp_to_bc", "to-bc", 1,

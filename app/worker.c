@@ -216,6 +216,28 @@ static __rte_always_inline bool ptp_as_is(const struct worker *w,
 		!tc_handles(fi->ptp_type));
 }
 
+/* Whether PTP message fi (in m, from port in at rx_ts) is a TC domain's
+ * Follow_Up or Delay_Resp that its TC leaves as it is
+ * (tc_general_passes(): one-step mode, nothing stored): then its ingress
+ * work is done here and it is switched as it is. */
+static __rte_always_inline bool ptp_tc_passes(struct worker *w,
+					      const struct rte_mbuf *m,
+					      unsigned int in,
+					      const struct frame_info *fi,
+					      uint64_t rx_ts)
+{
+	if ((fi->ptp_type != PTP_FOLLOW_UP &&
+	     fi->ptp_type != PTP_DELAY_RESP) ||
+	    fwd_view_bit(w->view->bc_domains, fi->domain) ||
+	    !fwd_view_bit(w->view->tc_domains, fi->domain) ||
+	    !tc_general_passes(w->tc))
+		return false;
+	tc_ingress(w->tc, rte_pktmbuf_mtod(m, const uint8_t *),
+		   rte_pktmbuf_data_len(m), fi, (uint16_t)in,
+		   tmv_from_ns((int64_t)rx_ts));
+	return true;
+}
+
 /* A PTP message (fi) from port in to the ports of mask: to the control
  * lcore (a BC's domain), through the TC (a TC domain's Sync, Delay_Req,
  * Follow_Up or Delay_Resp: a copy per port, the TC's metadata in the TX
@@ -368,7 +390,7 @@ static __rte_always_inline bool rx_classified(struct worker *w,
 		/* a message nobody here takes or corrects is switched as
 		 * a plain frame: it joins the run, and a Sync behind it
 		 * still can */
-		if (ptp_as_is(w, fi)) {
+		if (ptp_as_is(w, fi) || ptp_tc_passes(w, m, in, fi, rx_ts)) {
 			w->stats[in].ptp_rx++;
 			return switch_to(w, m, bc->run, c, r, out);
 		}

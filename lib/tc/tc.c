@@ -315,7 +315,7 @@ static bool tc_general(struct tc *tc, uint8_t *buf, size_t len,
 	struct tc_key k;
 	ptp_cf_t res;
 
-	if (tc->p.mode != TC_TWO_STEP && tc->pend.in_use == 0)
+	if (tc_general_passes(tc))
 		return false;
 	tc_key_make(&k, ptp, id, kind, ev_in, ev_out);
 	if (!tc_pend_take(&tc->pend, &k, &res)) {
@@ -324,6 +324,12 @@ static bool tc_general(struct tc *tc, uint8_t *buf, size_t len,
 	}
 	tc->st.pending_in_use = tc->pend.in_use;
 	return tc_correct(tc, buf, len, fi, res, counter);
+}
+
+bool tc_general_passes(const struct tc *tc)
+{
+	/* tc_general()'s first test */
+	return tc->p.mode != TC_TWO_STEP && tc->pend.in_use == 0;
 }
 
 /* Sync or Delay_Req: corrected now, or stored in two-step mode. Type,

@@ -140,6 +140,13 @@ static inline bool tc_handles(uint8_t type)
 	       type == PTP_FOLLOW_UP || type == PTP_DELAY_RESP;
 }
 
+/* Whether tc_egress() and the paths like it leave every Follow_Up and
+ * Delay_Resp as it is, counting nothing: one-step mode with no residence
+ * stored (from two-step mode before a reload) to add to one. Their
+ * ingress work (tc_ingress(): a Follow_Up feeds the rate estimator) is
+ * still to be done. */
+bool tc_general_passes(const struct tc *tc);
+
 /* tc_ingress() for a Sync or Follow_Up (out of line). */
 void tc_ingress_msg(struct tc *tc, const uint8_t *buf, size_t len,
 		    const struct frame_info *fi, uint16_t in_port, tmv_t rx_ts);

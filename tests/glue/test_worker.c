@@ -258,16 +258,16 @@ static void free_all(struct rte_mbuf **m, uint16_t n)
 		rte_pktmbuf_free(m[--n]);
 }
 
-/* The one-step rig's four frames at rx (into out, room for 8), in the
+/* The one-step rig's want frames at rx (into out, room for 8), in the
  * order of ref: the second a Sync (seq) with the one-step CF (check_cf()
  * with lat), the others byte for byte. Returns how many arrived. */
-static uint16_t receive_four(struct rte_mbuf **out, struct rte_mbuf **ref,
-			     uint16_t seq, double lat)
+static uint16_t receive_n(struct rte_mbuf **out, struct rte_mbuf **ref,
+			  uint16_t want, uint16_t seq, double lat)
 {
 	uint16_t i, n = receive(one.p_rx, out, 8);
 
-	CU_ASSERT_EQUAL_FATAL(n, 4);
-	for (i = 0; i < 4; i++)
+	CU_ASSERT_EQUAL_FATAL(n, want);
+	for (i = 0; i < n; i++)
 		if (i != 1)
 			CU_ASSERT(same_bytes(out[i], ref[i]));
 	same_but_cf(out[1], ref[1]);
@@ -303,7 +303,7 @@ static void test_burst_in_order(void)
 	}
 	send_burst(one.p_gm, in, 4);
 	worker_round(&one);
-	n = receive_four(out, ref, 11, LAT_AB);
+	n = receive_n(out, ref, 4, 11, LAT_AB);
 	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, 1);
 	CU_ASSERT_EQUAL(one.w->stats[0].rx_pkts, 4);
 	CU_ASSERT_EQUAL(one.w->stats[1].tx_pkts, 4);
@@ -321,9 +321,10 @@ static void test_tx_buffer_tc(void)
 	uint64_t corrected = one.w->stats[1].ptp_corrected;
 	uint16_t n;
 
-	/* a Follow_Up goes through the TC (its TX buffer) and closes the
-	 * run: the Sync behind it cannot join one */
-	in[0] = ptp_mbuf(PTP_FOLLOW_UP, 12, false);
+	/* the Announce joins the burst's run; the Sync (this worker takes
+	 * TX stamps: handle_ptp()) goes through B's TX buffer, which
+	 * leaves after the run */
+	in[0] = ptp_mbuf(PTP_ANNOUNCE, 12, false);
 	in[1] = ptp_mbuf(PTP_SYNC, 12, false);
 	ref[0] = rte_pktmbuf_copy(in[0], one.app.pool, 0, UINT32_MAX);
 	ref[1] = rte_pktmbuf_copy(in[1], one.app.pool, 0, UINT32_MAX);
@@ -338,12 +339,13 @@ static void test_tx_buffer_tc(void)
 					one.app.ports[1].port_id, PTP_SYNC, 12),
 		 LAT_AB);
 	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, corrected + 1);
-	CU_ASSERT_EQUAL(one.w->burst.bc.r.run_n, 0);
+	CU_ASSERT_EQUAL(one.w->burst.bc.r.run_n, 1);
 	free_all(out, n);
 	free_all(ref, 2);
 }
 
-/* Messages the TC leaves alone (Announce, Pdelay_Req) join the burst's
+/* Messages the TC leaves alone (Announce, Pdelay_Req; in one-step mode
+ * with nothing stored, Follow_Up and Delay_Resp too) join the burst's
  * run as plain frames do: the Sync behind the Announce still joins it,
  * corrected by tc_run(), and so does what follows. This rig's worker
  * takes TX stamps, so its one-step Syncs go through handle_ptp()
@@ -351,7 +353,7 @@ static void test_tx_buffer_tc(void)
  * worker, the run's. One Sync: the port's RX latch is one deep. */
 static void test_as_is_keeps_run(void)
 {
-	struct rte_mbuf *in[4], *ref[4], *out[8];
+	struct rte_mbuf *in[5], *ref[5], *out[8];
 	uint64_t corrected = one.w->stats[1].ptp_corrected;
 	uint64_t ptp_rx = one.w->stats[0].ptp_rx;
 	uint64_t ptp_tx = one.w->stats[1].ptp_tx;
@@ -361,27 +363,28 @@ static void test_as_is_keeps_run(void)
 	in[0] = ptp_mbuf(PTP_ANNOUNCE, 15, false);
 	in[1] = ptp_mbuf(PTP_SYNC, 15, false);
 	in[2] = ptp_mbuf(PTP_PDELAY_REQ, 15, false);
-	in[3] = plain_mbuf(3);
-	for (i = 0; i < 4; i++) {
+	in[3] = ptp_mbuf(PTP_FOLLOW_UP, 15, false);
+	in[4] = ptp_mbuf(PTP_DELAY_RESP, 15, false);
+	for (i = 0; i < 5; i++) {
 		CU_ASSERT_FATAL(in[i] != NULL);
 		ref[i] = rte_pktmbuf_copy(in[i], one.app.pool, 0, UINT32_MAX);
 		CU_ASSERT_FATAL(ref[i] != NULL);
 	}
 	one.w->ev_path[0] = EV_RUN_TC;
-	send_burst(one.p_gm, in, 4);
+	send_burst(one.p_gm, in, 5);
 	worker_round(&one);
 	one.w->ev_path[0] = EV_GENERAL;
-	CU_ASSERT_EQUAL(one.w->burst.bc.r.run_n, 4);
+	CU_ASSERT_EQUAL(one.w->burst.bc.r.run_n, 5);
 	CU_ASSERT_EQUAL(one.w->burst.bc.tc.n, 1);
 	/* no learnt egress latency on this path, and the RX stamp through
 	 * the port's clock map: a few ns more than LAT_AB below */
-	n = receive_four(out, ref, 15, LAT_AB + 10.0);
+	n = receive_n(out, ref, 5, 15, LAT_AB + 10.0);
 	CU_ASSERT_EQUAL(one.w->stats[1].ptp_corrected, corrected + 1);
-	CU_ASSERT_EQUAL(one.w->stats[0].ptp_rx, ptp_rx + 3);
+	CU_ASSERT_EQUAL(one.w->stats[0].ptp_rx, ptp_rx + 5);
 	CU_ASSERT_EQUAL(one.w->stats[1].ptp_tx, ptp_tx + 1);
 	CU_ASSERT_EQUAL(one.w->wd[0].pdelay, pdelay + 1);
 	free_all(out, n);
-	free_all(ref, 4);
+	free_all(ref, 5);
 }
 
 /* A Delay_Req the other way, rx -> B -> A -> gm. */
@@ -775,9 +778,9 @@ int test_register(void)
 	static const struct test_case cases[] = {
 		{ "one-step burst: run, TX buffer, order, CF",
 		  test_burst_in_order },
-		{ "one-step Sync behind a Follow_Up: TX buffer's TC",
+		{ "one-step Sync in the TX buffer after the run's Announce",
 		  test_tx_buffer_tc },
-		{ "Announce and Pdelay_Req keep the Sync's run",
+		{ "Announce, Pdelay_Req, one-step Follow_Up, Delay_Resp keep the run",
 		  test_as_is_keeps_run },
 		{ "one-step Delay_Req the other way", test_delay_req },
 		{ "a Pdelay_Req of a TC domain: as it came, not the TC's",

@@ -314,15 +314,21 @@ static void test_bad_params(void)
 
 /* A reload's new parameters: latencies and mode change, the table size
  * cannot, and a refusal changes nothing. */
+static double send_general(struct tc *tc, const struct spec *s, uint16_t in,
+			   uint16_t out, int64_t rx, bool *modified);
+
 static void test_reconfigure(void)
 {
 	static const struct tf_opt o = { NET_V4, 0, true, false };
 	struct tc_params p = params(TC_ONE_STEP);
+	struct spec resp;
 	struct tf f, orig;
 	struct tc *tc;
+	bool mod;
 
 	tc = tc_create(&p);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tc);
+	CU_ASSERT_TRUE(tc_general_passes(tc));		/* one-step, empty */
 	p.egress_latency_ns[2] = 250;
 	p.pending_entries++;
 	CU_ASSERT_EQUAL(tc_reconfigure(tc, &p), -1);	/* table size */
@@ -344,10 +350,26 @@ static void test_reconfigure(void)
 	CU_ASSERT_EQUAL(tc_get_stats(tc)->pending_stored, 1);
 	CU_ASSERT_EQUAL(tc_residence(tc, 0, 1, 2, ns(T0), ns(T0 + 1000)).scaled,
 			cf_of_ns(1250));
+	CU_ASSERT_FALSE(tc_general_passes(tc));		/* two-step */
 	p = params(TC_ONE_STEP);
 	CU_ASSERT_EQUAL(tc_reconfigure(tc, &p), 0);
 	CU_ASSERT_EQUAL(tc_residence(tc, 0, 1, 2, ns(T0), ns(T0 + 1000)).scaled,
 			cf_of_ns(1000));
+	/* one-step again, but the Delay_Req's residence is still stored:
+	 * its Delay_Resp (back from 2 to 1) gets it */
+	CU_ASSERT_FALSE(tc_general_passes(tc));
+	resp = (struct spec){ .type = PTP_DELAY_RESP, .domain = DREQ1.domain,
+			      .seq = DREQ1.seq, .src = 0x01, .src_port = 1,
+			      .ts_ns = T0, .req = DREQ1.src,
+			      .req_port = DREQ1.src_port };
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &resp, 2, 1, T0 + 100000, &mod),
+			       1250, 1e-9);
+	CU_ASSERT_TRUE(mod);
+	/* nothing stored: every Follow_Up and Delay_Resp passes as it is */
+	CU_ASSERT_TRUE(tc_general_passes(tc));
+	CU_ASSERT_DOUBLE_EQUAL(send_general(tc, &resp, 2, 1, T0 + 100000, &mod),
+			       0, 0);
+	CU_ASSERT_FALSE(mod);
 	tc_free(tc);
 }
 
