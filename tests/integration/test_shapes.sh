@@ -43,7 +43,7 @@ status_interval_ms = 1000;
 CFG
 	echo "--- $1 (port a) and $2 (port b)"
 	it_start_switch "$cfg" || exit 1
-	sleep 3
+	sleep 1
 	it_check_forwarding 2/2
 	grep '^ptpsw: up ' "$IT_TMP/ptpsw.log" | tail -n 1
 	drop=$(status drop)
@@ -56,7 +56,7 @@ CFG
 			[ "${corr:-0}" -gt 0 ]
 	fi
 	kill -USR1 "$IT_SW_PID"
-	sleep 1
+	sleep 0.5
 	wd=$(grep '^ *watchdog:' "$IT_TMP/ptpsw.log" | tail -n 2)
 	echo "$wd"
 	case "$1 $2" in
