@@ -773,6 +773,60 @@ static void test_learn_renew(void)
 	CU_ASSERT_EQUAL(w->fdb_learn_calls, calls + 1);
 }
 
+/*
+ * One-step with syntonize on, a two-step time transmitter running
+ * 1/GM_PPM_NUM fast: its Follow_Ups are switched as they are
+ * (ptp_tc_passes()), byte for byte and not counted as the TC's, and
+ * still feed the rate estimator on the way (tc_ingress()), which ends at
+ * the transmitter's rate, as in the two-step rig.
+ */
+static void test_onestep_follow_up_rate(void)
+{
+	uint64_t ptp_tx = one.w->stats[1].ptp_tx;
+	const struct tc_stats *st = tc_get_stats(one.w->tc);
+	uint64_t corrected_fu = st->corrected_follow_up;
+	struct tc_params p = one.view.tc;
+	struct ptpsim_record rec;
+	struct rte_mbuf *out[4];
+	uint8_t buf[256];
+	unsigned int k;
+	uint16_t n, seq;
+	int64_t origin;
+	size_t len;
+
+	p.syntonize = true;
+	CU_ASSERT_FATAL(tc_reconfigure(one.w->tc, &p) == 0);
+	CU_ASSERT_TRUE(tc_general_passes(one.w->tc));
+	for (k = 0; k < 24; k++) {
+		seq = (uint16_t)(400 + k);
+		vnow += SYNC_GAP_NS;
+		refresh_maps(&one);
+		glue_send_ptp(one.p_gm, PTP_SYNC, seq, 0);
+		CU_ASSERT_FATAL(ptpsim_find_record((uint16_t)one.p_gm, false,
+						   PTP_SYNC, seq, &rec) == 0);
+		vnow += 500;
+		origin = (int64_t)(rec.true_wire_ns +
+				   rec.true_wire_ns / GM_PPM_NUM);
+		len = glue_build_ptp(buf, sizeof(buf), PTP_FOLLOW_UP, 0, seq,
+				     true, origin, (ptp_cf_t){ 0 });
+		CU_ASSERT_FATAL(len > 0);
+		glue_send_ptp(one.p_gm, PTP_FOLLOW_UP, seq, origin);
+		worker_round(&one);
+		worker_round(&one);
+		n = receive(one.p_rx, out, 4);
+		CU_ASSERT_EQUAL_FATAL(n, 2);
+		CU_ASSERT(rte_pktmbuf_data_len(out[1]) == len &&
+			  memcmp(rte_pktmbuf_mtod(out[1], void *), buf, len) == 0);
+		free_all(out, n);
+	}
+	CU_ASSERT(fabs(tc_rate_ratio(one.w->tc, 0) - (1.0 + 1.0 / GM_PPM_NUM))
+		  < 1e-9);
+	CU_ASSERT_EQUAL(st->corrected_follow_up, corrected_fu);
+	/* the Syncs only: sent alone for their stamps, the TC's */
+	CU_ASSERT_EQUAL(one.w->stats[1].ptp_tx, ptp_tx + 24);
+	CU_ASSERT_FATAL(tc_reconfigure(one.w->tc, &one.view.tc) == 0);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -791,6 +845,8 @@ int test_register(void)
 		  test_mac_two_ports },
 		{ "a MAC that stays put: the fdb once per refresh, not per "
 		  "epoch", test_learn_renew },
+		{ "one-step, syntonize: Follow_Ups as they are feed the rate",
+		  test_onestep_follow_up_rate },
 		{ "two-step on hw TX stamps: Follow_Up/Delay_Resp "
 		  "cf == true residence x ratio", test_two_step_hw_tx },
 		{ "two-step: no TX stamp, backend timeout, predicted residence",
