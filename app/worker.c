@@ -363,8 +363,10 @@ static __rte_always_inline bool switch_plain(struct worker *w,
 /*
  * A classified frame from port in (fi: at least the Ethernet header; cls
  * its class, a constant where the caller knows it) after its checks:
- * learn, ptpsw's own addresses (local: while there are any), then PTP to
- * handle_ptp(), the rest switched. Returns as switch_plain().
+ * learn, ptpsw's own addresses (local: while there are any), then PTP
+ * for a BC or the TC to handle_ptp(); the rest, PTP switched as it is
+ * too (ptp_as_is(), ptp_tc_passes()), switched. Returns as
+ * switch_plain().
  */
 static __rte_always_inline bool rx_classified(struct worker *w,
 					      struct rte_mbuf *m,
