@@ -206,31 +206,27 @@ static __rte_always_inline void burst_learn(struct worker *w,
 	}
 }
 
-/* Whether PTP message fi is switched as it is: not a BC's domain, and
- * not a message the TC of its domain corrects (tc_handles()). */
-static __rte_always_inline bool ptp_as_is(const struct worker *w,
-					  const struct frame_info *fi)
+/*
+ * Whether PTP message fi (in m, from port in at rx_ts) is switched as it
+ * is: not a BC's domain, and not a message the TC of its domain corrects,
+ * which is one it never handles (tc_handles()), or a Follow_Up or
+ * Delay_Resp while it adds nothing to them (tc_general_passes(): one-step
+ * mode, nothing stored); such a Follow_Up's ingress work (the rate
+ * estimator) is done here.
+ */
+static __rte_always_inline bool ptp_as_is(struct worker *w,
+					  const struct rte_mbuf *m,
+					  unsigned int in,
+					  const struct frame_info *fi,
+					  uint64_t rx_ts)
 {
-	return !fwd_view_bit(w->view->bc_domains, fi->domain) &&
-	       (!fwd_view_bit(w->view->tc_domains, fi->domain) ||
-		!tc_handles(fi->ptp_type));
-}
-
-/* Whether PTP message fi (in m, from port in at rx_ts) is a TC domain's
- * Follow_Up or Delay_Resp that its TC leaves as it is
- * (tc_general_passes(): one-step mode, nothing stored): then its ingress
- * work is done here and it is switched as it is. */
-static __rte_always_inline bool ptp_tc_passes(struct worker *w,
-					      const struct rte_mbuf *m,
-					      unsigned int in,
-					      const struct frame_info *fi,
-					      uint64_t rx_ts)
-{
+	if (fwd_view_bit(w->view->bc_domains, fi->domain))
+		return false;
+	if (!fwd_view_bit(w->view->tc_domains, fi->domain) ||
+	    !tc_handles(fi->ptp_type))
+		return true;
 	if ((fi->ptp_type != PTP_FOLLOW_UP &&
-	     fi->ptp_type != PTP_DELAY_RESP) ||
-	    fwd_view_bit(w->view->bc_domains, fi->domain) ||
-	    !fwd_view_bit(w->view->tc_domains, fi->domain) ||
-	    !tc_general_passes(w->tc))
+	     fi->ptp_type != PTP_DELAY_RESP) || !tc_general_passes(w->tc))
 		return false;
 	tc_ingress(w->tc, rte_pktmbuf_mtod(m, const uint8_t *),
 		   rte_pktmbuf_data_len(m), fi, (uint16_t)in,
@@ -238,10 +234,10 @@ static __rte_always_inline bool ptp_tc_passes(struct worker *w,
 	return true;
 }
 
-/* A PTP message (fi) from port in to the ports of mask: to the control
- * lcore (a BC's domain), through the TC (a TC domain's Sync, Delay_Req,
- * Follow_Up or Delay_Resp: a copy per port, the TC's metadata in the TX
- * buffer) or as it is (any other message, which the TC leaves alone). */
+/* A PTP message (fi) from port in to the ports of mask, for a BC or the
+ * TC (rx_classified() switches the rest, ptp_as_is()): to the control
+ * lcore (a BC's domain), or through the TC (a copy per port, the TC's
+ * metadata in the TX buffer). */
 static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 		       const struct frame_info *fi, uint64_t rx_ts,
 		       uint32_t mask)
@@ -253,10 +249,6 @@ static void handle_ptp(struct worker *w, struct rte_mbuf *m, unsigned int in,
 	}
 	if (mask == 0) {
 		rte_pktmbuf_free(m);
-		return;
-	}
-	if (ptp_as_is(w, fi)) {
-		send_shared(w, mask, m);
 		return;
 	}
 	tc_ingress(w->tc, rte_pktmbuf_mtod(m, uint8_t *),
@@ -365,8 +357,7 @@ static __rte_always_inline bool switch_plain(struct worker *w,
  * its class, a constant where the caller knows it) after its checks:
  * learn, ptpsw's own addresses (local: while there are any), then PTP
  * for a BC or the TC to handle_ptp(); the rest, PTP switched as it is
- * too (ptp_as_is(), ptp_tc_passes()), switched. Returns as
- * switch_plain().
+ * too (ptp_as_is()), switched. Returns as switch_plain().
  */
 static __rte_always_inline bool rx_classified(struct worker *w,
 					      struct rte_mbuf *m,
@@ -392,7 +383,7 @@ static __rte_always_inline bool rx_classified(struct worker *w,
 		/* a message nobody here takes or corrects is switched as
 		 * a plain frame: it joins the run, and a Sync behind it
 		 * still can */
-		if (ptp_as_is(w, fi) || ptp_tc_passes(w, m, in, fi, rx_ts)) {
+		if (ptp_as_is(w, m, in, fi, rx_ts)) {
 			w->stats[in].ptp_rx++;
 			return switch_to(w, m, bc->run, c, r, out);
 		}

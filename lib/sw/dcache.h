@@ -111,13 +111,6 @@ DCACHE_INLINE void dcache_put(struct dcache *dc, uint64_t fk, int port)
 	e->port = port;
 }
 
-/* The fast key of a learn cache miss key (its MAC | LEARN_VALID), or 0
- * for 0. */
-DCACHE_INLINE uint64_t dcache_key_of(uint64_t key)
-{
-	return (key & LEARN_MAC_MASK) << 16;
-}
-
 /* The learn cache handed the MAC of key (its miss key, or 0: a hit) to
  * the fdb: a cached answer for that MAC is forgotten (memo_forget()). */
 DCACHE_INLINE void dcache_forget(struct dcache *dc, uint64_t key)
@@ -127,7 +120,7 @@ DCACHE_INLINE void dcache_forget(struct dcache *dc, uint64_t key)
 
 	if (__builtin_expect(key == 0, 1))
 		return;
-	fk = dcache_key_of(key);
+	fk = memo_fast_of_key(key);
 	e = dcache_of(dc, fk);
 	if ((e->kg & ~DCACHE_GEN_MASK) == fk)
 		e->kg = 0;

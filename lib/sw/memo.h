@@ -54,6 +54,13 @@ MEMO_INLINE uint64_t memo_key_of_fast(uint64_t fk)
 	return fk >> 16 | LEARN_VALID;
 }
 
+/* memo_fast_key() of the MAC of key (memo_key(), or the learn cache's
+ * miss key of the same MAC; LEARN_VALID shifts out), or 0 for 0. */
+MEMO_INLINE uint64_t memo_fast_of_key(uint64_t key)
+{
+	return key << 16;
+}
+
 /* Empty: nothing hits. */
 MEMO_INLINE void memo_clear(struct memo *m)
 {
@@ -224,7 +231,7 @@ MEMO_INLINE void memo_fast_set(struct memo_fast *fm, const struct memo *m,
  * the fdb: memo_forget() for fm. */
 MEMO_INLINE void memo_fast_forget(struct memo_fast *fm, uint64_t key)
 {
-	if (__builtin_expect(key != 0, 0) && key << 16 == fm->key)
+	if (__builtin_expect(key != 0, 0) && memo_fast_of_key(key) == fm->key)
 		fm->key = MEMO_FAST_NONE;
 }
 

@@ -776,7 +776,7 @@ static void test_learn_renew(void)
 /*
  * One-step with syntonize on, a two-step time transmitter running
  * 1/GM_PPM_NUM fast: its Follow_Ups are switched as they are
- * (ptp_tc_passes()), byte for byte and not counted as the TC's, and
+ * (ptp_as_is()), byte for byte and not counted as the TC's, and
  * still feed the rate estimator on the way (tc_ingress()), which ends at
  * the transmitter's rate, as in the two-step rig.
  */

@@ -127,7 +127,7 @@ static void test_forget(void)
 		uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0x01, 0x0a };
 		uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0x02, 0x0b };
 
-		CU_ASSERT_EQUAL(dcache_key_of(learn_mac(mac_a) | LEARN_VALID),
+		CU_ASSERT_EQUAL(memo_fast_of_key(learn_mac(mac_a) | LEARN_VALID),
 				a);
 		dcache_forget(&dc, learn_mac(mac_a) | LEARN_VALID);
 		CU_ASSERT(!dcache_get(&dc, a, &p));

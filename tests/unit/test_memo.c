@@ -59,6 +59,8 @@ static void test_key(void)
 			memo_key(MAC_A));
 	CU_ASSERT_EQUAL(memo_key_of_fast(memo_fast_key(MAC_B)),
 			memo_key(MAC_B));
+	CU_ASSERT_EQUAL(memo_fast_of_key(memo_key(MAC_A)),
+			memo_fast_key(MAC_A));
 }
 
 /* An empty memo misses; the MAC looked up last hits (no lookup), another
