@@ -481,30 +481,59 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 			 buf + info->l4_off + FRAME_UDP_CSUM_OFF, delta);
 }
 
-/* frame_ptp_event() of the UDP header at udp to port 319 (the caller
- * knows), room bytes before the end of the IP payload (at least 8) */
+/*
+ * The fast path's tests of a UDP header at udp to port 319 (the caller
+ * knows), room bytes before the end of the IP payload (at least 8): 8 if
+ * the PTP header behind it has a messageType whose bit 1 is type1 (0:
+ * Sync or Delay_Req, 2: Pdelay_Req or Pdelay_Resp), versionPTP 2 and
+ * alternateMasterFlag clear, and min <= messageLength <= UDP length - 8
+ * <= room - 8; else 0. Inlined with each caller's constants.
+ */
 static __attribute__((always_inline)) inline unsigned int
-frame_ev_at_(const uint8_t *udp, unsigned int room)
+frame_udp_ptp_at_(const uint8_t *udp, unsigned int room, unsigned int type1,
+		  unsigned int min)
 {
 	unsigned int ulen, mlen;
 	uint64_t h;
 
 	ulen = frame_rd16_(udp + 4);
-	if (ulen < 8 + 44 || ulen > room)
+	if (ulen < 8 + min || ulen > room)
 		return 0;
 	/* the PTP header's first 8 octets, octet k at bits 8k..8k+7 */
 	memcpy(&h, udp + 8, sizeof(h));
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	h = __builtin_bswap64(h);
 #endif
-	/* messageType Sync (0) or Delay_Req (1), versionPTP 2,
+	/* messageType's bits 1..3 (bit 0 either way), versionPTP 2,
 	 * alternateMasterFlag (octet 6, bit 0) clear */
-	if ((h & 0x0001000000000F0Eull) != 0x0000000000000200ull)
+	if ((h & 0x0001000000000F0Eull) != (0x0000000000000200ull | type1))
 		return 0;
 	mlen = frame_rd16_(udp + 10);
-	if (mlen - 44 > ulen - 8 - 44)	/* 44 <= mlen <= ulen - 8 */
+	if (mlen - min > ulen - 8 - min)	/* min <= mlen <= ulen - 8 */
 		return 0;
 	return 8;
+}
+
+/* frame_ptp_event() of such a UDP header: a Sync or Delay_Req */
+static __attribute__((always_inline)) inline unsigned int
+frame_ev_at_(const uint8_t *udp, unsigned int room)
+{
+	return frame_udp_ptp_at_(udp, room, 0, 44);
+}
+
+/* frame_udp_ptp_at_() of the datagram at pos (frame_prescan()'s
+ * FRAME_SCAN_UDP_PTP for buf) if it goes to port 319: the PTP header's
+ * offset, else 0 */
+static __attribute__((always_inline)) inline unsigned int
+frame_udp_ptp_(const uint8_t *buf, const struct frame_scan_pos *pos,
+	       unsigned int type1, unsigned int min)
+{
+	unsigned int l4 = pos->l4_off;
+
+	/* destination 319 or 320 (prescan): 319 has the low octet 0x3F */
+	return buf[l4 + 3] == (PTP_UDP_EVENT & 0xFF) &&
+	       frame_udp_ptp_at_(buf + l4, (unsigned int)pos->end - l4,
+				 type1, min) ? l4 + 8 : 0;
 }
 
 /*
@@ -525,12 +554,25 @@ frame_ev_at_(const uint8_t *udp, unsigned int room)
 static inline unsigned int frame_ptp_event(const uint8_t *buf,
 					   const struct frame_scan_pos *pos)
 {
-	unsigned int l4 = pos->l4_off;
+	return frame_udp_ptp_(buf, pos, 0, 44);
+}
 
-	/* destination 319 or 320 (prescan): 319 has the low octet 0x3F */
-	return buf[l4 + 3] == (PTP_UDP_EVENT & 0xFF) &&
-	       frame_ev_at_(buf + l4, (unsigned int)pos->end - l4) ?
-	       l4 + 8 : 0;
+/*
+ * frame_ptp_event() for peer delay: after frame_prescan() said
+ * FRAME_SCAN_UDP_PTP for buf (pos its result), the offset of the PTP
+ * header only for a datagram to port 319 holding a well-formed
+ * Pdelay_Req or Pdelay_Resp (versionPTP 2, messageLength at least 54 and
+ * within the UDP length, which is within the IP payload) whose
+ * alternateMasterFlag is clear. For such a frame frame_classify() says
+ * FRAME_PTP with the same offsets and its type and domain, and
+ * watchdog_check() counts exactly one pdelay (test_frame and fuzz_frame
+ * check it). Else 0: frame_classify_udp() decides. Reads at most the
+ * UDP header and the PTP header's first 8 bytes, all inside pos->end.
+ */
+static inline unsigned int frame_pdelay(const uint8_t *buf,
+					const struct frame_scan_pos *pos)
+{
+	return frame_udp_ptp_(buf, pos, 2, 54);
 }
 
 /*

@@ -20,11 +20,12 @@
  * Build: meson setup -Dfuzz=true with CC=clang (tests/fuzz/meson.build),
  * or by hand:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
- *     tests/fuzz/fuzz_frame.c lib/net/frame.c lib/ptp/msg.c \
- *     lib/ptp/ptp_time.c -o fuzz_frame
+ *     tests/fuzz/fuzz_frame.c lib/net/frame.c lib/net/watchdog.c \
+ *     lib/ptp/msg.c lib/ptp/ptp_time.c -o fuzz_frame
  * Seed corpus generator (same file, no libFuzzer):
- *   cc -DFUZZ_FRAME_GEN_CORPUS -Ilib tests/fuzz/fuzz_frame.c \
- *     lib/net/frame.c lib/ptp/msg.c lib/ptp/ptp_time.c -lm -o gen && \
+ *   cc -DFUZZ_FRAME_GEN_CORPUS -D_GNU_SOURCE -Ilib tests/fuzz/fuzz_frame.c \
+ *     lib/net/frame.c lib/net/watchdog.c lib/ptp/msg.c lib/ptp/ptp_time.c \
+ *     -lm -o gen && \
  *     ./gen tests/fuzz/corpus/frame
  */
 #include <stdint.h>
@@ -190,6 +191,29 @@ static void check_ptp_event(const uint8_t *frame, size_t len,
 	free(b);
 }
 
+/* What the worker's rx_pdelay() trusts after frame_pdelay(): classify
+ * agrees (a Pdelay_Req or Pdelay_Resp at the same offsets, its domain)
+ * and the watchdog counts one pdelay and nothing else. */
+static void check_pdelay(const uint8_t *frame, size_t len,
+			 const struct frame_scan_pos *pos,
+			 const struct frame_info *fi)
+{
+	struct watchdog_counters wc;
+	unsigned int off = frame_pdelay(frame, pos);
+
+	if (off == 0)
+		return;
+	CHECK(fi->cls == FRAME_PTP);
+	CHECK(off == fi->ptp_off && off - 8 == fi->l4_off);
+	CHECK(fi->ptp_type == PTP_PDELAY_REQ || fi->ptp_type == PTP_PDELAY_RESP);
+	CHECK((frame[off] & 0x0F) == fi->ptp_type &&
+	      frame[off + 4] == fi->domain);
+	memset(&wc, 0, sizeof(wc));
+	CHECK(watchdog_check(frame, len, fi, &wc) == WATCHDOG_F_PDELAY);
+	CHECK(wc.pdelay == 1 && watchdog_total(&wc) == 1 &&
+	      wc.tlv_malformed == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct frame_info fi;
@@ -237,6 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(frame_classify_udp(frame, len, &pos, &fu) == fi.cls);
 			CHECK(fuzz_same_info(&fu, &fi));
 			check_ptp_event(frame, len, &pos, &fi, delta);
+			check_pdelay(frame, len, &pos, &fi);
 			break;
 		default:
 			break;
@@ -286,6 +311,8 @@ static const struct seed seeds[] = {
 	{ "v6-delayresp-ext", 6, 1, 0, 2, PTP_DELAY_RESP, 0, 1, -1, 0 },
 	{ "v6-delayreq-qinq", 6, 2, 0, 1, PTP_DELAY_REQ, 0, 1, INT64_MIN, 0 },
 	{ "v6-fragment", 6, 0, 0, 1, PTP_SYNC, 0, 1, 0, 1 },
+	{ "v4-pdelayreq", 4, 0, 0, 0, PTP_PDELAY_REQ, 0, 1, 11, 0 },
+	{ "v6-pdelayresp-vlan", 6, 1, 0, 0, PTP_PDELAY_RESP, 0, 1, 11, 0 },
 	{ "raw-sync", 0, 0, 0, 0, PTP_SYNC, PTP_FLAG_TWO_STEP, 0, 99, 0 },
 	{ "raw-followup-vlan", 0, 1, 0, 0, PTP_FOLLOW_UP, 0, 0, 1, 0 },
 };
@@ -297,7 +324,11 @@ static size_t gen_ptp(const struct seed *s, uint8_t *buf, size_t cap)
 	int n;
 
 	memset(&m, 0, sizeof(m));
-	m.hdr.messageType = s->type;
+	/* a peer delay message: a Delay_Resp's 54 octets, its type set
+	 * below (ptp_msg_build() makes no Pdelay_*) */
+	m.hdr.messageType = s->type == PTP_PDELAY_REQ ||
+			    s->type == PTP_PDELAY_RESP ? PTP_DELAY_RESP :
+			    s->type;
 	m.hdr.versionPTP = 2;
 	m.hdr.flagField = s->flags;
 	m.hdr.sequenceId = 4242;
@@ -311,6 +342,7 @@ static size_t gen_ptp(const struct seed *s, uint8_t *buf, size_t cap)
 	}
 	n = ptp_msg_build(&m, buf, cap);
 	CHECK(n > 0);
+	buf[0] = (uint8_t)((buf[0] & 0xF0) | s->type);
 	return (size_t)n;
 }
 

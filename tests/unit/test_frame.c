@@ -849,6 +849,54 @@ static void test_surely_non_ptp(void)
 	CU_ASSERT(udp_ptp > 1000 && udp_ptp < from_udp);
 }
 
+/* A random shape of PTP frame for the fast path's tests: IPv4 or IPv6,
+ * tagged or not, options, checksum, padding, port 319 mostly. */
+static void random_shape(struct frame_spec *s)
+{
+	s->l3 = rnd(2) ? FRAME_L3_IPV6 : FRAME_L3_IPV4;
+	s->n_vlans = rnd(3) == 0 ? 1 : 0;
+	s->tpid[0] = rnd(2) ? 0x8100 : 0x88A8;
+	s->ip_opt_words = rnd(4) == 0 ? rnd(3) : 0;
+	s->csum = rnd(4) != 0;
+	s->udp_extra = rnd(4) == 0 ? rnd(9) : 0;
+	s->eth_pad = rnd(4) == 0 ? rnd(9) : 0;
+	s->dport = rnd(8) == 0 ? 320 : 319;
+	s->l2_dst = rnd(2) ? DST_MCAST : DST_UCAST;
+}
+
+/* Up to two random changes to frame g (built as lay): messageLength moved
+ * by -below..+8, the UDP length by -8..+8, or a header byte; and a cut
+ * at a random *len one time in four. True if anything changed. */
+static bool mutate(uint8_t *g, const struct frame_layout *lay,
+		   unsigned int below, size_t *len)
+{
+	bool changed = false;
+	unsigned int k;
+
+	for (k = rnd(3); k > 0; k--) {
+		size_t at = lay->l4_off + rnd(24);
+
+		changed = true;
+		switch (rnd(4)) {
+		case 0:		/* messageLength */
+			put16(g + lay->ptp_off + 2, (uint16_t)(lay->ptp_len +
+				rnd(below + 9) - below));
+			break;
+		case 1:		/* UDP length */
+			put16(g + lay->l4_off + 4,
+			      (uint16_t)(8 + lay->ptp_len + rnd(17) - 8));
+			break;
+		default:
+			g[at] = (uint8_t)rnd64();
+		}
+	}
+	if (rnd(4) == 0) {
+		*len = rnd((unsigned int)*len + 1);
+		changed = true;
+	}
+	return changed;
+}
+
 /*
  * The fast path's test frame_ptp_event(): whatever it accepts,
  * frame_classify() calls the same PTP event message (offsets, type,
@@ -864,7 +912,7 @@ static void test_ptp_event(void)
 	static const uint8_t types[] = { PTP_SYNC, PTP_DELAY_REQ,
 		PTP_SIGNALING, PTP_FOLLOW_UP, PTP_DELAY_RESP, PTP_ANNOUNCE };
 	uint8_t f[BUF_CAP], g[BUF_CAP], h[BUF_CAP];
-	unsigned int it, k, accepted = 0, plain_ok = 0, plain_n = 0;
+	unsigned int it, accepted = 0, plain_ok = 0, plain_n = 0;
 
 	for (it = 0; it < 300000; it++) {
 		struct frame_spec s = spec_v4;
@@ -878,15 +926,7 @@ static void test_ptp_event(void)
 		ptp_cf_t d;
 		size_t len;
 
-		s.l3 = rnd(2) ? FRAME_L3_IPV6 : FRAME_L3_IPV4;
-		s.n_vlans = rnd(3) == 0 ? 1 : 0;
-		s.tpid[0] = rnd(2) ? 0x8100 : 0x88A8;
-		s.ip_opt_words = rnd(4) == 0 ? rnd(3) : 0;
-		s.csum = rnd(4) != 0;
-		s.udp_extra = rnd(4) == 0 ? rnd(9) : 0;
-		s.eth_pad = rnd(4) == 0 ? rnd(9) : 0;
-		s.dport = rnd(8) == 0 ? 320 : 319;
-		s.l2_dst = rnd(2) ? DST_MCAST : DST_UCAST;
+		random_shape(&s);
 		m.type = types[rnd(sizeof(types))];
 		m.flags = rnd(2) ? (uint16_t)rnd64() : 0;
 		m.domain = (uint8_t)rnd(256);
@@ -897,27 +937,8 @@ static void test_ptp_event(void)
 		/* the untouched Sync or Delay_Req to 319, alternateMaster 0 */
 		plain = (m.type == PTP_SYNC || m.type == PTP_DELAY_REQ) &&
 			s.dport == 319 && !(m.flags & 0x0100);
-		for (k = rnd(3); k > 0; k--) {
-			size_t at = lay.l4_off + rnd(24);
-
+		if (mutate(g, &lay, 8, &len))
 			plain = false;
-			switch (rnd(4)) {
-			case 0:		/* messageLength */
-				put16(g + lay.ptp_off + 2,
-				      (uint16_t)(lay.ptp_len + rnd(17) - 8));
-				break;
-			case 1:		/* UDP length */
-				put16(g + lay.l4_off + 4,
-				      (uint16_t)(8 + lay.ptp_len + rnd(17) - 8));
-				break;
-			default:
-				g[at] = (uint8_t)rnd64();
-			}
-		}
-		if (rnd(4) == 0) {
-			len = rnd((unsigned int)len + 1);
-			plain = false;
-		}
 		check_prescan_event(g, len);
 		if (frame_prescan(g, len, &pos) != FRAME_SCAN_UDP_PTP) {
 			CU_ASSERT_FATAL(!plain);
@@ -951,6 +972,79 @@ static void test_ptp_event(void)
 						   fi.l3 == FRAME_L3_IPV6));
 	}
 	/* it takes the ordinary messages, and saw many of every kind */
+	CU_ASSERT_EQUAL(plain_ok, plain_n);
+	CU_ASSERT(plain_n > 10000);
+	CU_ASSERT(accepted > plain_n);
+}
+
+/*
+ * The fast path's peer delay test frame_pdelay(): whatever it accepts,
+ * frame_classify() calls the same PTP event message (offsets, a
+ * Pdelay_Req or Pdelay_Resp, domain) and watchdog_check() counts exactly
+ * one pdelay: what the worker's rx_pdelay() does without the two calls.
+ * It accepts the ordinary Pdelay_Req and Pdelay_Resp of every IP shape
+ * the pre-test decides, and nothing shorter than 54 octets. Frames of
+ * every type and shape (a 54-octet Delay_Resp made a peer delay message
+ * by its type), header bytes changed at random, messageLength and UDP
+ * length moved, cut at random lengths.
+ */
+static void test_pdelay_light(void)
+{
+	static const uint8_t types[] = { PTP_PDELAY_REQ, PTP_PDELAY_RESP,
+		PTP_SYNC, PTP_DELAY_REQ, PTP_DELAY_RESP, PTP_ANNOUNCE };
+	uint8_t f[BUF_CAP], g[BUF_CAP];
+	unsigned int it, accepted = 0, plain_ok = 0, plain_n = 0;
+
+	for (it = 0; it < 300000; it++) {
+		struct frame_spec s = spec_v4;
+		struct msg_spec m = msg_sync;
+		struct watchdog_counters wc;
+		struct frame_layout lay;
+		struct frame_scan_pos pos;
+		struct frame_info fi;
+		uint8_t type = types[rnd(sizeof(types))];
+		unsigned int off;
+		bool plain;
+		size_t len;
+
+		random_shape(&s);
+		m.type = type == PTP_PDELAY_REQ || type == PTP_PDELAY_RESP ?
+			 PTP_DELAY_RESP : type;
+		m.flags = rnd(2) ? (uint16_t)rnd64() : 0;
+		m.domain = (uint8_t)rnd(256);
+		CU_ASSERT_FATAL(build_ptp_frame(&s, &m, f, &lay) == 0);
+		f[lay.ptp_off] = (uint8_t)((f[lay.ptp_off] & 0xF0) | type);
+		len = lay.len;
+		memcpy(g, f, len);
+		plain = (type == PTP_PDELAY_REQ || type == PTP_PDELAY_RESP) &&
+			s.dport == 319 && !(m.flags & 0x0100);
+		if (mutate(g, &lay, 14, &len))
+			plain = false;
+		if (frame_prescan(g, len, &pos) != FRAME_SCAN_UDP_PTP) {
+			CU_ASSERT_FATAL(!plain);
+			continue;
+		}
+		off = frame_pdelay(g, &pos);
+		plain_n += plain;
+		plain_ok += plain && off != 0;
+		if (off == 0)
+			continue;
+		accepted++;
+		CU_ASSERT_EQUAL_FATAL(frame_classify(g, len, &fi), FRAME_PTP);
+		CU_ASSERT_EQUAL_FATAL(off, fi.ptp_off);
+		CU_ASSERT_EQUAL_FATAL(off - 8, fi.l4_off);
+		CU_ASSERT_FATAL(fi.ptp_type == PTP_PDELAY_REQ ||
+				fi.ptp_type == PTP_PDELAY_RESP);
+		CU_ASSERT_EQUAL_FATAL(g[off] & 0x0F, fi.ptp_type);
+		CU_ASSERT_EQUAL_FATAL(g[off + 4], fi.domain);
+		CU_ASSERT_FATAL(fi.ptp_len >= 54);
+		memset(&wc, 0, sizeof(wc));
+		CU_ASSERT_EQUAL_FATAL(watchdog_check(g, len, &fi, &wc),
+				      WATCHDOG_F_PDELAY);
+		CU_ASSERT_EQUAL_FATAL(wc.pdelay, 1);
+		CU_ASSERT_EQUAL_FATAL(watchdog_total(&wc), 1);
+		CU_ASSERT_EQUAL_FATAL(wc.tlv_malformed, 0);
+	}
 	CU_ASSERT_EQUAL(plain_ok, plain_n);
 	CU_ASSERT(plain_n > 10000);
 	CU_ASSERT(accepted > plain_n);
@@ -1449,6 +1543,8 @@ static const struct test_case frame_cases[] = {
 	{ "non-PTP frames", test_non_ptp },
 	{ "frame_prescan agrees with classify", test_surely_non_ptp },
 	{ "frame_ptp_event agrees with classify", test_ptp_event },
+	{ "frame_pdelay agrees with classify and the watchdog",
+	  test_pdelay_light },
 	{ "three VLAN tags", test_three_vlans },
 	{ "L2/L3 multicast flags", test_l2_flags },
 	{ "every prefix", test_prefixes },
