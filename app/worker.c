@@ -553,9 +553,35 @@ static __rte_always_inline bool rx_run_tc(struct worker *w,
 	return false;
 }
 
+/*
+ * A Pdelay_Req or Pdelay_Resp (m, from port in) that frame_pdelay()
+ * accepted, of a domain no BC serves: what rx_classified() does with it,
+ * without classifying it in full. The watchdog counts it (RFC 9760 has no
+ * peer delay mechanism: watchdog_check() counts a pdelay and nothing else
+ * for such a message); it is learnt and switched as it is (ptp_as_is():
+ * the TC never handles Pdelay). The caller closes the run if it must
+ * (run_close_queued()).
+ */
+static __rte_always_inline void rx_pdelay(struct worker *w,
+					  struct rte_mbuf *m, unsigned int in,
+					  struct burst_ctx *bc,
+					  const struct burst_const *c,
+					  struct burst_regs *r,
+					  uint64_t *flooded)
+{
+	const uint8_t *data = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	w->wd[in].pdelay++;
+	burst_learn(w, data, in, c, r);
+	w->stats[in].ptp_rx++;
+	switch_to(w, m, bc->run, c, r,
+		  burst_dest_one(w, data, in, c, r, flooded));
+}
+
 /* A frame the loop does not switch as plain or in the run (scan, pos,
  * ptp_off: frame_prescan_event()'s result; pos not filled for a Sync or
- * Delay_Req): well-formed PTP over UDP classified here, the rest by
+ * Delay_Req): a peer delay message of a domain no BC serves by
+ * rx_pdelay(), well-formed PTP over UDP classified here, the rest by
  * handle_pkt(). */
 static __rte_always_inline void rx_other(struct worker *w, struct rte_mbuf *m,
 					 unsigned int in, uint64_t rx_ts,
@@ -573,11 +599,19 @@ static __rte_always_inline void rx_other(struct worker *w, struct rte_mbuf *m,
 
 	if (ptp_off != 0)
 		frame_prescan(data, len, pos);
-	if (scan == FRAME_SCAN_UDP_PTP &&
-	    frame_classify_udp(data, len, pos, &fi) == FRAME_PTP) {
-		rx_classified(w, m, in, &fi, FRAME_PTP, rx_ts, false, bc, c, r,
-			      flooded);
-		return;
+	if (scan == FRAME_SCAN_UDP_PTP) {
+		unsigned int pd = frame_pdelay(data, pos);
+
+		if (pd != 0 &&
+		    !fwd_view_bit(w->view->bc_domains, data[pd + 4])) {
+			rx_pdelay(w, m, in, bc, c, r, flooded);
+			return;
+		}
+		if (frame_classify_udp(data, len, pos, &fi) == FRAME_PTP) {
+			rx_classified(w, m, in, &fi, FRAME_PTP, rx_ts, false,
+				      bc, c, r, flooded);
+			return;
+		}
 	}
 	bc->r = *r;
 	handle_pkt(w, m, in, rx_ts, bc, scan, pos);

@@ -434,6 +434,52 @@ static void test_tc_leaves_alone(void)
 	rte_pktmbuf_free(ref);
 }
 
+/*
+ * Peer delay messages the light check (frame_pdelay()) does not take are
+ * classified in full, as before it: a Pdelay_Req whose messageLength is
+ * 44 (a Pdelay_Req has 54) is dropped and counted as invalid PTP, never
+ * switched; one with alternateMasterFlag set goes out as it came, and the
+ * watchdog counts both what it is (pdelay) and the flag (alt_master).
+ * The well-formed one beside them (frame_pdelay()'s path) goes out byte
+ * for byte, counted as pdelay only.
+ */
+static void test_pdelay_checks(void)
+{
+	struct rte_mbuf *in[3], *ref[2], *out[4];
+	struct watchdog_counters wd = one.w->wd[0];
+	uint64_t invalid = one.w->stats[0].drop[FRAME_E_PTP_INVALID];
+	uint64_t ptp_rx = one.w->stats[0].ptp_rx;
+	uint64_t tx = one.w->stats[1].tx_pkts;
+	uint8_t *p;
+	uint16_t i, n;
+
+	for (i = 0; i < 3; i++)
+		in[i] = ptp_mbuf(PTP_PDELAY_REQ, (uint16_t)(20 + i), false);
+	p = rte_pktmbuf_mtod(in[0], uint8_t *) + 42;
+	p[3] = 44;			/* messageLength too short */
+	p = rte_pktmbuf_mtod(in[1], uint8_t *) + 42;
+	p[6] |= 0x01;			/* alternateMasterFlag */
+	for (i = 0; i < 2; i++) {
+		ref[i] = rte_pktmbuf_copy(in[i + 1], one.app.pool, 0,
+					  UINT32_MAX);
+		CU_ASSERT_FATAL(ref[i] != NULL);
+	}
+	send_burst(one.p_gm, in, 3);
+	worker_round(&one);
+	n = receive(one.p_rx, out, 4);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT(same_bytes(out[0], ref[0]));
+	CU_ASSERT(same_bytes(out[1], ref[1]));
+	CU_ASSERT_EQUAL(one.w->stats[0].drop[FRAME_E_PTP_INVALID],
+			invalid + 1);
+	CU_ASSERT_EQUAL(one.w->stats[0].ptp_rx, ptp_rx + 2);
+	CU_ASSERT_EQUAL(one.w->stats[1].tx_pkts, tx + 2);
+	CU_ASSERT_EQUAL(one.w->wd[0].pdelay, wd.pdelay + 2);
+	CU_ASSERT_EQUAL(one.w->wd[0].alt_master, wd.alt_master + 1);
+	free_all(out, n);
+	free_all(ref, 2);
+}
+
 static double worst_err;
 static unsigned int n_checked;
 
@@ -839,6 +885,8 @@ int test_register(void)
 		{ "one-step Delay_Req the other way", test_delay_req },
 		{ "a Pdelay_Req of a TC domain: as it came, not the TC's",
 		  test_tc_leaves_alone },
+		{ "Pdelay_Req cut short or alternateMaster: classified in full",
+		  test_pdelay_checks },
 		{ "plain frames: learn, memo, filter, group source",
 		  test_plain_learn_memo },
 		{ "a MAC on two ports: one fdb learn per epoch, then moved",
