@@ -181,8 +181,7 @@ static __rte_always_inline int burst_dest_one(struct worker *w,
 		}
 		port = burst_dest_other(w, data, fk, in, c, r);
 	}
-	return memo_dest(port, in, &c->fl, &w->stats[in].drop[DROP_FILTERED],
-			 flooded);
+	return memo_dest(port, in, &c->fl, c->drop, flooded);
 }
 
 /* Learn the source MAC of a frame from port in (at least 12 bytes at
@@ -454,6 +453,7 @@ static __rte_always_inline void burst_start(struct worker *w,
 	bc->c.now = now;
 	bc->c.key_hi = learn_key_hi(now, w->learn_shift);
 	memo_flood_init(&bc->c.fl, up, in);
+	bc->c.drop = &w->stats[in].drop[DROP_FILTERED];
 	memset(&bc->r, 0, sizeof(bc->r));
 	bc->r.run_out = RUN_NONE;
 	memo_age(&w->memo, now);

@@ -146,6 +146,8 @@ struct burst_const {
 	uint64_t now;
 	uint64_t key_hi;		/* learn_key_hi() of now */
 	struct memo_flood fl;		/* the link mask, where to flood */
+	uint64_t *drop;			/* the ingress port's drop counters
+					 * from DROP_FILTERED (memo_dest()) */
 };
 
 /* One burst: c and r (rx_frames() keeps copies in registers and hands r
