@@ -484,8 +484,8 @@ static inline void frame_cf_add_in_place(uint8_t *buf,
 /*
  * The fast path's tests of a UDP header at udp to port 319 (the caller
  * knows), room bytes before the end of the IP payload (at least 8): 8 if
- * the PTP header behind it has a messageType whose bit 1 is type1 (0:
- * Sync or Delay_Req, 2: Pdelay_Req or Pdelay_Resp), versionPTP 2 and
+ * the PTP header behind it has a messageType whose bits 1..3 are type1
+ * (0: Sync or Delay_Req, 2: Pdelay_Req or Pdelay_Resp), versionPTP 2 and
  * alternateMasterFlag clear, and min <= messageLength <= UDP length - 8
  * <= room - 8; else 0. Inlined with each caller's constants.
  */
